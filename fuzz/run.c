@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario runner: boot the machine, run each op, let the reference
+ * model check what the op touched, tear down, check everything.  Kernel
+ * checks and model disagreements become findings with stable signatures.
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "run.h"
+#include "model.h"
+#include "tagfuzz/events.h"
+#include "tagfuzz/sim.h"
+#include "tagfuzz/variants.h"
+
+void tf_sim_set_machine(const struct tf_machine *m);
+
+static struct tf_verdict *cur_v;
+static const struct tf_run_opts *cur_o;
+static long cur_op;
+static bool stop_now;
+
+static const char *const check_kind_name[] = {
+	[TF_CHECK_WARN] = "WARN",
+	[TF_CHECK_BUG] = "BUG",
+	[TF_CHECK_LIST] = "list",
+	[TF_CHECK_SLEEP] = "might_sleep",
+	[TF_CHECK_RECURSION] = "recursion",
+	[TF_CHECK_DEADLOCK] = "deadlock",
+	[TF_CHECK_BAD_PAGE] = "bad_page",
+};
+
+static void add_finding(const char *sig, const char *detail)
+{
+	struct tf_verdict *v = cur_v;
+	struct tf_finding *f;
+	const char *known = tf_known_reason(sig);
+
+	if (cur_o->trace)
+		fprintf(cur_o->trace, "  !! %s%s: %s\n", sig,
+			known ? " (known)" : "", detail);
+	if (!known || cur_o->strict) {
+		v->nr_new++;
+		if (!cur_o->keep_going)
+			stop_now = true;
+	}
+	if (v->nr == TF_MAX_FINDINGS) {
+		v->truncated = true;
+		return;
+	}
+	f = &v->f[v->nr++];
+	snprintf(f->sig, sizeof(f->sig), "%s", sig);
+	snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	f->op = cur_op;
+	f->known = known;
+}
+
+static void trace_event(FILE *t, const struct tf_event *ev)
+{
+	struct tf_tag_info info;
+
+	switch (ev->kind) {
+	case TF_EV_PAGE_ALLOC:
+		info = tf_tag_info(ev->tag);
+		fprintf(t, "  CPU%d alloc   pfn %lu order %u tag %s flags %#x\n", ev->cpu,
+			ev->pfn, ev->order, ev->tag == TF_TAG_NONE ? "(none)" : info.function,
+			ev->alloc_flags);
+		break;
+	case TF_EV_PAGE_FREE:
+		fprintf(t, "  CPU%d free    pfn %lu order %u\n", ev->cpu, ev->pfn, ev->order);
+		break;
+	case TF_EV_PAGE_SPLIT:
+		fprintf(t, "  CPU%d split   pfn %lu order %u\n", ev->cpu, ev->pfn, ev->order);
+		break;
+	case TF_EV_PAGE_MIGRATE:
+		fprintf(t, "  CPU%d migrate pfn %lu -> pfn %lu\n", ev->cpu, ev->pfn2, ev->pfn);
+		break;
+	case TF_EV_PEXT_ONLINE:
+		fprintf(t, "  CPU%d page_ext online: section %u\n", ev->cpu, ev->section);
+		break;
+	case TF_EV_PEXT_CALLBACKS:
+		fprintf(t, "  CPU%d page_ext init callbacks\n", ev->cpu);
+		break;
+	case TF_EV_CPU_UP:
+		fprintf(t, "  CPU%d comes up\n", ev->cpu);
+		break;
+	case TF_EV_CPU_DOWN:
+		fprintf(t, "  CPU%u goes down\n", ev->section);
+		break;
+	case TF_EV_CHECK:
+		fprintf(t, "  CPU%d %s in %s(): %s\n", ev->cpu, check_kind_name[ev->check],
+			ev->func, ev->msg);
+		break;
+	case TF_EV_PRINTK:
+		fprintf(t, "  CPU%d pr_%s: %s\n", ev->cpu, ev->site, ev->msg);
+		break;
+	case TF_EV_NOTE:
+		fprintf(t, "  CPU%d # %s\n", ev->cpu, ev->msg);
+		break;
+	case TF_EV_CALL:
+		break;
+	}
+}
+
+static void sink(const struct tf_event *ev)
+{
+	if (cur_o->trace)
+		trace_event(cur_o->trace, ev);
+	model_on_event(ev);
+	if (ev->kind == TF_EV_CHECK) {
+		char cls[48], sig[160];
+
+		if (model_classify_check(ev, cls, sizeof(cls))) {
+			if (cur_o->trace)
+				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
+			return;
+		}
+		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", check_kind_name[ev->check],
+			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
+		add_finding(sig, ev->msg);
+	}
+}
+
+static void model_sink(const char *sig, const char *detail)
+{
+	add_finding(sig, detail);
+}
+
+void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
+	    struct tf_verdict *v)
+{
+	jmp_buf jb;
+	size_t i;
+	char line[160];
+
+	memset(v, 0, sizeof(*v));
+	cur_v = v;
+	cur_o = o;
+	cur_op = -1;
+	stop_now = false;
+	tf_bugs = o->bugs;
+	tf_trace_enabled = o->trace != NULL;
+	tf_event_sink = sink;
+	tf_bug_jmp = &jb;
+
+	model_reset(&s->m, model_sink);
+	if (setjmp(jb)) {
+		v->ended_by_bug = true;
+		goto out;
+	}
+	tf_sim_set_machine(&s->m);
+	tf_machine_boot(&s->m);
+
+	for (i = 0; i < s->nr_ops && !stop_now; i++) {
+		cur_op = (long)i;
+		if (o->trace) {
+			tf_format_op(&s->ops[i], line, sizeof(line));
+			fprintf(o->trace, "op %zu: %s\n", i, line);
+		}
+		tf_sim_exec(&s->ops[i]);
+		model_check_op();
+	}
+	if (!stop_now) {
+		cur_op = -1;
+		if (o->trace)
+			fprintf(o->trace, "teardown\n");
+		tf_sim_teardown();
+		model_check_end();
+	}
+out:
+	tf_bug_jmp = NULL;
+	tf_event_sink = NULL;
+	tf_bugs = 0;
+}
+
+const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v, bool strict)
+{
+	int i;
+
+	for (i = 0; i < v->nr; i++) {
+		if (strict || !v->f[i].known)
+			return &v->f[i];
+	}
+	return NULL;
+}

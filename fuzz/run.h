@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run one scenario on the port with every oracle on, and say what was
+ * found.  Used by the fuzz targets, the replay tool and the tests.
+ */
+#ifndef _TAGFUZZ_RUN_H
+#define _TAGFUZZ_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tagfuzz/ops.h"
+
+#define TF_MAX_FINDINGS	16
+
+struct tf_finding {
+	char sig[160];		/* oracle:kind:site [class] -- stable */
+	char detail[256];
+	long op;		/* op index, -1 for teardown */
+	const char *known;	/* reason, when listed as known */
+};
+
+struct tf_run_opts {
+	FILE *trace;		/* event trace goes here, or NULL */
+	bool strict;		/* known findings count too */
+	bool keep_going;	/* do not stop at the first finding */
+	unsigned long bugs;	/* bug switches for this run */
+};
+
+struct tf_verdict {
+	int nr;			/* findings recorded (known ones included) */
+	int nr_new;		/* not listed as known (all of them if strict) */
+	bool truncated;		/* more than TF_MAX_FINDINGS */
+	bool ended_by_bug;	/* a BUG ended the scenario early */
+	struct tf_finding f[TF_MAX_FINDINGS];
+};
+
+void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
+	    struct tf_verdict *v);
+
+/* The first finding that is not known (strict: the first), or NULL. */
+const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v,
+					      bool strict);
+
+/* Known, accepted findings: fuzz/known.c. */
+const char *tf_known_reason(const char *sig);
+
+#endif /* _TAGFUZZ_RUN_H */

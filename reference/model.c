@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference model.  It keeps, per page, the tag reference the page
+ * should hold and, per allocation, how it came to be; per tag, the
+ * counters the live allocations account for.  It learns what happened
+ * from page-owner events and page_ext progress, and checks the port
+ * through the observation interface only.
+ *
+ * The rules are the documented intent of allocation tagging:
+ *  - a page allocated with page_ext present holds its caller's tag, and
+ *    the tag counts one call and its bytes until the page is freed;
+ *  - a page allocated before page_ext holds no tag, its caller's tag is
+ *    marked inaccurate, and (debug builds) it is stamped EMPTY when the
+ *    init callbacks run, so that freeing it later is quiet;
+ *  - split parts hold their head's tag, each counting a call;
+ *  - the early tracker's own pages are all freed after the clear;
+ *  - every page is allocated or in exactly one free container.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "tagfuzz/observe.h"
+
+#define PREF_EMPTY	(-2)
+#define PREF_NULL	(-1)
+#define MAX_TAGS	64
+#define PAGE_BYTES	4096
+
+enum {
+	U_LIVE		= 1 << 0,	/* head of a live allocation */
+	U_UNTAGGED	= 1 << 1,	/* made with current->alloc_tag NULL */
+	U_EARLY		= 1 << 2,	/* made before its section had page_ext */
+	U_DROPPED	= 1 << 3,	/* early, and the tracker lost its pfn */
+	U_TRACKER	= 1 << 4,	/* a page of the early-PFN tracker */
+};
+
+struct unit {
+	uint8_t flags;
+	uint8_t order;
+};
+
+static struct tf_machine M;
+static model_report_fn report;
+
+static int16_t pref[TF_MAX_PAGES];	/* the ref each page should hold */
+static struct unit units[TF_MAX_PAGES];	/* by head pfn */
+static uint8_t allocated[TF_MAX_PAGES];
+static uint8_t recorded[TF_MAX_PAGES];	/* in the early tracker */
+static unsigned long nr_pages, nr_allocated, nr_tracker;
+static bool online[TF_MAX_SECTIONS];
+static bool callbacks_done;
+
+static int64_t exp_calls[MAX_TAGS], exp_bytes[MAX_TAGS];
+static bool exp_inaccurate[MAX_TAGS];
+static int8_t tracker_tag[MAX_TAGS];	/* 0 unknown, 1 yes, -1 no */
+
+/* Pages to check after this op, each once. */
+static unsigned long touched[TF_MAX_PAGES];
+static uint32_t touched_stamp[TF_MAX_PAGES], stamp;
+static unsigned long nr_touched;
+static bool check_all;
+
+static unsigned long ctx_pfn, ctx_nr;	/* allocation a caller acts on */
+static long last_early = -1;
+static int expect_current_not_set;
+
+static unsigned int section_of(unsigned long pfn)
+{
+	return pfn / M.section_pages;
+}
+
+static bool has_ext(unsigned long pfn)
+{
+	return online[section_of(pfn)];
+}
+
+static bool is_tracker_tag(int tag)
+{
+	if (tag < 0 || tag >= MAX_TAGS)
+		return false;
+	if (!tracker_tag[tag]) {
+		struct tf_tag_info info = tf_tag_info(tag);
+
+		tracker_tag[tag] = strstr(info.function, "early_pfn") ? 1 : -1;
+	}
+	return tracker_tag[tag] > 0;
+}
+
+static void touch(unsigned long pfn)
+{
+	if (touched_stamp[pfn] == stamp)
+		return;
+	touched_stamp[pfn] = stamp;
+	touched[nr_touched++] = pfn;
+}
+
+static void fail(const char *sig, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(const char *sig, const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	report(sig, detail);
+}
+
+void model_reset(const struct tf_machine *m, model_report_fn fn)
+{
+	unsigned long old = nr_pages;
+
+	M = *m;
+	report = fn;
+	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
+	if (old < nr_pages)
+		old = nr_pages;
+	if (!old)
+		old = TF_MAX_PAGES;
+	for (unsigned long i = 0; i < old; i++)
+		pref[i] = PREF_NULL;
+	memset(units, 0, old * sizeof(units[0]));
+	memset(allocated, 0, old);
+	memset(recorded, 0, old);
+	memset(online, 0, sizeof(online));
+	memset(exp_calls, 0, sizeof(exp_calls));
+	memset(exp_bytes, 0, sizeof(exp_bytes));
+	memset(exp_inaccurate, 0, sizeof(exp_inaccurate));
+	nr_allocated = nr_tracker = 0;
+	callbacks_done = false;
+	nr_touched = 0;
+	stamp++;
+	check_all = false;
+	ctx_pfn = ctx_nr = 0;
+	last_early = -1;
+	expect_current_not_set = 0;
+}
+
+static bool profiling(void)
+{
+	return M.profiling;
+}
+
+static void on_alloc(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
+	struct unit *u;
+
+	if (pfn + n > nr_pages) {
+		fail("model:bad-pfn", "allocation at pfn %lu order %u is outside memory",
+		     pfn, ev->order);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (allocated[pfn + i])
+			fail("model:page-allocated-twice",
+			     "pfn %lu handed out while still allocated", pfn + i);
+		allocated[pfn + i] = 1;
+	}
+	nr_allocated += n;
+
+	u = &units[pfn];
+	u->flags = U_LIVE;
+	u->order = ev->order;
+	if (ev->tag == TF_TAG_NONE)
+		u->flags |= U_UNTAGGED;
+	if (is_tracker_tag(ev->tag)) {
+		u->flags |= U_TRACKER;
+		nr_tracker++;
+	}
+	touch(pfn);
+	if (!profiling())
+		return;
+
+	if (has_ext(pfn)) {
+		if (ev->tag == TF_TAG_NONE) {
+			/* alloc_tag_add_check() warns and the ref is left alone. */
+			if (M.debug)
+				expect_current_not_set++;
+			return;
+		}
+		pref[pfn] = ev->tag;
+		if (!(u->flags & U_TRACKER)) {
+			exp_calls[ev->tag]++;
+			exp_bytes[ev->tag] += (int64_t)PAGE_BYTES << ev->order;
+		}
+		return;
+	}
+
+	/* Before page_ext: no ref; the caller's tag becomes inaccurate. */
+	if (ev->tag != TF_TAG_NONE)
+		exp_inaccurate[ev->tag] = true;
+	if (ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)
+		return;
+	u->flags |= U_EARLY;
+	if (M.debug && !callbacks_done) {
+		recorded[pfn] = 1;
+		last_early = pfn;
+	}
+}
+
+static void on_free(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
+	struct unit *u = &units[pfn];
+
+	if (pfn + n > nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
+		fail("model:free-mismatch", "free of pfn %lu order %u, which is not a live allocation of that order",
+		     pfn, ev->order);
+		return;
+	}
+	if (profiling() && has_ext(pfn)) {
+		int16_t ref = pref[pfn];
+
+		if (ref >= 0 && !(u->flags & U_TRACKER) && !is_tracker_tag(ref)) {
+			exp_calls[ref]--;
+			exp_bytes[ref] -= (int64_t)PAGE_BYTES << ev->order;
+		}
+		pref[pfn] = PREF_NULL;
+	}
+	for (i = 0; i < n; i++)
+		allocated[pfn + i] = 0;
+	nr_allocated -= n;
+	if (u->flags & U_TRACKER)
+		nr_tracker--;
+	u->flags = 0;
+	touch(pfn);
+}
+
+static void on_split(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
+	struct unit head = units[pfn];
+	int16_t tag = pref[pfn];
+
+	if (!(head.flags & U_LIVE) || head.order != ev->order) {
+		fail("model:split-mismatch", "split of pfn %lu order %u, which is not a live allocation of that order",
+		     pfn, ev->order);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		units[pfn + i].flags = head.flags;
+		units[pfn + i].order = 0;
+		touch(pfn + i);
+		if (!i || !profiling() || !has_ext(pfn) || tag < 0)
+			continue;
+		/* pgalloc_tag_split(): each part refers to the head's tag. */
+		if (has_ext(pfn + i)) {
+			pref[pfn + i] = tag;
+			if (!is_tracker_tag(tag))
+				exp_calls[tag]++;
+		}
+	}
+}
+
+static void on_migrate(const struct tf_event *ev)
+{
+	unsigned long new = ev->pfn, old = ev->pfn2;
+	int16_t t;
+
+	touch(new);
+	touch(old);
+	/* pgalloc_tag_swap() swaps only two real tags. */
+	if (!profiling() || !has_ext(new) || !has_ext(old) ||
+	    pref[new] < 0 || pref[old] < 0)
+		return;
+	t = pref[new];
+	pref[new] = pref[old];
+	pref[old] = t;
+}
+
+static void on_section_online(unsigned int section)
+{
+	unsigned long pfn;
+
+	if (section >= M.nr_sections || online[section])
+		return;
+	online[section] = true;
+	/* A new table is zeroed: every ref in the section starts NULL. */
+	for (pfn = (unsigned long)section * M.section_pages;
+	     pfn < (unsigned long)(section + 1) * M.section_pages; pfn++) {
+		pref[pfn] = PREF_NULL;
+		if (units[pfn].flags & U_LIVE)
+			touch(pfn);
+	}
+}
+
+static void on_callbacks(void)
+{
+	unsigned long pfn;
+
+	callbacks_done = true;
+	check_all = true;
+	if (!profiling() || !M.debug)
+		return;
+	/* The early clear: EMPTY on every recorded page whose ref is NULL. */
+	for (pfn = 0; pfn < nr_pages; pfn++) {
+		if (recorded[pfn] && pref[pfn] == PREF_NULL)
+			pref[pfn] = PREF_EMPTY;
+		recorded[pfn] = 0;
+	}
+}
+
+static void on_printk(const struct tf_event *ev)
+{
+	/* The tracker could not get a pool page: the pfn is not recorded. */
+	if (strstr(ev->msg, "early PFN tracking page allocation failed") &&
+	    last_early >= 0) {
+		recorded[last_early] = 0;
+		units[last_early].flags |= U_DROPPED;
+		last_early = -1;
+	}
+}
+
+void model_on_event(const struct tf_event *ev)
+{
+	switch (ev->kind) {
+	case TF_EV_PAGE_ALLOC:
+		on_alloc(ev);
+		break;
+	case TF_EV_PAGE_FREE:
+		on_free(ev);
+		break;
+	case TF_EV_PAGE_SPLIT:
+		on_split(ev);
+		break;
+	case TF_EV_PAGE_MIGRATE:
+		on_migrate(ev);
+		break;
+	case TF_EV_PEXT_ONLINE:
+		on_section_online(ev->section);
+		break;
+	case TF_EV_PEXT_CALLBACKS:
+		on_callbacks();
+		break;
+	case TF_EV_PRINTK:
+		on_printk(ev);
+		break;
+	case TF_EV_CALL:
+		ctx_pfn = ev->pfn;
+		ctx_nr = ev->pfn2;
+		break;
+	default:
+		break;
+	}
+}
+
+bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+{
+	unsigned long pfn;
+
+	cls[0] = '\0';
+	if (ev->check != TF_CHECK_WARN)
+		return false;
+
+	if (!strcmp(ev->site, "current->alloc_tag not set") && expect_current_not_set > 0) {
+		expect_current_not_set--;
+		return true;
+	}
+	if (strcmp(ev->site, "alloc_tag was not set"))
+		return false;
+
+	/* The first live page of the allocation being acted on that holds NULL. */
+	for (pfn = ctx_pfn; pfn < ctx_pfn + ctx_nr && pfn < nr_pages; pfn++) {
+		struct unit *u = &units[pfn];
+
+		if (!(u->flags & U_LIVE) || !has_ext(pfn) || pref[pfn] != PREF_NULL)
+			continue;
+		if (u->flags & U_UNTAGGED)
+			return true;
+		if (!(u->flags & U_EARLY))
+			return false;
+		if (!callbacks_done)
+			snprintf(cls, len, "early-before-clear");
+		else if (u->flags & U_DROPPED)
+			snprintf(cls, len, "early-dropped");
+		else
+			snprintf(cls, len, "early-tail");
+		return false;
+	}
+	return false;
+}
+
+static const char *ref_name(int16_t ref, char *buf, size_t len)
+{
+	if (ref == PREF_NULL)
+		return "NULL";
+	if (ref == PREF_EMPTY)
+		return "EMPTY";
+	snprintf(buf, len, "tag %s", tf_tag_info(ref).function);
+	return buf;
+}
+
+static const char *obs_name(struct tf_ref_obs o, char *buf, size_t len)
+{
+	switch (o.state) {
+	case TF_REF_NO_EXT:
+		return "no page_ext";
+	case TF_REF_NULL:
+		return "NULL";
+	case TF_REF_EMPTY:
+		return "EMPTY";
+	case TF_REF_TAG:
+		snprintf(buf, len, "tag %s", tf_tag_info(o.tag).function);
+		return buf;
+	default:
+		return "a bad pointer";
+	}
+}
+
+static void check_ref(unsigned long pfn)
+{
+	struct tf_ref_obs o = tf_observe_ref(pfn);
+	int16_t want = pref[pfn];
+	char b1[64], b2[64];
+	bool ok;
+
+	if (units[pfn].flags & U_TRACKER)
+		return;		/* cleared and freed by the tracker itself */
+	if (!has_ext(pfn)) {
+		if (o.state != TF_REF_NO_EXT)
+			fail("model:page-ext-state", "pfn %lu has a page_ext entry before its section came online", pfn);
+		return;
+	}
+	switch (o.state) {
+	case TF_REF_NULL:
+		ok = want == PREF_NULL;
+		break;
+	case TF_REF_EMPTY:
+		ok = want == PREF_EMPTY;
+		break;
+	case TF_REF_TAG:
+		ok = want == o.tag;
+		break;
+	default:
+		ok = false;
+	}
+	if (ok)
+		return;
+	if (want == PREF_EMPTY && o.state == TF_REF_NULL)
+		fail("model:early-ref-not-empty",
+		     "pfn %lu was allocated before page_ext and should be EMPTY after the init callbacks, holds NULL",
+		     pfn);
+	else
+		fail("model:ref-mismatch", "pfn %lu should hold %s, holds %s", pfn,
+		     ref_name(want, b1, sizeof(b1)), obs_name(o, b2, sizeof(b2)));
+}
+
+static void check_counters(bool end)
+{
+	int id, nr = tf_nr_tags();
+
+	for (id = 0; id < nr && id < MAX_TAGS; id++) {
+		struct tf_tag_obs o = tf_observe_tag(id);
+		struct tf_tag_info info = tf_tag_info(id);
+
+		if (is_tracker_tag(id)) {
+			/*
+			 * The tracker's own call site: pool pages that landed in
+			 * a section with page_ext count here, and the clear
+			 * stamps EMPTY over them before freeing, so these
+			 * counts never go back.  Reported once, at the end.
+			 */
+			if (end && nr_tracker == 0 && (o.calls || o.bytes))
+				fail("model:tracker-tag-drift",
+				     "%s keeps %lld calls / %lld bytes after every pool page was freed",
+				     info.function, (long long)o.calls, (long long)o.bytes);
+			continue;
+		}
+		if (o.calls != exp_calls[id] || o.bytes != exp_bytes[id])
+			fail("model:counter-mismatch",
+			     "tag %s: %lld calls / %lld bytes, the live allocations account for %lld / %lld",
+			     info.function, (long long)o.calls, (long long)o.bytes,
+			     (long long)exp_calls[id], (long long)exp_bytes[id]);
+		if (end && o.inaccurate != exp_inaccurate[id])
+			fail("model:inaccurate-flag", "tag %s is %s marked inaccurate",
+			     info.function, o.inaccurate ? "wrongly" : "not");
+	}
+}
+
+static void check_page_count(void)
+{
+	unsigned long free = tf_observe_free_count();
+
+	if (free + nr_allocated != nr_pages)
+		fail("model:page-conservation",
+		     "%lu pages free in buddy and PCP lists plus %lu allocated != %lu pages",
+		     free, nr_allocated, nr_pages);
+}
+
+void model_check_op(void)
+{
+	unsigned long i;
+
+	if (check_all) {
+		for (i = 0; i < nr_pages; i++)
+			if (allocated[i] && (units[i].flags & U_LIVE))
+				check_ref(i);
+	} else {
+		for (i = 0; i < nr_touched; i++)
+			if (units[touched[i]].flags & U_LIVE)
+				check_ref(touched[i]);
+	}
+	nr_touched = 0;
+	stamp++;
+	check_all = false;
+	check_counters(false);
+	check_page_count();
+	if (expect_current_not_set > 0) {
+		fail("model:missing-check", "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
+		expect_current_not_set = 0;
+	}
+}
+
+void model_check_end(void)
+{
+	static uint8_t loc[TF_MAX_PAGES];
+	const char *why;
+	unsigned long pfn;
+
+	model_check_op();
+	check_counters(true);
+	if (nr_tracker)
+		fail("model:leaked-tracking-page",
+		     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
+	if (!tf_observe_free_pages(loc, &why))
+		fail("model:free-lists", "%s", why);
+	for (pfn = 0; pfn < nr_pages; pfn++) {
+		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
+			fail("model:page-conservation", "pfn %lu is allocated and free at once", pfn);
+			return;
+		}
+		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
+			fail("model:page-conservation", "pfn %lu is %s after teardown, not in the buddy lists",
+			     pfn, loc[pfn] == TF_LOC_PCP ? "on a PCP list" :
+				  loc[pfn] == TF_LOC_MULTI ? "in two free containers" :
+				  "lost (in no container)");
+			return;
+		}
+	}
+}

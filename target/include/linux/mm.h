@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_MM_H
+#define _LINUX_MM_H
+
+#include <linux/bug.h>
+#include <linux/gfp.h>
+#include <linux/mm_types.h>
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
+
+/* The simulated machine's memory map and page bodies (target/sim/). */
+extern struct page *mem_map;
+extern unsigned long max_pfn;
+extern unsigned long tf_section_shift;
+
+#define pfn_to_page(pfn)	(mem_map + (pfn))
+#define page_to_pfn(page)	((unsigned long)((page) - mem_map))
+#define pfn_to_section_nr(pfn)	((pfn) >> tf_section_shift)
+#define PAGES_PER_SECTION	(1UL << tf_section_shift)
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn < max_pfn;
+}
+
+void *page_address(const struct page *page);
+struct page *virt_to_page(const void *addr);
+
+static inline unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
+
+static inline int page_count(const struct page *page)
+{
+	return atomic_read(&page->_refcount);
+}
+
+static inline void set_page_count(struct page *page, int v)
+{
+	atomic_set(&page->_refcount, v);
+}
+
+static inline void set_page_refcounted(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_count(page), page);
+	set_page_count(page, 1);
+}
+
+static inline bool put_page_testzero(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_count(page) == 0, page);
+	return atomic_dec_and_test(&page->_refcount);
+}
+
+static inline void set_page_private(struct page *page, unsigned long v)
+{
+	page->private = v;
+}
+
+static inline bool PageBuddy(const struct page *page)
+{
+	return page->page_type == PGTY_buddy;
+}
+
+static inline void __SetPageBuddy(struct page *page)	{ page->page_type = PGTY_buddy; }
+static inline void __ClearPageBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
+
+/* No __GFP_COMP allocations are made: pages are never compound. */
+static inline bool PageHead(const struct page *page)	{ (void)page; return false; }
+static inline bool PageCompound(const struct page *page) { (void)page; return false; }
+
+#endif /* _LINUX_MM_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_MM_TYPES_H
+#define _LINUX_MM_TYPES_H
+
+#include <linux/list.h>
+#include <linux/llist.h>
+
+/* page_type values; the buddy allocator marks its free blocks. */
+#define PGTY_NONE	0u
+#define PGTY_buddy	0xf0u
+
+struct page {
+	unsigned long flags;
+	union {
+		struct list_head lru;
+		struct list_head buddy_list;
+		struct list_head pcp_list;
+		struct llist_node pcp_llist;
+	};
+	unsigned long private;	/* buddy order while PageBuddy */
+	unsigned int page_type;
+	atomic_t _refcount;
+};
+
+/* Folios are pages here: nothing in the port uses large folios. */
+struct folio {
+	struct page page;
+};
+
+#define page_folio(p)		((struct folio *)(p))
+#define folio_page(f, n)	(&(f)->page + (n))
+
+#endif /* _LINUX_MM_TYPES_H */

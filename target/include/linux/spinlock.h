@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Spinlocks on simulated CPUs.  Taking a lock is a scheduling point; a
+ * lock that can never be had (held by this CPU, or by a CPU that cannot
+ * run) is a deadlock finding rather than a hang.
+ */
+#ifndef _LINUX_SPINLOCK_H
+#define _LINUX_SPINLOCK_H
+
+#include <linux/compiler.h>
+
+typedef struct {
+	int locked;
+	int owner;
+} spinlock_t;
+
+#define __SPIN_LOCK_UNLOCKED(name)	{ 0, -1 }
+#define DEFINE_SPINLOCK(name)	spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
+
+static inline void spin_lock_init(spinlock_t *lock)
+{
+	lock->locked = 0;
+	lock->owner = -1;
+}
+
+/* Blocks in the scheduler, or reports the deadlock; see target/sim/. */
+void tf_spin_wait(spinlock_t *lock);
+
+static inline bool __tf_spin_try(spinlock_t *lock)
+{
+	int unlocked = 0;
+
+	if (!__atomic_compare_exchange_n(&lock->locked, &unlocked, 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	lock->owner = tf_cur_cpu;
+	tf_cpus[tf_cur_cpu].preempt_count++;
+	return true;
+}
+
+static inline int spin_trylock(spinlock_t *lock)
+{
+	tf_sched_point("spin_trylock");
+	return __tf_spin_try(lock);
+}
+
+static inline void spin_lock(spinlock_t *lock)
+{
+	tf_sched_point("spin_lock");
+	while (!__tf_spin_try(lock))
+		tf_spin_wait(lock);
+}
+
+static inline void spin_unlock(spinlock_t *lock)
+{
+	lock->owner = -1;
+	tf_cpus[tf_cur_cpu].preempt_count--;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	tf_sched_point("spin_unlock");
+}
+
+static inline bool spin_is_locked(spinlock_t *lock)
+{
+	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED);
+}
+
+#define spin_lock_irqsave(lock, flags)	do { (flags) = 0; spin_lock(lock); } while (0)
+#define spin_unlock_irqrestore(lock, flags)	do { (void)(flags); spin_unlock(lock); } while (0)
+#define spin_trylock_irqsave(lock, flags) ({ (flags) = 0; spin_trylock(lock); })
+#define spin_lock_irq(lock)	spin_lock(lock)
+#define spin_unlock_irq(lock)	spin_unlock(lock)
+
+#define lockdep_assert_held(lock)	((void)WARN_ON(!spin_is_locked(lock)))
+
+#endif /* _LINUX_SPINLOCK_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the simulated machine tells the harness while it runs: page-owner
+ * style allocation events, page_ext progress, kernel checks and printks.
+ * The reference model consumes these and nothing else from the port.
+ */
+#ifndef _TAGFUZZ_EVENTS_H
+#define _TAGFUZZ_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tagfuzz/harness.h"
+
+enum tf_event_kind {
+	TF_EV_PAGE_ALLOC,	/* post_alloc_hook: pfn, order, tag, alloc_flags */
+	TF_EV_PAGE_FREE,	/* free_pages_prepare, before the tag is dropped */
+	TF_EV_PAGE_SPLIT,	/* split_page()/make_alloc_exact(): pfn, order */
+	TF_EV_PAGE_MIGRATE,	/* tag swap: pfn (new) takes pfn2's (old) tag */
+	TF_EV_PEXT_ONLINE,	/* a section's page_ext table is live: section */
+	TF_EV_PEXT_CALLBACKS,	/* page_ext init callbacks are about to run */
+	TF_EV_CPU_UP,
+	TF_EV_CPU_DOWN,
+	TF_EV_CHECK,		/* a kernel check fired: check, func, site, msg */
+	TF_EV_PRINTK,		/* msg */
+	TF_EV_NOTE,		/* harness narration for the trace: msg */
+	TF_EV_CALL,		/* a caller is about to free/split/migrate the
+				 * allocation at pfn, pfn2 pages long */
+};
+
+#define TF_TAG_NONE	(-1)
+
+/* The ALLOC_NO_CODETAG bit in TF_EV_PAGE_ALLOC's alloc_flags. */
+#define TF_EV_ALLOC_NO_CODETAG	0x1000u
+
+struct tf_event {
+	enum tf_event_kind kind;
+	int cpu;
+	unsigned long pfn, pfn2;
+	unsigned int order;
+	int tag;		/* tag id (tf_tag_info), or TF_TAG_NONE */
+	unsigned int alloc_flags;
+	unsigned int gfp;
+	unsigned int section;
+	enum tf_check_kind check;
+	const char *func;
+	const char *site;	/* stable name of the check */
+	const char *msg;	/* formatted text, valid during the callback */
+};
+
+/* Set by the harness; NULL drops events. */
+extern void (*tf_event_sink)(const struct tf_event *ev);
+void tf_emit(const struct tf_event *ev);
+
+/* Tags, by id: user call sites first, then sites inside the port. */
+struct tf_tag_info {
+	const char *function;
+	const char *filename;
+	unsigned int lineno;
+	bool user;		/* one of the scenario's call sites */
+};
+int tf_nr_tags(void);
+struct tf_tag_info tf_tag_info(int id);
+
+#endif /* _TAGFUZZ_EVENTS_H */

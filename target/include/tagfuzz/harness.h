@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the shims call into: the simulated machine's current CPU, the
+ * scheduling-point hook, and the check/event sink the harness reads.
+ * Kernel-style code never includes this directly; the linux/ shims do.
+ */
+#ifndef _TAGFUZZ_HARNESS_H
+#define _TAGFUZZ_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tagfuzz/ops.h"
+
+struct task_struct;
+
+/* Per simulated CPU: what the shims need to know about its context. */
+struct tf_cpu_state {
+	bool online;
+	int preempt_count;	/* spinlocks and RCU readers held */
+	int rcu_nesting;
+	int alloc_depth;	/* nested page allocations, for the depth guard */
+	struct task_struct *task;	/* current */
+};
+
+extern struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
+/* The CPU the simulated code runs on. */
+extern int tf_cur_cpu;
+extern int tf_nr_cpus;
+
+/*
+ * Every atomic, lock, RCU and list-publication point calls this.  With no
+ * scheduler attached it costs one predictable branch.
+ */
+extern void (*tf_sched_hook)(const char *what);
+static inline void tf_sched_point(const char *what)
+{
+	if (__builtin_expect(tf_sched_hook != NULL, 0))
+		tf_sched_hook(what);
+}
+
+enum tf_check_kind {
+	TF_CHECK_WARN,		/* WARN/WARN_ON/WARN_ONCE/VM_WARN_ON */
+	TF_CHECK_BUG,		/* BUG/BUG_ON/VM_BUG_ON: ends the scenario */
+	TF_CHECK_LIST,		/* CONFIG_DEBUG_LIST corruption report */
+	TF_CHECK_SLEEP,		/* might_sleep() in atomic context */
+	TF_CHECK_RECURSION,	/* allocator re-entered past the depth guard */
+	TF_CHECK_DEADLOCK,	/* a lock or grace period that can never be had */
+	TF_CHECK_BAD_PAGE,	/* bad_page(): page state wrong on alloc/free */
+};
+
+/*
+ * Report a kernel check.  Every occurrence is reported, including the
+ * ones a WARN_ONCE would print only once.  @site names the check (a
+ * function or the message), @msg is the formatted text.  For a BUG the
+ * call does not return: it unwinds to the harness.
+ */
+void tf_report_check(enum tf_check_kind kind, const char *func,
+		     const char *site, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+_Noreturn void tf_report_bug(enum tf_check_kind kind, const char *func,
+			     const char *site, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* printk at warning level and above: counted and traced, never a finding. */
+void tf_report_printk(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Build-time kernel options that a scenario chooses per run.  The kernel
+ * decides these with #ifdef; the port asks these flags at the same places.
+ */
+struct tf_kconfig {
+	bool mem_alloc_profiling_debug;	/* CONFIG_MEM_ALLOC_PROFILING_DEBUG */
+	bool mem_alloc_profiling;	/* mem_alloc_profiling_key */
+};
+extern struct tf_kconfig tf_kconfig;
+
+#endif /* _TAGFUZZ_HARNESS_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Read-only views of the port's state for the oracles: a page's stored
+ * tag reference, a tag's summed counters, and where free pages sit.
+ */
+#ifndef _TAGFUZZ_OBSERVE_H
+#define _TAGFUZZ_OBSERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tf_ref_state {
+	TF_REF_NO_EXT,		/* no page_ext for the page's section yet */
+	TF_REF_NULL,
+	TF_REF_EMPTY,		/* CODETAG_EMPTY */
+	TF_REF_TAG,		/* a registered tag: see .tag */
+	TF_REF_BAD,		/* a pointer that is none of the above */
+};
+
+struct tf_ref_obs {
+	enum tf_ref_state state;
+	int tag;
+};
+
+struct tf_tag_obs {
+	int64_t calls;
+	int64_t bytes;
+	bool inaccurate;
+};
+
+struct tf_ref_obs tf_observe_ref(unsigned long pfn);
+struct tf_tag_obs tf_observe_tag(int id);
+unsigned long tf_observe_nr_pages(void);
+
+/* Where a free page is: counts per pfn; *bad gets the first inconsistency. */
+enum tf_page_loc {
+	TF_LOC_NONE,		/* not in any free container (allocated) */
+	TF_LOC_BUDDY,
+	TF_LOC_PCP,
+	TF_LOC_MULTI,		/* in more than one container, or twice */
+};
+/*
+ * Fill @loc[pfn] for every page; returns false with a reason in @why if
+ * the containers contradict their own accounting.
+ */
+bool tf_observe_free_pages(uint8_t *loc, const char **why);
+/* Cheap: pages in buddy plus pages on PCP lists, by walking the lists. */
+unsigned long tf_observe_free_count(void);
+
+#endif /* _TAGFUZZ_OBSERVE_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scenario definitions shared by the port's harness glue (target/sim),
+ * the scenario codec (fuzz/) and the reference model (reference/).
+ *
+ * A scenario is a machine header followed by a list of ops.  Every field
+ * here holds an already-normalised value: the decoder maps raw bytes into
+ * these ranges, so anything that holds a struct tf_scenario is valid.
+ */
+#ifndef _TAGFUZZ_OPS_H
+#define _TAGFUZZ_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TF_MAX_CPUS		8
+#define TF_MAX_SECTIONS		64
+#define TF_MAX_SECTION_PAGES	128
+#define TF_MAX_PAGES		(TF_MAX_SECTIONS * TF_MAX_SECTION_PAGES)
+#define TF_MAX_OPS		4096	/* decoder stops here and says so */
+#define TF_NR_USER_TAGS		16	/* call sites a scenario can allocate from */
+#define TF_MAX_ORDER		10	/* MAX_PAGE_ORDER */
+#define TF_MAX_EXACT_PAGES	32
+#define TF_MAX_BULK		32
+#define TF_MAX_BURST		256
+#define TF_MAX_BURST_ORDER	3
+#define TF_MAX_SETUP_PAGES	63
+#define TF_MAX_FAIL_NEXT	15
+#define TF_NR_PRESSURE		4
+
+struct tf_machine {
+	uint8_t section_pages;	/* 16, 32, 64 or 128 */
+	uint8_t nr_sections;	/* 1..TF_MAX_SECTIONS */
+	uint8_t nr_cpus;	/* 1..TF_MAX_CPUS; CPU 0 boots, others start down */
+	bool debug;		/* CONFIG_MEM_ALLOC_PROFILING_DEBUG */
+	bool profiling;		/* mem_alloc_profiling_enabled() */
+	uint8_t wmark;		/* 0..7: min watermark = pages * (wmark + 1) / 128, at least 1 */
+};
+
+enum tf_op_kind {
+	TF_OP_ALLOC,		/* cpu, alloc kind, order/pages/nr, gfp, tag, untagged */
+	TF_OP_FREE,		/* cpu, idx: free a live allocation (whole) */
+	TF_OP_SPLIT,		/* cpu, idx: split_page() a live order > 0 allocation */
+	TF_OP_FREE_EXACT,	/* cpu, idx: free_pages_exact() a live exact allocation */
+	TF_OP_PEXT_ONLINE,	/* section: page_ext_init() has reached this section */
+	TF_OP_PEXT_INIT,	/* page_ext_init() finishes: all sections, then callbacks */
+	TF_OP_PRESSURE,		/* level 0..3: move the watermarks */
+	TF_OP_FAIL_NEXT,	/* n: the next n page allocations fail */
+	TF_OP_CPU_UP,		/* cpu, pages: bring a CPU up; its setup allocates pages */
+	TF_OP_CPU_DOWN,		/* cpu: take a CPU down (never CPU 0) */
+	TF_OP_BURST,		/* cpu, count, order, tag: count allocations in one op */
+	TF_OP_DRAIN,		/* cpu, all: drain one CPU's pagesets, or every CPU's */
+	TF_OP_MIGRATE,		/* cpu, idx: migrate a live allocation (tag swap) */
+	TF_NR_OPS
+};
+
+enum tf_alloc_kind {
+	TF_ALLOC_PAGES,		/* alloc_pages(gfp, order) */
+	TF_ALLOC_EXACT,		/* alloc_pages_exact(pages * PAGE_SIZE, gfp) */
+	TF_ALLOC_BULK,		/* alloc_pages_bulk(gfp, nr, array) */
+	TF_NR_ALLOC_KINDS
+};
+
+enum tf_gfp_class {
+	TF_GFP_KERNEL,		/* GFP_KERNEL */
+	TF_GFP_ATOMIC,		/* GFP_ATOMIC */
+	TF_GFP_NOWAIT,		/* GFP_NOWAIT */
+	TF_GFP_MEMALLOC,	/* GFP_KERNEL | __GFP_MEMALLOC */
+	TF_NR_GFP_CLASSES
+};
+
+struct tf_op {
+	uint8_t kind;		/* enum tf_op_kind */
+	uint8_t cpu;		/* < machine.nr_cpus */
+	uint8_t alloc_kind;	/* ALLOC: enum tf_alloc_kind */
+	uint8_t gfp;		/* ALLOC: enum tf_gfp_class */
+	uint8_t tag;		/* ALLOC, BURST: < TF_NR_USER_TAGS */
+	bool untagged;		/* ALLOC: current->alloc_tag is NULL */
+	bool all;		/* DRAIN: every CPU */
+	/*
+	 * The one numeric operand, by kind: ALLOC order (PAGES), pages
+	 * (EXACT) or nr (BULK); FREE/SPLIT/FREE_EXACT/MIGRATE live index
+	 * (taken modulo the live count at run time); PEXT_ONLINE section;
+	 * PRESSURE level; FAIL_NEXT n; CPU_UP setup pages; BURST count.
+	 */
+	uint16_t n;
+	uint8_t order;		/* BURST: order of each allocation */
+};
+
+/*
+ * The buddy allocator's largest order on this machine: a max-order block
+ * never spans a memory section, as in the kernel (where a section is far
+ * larger than a max-order block).  Decoded orders are taken modulo it.
+ */
+static inline unsigned int tf_machine_max_order(const struct tf_machine *m)
+{
+	unsigned int order = 0;
+
+	while ((2u << order) <= m->section_pages && order < TF_MAX_ORDER)
+		order++;
+	return order;
+}
+
+struct tf_scenario {
+	struct tf_machine m;
+	size_t nr_ops;
+	bool truncated;		/* input held more than TF_MAX_OPS ops */
+	struct tf_op ops[TF_MAX_OPS];
+};
+
+#endif /* _TAGFUZZ_OPS_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulated machine as the harness drives it: boot it from a
+ * scenario header, run ops on it as the kernel's callers would, and tear
+ * it down so that everything allocated is given back.
+ */
+#ifndef _TAGFUZZ_SIM_H
+#define _TAGFUZZ_SIM_H
+
+#include <setjmp.h>
+
+#include "tagfuzz/events.h"
+#include "tagfuzz/ops.h"
+
+/* Narration (TF_EV_NOTE) is formatted only when this is set. */
+extern bool tf_trace_enabled;
+
+/*
+ * Where a BUG unwinds to.  The harness sets it around every call into
+ * the machine; a BUG ends the scenario.
+ */
+extern jmp_buf *tf_bug_jmp;
+
+void tf_machine_boot(const struct tf_machine *m);
+void tf_sim_exec(const struct tf_op *op);
+/* Finish boot if needed, free every allocation, take CPUs down, drain. */
+void tf_sim_teardown(void);
+size_t tf_sim_nr_live(void);
+
+void tf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* _TAGFUZZ_SIM_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The slice of mm/internal.h the port needs. */
+#ifndef __MM_INTERNAL_H
+#define __MM_INTERNAL_H
+
+#include <linux/alloc_tag.h>
+#include <linux/mmzone.h>
+#include <linux/pgalloc_tag.h>
+
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_NO_WATERMARKS	0x04 /* don't check watermarks at all */
+#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10 /* Caller cannot block. Allow access to 25% of the min watermark or 62.5% if __GFP_HIGH is set. */
+#define ALLOC_MIN_RESERVE	0x20 /* __GFP_HIGH set. Allow access to 50% of the min watermark. */
+#define ALLOC_CPUSET		0x40 /* check for correct cpuset */
+#define ALLOC_CMA		0x80 /* allow allocations from CMA areas */
+#define ALLOC_NOFRAGMENT	0x100 /* avoid mixing pageblock types */
+#define ALLOC_HIGHATOMIC	0x200 /* Allows access to MIGRATE_HIGHATOMIC */
+#define ALLOC_NOLOCK		0x400 /* Only use spin_trylock in allocation path */
+#define ALLOC_KSWAPD		0x800 /* allow waking of kswapd, __GFP_KSWAPD_RECLAIM set */
+#define __ALLOC_ALLOC_TAG	0x1000 /* Reserved bit for use by alloc_tag code */
+#define ALLOC_DEFAULT		0
+
+/* Flags that allow allocations below the min watermark. */
+#define ALLOC_RESERVES (ALLOC_NON_BLOCK|ALLOC_MIN_RESERVE|ALLOC_HIGHATOMIC|ALLOC_OOM)
+
+/* alloc_tag.c's name for the reserved bit. */
+#define ALLOC_NO_CODETAG	__ALLOC_ALLOC_TAG
+
+BUILD_BUG_ON(__GFP_HIGH != ALLOC_MIN_RESERVE);
+BUILD_BUG_ON(__GFP_KSWAPD_RECLAIM != ALLOC_KSWAPD);
+
+typedef unsigned int nodemask_t;
+
+struct alloc_context {
+	int migratetype;
+	int highest_zoneidx;
+	bool spread_dirty_pages;
+	nodemask_t *nodemask;
+	/* Only flags that are global to the whole allocation go here. */
+	unsigned int alloc_flags;
+};
+
+#define FPI_NONE	((fpi_t)0)
+#define FPI_TO_TAIL	((fpi_t)(1 << 1))
+#define FPI_TRYLOCK	((fpi_t)(1 << 2))
+
+void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags,
+		     unsigned int alloc_flags);
+bool free_pages_prepare(struct page *page, unsigned int order);
+
+struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order, int preferred_nid,
+				  nodemask_t *nodemask, unsigned int alloc_flags);
+#define __alloc_pages(...)	alloc_hooks(__alloc_pages_noprof(__VA_ARGS__))
+struct page *alloc_pages_noprof(gfp_t gfp, unsigned int order);
+#define alloc_pages(...)	alloc_hooks(alloc_pages_noprof(__VA_ARGS__))
+#define alloc_page(gfp)		alloc_pages(gfp, 0)
+void *alloc_pages_exact_noprof(size_t size, gfp_t gfp_mask);
+#define alloc_pages_exact(...)	alloc_hooks(alloc_pages_exact_noprof(__VA_ARGS__))
+unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *nodemask,
+				      int nr_pages, struct page **page_array);
+#define alloc_pages_bulk(gfp, nr, arr) \
+	alloc_hooks(alloc_pages_bulk_noprof(gfp, 0, NULL, nr, arr))
+
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(page)	__free_pages((page), 0)
+void free_pages_exact(void *virt, size_t size);
+void split_page(struct page *page, unsigned int order);
+void drain_local_pages(struct zone *zone);
+void drain_all_pages(struct zone *zone);
+void drain_pages(unsigned int cpu);
+int page_alloc_cpu_dead(unsigned int cpu);
+int page_alloc_cpu_online(unsigned int cpu);
+void tf_page_alloc_init(unsigned long nr_pages);
+
+static inline int numa_mem_id(void)	{ return 0; }
+
+/* page_owner: the hooks the harness watches allocations and frees through. */
+void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
+		    unsigned int alloc_flags);
+void reset_page_owner(struct page *page, unsigned int order);
+void split_page_owner(struct page *page, int old_order, int new_order);
+
+#endif /* __MM_INTERNAL_H */

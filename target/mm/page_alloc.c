@@ -1,0 +1,1258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page allocator paths under allocation tagging: one zone, buddy free
+ * lists, watermarks, the fast and slow paths, per-CPU pagesets, bulk and
+ * exact allocation, and the tagging hooks around them.
+ *
+ * Follows mm/page_alloc.c as of the ALLOC_NO_CODETAG series (seed 002);
+ * docs/fidelity.md lists what is simplified.
+ */
+#include "internal.h"
+#include "tagfuzz/variants.h"
+#include "tagfuzz/fault.h"
+
+struct zone tf_zone;
+unsigned int tf_max_page_order;
+
+/* ------------------------------------------------------------------ */
+/* Allocation tagging hooks                                            */
+/* ------------------------------------------------------------------ */
+
+void __clear_page_tag_ref(struct page *page)
+{
+	union pgtag_ref_handle handle;
+	union codetag_ref ref;
+
+	if (get_page_tag_ref(page, &ref, &handle)) {
+		set_codetag_empty(&ref);
+		update_page_tag_ref(handle, &ref);
+		put_page_tag_ref(handle);
+	}
+}
+
+/* Should be called only if mem_alloc_profiling_enabled() */
+static noinline
+void __pgalloc_tag_add(struct page *page, struct task_struct *task,
+		       unsigned int nr, unsigned int alloc_flags)
+{
+	union pgtag_ref_handle handle;
+	union codetag_ref ref;
+
+	if (get_page_tag_ref(page, &ref, &handle)) {
+		alloc_tag_add(&ref, task->alloc_tag, PAGE_SIZE * nr);
+		update_page_tag_ref(handle, &ref);
+		put_page_tag_ref(handle);
+	} else {
+		/*
+		 * page_ext is not available yet, record the pfn so we can
+		 * clear the tag ref later when page_ext is initialized.
+		 */
+		alloc_tag_add_early_pfn(page_to_pfn(page), alloc_flags);
+		if (task->alloc_tag)
+			alloc_tag_set_inaccurate(task->alloc_tag);
+	}
+}
+
+static inline void pgalloc_tag_add(struct page *page, struct task_struct *task,
+				   unsigned int nr, unsigned int alloc_flags)
+{
+	if (mem_alloc_profiling_enabled())
+		__pgalloc_tag_add(page, task, nr, alloc_flags);
+}
+
+/* Should be called only if mem_alloc_profiling_enabled() */
+static noinline
+void __pgalloc_tag_sub(struct page *page, unsigned int nr)
+{
+	union pgtag_ref_handle handle;
+	union codetag_ref ref;
+
+	if (get_page_tag_ref(page, &ref, &handle)) {
+		alloc_tag_sub(&ref, PAGE_SIZE * nr);
+		update_page_tag_ref(handle, &ref);
+		put_page_tag_ref(handle);
+	}
+}
+
+static inline void pgalloc_tag_sub(struct page *page, unsigned int nr)
+{
+	if (mem_alloc_profiling_enabled())
+		__pgalloc_tag_sub(page, nr);
+}
+
+/* When tag is not NULL, assuming mem_alloc_profiling_enabled */
+static inline void pgalloc_tag_sub_pages(struct alloc_tag *tag, unsigned int nr)
+{
+	if (tag)
+		this_cpu_sub(tag->counters->bytes, PAGE_SIZE * nr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Buddy                                                               */
+/* ------------------------------------------------------------------ */
+
+static inline unsigned int buddy_order(struct page *page)
+{
+	return page->private;
+}
+
+static inline void set_buddy_order(struct page *page, unsigned int order)
+{
+	set_page_private(page, order);
+	__SetPageBuddy(page);
+}
+
+static inline bool page_is_buddy(struct page *page, struct page *buddy,
+				 unsigned int order)
+{
+	(void)page;
+	return PageBuddy(buddy) && buddy_order(buddy) == order;
+}
+
+static inline unsigned long __find_buddy_pfn(unsigned long page_pfn, unsigned int order)
+{
+	return page_pfn ^ (1UL << order);
+}
+
+static inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
+					       unsigned int order, unsigned long *buddy_pfn)
+{
+	unsigned long __buddy_pfn = __find_buddy_pfn(pfn, order);
+	struct page *buddy;
+
+	/* The zone may end short of a max-order block. */
+	if (__buddy_pfn >= max_pfn)
+		return NULL;
+	buddy = page + (__buddy_pfn - pfn);
+	if (buddy_pfn)
+		*buddy_pfn = __buddy_pfn;
+
+	if (page_is_buddy(page, buddy, order))
+		return buddy;
+	return NULL;
+}
+
+static inline void account_freepages(struct zone *zone, int nr_pages, int migratetype)
+{
+	(void)migratetype;
+	__atomic_fetch_add(&zone->nr_free_pages.counter, nr_pages, __ATOMIC_RELAXED);
+}
+
+static inline void __add_to_free_list(struct page *page, struct zone *zone,
+				      unsigned int order, int migratetype, bool tail)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	if (tail)
+		list_add_tail(&page->buddy_list, &area->free_list[migratetype]);
+	else
+		list_add(&page->buddy_list, &area->free_list[migratetype]);
+	area->nr_free++;
+}
+
+static inline void __del_page_from_free_list(struct page *page, struct zone *zone,
+					     unsigned int order, int migratetype)
+{
+	(void)migratetype;
+	list_del(&page->buddy_list);
+	__ClearPageBuddy(page);
+	set_page_private(page, 0);
+	zone->free_area[order].nr_free--;
+}
+
+static inline void del_page_from_free_list(struct page *page, struct zone *zone,
+					   unsigned int order, int migratetype)
+{
+	__del_page_from_free_list(page, zone, order, migratetype);
+	account_freepages(zone, -(1 << order), migratetype);
+}
+
+static inline struct page *get_page_from_free_area(struct free_area *area, int migratetype)
+{
+	return list_first_entry_or_null(&area->free_list[migratetype],
+					struct page, buddy_list);
+}
+
+static inline void __free_one_page(struct page *page, unsigned long pfn,
+				   struct zone *zone, unsigned int order,
+				   int migratetype, fpi_t fpi_flags)
+{
+	unsigned long buddy_pfn = 0;
+	unsigned long combined_pfn;
+	struct page *buddy;
+	bool to_tail;
+
+	VM_BUG_ON_PAGE(pfn & ((1 << order) - 1), page);
+	account_freepages(zone, 1 << order, migratetype);
+
+	while (order < MAX_PAGE_ORDER) {
+		buddy = find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
+		if (!buddy)
+			goto done_merging;
+
+		__del_page_from_free_list(buddy, zone, order, migratetype);
+		combined_pfn = buddy_pfn & pfn;
+		page = page + (combined_pfn - pfn);
+		pfn = combined_pfn;
+		order++;
+	}
+
+done_merging:
+	set_buddy_order(page, order);
+	to_tail = fpi_flags & FPI_TO_TAIL;
+	__add_to_free_list(page, zone, order, migratetype, to_tail);
+}
+
+/* Split a high-order block, putting the halves back on the free lists. */
+static inline unsigned int expand(struct zone *zone, struct page *page, int low,
+				  int high, int migratetype)
+{
+	unsigned int size = 1 << high;
+	unsigned int nr_added = 0;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		__add_to_free_list(&page[size], zone, high, migratetype, false);
+		set_buddy_order(&page[size], high);
+		nr_added += size;
+	}
+	return nr_added;
+}
+
+static __always_inline void page_del_and_expand(struct zone *zone, struct page *page,
+						int low, int high, int migratetype)
+{
+	int nr_pages = 1 << high;
+
+	__del_page_from_free_list(page, zone, high, migratetype);
+	nr_pages -= expand(zone, page, low, high, migratetype);
+	account_freepages(zone, -nr_pages, migratetype);
+}
+
+static __always_inline
+struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
+{
+	unsigned int current_order;
+	struct free_area *area;
+	struct page *page;
+
+	for (current_order = order; current_order < NR_PAGE_ORDERS; ++current_order) {
+		area = &(zone->free_area[current_order]);
+		page = get_page_from_free_area(area, migratetype);
+		if (!page)
+			continue;
+
+		page_del_and_expand(zone, page, order, current_order, migratetype);
+		return page;
+	}
+
+	return NULL;
+}
+
+/* One migratetype holds every free page here: no fallback to steal from. */
+static __always_inline struct page *__rmqueue(struct zone *zone, unsigned int order,
+					      int migratetype, unsigned int alloc_flags)
+{
+	(void)alloc_flags;
+	return __rmqueue_smallest(zone, order, migratetype);
+}
+
+/* ------------------------------------------------------------------ */
+/* Page state checks                                                    */
+/* ------------------------------------------------------------------ */
+
+static void bad_page(struct page *page, const char *reason)
+{
+	tf_report_check(TF_CHECK_BAD_PAGE, __func__, reason,
+			"BUG: Bad page state: pfn:%lu %s", page_to_pfn(page), reason);
+}
+
+static const char *page_bad_reason(struct page *page)
+{
+	if (page_count(page) != 0)
+		return "nonzero _refcount";
+	if (PageBuddy(page))
+		return "page still in buddy";
+	return NULL;
+}
+
+static bool check_new_pages(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		const char *reason = page_bad_reason(page + i);
+
+		if (unlikely(reason)) {
+			bad_page(page + i, reason);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	const char *reason = page_bad_reason(page);
+
+	if (unlikely(reason)) {
+		bad_page(page, reason);
+		return false;
+	}
+
+	reset_page_owner(page, order);
+	pgalloc_tag_sub(page, 1 << order);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing                                                              */
+/* ------------------------------------------------------------------ */
+
+static void split_large_buddy(struct zone *zone, struct page *page,
+			      unsigned long pfn, int order, fpi_t fpi)
+{
+	/* Blocks never exceed a pageblock here, so one merge does. */
+	__free_one_page(page, pfn, zone, order, MIGRATE_UNMOVABLE, fpi);
+}
+
+static void free_one_page(struct zone *zone, struct page *page,
+			  unsigned long pfn, unsigned int order, fpi_t fpi_flags)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	split_large_buddy(zone, page, pfn, order, fpi_flags);
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *zone = page_zone(page);
+
+	if (free_pages_prepare(page, order))
+		free_one_page(zone, page, pfn, order, fpi_flags);
+}
+
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER;
+}
+
+static inline unsigned int order_to_pindex(int migratetype, int order)
+{
+	return (MIGRATE_PCPTYPES * order) + migratetype;
+}
+
+static inline int pindex_to_order(unsigned int pindex)
+{
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+static struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr)
+{
+	struct per_cpu_pages *pcp = this_cpu_ptr(ptr);
+
+	if (!spin_trylock(&pcp->lock))
+		return NULL;
+	return pcp;
+}
+
+static void pcp_spin_unlock(struct per_cpu_pages *pcp)
+{
+	spin_unlock(&pcp->lock);
+}
+
+/* Free @count pages from the PCP lists back to the buddy lists. */
+static void free_pcppages_bulk(struct zone *zone, int count,
+			       struct per_cpu_pages *pcp, int pindex)
+{
+	unsigned long flags;
+	unsigned int order;
+	struct page *page;
+
+	/*
+	 * Ensure proper count is passed which otherwise would stuck in the
+	 * below while (list_empty(list)) loop.
+	 */
+	count = min(pcp->count, count);
+
+	/* Ensure requested pindex is drained first. */
+	pindex = pindex - 1;
+
+	spin_lock_irqsave(&zone->lock, flags);
+
+	while (count > 0) {
+		struct list_head *list;
+		int nr_pages;
+
+		/* Remove pages from lists in a round-robin fashion. */
+		do {
+			if (++pindex > NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+
+		order = pindex_to_order(pindex);
+		nr_pages = 1 << order;
+		do {
+			unsigned long pfn;
+
+			page = list_last_entry(list, struct page, pcp_list);
+			pfn = page_to_pfn(page);
+
+			/* must delete to avoid corrupting pcp list */
+			list_del(&page->pcp_list);
+			count -= nr_pages;
+			pcp->count -= nr_pages;
+
+			__free_one_page(page, pfn, zone, order, MIGRATE_UNMOVABLE, FPI_NONE);
+		} while (count > 0 && !list_empty(list));
+	}
+
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+				    struct page *page, int migratetype,
+				    unsigned int order)
+{
+	int pindex = order_to_pindex(migratetype, order);
+	int high, batch;
+
+	list_add(&page->pcp_list, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+
+	batch = READ_ONCE(pcp->batch);
+	high = READ_ONCE(pcp->high);
+	if (pcp->count >= high)
+		free_pcppages_bulk(zone, pcp->count - high + batch, pcp, pindex);
+	return true;
+}
+
+static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	unsigned long pfn = page_to_pfn(page);
+	int migratetype = MIGRATE_UNMOVABLE;
+
+	if (!pcp_allowed_order(order)) {
+		__free_pages_ok(page, order, fpi_flags);
+		return;
+	}
+
+	if (!free_pages_prepare(page, order))
+		return;
+
+	zone = page_zone(page);
+	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
+	if (pcp) {
+		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order))
+			return;
+		pcp_spin_unlock(pcp);
+	} else {
+		free_one_page(zone, page, pfn, order, fpi_flags);
+	}
+}
+
+static void ___free_pages(struct page *page, unsigned int order, fpi_t fpi_flags)
+{
+	/* get PageHead before we drop reference */
+	int head = PageHead(page);
+	/* get alloc tag in case the page is released by others */
+	struct alloc_tag *tag = pgalloc_tag_get(page);
+
+	if (put_page_testzero(page)) {
+		__free_frozen_pages(page, order, fpi_flags);
+	} else if (!head) {
+		pgalloc_tag_sub_pages(tag, (1 << order) - 1);
+		while (order-- > 0)
+			__free_frozen_pages(page + (1 << order), order, fpi_flags);
+	}
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	___free_pages(page, order, FPI_NONE);
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt;
+	unsigned long end = addr + PAGE_ALIGN(size);
+
+	while (addr < end) {
+		__free_pages(virt_to_page((void *)addr), 0);
+		addr += PAGE_SIZE;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation                                                           */
+/* ------------------------------------------------------------------ */
+
+void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags,
+		     unsigned int alloc_flags)
+{
+	set_page_private(page, 0);
+	set_page_owner(page, order, gfp_flags, alloc_flags);
+	pgalloc_tag_add(page, current, 1 << order, alloc_flags);
+}
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags,
+			  unsigned int alloc_flags)
+{
+	post_alloc_hook(page, order, gfp_flags, alloc_flags);
+}
+
+/* Take @count blocks of @order from the buddy lists onto a PCP list. */
+static int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
+			struct list_head *list, int migratetype, unsigned int alloc_flags)
+{
+	unsigned long flags;
+	unsigned long i;
+
+	if (unlikely(alloc_flags & ALLOC_NOLOCK)) {
+		if (!spin_trylock_irqsave(&zone->lock, flags))
+			return 0;
+	} else {
+		spin_lock_irqsave(&zone->lock, flags);
+	}
+	for (i = 0; i < count; ++i) {
+		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+
+		if (unlikely(page == NULL))
+			break;
+		list_add_tail(&page->pcp_list, list);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	return i;
+}
+
+static inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
+					     int migratetype, unsigned int alloc_flags,
+					     struct per_cpu_pages *pcp,
+					     struct list_head *list)
+{
+	struct page *page;
+
+	do {
+		if (list_empty(list)) {
+			int batch = READ_ONCE(pcp->batch);
+			int alloced;
+
+			/* Scale batch count for high-order pages, as upstream */
+			if (order && batch > 1)
+				batch = max(batch >> order, 2);
+			alloced = rmqueue_bulk(zone, order, batch, list,
+					       migratetype, alloc_flags);
+
+			pcp->count += alloced << order;
+			if (unlikely(list_empty(list)))
+				return NULL;
+		}
+
+		page = list_first_entry(list, struct page, pcp_list);
+		list_del(&page->pcp_list);
+		pcp->count -= 1 << order;
+	} while (check_new_pages(page, order));
+
+	return page;
+}
+
+static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone,
+				    unsigned int order, int migratetype,
+				    unsigned int alloc_flags)
+{
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct page *page;
+
+	(void)preferred_zone;
+	/* spin_trylock may fail due to a parallel drain or IRQ reentrancy. */
+	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
+	if (!pcp)
+		return NULL;
+
+	list = &pcp->lists[order_to_pindex(migratetype, order)];
+	page = __rmqueue_pcplist(zone, order, migratetype, alloc_flags, pcp, list);
+	pcp_spin_unlock(pcp);
+	return page;
+}
+
+static __always_inline
+struct page *rmqueue_buddy(struct zone *preferred_zone, struct zone *zone,
+			   unsigned int order, unsigned int alloc_flags,
+			   int migratetype)
+{
+	struct page *page;
+	unsigned long flags;
+
+	(void)preferred_zone;
+	do {
+		page = NULL;
+		if (unlikely(alloc_flags & ALLOC_NOLOCK)) {
+			if (!spin_trylock_irqsave(&zone->lock, flags))
+				return NULL;
+		} else {
+			spin_lock_irqsave(&zone->lock, flags);
+		}
+		if (alloc_flags & ALLOC_HIGHATOMIC)
+			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		if (!page) {
+			page = __rmqueue(zone, order, migratetype, alloc_flags);
+
+			/*
+			 * If the allocation fails, allow OOM handling and
+			 * order-0 (atomic) allocs access to HIGHATOMIC
+			 * reserves as failing now is worse than failing a
+			 * high-order atomic allocation in the future.
+			 */
+			if (!page && (alloc_flags & (ALLOC_OOM|ALLOC_NON_BLOCK)))
+				page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+
+			if (!page) {
+				spin_unlock_irqrestore(&zone->lock, flags);
+				return NULL;
+			}
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+	} while (check_new_pages(page, order));
+
+	return page;
+}
+
+static inline struct page *rmqueue(struct zone *preferred_zone, struct zone *zone,
+				   unsigned int order, gfp_t gfp_flags,
+				   unsigned int alloc_flags, int migratetype)
+{
+	struct page *page;
+
+	(void)gfp_flags;
+	if (likely(pcp_allowed_order(order))) {
+		page = rmqueue_pcplist(preferred_zone, zone, order,
+				       migratetype, alloc_flags);
+		if (likely(page))
+			return page;
+	}
+
+	return rmqueue_buddy(preferred_zone, zone, order, alloc_flags, migratetype);
+}
+
+static inline long __zone_watermark_unusable_free(struct zone *z, unsigned int order,
+						  unsigned int alloc_flags)
+{
+	long unusable_free = (1 << order) - 1;
+
+	/*
+	 * If the caller does not have rights to reserves below the min
+	 * watermark then subtract the free pages reserved for highatomic.
+	 */
+	if (likely(!(alloc_flags & ALLOC_RESERVES)))
+		unusable_free += READ_ONCE(z->nr_reserved_highatomic);
+
+	return unusable_free;
+}
+
+static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+				int highest_zoneidx, unsigned int alloc_flags,
+				long free_pages)
+{
+	long min = mark;
+	unsigned int o;
+
+	/* free_pages may go negative - that's OK */
+	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+
+	if (unlikely(alloc_flags & ALLOC_RESERVES)) {
+		/*
+		 * __GFP_HIGH allows access to 50% of the min reserve as well
+		 * as OOM.
+		 */
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+
+			/*
+			 * Non-blocking allocations (e.g. GFP_ATOMIC) can
+			 * access more reserves than just __GFP_HIGH.
+			 */
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+
+		/* OOM victims can try even harder than the normal reserve users. */
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+
+	/*
+	 * Check watermarks for an order-0 allocation request. If these
+	 * are not met, then a high-order request also cannot go ahead
+	 * even if a suitable page happened to be free.
+	 */
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+
+	/* If this is an order-0 request then the watermark is fine */
+	if (!order)
+		return true;
+
+	/* For a high-order request, check at least one suitable page is free */
+	for (o = order; o < NR_PAGE_ORDERS; o++) {
+		struct free_area *area = &z->free_area[o];
+		int mt;
+
+		if (!area->nr_free)
+			continue;
+
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		}
+
+		if ((alloc_flags & (ALLOC_HIGHATOMIC|ALLOC_OOM)) &&
+		    !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+
+static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
+				       unsigned long mark, int highest_zoneidx,
+				       unsigned int alloc_flags, gfp_t gfp_mask)
+{
+	long free_pages;
+
+	(void)gfp_mask;
+	free_pages = zone_free_pages(z);
+
+	/*
+	 * Fast check for order-0 only. If this fails then the reserves
+	 * need to be calculated.
+	 */
+	if (!order) {
+		long usable_free;
+		long reserved;
+
+		usable_free = free_pages;
+		reserved = __zone_watermark_unusable_free(z, 0, alloc_flags);
+
+		/* reserved may over estimate high-atomic reserves. */
+		usable_free -= min(usable_free, reserved);
+		if (usable_free > (long)mark + z->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+
+	if (__zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages))
+		return true;
+
+	return false;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
+					   int alloc_flags, const struct alloc_context *ac)
+{
+	struct zone *zone = &tf_zone;
+	struct page *page;
+
+	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+		unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+
+		if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
+					 alloc_flags, gfp_mask))
+			return NULL;
+	}
+
+	page = rmqueue(zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
+	if (page) {
+		prep_new_page(page, order, gfp_mask, alloc_flags);
+		return page;
+	}
+	return NULL;
+}
+
+static inline unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	/*
+	 * __GFP_HIGH is assumed to be the same as ALLOC_MIN_RESERVE
+	 * and __GFP_KSWAPD_RECLAIM is assumed to be the same as ALLOC_KSWAPD
+	 * to save two branches.
+	 */
+	alloc_flags |= (gfp_mask & (__GFP_HIGH | __GFP_KSWAPD_RECLAIM));
+
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM)) {
+		/*
+		 * Not worth trying to allocate harder for __GFP_NOMEMALLOC even
+		 * if it can't schedule.
+		 */
+		if (!(gfp_mask & __GFP_NOMEMALLOC)) {
+			alloc_flags |= ALLOC_NON_BLOCK;
+
+			if (order > 0)
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
+
+		/* Ignore cpuset mems for non-blocking __GFP_HIGH (probably GFP_ATOMIC) */
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	} else if (unlikely(rt_or_dl_task(current)) && in_task()) {
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	}
+
+	return alloc_flags;
+}
+
+static inline int __gfp_pfmemalloc_flags(gfp_t gfp_mask)
+{
+	if (unlikely(gfp_mask & __GFP_NOMEMALLOC))
+		return 0;
+	if (gfp_mask & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	if (!in_interrupt()) {
+		if (current->flags & PF_MEMALLOC)
+			return ALLOC_NO_WATERMARKS;
+	}
+
+	return 0;
+}
+
+static void warn_alloc(gfp_t gfp_mask, unsigned int order)
+{
+	if (gfp_mask & __GFP_NOWARN)
+		return;
+	pr_warn("page allocation failure: order:%u, mode:%#x\n", order, gfp_mask);
+}
+
+/* Nothing is reclaimable here: reclaim makes no progress, draining may help. */
+static struct page *__alloc_pages_direct_reclaim(gfp_t gfp_mask, unsigned int order,
+						 unsigned int alloc_flags,
+						 const struct alloc_context *ac)
+{
+	struct page *page;
+	bool drained = false;
+
+	might_sleep();
+retry:
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+
+	/*
+	 * If an allocation failed after direct reclaim, it could be because
+	 * pages are pinned on the per-cpu lists. Drain them and try again.
+	 */
+	if (!page && !drained) {
+		drain_all_pages(NULL);
+		drained = true;
+		goto retry;
+	}
+
+	return page;
+}
+
+static inline struct page *
+__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp_mask & __GFP_DIRECT_RECLAIM;
+	struct page *page = NULL;
+	unsigned int alloc_flags;
+	int reserve_flags;
+
+	/*
+	 * The fast path uses conservative alloc_flags to succeed only until
+	 * kswapd needs to be woken up, and to avoid the cost of setting up
+	 * alloc_flags precisely. So we do that now.
+	 *
+	 * Can't just or alloc_flags if it contains WMARK bits, but those flags
+	 * shouldn't be set in ac->alloc_flags.
+	 */
+	VM_WARN_ON(ac->alloc_flags & ALLOC_WMARK_MASK);
+	if (tf_bug(TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS))
+		alloc_flags = gfp_to_alloc_flags(gfp_mask, order);
+	else
+		alloc_flags = ac->alloc_flags | gfp_to_alloc_flags(gfp_mask, order);
+
+	/* This is the last chance, in general, before the goto nopage. */
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page)
+		goto got_pg;
+
+	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
+	if (reserve_flags) {
+		if (tf_bug(TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS))
+			alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
+		else
+			alloc_flags = reserve_flags | ac->alloc_flags |
+				      (alloc_flags & ALLOC_KSWAPD);
+	}
+
+	/* Attempt with potentially adjusted zonelist and alloc_flags */
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page)
+		goto got_pg;
+
+	/* Caller is not willing to reclaim, we can't balance anything */
+	if (!can_direct_reclaim)
+		goto nopage;
+
+	/* Avoid recursion of direct reclaim */
+	if (current->flags & PF_MEMALLOC)
+		goto nopage;
+
+	page = __alloc_pages_direct_reclaim(gfp_mask, order, alloc_flags, ac);
+	if (page)
+		goto got_pg;
+
+nopage:
+	warn_alloc(gfp_mask, order);
+got_pg:
+	return page;
+}
+
+static inline int gfp_migratetype(gfp_t gfp)
+{
+	(void)gfp;
+	return MIGRATE_UNMOVABLE;
+}
+
+static inline void might_alloc(gfp_t gfp_mask)
+{
+	if (gfpflags_allow_blocking(gfp_mask))
+		might_sleep();
+}
+
+static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
+				       int preferred_nid, nodemask_t *nodemask,
+				       struct alloc_context *ac, gfp_t *alloc_gfp,
+				       unsigned int *alloc_flags)
+{
+	(void)preferred_nid;
+	(void)alloc_gfp;
+	(void)alloc_flags;
+	ac->highest_zoneidx = 0;
+	ac->nodemask = nodemask;
+	ac->migratetype = gfp_migratetype(gfp_mask);
+
+	might_alloc(gfp_mask);
+
+	if (should_fail_alloc_page(gfp_mask, order))
+		return false;
+
+	return true;
+}
+
+static struct page *__alloc_frozen_pages_noprof(gfp_t gfp, unsigned int order,
+						int preferred_nid, nodemask_t *nodemask,
+						unsigned int alloc_flags)
+{
+	struct page *page;
+	gfp_t alloc_gfp; /* The gfp_t that was actually used for allocation */
+	struct alloc_context ac = {
+		.alloc_flags = alloc_flags,
+	};
+	unsigned int fastpath_alloc_flags = alloc_flags | ALLOC_WMARK_LOW;
+
+	/* Other flags could be supported later if needed. */
+	if (WARN_ON(alloc_flags & ~(ALLOC_NOLOCK | __ALLOC_ALLOC_TAG)))
+		return NULL;
+
+	/*
+	 * There are several places where we assume that the order value is sane
+	 * so bail out early if the request is out of bound.
+	 */
+	if (WARN_ON_ONCE(order > MAX_PAGE_ORDER))
+		return NULL;
+
+	alloc_gfp = gfp;
+	if (!prepare_alloc_pages(gfp, order, preferred_nid, nodemask, &ac,
+				 &alloc_gfp, &fastpath_alloc_flags))
+		return NULL;
+
+	tf_alloc_depth_enter();
+
+	/* First allocation attempt */
+	page = get_page_from_freelist(alloc_gfp, order, fastpath_alloc_flags, &ac);
+	if (likely(page))
+		goto out;
+
+	alloc_gfp = gfp;
+	ac.spread_dirty_pages = false;
+	ac.nodemask = nodemask;
+
+	page = __alloc_pages_slowpath(alloc_gfp, order, &ac);
+
+out:
+	tf_alloc_depth_exit();
+	return page;
+}
+
+struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order, int preferred_nid,
+				  nodemask_t *nodemask, unsigned int alloc_flags)
+{
+	struct page *page;
+
+	page = __alloc_frozen_pages_noprof(gfp, order, preferred_nid, nodemask,
+					   alloc_flags);
+	if (page)
+		set_page_refcounted(page);
+	return page;
+}
+
+struct page *alloc_pages_noprof(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages_noprof(gfp, order, numa_mem_id(), NULL, ALLOC_DEFAULT);
+}
+
+static void *make_alloc_exact(unsigned long addr, unsigned int order, size_t size)
+{
+	if (addr) {
+		unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE);
+		struct page *page = virt_to_page((void *)addr);
+		struct page *last = page + nr;
+
+		split_page_owner(page, order, 0);
+		pgalloc_tag_split(page_folio(page), order, 0);
+		while (page < --last)
+			set_page_refcounted(last);
+
+		last = page + (1UL << order);
+		for (page += nr; page < last; page++)
+			__free_pages_ok(page, 0, FPI_TO_TAIL);
+	}
+	return (void *)addr;
+}
+
+void *alloc_pages_exact_noprof(size_t size, gfp_t gfp_mask)
+{
+	unsigned int order = get_order(size);
+	struct page *page;
+
+	if (WARN_ON_ONCE(gfp_mask & (__GFP_COMP | __GFP_HIGHMEM)))
+		gfp_mask &= ~(__GFP_COMP | __GFP_HIGHMEM);
+
+	page = alloc_pages_noprof(gfp_mask, order);
+	return make_alloc_exact(page ? (unsigned long)page_address(page) : 0,
+				order, size);
+}
+
+/*
+ * Fill @page_array with order-0 pages.  The pages are prepared (and so
+ * tagged) under the local PCP lock, as upstream does.
+ */
+unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *nodemask,
+				      int nr_pages, struct page **page_array)
+{
+	struct page *page;
+	struct zone *zone = &tf_zone;
+	struct per_cpu_pages *pcp;
+	struct list_head *pcp_list;
+	struct alloc_context ac = { 0 };
+	gfp_t alloc_gfp;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	int nr_populated = 0, nr_account = 0;
+
+	/* Skip populated array elements to determine if any pages need to be allocated. */
+	while (nr_populated < nr_pages && page_array[nr_populated])
+		nr_populated++;
+
+	/* No pages requested? */
+	if (unlikely(nr_pages <= 0))
+		goto out;
+
+	/* Already populated array? */
+	if (unlikely(nr_pages - nr_populated == 0))
+		goto out;
+
+	/* Use the single page allocator for one page. */
+	if (nr_pages - nr_populated == 1)
+		goto failed;
+
+	alloc_gfp = gfp;
+	if (!prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac, &alloc_gfp, &alloc_flags))
+		goto out;
+	gfp = alloc_gfp;
+
+	/* Find an allowed local zone that meets the low watermark. */
+	if (!zone_watermark_fast(zone, 0, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages,
+				 ac.highest_zoneidx, alloc_flags, gfp))
+		goto failed;
+
+	/* spin_trylock may fail due to a parallel drain or IRQ reentrancy. */
+	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
+	if (!pcp)
+		goto failed;
+
+	/* Attempt the batch allocation */
+	pcp_list = &pcp->lists[order_to_pindex(ac.migratetype, 0)];
+	while (nr_populated < nr_pages) {
+
+		/* Skip existing pages */
+		if (page_array[nr_populated]) {
+			nr_populated++;
+			continue;
+		}
+
+		page = __rmqueue_pcplist(zone, 0, ac.migratetype, alloc_flags,
+					 pcp, pcp_list);
+		if (unlikely(!page)) {
+			/* Try and allocate at least one page */
+			if (!nr_account) {
+				pcp_spin_unlock(pcp);
+				goto failed;
+			}
+			break;
+		}
+		nr_account++;
+
+		prep_new_page(page, 0, gfp, 0);
+		set_page_refcounted(page);
+		page_array[nr_populated++] = page;
+	}
+
+	pcp_spin_unlock(pcp);
+
+out:
+	return nr_populated;
+
+failed:
+	page = __alloc_pages_noprof(gfp, 0, preferred_nid, nodemask, ALLOC_DEFAULT);
+	if (page)
+		page_array[nr_populated++] = page;
+	goto out;
+}
+
+void split_page(struct page *page, unsigned int order)
+{
+	int i;
+
+	VM_BUG_ON_PAGE(PageCompound(page), page);
+	VM_BUG_ON_PAGE(!page_count(page), page);
+
+	for (i = 1; i < (1 << order); i++)
+		set_page_refcounted(page + i);
+	split_page_owner(page, order, 0);
+	pgalloc_tag_split(page_folio(page), order, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Draining and CPU hotplug                                             */
+/* ------------------------------------------------------------------ */
+
+static void drain_pages_zone(unsigned int cpu, struct zone *zone)
+{
+	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+	int count;
+
+	do {
+		spin_lock(&pcp->lock);
+		count = pcp->count;
+		if (count) {
+			int to_drain = min(count, pcp->batch << 5);
+
+			free_pcppages_bulk(zone, to_drain, pcp, 0);
+			count -= to_drain;
+		}
+		spin_unlock(&pcp->lock);
+	} while (count);
+}
+
+void drain_pages(unsigned int cpu)
+{
+	drain_pages_zone(cpu, &tf_zone);
+}
+
+void drain_local_pages(struct zone *zone)
+{
+	(void)zone;
+	drain_pages(smp_processor_id());
+}
+
+/*
+ * Upstream queues a drain on each CPU with pages and waits; the
+ * simulated caller drains every pageset itself (the PCP lock makes that
+ * safe, as for a dead CPU).
+ */
+void drain_all_pages(struct zone *zone)
+{
+	int cpu;
+
+	(void)zone;
+	for_each_possible_cpu(cpu) {
+		if (per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count)
+			drain_pages(cpu);
+	}
+}
+
+int page_alloc_cpu_dead(unsigned int cpu)
+{
+	drain_pages(cpu);
+	return 0;
+}
+
+int page_alloc_cpu_online(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
+{
+	int pindex;
+
+	spin_lock_init(&pcp->lock);
+	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
+		INIT_LIST_HEAD(&pcp->lists[pindex]);
+	pcp->count = 0;
+	pcp->high = high;
+	pcp->batch = batch;
+}
+
+/*
+ * Set up the zone and hand every page to the buddy allocator in
+ * max-order blocks, as memblock_free_all() does (no tagging yet: the
+ * pages come from memblock, not from an allocation).
+ */
+void tf_page_alloc_init(unsigned long nr_pages)
+{
+	struct zone *zone = &tf_zone;
+	unsigned long pfn, min_free;
+	int order, mt, cpu, batch;
+
+	spin_lock_init(&zone->lock);
+	for (order = 0; order < NR_PAGE_ORDERS_MAX; order++) {
+		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
+		zone->free_area[order].nr_free = 0;
+	}
+	zone->nr_free_pages.counter = 0;
+	zone->zone_start_pfn = 0;
+	zone->spanned_pages = nr_pages;
+	zone->managed_pages = nr_pages;
+	zone->watermark_boost = 0;
+	zone->nr_reserved_highatomic = 0;
+	zone->lowmem_reserve[0] = 0;
+
+	if (!zone->per_cpu_pageset)
+		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
+	batch = clamp((int)(nr_pages / 256), 1, 8);
+	for_each_possible_cpu(cpu)
+		pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
+
+	for (pfn = 0; pfn < nr_pages; pfn += 1UL << order) {
+		order = MAX_PAGE_ORDER;
+		while (pfn + (1UL << order) > nr_pages || (pfn & ((1UL << order) - 1)))
+			order--;
+		__free_one_page(pfn_to_page(pfn), pfn, zone, order,
+				MIGRATE_UNMOVABLE, FPI_TO_TAIL);
+	}
+
+	(void)min_free;
+}

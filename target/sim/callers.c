@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's callers, as a scenario plays them: each op allocates,
+ * frees, splits or migrates through the same entry points kernel code
+ * uses, brings CPUs up and down, and drives page_ext_init().  Operands
+ * pick live allocations relative to how many exist.
+ */
+#include <linux/string.h>
+
+#include "../mm/internal.h"
+#include "tagfuzz/sim.h"
+
+void tf_fault_fail_next(unsigned int n);
+void tf_machine_pressure(const struct tf_machine *m, unsigned int level);
+extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
+
+enum tf_live_kind {
+	TF_LIVE_PAGES,		/* alloc_pages(): free with __free_pages(order) */
+	TF_LIVE_EXACT,		/* alloc_pages_exact(): free_pages_exact() */
+	TF_LIVE_SINGLE,		/* an order-0 page from bulk or split */
+};
+
+struct tf_live {
+	unsigned long pfn;
+	uint8_t order;
+	uint8_t kind;
+	uint8_t nr_pages;	/* EXACT */
+};
+
+static struct tf_live tf_live[TF_MAX_PAGES];
+static size_t tf_nr_live;
+
+/* Pages each CPU's bring-up allocated, freed again when it goes down. */
+static struct {
+	unsigned long pfn[TF_MAX_SETUP_PAGES];
+	unsigned int nr;
+} tf_setup[TF_MAX_CPUS];
+
+static bool tf_page_ext_done;
+static const struct tf_machine *tf_m;
+static struct tf_machine tf_m_copy;
+
+void tf_callers_reset(void)
+{
+	tf_nr_live = 0;
+	memset(tf_setup, 0, sizeof(tf_setup));
+	tf_page_ext_done = false;
+}
+
+size_t tf_sim_nr_live(void)
+{
+	return tf_nr_live;
+}
+
+static void live_add(unsigned long pfn, unsigned int order, enum tf_live_kind kind,
+		     unsigned int nr_pages)
+{
+	tf_live[tf_nr_live++] = (struct tf_live){ pfn, order, kind, nr_pages };
+}
+
+static void live_del(size_t i)
+{
+	tf_live[i] = tf_live[--tf_nr_live];
+}
+
+static gfp_t tf_gfp(unsigned int class)
+{
+	switch (class) {
+	case TF_GFP_ATOMIC:
+		return GFP_ATOMIC;
+	case TF_GFP_NOWAIT:
+		return GFP_NOWAIT;
+	case TF_GFP_MEMALLOC:
+		return GFP_KERNEL | __GFP_MEMALLOC;
+	default:
+		return GFP_KERNEL;
+	}
+}
+
+/* Run the allocation with @tag as the call site, or with none. */
+#define tf_call_site(tag, untagged, expr) \
+	((untagged) ? (expr) : alloc_hooks_tag(tag, expr))
+
+static void do_alloc(const struct tf_op *op)
+{
+	struct alloc_tag *tag = &tf_user_tags[op->tag];
+	gfp_t gfp = tf_gfp(op->gfp);
+	struct page *page;
+	void *addr;
+
+	switch (op->alloc_kind) {
+	case TF_ALLOC_EXACT:
+		addr = tf_call_site(tag, op->untagged,
+				    alloc_pages_exact_noprof(op->n * PAGE_SIZE, gfp));
+		if (!addr) {
+			tf_note("alloc_pages_exact(%u pages) failed", op->n);
+			return;
+		}
+		page = virt_to_page(addr);
+		live_add(page_to_pfn(page), 0, TF_LIVE_EXACT, op->n);
+		tf_note("live[%zu] = exact pfn %lu, %u pages", tf_nr_live - 1,
+			page_to_pfn(page), op->n);
+		return;
+	case TF_ALLOC_BULK: {
+		struct page *pages[TF_MAX_BULK] = { NULL };
+		unsigned long nr, i;
+
+		nr = tf_call_site(tag, op->untagged,
+				  alloc_pages_bulk_noprof(gfp, 0, NULL, op->n, pages));
+		for (i = 0; i < nr; i++)
+			live_add(page_to_pfn(pages[i]), 0, TF_LIVE_SINGLE, 1);
+		tf_note("alloc_pages_bulk(%u) gave %lu pages", op->n, nr);
+		return;
+	}
+	default:
+		page = tf_call_site(tag, op->untagged, alloc_pages_noprof(gfp, op->n));
+		if (!page) {
+			tf_note("alloc_pages(order %u) failed", op->n);
+			return;
+		}
+		live_add(page_to_pfn(page), op->n, TF_LIVE_PAGES, 0);
+		tf_note("live[%zu] = pfn %lu order %u", tf_nr_live - 1,
+			page_to_pfn(page), op->n);
+	}
+}
+
+/* Tell the oracles which allocation the next kernel calls act on. */
+static void announce(const struct tf_live *l)
+{
+	struct tf_event ev = { .kind = TF_EV_CALL, .pfn = l->pfn };
+
+	ev.pfn2 = l->kind == TF_LIVE_EXACT ? l->nr_pages : 1UL << l->order;
+	tf_emit(&ev);
+}
+
+static void free_live(size_t i)
+{
+	struct tf_live *l = &tf_live[i];
+	struct page *page = pfn_to_page(l->pfn);
+
+	announce(l);
+	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
+	if (l->kind == TF_LIVE_EXACT)
+		free_pages_exact(page_address(page), l->nr_pages * PAGE_SIZE);
+	else
+		__free_pages(page, l->order);
+	live_del(i);
+}
+
+static void do_split(size_t i)
+{
+	struct tf_live l = tf_live[i];
+	unsigned long k;
+
+	if (l.kind != TF_LIVE_PAGES || !l.order) {
+		tf_note("live[%zu] (pfn %lu) is not a splittable allocation", i, l.pfn);
+		return;
+	}
+	tf_note("split_page(pfn %lu, order %u)", l.pfn, l.order);
+	announce(&l);
+	split_page(pfn_to_page(l.pfn), l.order);
+	live_del(i);
+	for (k = 0; k < (1UL << l.order); k++)
+		live_add(l.pfn + k, 0, TF_LIVE_SINGLE, 1);
+}
+
+static void do_free_exact(size_t i)
+{
+	struct tf_live *l = &tf_live[i];
+
+	if (l->kind == TF_LIVE_PAGES) {
+		tf_note("live[%zu] (pfn %lu) is not exact", i, l->pfn);
+		return;
+	}
+	free_live(i);
+}
+
+/* Migration: a new page takes the old one's tag (folio_copy_owner + swap). */
+static noinline struct page *tf_alloc_migration_target(unsigned int order)
+{
+	return alloc_pages(GFP_KERNEL, order);
+}
+
+static void do_migrate(size_t i)
+{
+	struct tf_live *l = &tf_live[i];
+	struct page *old = pfn_to_page(l->pfn), *new;
+	struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
+
+	if (l->kind == TF_LIVE_EXACT) {
+		tf_note("live[%zu] (pfn %lu) is exact: not migrated", i, l->pfn);
+		return;
+	}
+	announce(l);
+	new = tf_alloc_migration_target(l->order);
+	if (!new) {
+		tf_note("migration target allocation failed");
+		return;
+	}
+	ev.pfn = page_to_pfn(new);
+	ev.pfn2 = l->pfn;
+	ev.order = l->order;
+	tf_note("migrate pfn %lu -> pfn %lu", l->pfn, ev.pfn);
+	tf_emit(&ev);
+	pgalloc_tag_swap(page_folio(new), page_folio(old));
+	__free_pages(old, l->order);
+	l->pfn = page_to_pfn(new);
+}
+
+/* Per-CPU setup at bring-up, as smp_init()'s hotplug callbacks allocate. */
+static noinline struct page *tf_cpuhp_setup_alloc(void)
+{
+	return alloc_pages(GFP_KERNEL, 0);
+}
+
+static void do_cpu_up(unsigned int cpu, unsigned int pages)
+{
+	struct tf_event ev = { .kind = TF_EV_CPU_UP };
+	unsigned int i;
+
+	if (tf_cpus[cpu].online) {
+		tf_note("CPU%u is already up", cpu);
+		return;
+	}
+	tf_cpus[cpu].online = true;
+	tf_cur_cpu = cpu;
+	tf_emit(&ev);
+	page_alloc_cpu_online(cpu);
+	for (i = 0; i < pages; i++) {
+		struct page *page = tf_cpuhp_setup_alloc();
+
+		if (!page)
+			break;
+		tf_setup[cpu].pfn[tf_setup[cpu].nr++] = page_to_pfn(page);
+	}
+	tf_note("CPU%u up, %u setup pages", cpu, tf_setup[cpu].nr);
+}
+
+static void do_cpu_down(unsigned int cpu)
+{
+	struct tf_event ev = { .kind = TF_EV_CPU_DOWN };
+	unsigned int i;
+
+	if (!cpu || !tf_cpus[cpu].online) {
+		tf_note("CPU%u cannot go down", cpu);
+		return;
+	}
+	/* The control CPU runs the teardown and the dead callbacks. */
+	tf_cur_cpu = 0;
+	for (i = 0; i < tf_setup[cpu].nr; i++) {
+		struct tf_live l = { tf_setup[cpu].pfn[i], 0, TF_LIVE_SINGLE, 1 };
+
+		announce(&l);
+		__free_pages(pfn_to_page(l.pfn), 0);
+	}
+	tf_setup[cpu].nr = 0;
+	tf_cpus[cpu].online = false;
+	ev.section = cpu;
+	tf_emit(&ev);
+	page_alloc_cpu_dead(cpu);
+	tf_note("CPU%u down", cpu);
+}
+
+static void do_burst(const struct tf_op *op)
+{
+	struct alloc_tag *tag = &tf_user_tags[op->tag];
+	unsigned int i;
+
+	for (i = 0; i < op->n; i++) {
+		struct page *page = alloc_hooks_tag(tag, alloc_pages_noprof(GFP_KERNEL, op->order));
+
+		if (!page)
+			break;
+		live_add(page_to_pfn(page), op->order, TF_LIVE_PAGES, 0);
+	}
+	tf_note("burst: %u of %u order-%u allocations", i, op->n, op->order);
+}
+
+static void do_page_ext_online(unsigned int section)
+{
+	if (tf_page_ext_done)
+		return;
+	init_section_page_ext((unsigned long)section << tf_section_shift, 0);
+}
+
+static void do_page_ext_init(void)
+{
+	if (tf_page_ext_done)
+		return;
+	tf_page_ext_done = true;
+	page_ext_init();
+}
+
+void tf_sim_set_machine(const struct tf_machine *m)
+{
+	tf_m_copy = *m;
+	tf_m = &tf_m_copy;
+}
+
+void tf_sim_exec(const struct tf_op *op)
+{
+	size_t idx = tf_nr_live ? op->n % tf_nr_live : 0;
+
+	/* An op aimed at a CPU that is down runs on the boot CPU. */
+	tf_cur_cpu = tf_cpus[op->cpu].online ? op->cpu : 0;
+
+	switch (op->kind) {
+	case TF_OP_ALLOC:
+		do_alloc(op);
+		break;
+	case TF_OP_FREE:
+		if (tf_nr_live)
+			free_live(idx);
+		break;
+	case TF_OP_SPLIT:
+		if (tf_nr_live)
+			do_split(idx);
+		break;
+	case TF_OP_FREE_EXACT:
+		if (tf_nr_live)
+			do_free_exact(idx);
+		break;
+	case TF_OP_PEXT_ONLINE:
+		do_page_ext_online(op->n);
+		break;
+	case TF_OP_PEXT_INIT:
+		do_page_ext_init();
+		break;
+	case TF_OP_PRESSURE:
+		tf_machine_pressure(tf_m, op->n);
+		break;
+	case TF_OP_FAIL_NEXT:
+		tf_fault_fail_next(op->n);
+		break;
+	case TF_OP_CPU_UP:
+		do_cpu_up(op->cpu, op->n);
+		break;
+	case TF_OP_CPU_DOWN:
+		do_cpu_down(op->cpu);
+		break;
+	case TF_OP_BURST:
+		do_burst(op);
+		break;
+	case TF_OP_DRAIN:
+		if (op->all)
+			drain_all_pages(NULL);
+		else
+			drain_pages(op->cpu);
+		break;
+	case TF_OP_MIGRATE:
+		if (tf_nr_live)
+			do_migrate(idx);
+		break;
+	}
+	tf_cur_cpu = 0;
+}
+
+void tf_sim_teardown(void)
+{
+	int cpu;
+
+	tf_cur_cpu = 0;
+	tf_machine_pressure(tf_m, 0);
+	tf_fault_fail_next(0);
+	do_page_ext_init();
+	while (tf_nr_live)
+		free_live(tf_nr_live - 1);
+	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
+		do_cpu_down(cpu);
+	drain_all_pages(NULL);
+}

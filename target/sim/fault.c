@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Fault injection (should_fail_alloc_page) and the allocator depth guard. */
+#include <linux/gfp.h>
+
+#include "tagfuzz/fault.h"
+#include "tagfuzz/sim.h"
+
+static unsigned int tf_fail_next;
+
+void tf_fault_reset(void)
+{
+	tf_fail_next = 0;
+}
+
+void tf_fault_fail_next(unsigned int n)
+{
+	tf_fail_next = n;
+}
+
+bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
+{
+	if (!tf_fail_next || (gfp_mask & __GFP_NOFAIL))
+		return false;
+	tf_fail_next--;
+	tf_note("fault injection: order-%u allocation fails (%u more to fail)",
+		order, tf_fail_next);
+	return true;
+}
+
+void tf_alloc_depth_enter(void)
+{
+	if (++tf_cpus[tf_cur_cpu].alloc_depth > TF_ALLOC_DEPTH_MAX)
+		tf_report_bug(TF_CHECK_RECURSION, "__alloc_pages_noprof",
+			      "page allocator recursion",
+			      "page allocator re-entered %d deep on CPU%d",
+			      tf_cpus[tf_cur_cpu].alloc_depth, tf_cur_cpu);
+}
+
+void tf_alloc_depth_exit(void)
+{
+	tf_cpus[tf_cur_cpu].alloc_depth--;
+}

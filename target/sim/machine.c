@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated machine: memory map and page bodies, CPUs and their
+ * current tasks, the per-CPU area, and boot.  Boot resets only what the
+ * previous run could have touched.
+ */
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+
+#include "../mm/internal.h"
+#include "tagfuzz/sim.h"
+
+struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
+int tf_cur_cpu;
+int tf_nr_cpus = 1;
+struct tf_kconfig tf_kconfig;
+void (*tf_sched_hook)(const char *what);
+
+static struct page tf_memmap[TF_MAX_PAGES];
+struct page *mem_map = tf_memmap;
+unsigned long max_pfn;
+unsigned long tf_section_shift;
+static unsigned long tf_prev_max_pfn = TF_MAX_PAGES;
+
+/* Page bodies: pool pages and page_ext tables live in here. */
+static unsigned char tf_mem[TF_MAX_PAGES][4096] __attribute__((aligned(4096)));
+
+static struct task_struct tf_tasks[TF_MAX_CPUS];
+
+static unsigned char tf_pcpu_area[TF_MAX_CPUS][TF_PCPU_UNIT]
+	__attribute__((aligned(64)));
+static size_t tf_pcpu_used;
+
+void *tf_pcpu_alloc(size_t size, size_t align)
+{
+	size_t off = ALIGN(tf_pcpu_used, align);
+
+	/* Static per-CPU data only: tags and pagesets, a few KiB in all. */
+	if (off + size > TF_PCPU_UNIT)
+		__builtin_trap();
+	tf_pcpu_used = off + size;
+	return &tf_pcpu_area[0][off];
+}
+
+void *page_address(const struct page *page)
+{
+	return tf_mem[page_to_pfn(page)];
+}
+
+struct page *virt_to_page(const void *addr)
+{
+	return pfn_to_page(((const unsigned char *)addr - &tf_mem[0][0]) / PAGE_SIZE);
+}
+
+void synchronize_rcu(void)
+{
+	int cpu;
+
+	might_sleep();
+	tf_sched_point("synchronize_rcu");
+	for_each_possible_cpu(cpu) {
+		if (!tf_cpus[cpu].rcu_nesting)
+			continue;
+		/* Without a scheduler no reader can ever leave its section. */
+		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "synchronize_rcu() waits forever",
+			      "synchronize_rcu() on CPU%d waits for a reader on CPU%d",
+			      tf_cur_cpu, cpu);
+	}
+}
+
+void tf_spin_wait(spinlock_t *lock)
+{
+	if (lock->owner == tf_cur_cpu)
+		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock recursion",
+			      "spinlock recursion on CPU%d", tf_cur_cpu);
+	tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock held forever",
+		      "CPU%d spins on a lock CPU%d holds and cannot release",
+		      tf_cur_cpu, lock->owner);
+}
+
+void tf_tags_reset(void);
+void tf_fault_reset(void);
+void tf_page_ext_reset(void);
+void tf_alloc_tag_boot(void);
+void tf_callers_reset(void);
+
+static void tf_set_watermarks(const struct tf_machine *m)
+{
+	unsigned long min = max(1UL, max_pfn * (m->wmark + 1) / 128);
+
+	tf_zone._watermark[WMARK_MIN] = min;
+	tf_zone._watermark[WMARK_LOW] = min + min / 4 + 1;
+	tf_zone._watermark[WMARK_HIGH] = min + min / 2 + 2;
+}
+
+void tf_machine_boot(const struct tf_machine *m)
+{
+	int cpu;
+
+	tf_nr_cpus = m->nr_cpus;
+	tf_kconfig.mem_alloc_profiling_debug = m->debug;
+	tf_kconfig.mem_alloc_profiling = m->profiling;
+
+	for (cpu = 0; cpu < TF_MAX_CPUS; cpu++) {
+		memset(&tf_cpus[cpu], 0, sizeof(tf_cpus[cpu]));
+		memset(&tf_tasks[cpu], 0, sizeof(tf_tasks[cpu]));
+		tf_tasks[cpu].comm = "swapper";
+		tf_cpus[cpu].task = &tf_tasks[cpu];
+	}
+	tf_cpus[0].online = true;
+	tf_cur_cpu = 0;
+
+	tf_section_shift = __builtin_ctz(m->section_pages);
+	max_pfn = (unsigned long)m->section_pages * m->nr_sections;
+	tf_max_page_order = tf_machine_max_order(m);
+	memset(tf_memmap, 0, max(max_pfn, tf_prev_max_pfn) * sizeof(struct page));
+	tf_prev_max_pfn = max_pfn;
+
+	tf_tags_reset();
+	tf_fault_reset();
+	tf_page_ext_reset();
+	tf_alloc_tag_boot();
+	tf_page_alloc_init(max_pfn);
+	tf_set_watermarks(m);
+	tf_callers_reset();
+}
+
+/* PRESSURE: move the watermarks relative to what is free now. */
+void tf_machine_pressure(const struct tf_machine *m, unsigned int level)
+{
+	unsigned long free = max(0L, zone_free_pages(&tf_zone));
+
+	switch (level) {
+	case 0:
+		tf_set_watermarks(m);
+		return;
+	case 1:	/* fast path (low) fails, slow path (min) passes */
+		tf_zone._watermark[WMARK_MIN] = free / 2;
+		tf_zone._watermark[WMARK_LOW] = free + 1;
+		break;
+	case 2:	/* only reserve users (__GFP_HIGH, atomic) pass */
+		tf_zone._watermark[WMARK_MIN] = free + 1;
+		tf_zone._watermark[WMARK_LOW] = free + 2;
+		break;
+	default: /* only ALLOC_NO_WATERMARKS passes */
+		tf_zone._watermark[WMARK_MIN] = 4 * free + 8;
+		tf_zone._watermark[WMARK_LOW] = 4 * free + 9;
+		break;
+	}
+	tf_zone._watermark[WMARK_HIGH] = tf_zone._watermark[WMARK_LOW] + 1;
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Read-only views of the port for the oracles. */
+#include <linux/string.h>
+
+#include "../mm/internal.h"
+#include "tagfuzz/observe.h"
+#include "tagfuzz/events.h"
+
+int tf_tag_id(const struct alloc_tag *tag);
+struct alloc_tag *tf_tag_by_id(int id);
+
+struct tf_ref_obs tf_observe_ref(unsigned long pfn)
+{
+	struct tf_ref_obs obs = { TF_REF_NO_EXT, TF_TAG_NONE };
+	struct mem_section *section = &mem_section[pfn_to_section_nr(pfn)];
+	union codetag_ref *ref;
+	struct codetag *ct;
+
+	if (!section->page_ext)
+		return obs;
+	ref = (union codetag_ref *)((char *)section->page_ext +
+		(sizeof(struct page_ext) + sizeof(union codetag_ref)) *
+		(pfn & (PAGES_PER_SECTION - 1)) + page_alloc_tagging_ops.offset);
+	ct = ref->ct;
+	if (!ct) {
+		obs.state = TF_REF_NULL;
+	} else if (ct == CODETAG_EMPTY) {
+		obs.state = TF_REF_EMPTY;
+	} else {
+		obs.tag = tf_tag_id(ct_to_alloc_tag(ct));
+		obs.state = obs.tag == TF_TAG_NONE ? TF_REF_BAD : TF_REF_TAG;
+	}
+	return obs;
+}
+
+struct tf_tag_obs tf_observe_tag(int id)
+{
+	struct tf_tag_obs obs = { 0, 0, false };
+	struct alloc_tag *tag = tf_tag_by_id(id);
+	struct alloc_tag_counters c;
+
+	if (!tag)
+		return obs;
+	c = alloc_tag_read(tag);
+	obs.calls = (int64_t)c.calls;
+	obs.bytes = (int64_t)c.bytes;
+	obs.inaccurate = tag->ct.flags & CODETAG_FLAG_INACCURATE;
+	return obs;
+}
+
+unsigned long tf_observe_nr_pages(void)
+{
+	return max_pfn;
+}
+
+static int order_of_pindex(int pindex)
+{
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+/* Walk a list without trusting it: stop at a bound instead of looping. */
+#define tf_walk(pos, head, bound, n)					\
+	for ((pos) = (head)->next, (n) = 0;				\
+	     (pos) != (head) && (n) <= (bound);				\
+	     (pos) = (pos)->next, (n)++)
+
+unsigned long tf_observe_free_count(void)
+{
+	struct list_head *pos;
+	unsigned long total = 0, n;
+	int order, mt, cpu, pindex;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++)
+		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+			tf_walk(pos, &tf_zone.free_area[order].free_list[mt], max_pfn, n)
+				total += 1UL << order;
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+
+		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
+			tf_walk(pos, &pcp->lists[pindex], max_pfn, n)
+				total += 1UL << order_of_pindex(pindex);
+	}
+	return total;
+}
+
+static bool mark(uint8_t *loc, unsigned long pfn, unsigned int order, uint8_t what)
+{
+	unsigned long i;
+	bool ok = true;
+
+	for (i = 0; i < (1UL << order) && pfn + i < max_pfn; i++) {
+		if (loc[pfn + i] != TF_LOC_NONE) {
+			loc[pfn + i] = TF_LOC_MULTI;
+			ok = false;
+		} else {
+			loc[pfn + i] = what;
+		}
+	}
+	return ok && pfn + (1UL << order) <= max_pfn;
+}
+
+bool tf_observe_free_pages(uint8_t *loc, const char **why)
+{
+	struct list_head *pos;
+	unsigned long n, buddy_pages = 0;
+	int order, mt, cpu, pindex;
+	bool ok = true;
+
+	*why = NULL;
+	memset(loc, TF_LOC_NONE, max_pfn);
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		unsigned long nr = 0;
+
+		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
+			tf_walk(pos, &tf_zone.free_area[order].free_list[mt], max_pfn, n) {
+				struct page *page = list_entry(pos, struct page, buddy_list);
+
+				nr++;
+				buddy_pages += 1UL << order;
+				if (!PageBuddy(page) || page->private != (unsigned long)order) {
+					ok = false;
+					*why = *why ? *why : "buddy list entry without PageBuddy of its order";
+				}
+				if (!mark(loc, page_to_pfn(page), order, TF_LOC_BUDDY)) {
+					ok = false;
+					*why = *why ? *why : "page on a free list twice or past the end";
+				}
+			}
+		}
+		if (nr != tf_zone.free_area[order].nr_free) {
+			ok = false;
+			*why = *why ? *why : "free_area nr_free differs from its lists";
+		}
+	}
+	if ((long)buddy_pages != zone_free_pages(&tf_zone)) {
+		ok = false;
+		*why = *why ? *why : "NR_FREE_PAGES differs from the buddy lists";
+	}
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+		long count = 0;
+
+		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
+			tf_walk(pos, &pcp->lists[pindex], max_pfn, n) {
+				struct page *page = list_entry(pos, struct page, pcp_list);
+
+				count += 1L << order_of_pindex(pindex);
+				if (!mark(loc, page_to_pfn(page), order_of_pindex(pindex), TF_LOC_PCP)) {
+					ok = false;
+					*why = *why ? *why : "page on a PCP list twice or also free";
+				}
+			}
+		}
+		if (count != pcp->count) {
+			ok = false;
+			*why = *why ? *why : "pcp->count differs from its lists";
+		}
+	}
+	return ok;
+}

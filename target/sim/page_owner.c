@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_owner hooks: the kernel's own record of who allocated a page is
+ * where the harness learns of every allocation, split and free.
+ */
+#include "../mm/internal.h"
+#include "tagfuzz/events.h"
+
+int tf_tag_id(const struct alloc_tag *tag);
+
+void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
+		    unsigned int alloc_flags)
+{
+	struct tf_event ev = {
+		.kind = TF_EV_PAGE_ALLOC,
+		.pfn = page_to_pfn(page),
+		.order = order,
+		.tag = tf_tag_id(current->alloc_tag),
+		.alloc_flags = alloc_flags,
+		.gfp = gfp_mask,
+	};
+
+	tf_emit(&ev);
+}
+
+void reset_page_owner(struct page *page, unsigned int order)
+{
+	struct tf_event ev = {
+		.kind = TF_EV_PAGE_FREE,
+		.pfn = page_to_pfn(page),
+		.order = order,
+	};
+
+	tf_emit(&ev);
+}
+
+void split_page_owner(struct page *page, int old_order, int new_order)
+{
+	struct tf_event ev = {
+		.kind = TF_EV_PAGE_SPLIT,
+		.pfn = page_to_pfn(page),
+		.order = old_order,
+	};
+
+	(void)new_order;
+	tf_emit(&ev);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel checks, printks and harness notes, turned into events. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tagfuzz/sim.h"
+
+void (*tf_event_sink)(const struct tf_event *ev);
+bool tf_trace_enabled;
+jmp_buf *tf_bug_jmp;
+
+void tf_emit(const struct tf_event *ev)
+{
+	struct tf_event e = *ev;
+
+	if (!tf_event_sink)
+		return;
+	e.cpu = tf_cur_cpu;
+	tf_event_sink(&e);
+}
+
+static void emit_check(enum tf_check_kind kind, const char *func, const char *site,
+		       const char *fmt, va_list ap)
+{
+	char msg[256], stable[128];
+	struct tf_event ev = { .kind = TF_EV_CHECK, .check = kind, .func = func };
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Signatures must not depend on a message's trailing newline. */
+	snprintf(stable, sizeof(stable), "%s", site);
+	n = strlen(stable);
+	while (n && (stable[n - 1] == '\n' || stable[n - 1] == ':'))
+		stable[--n] = '\0';
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	ev.site = stable;
+	ev.msg = msg;
+	tf_emit(&ev);
+}
+
+void tf_report_check(enum tf_check_kind kind, const char *func, const char *site,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_check(kind, func, site, fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void tf_report_bug(enum tf_check_kind kind, const char *func,
+			     const char *site, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_check(kind, func, site, fmt, ap);
+	va_end(ap);
+	if (tf_bug_jmp)
+		longjmp(*tf_bug_jmp, 1);
+	/* A BUG outside any harness call: nothing sane to return to. */
+	fprintf(stderr, "tagfuzz: BUG outside the harness: %s\n", site);
+	__builtin_trap();
+}
+
+void tf_report_printk(const char *level, const char *fmt, ...)
+{
+	struct tf_event ev = { .kind = TF_EV_PRINTK, .site = level };
+	char msg[256];
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	ev.msg = msg;
+	tf_emit(&ev);
+}
+
+void tf_note(const char *fmt, ...)
+{
+	struct tf_event ev = { .kind = TF_EV_NOTE };
+	char msg[256];
+	va_list ap;
+
+	if (!tf_trace_enabled)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ev.msg = msg;
+	tf_emit(&ev);
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The codetag registry: the scenario's call sites, and every
+ * DEFINE_ALLOC_TAG site in the port, registered the first time it runs.
+ * Ids are stable within a process; signatures use names, never ids.
+ */
+#include <linux/alloc_tag.h>
+#include <linux/string.h>
+
+#include "tagfuzz/events.h"
+
+#define TF_MAX_TAGS	64
+
+static struct alloc_tag *tf_tags[TF_MAX_TAGS];
+static int tf_tags_nr;
+
+static const char *const tf_user_site_names[TF_NR_USER_TAGS] = {
+	"site0", "site1", "site2", "site3", "site4", "site5", "site6", "site7",
+	"site8", "site9", "site10", "site11", "site12", "site13", "site14", "site15",
+};
+
+struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
+
+void tf_alloc_tag_register(struct alloc_tag *tag)
+{
+	if (tag->counters)
+		return;
+	if (tf_tags_nr == TF_MAX_TAGS)
+		__builtin_trap();	/* a port with more sites needs a bigger table */
+	tag->counters = alloc_percpu(struct alloc_tag_counters);
+	tf_tags[tf_tags_nr++] = tag;
+}
+
+static void tf_user_tags_init(void)
+{
+	int i;
+
+	for (i = 0; i < TF_NR_USER_TAGS; i++) {
+		tf_user_tags[i].ct.function = tf_user_site_names[i];
+		tf_user_tags[i].ct.filename = "scenario";
+		tf_user_tags[i].ct.lineno = i;
+		tf_alloc_tag_register(&tf_user_tags[i]);
+	}
+}
+
+void tf_tags_reset(void)
+{
+	int i, cpu;
+
+	if (!tf_tags_nr)
+		tf_user_tags_init();
+	for (i = 0; i < tf_tags_nr; i++) {
+		tf_tags[i]->ct.flags = 0;
+		for (cpu = 0; cpu < TF_MAX_CPUS; cpu++)
+			memset(per_cpu_ptr(tf_tags[i]->counters, cpu), 0,
+			       sizeof(struct alloc_tag_counters));
+	}
+}
+
+int tf_tag_id(const struct alloc_tag *tag)
+{
+	int i;
+
+	if (!tag)
+		return TF_TAG_NONE;
+	for (i = 0; i < tf_tags_nr; i++) {
+		if (tf_tags[i] == tag)
+			return i;
+	}
+	return TF_TAG_NONE;
+}
+
+struct alloc_tag *tf_tag_by_id(int id)
+{
+	return id >= 0 && id < tf_tags_nr ? tf_tags[id] : NULL;
+}
+
+int tf_nr_tags(void)
+{
+	return tf_tags_nr;
+}
+
+struct tf_tag_info tf_tag_info(int id)
+{
+	struct tf_tag_info info = { "?", "?", 0, false };
+	struct alloc_tag *tag = tf_tag_by_id(id);
+
+	if (tag) {
+		info.function = tag->ct.function;
+		info.filename = tag->ct.filename;
+		info.lineno = tag->ct.lineno;
+		info.user = id < TF_NR_USER_TAGS;
+	}
+	return info;
+}

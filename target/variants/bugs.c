@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The registry of bug switches: one row each, off by default. */
+#include <string.h>
+
+#include "tagfuzz/variants.h"
+
+unsigned long tf_bugs;
+
+const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
+	[TF_BUG_SKIP_EARLY_CLEAR] = {
+		"skip-early-clear",
+		"before seed 001 (no early-PFN tracking at all)",
+		"page_ext init callbacks never stamp EMPTY on early pages",
+		"model:early-ref-not-empty",
+	},
+	[TF_BUG_RECORDER_NO_GUARD] = {
+		"recorder-no-guard",
+		"seed 000 v3 review (the recursion __GFP_NO_CODETAG exists for)",
+		"alloc_tag_add_early_pfn() records the pool's own pages",
+		"check:recursion:page allocator recursion",
+	},
+	[TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS] = {
+		"slowpath-drops-alloc-flags",
+		"seed 002 (ac->alloc_flags not OR-ed into the slow path)",
+		"__alloc_pages_slowpath() recomputes alloc_flags from gfp only",
+		"check:recursion:page allocator recursion",
+	},
+	[TF_BUG_CLEAR_OVERWRITES_SET] = {
+		"clear-overwrites-set",
+		"seed 000 (the \"already set\" skip in clear_early_alloc_pfn_tag_refs)",
+		"the early clear stamps EMPTY over a tag set after page_ext came up",
+		"model:ref-mismatch",
+	},
+	[TF_BUG_POOL_NOT_FREED] = {
+		"pool-not-freed",
+		"seed 000 (pool pages must be cleared and freed after the clear)",
+		"clear_early_alloc_pfn_tag_refs() keeps its pool pages",
+		"model:leaked-tracking-page",
+	},
+};
+
+int tf_bug_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TF_NR_BUGS; i++) {
+		if (!strcmp(tf_bug_table[i].name, name))
+			return i;
+	}
+	return -1;
+}
+
+int tf_bugs_parse(const char *list, unsigned long *mask, const char **bad)
+{
+	static char word[64];
+	const char *p = list;
+
+	*mask = 0;
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int bug;
+
+		if (len >= sizeof(word))
+			len = sizeof(word) - 1;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		if (len) {
+			bug = tf_bug_by_name(word);
+			if (bug < 0) {
+				*bad = word;
+				return -1;
+			}
+			*mask |= 1UL << bug;
+		}
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
