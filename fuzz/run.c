@@ -185,3 +185,19 @@ const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v, bool s
 	}
 	return NULL;
 }
+
+void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_finding *fd)
+{
+	char line[160];
+
+	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops)
+		tf_format_op(&s->ops[fd->op], line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "teardown");
+	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
+	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
+	if (fd->known)
+		fprintf(f, "==tagfuzz== known: %s\n", fd->known);
+	fprintf(f, "==tagfuzz== scenario:\n");
+	tf_print_scenario(f, s);
+}

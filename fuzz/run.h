@@ -42,6 +42,13 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v,
 					      bool strict);
 
+/*
+ * Print a finding the way every tool does: one line with the stable
+ * signature, a detail line, then the decoded scenario.
+ */
+void tf_print_finding(FILE *f, const struct tf_scenario *s,
+		      const struct tf_finding *fd);
+
 /* Known, accepted findings: fuzz/known.c. */
 const char *tf_known_reason(const char *sig);
 

@@ -63,6 +63,14 @@ static unsigned long nr_touched;
 static bool check_all;
 
 static unsigned long ctx_pfn, ctx_nr;	/* allocation a caller acts on */
+/*
+ * The head freed last, as it was: free_pages_prepare() reports the free
+ * (reset_page_owner) before pgalloc_tag_sub() runs its check, so a check
+ * on a page just freed is classified from this copy.
+ */
+static long freed_pfn = -1;
+static struct unit freed_unit;
+static int16_t freed_pref;
 static long last_early = -1;
 static int expect_current_not_set;
 
@@ -135,6 +143,7 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	stamp++;
 	check_all = false;
 	ctx_pfn = ctx_nr = 0;
+	freed_pfn = -1;
 	last_early = -1;
 	expect_current_not_set = 0;
 }
@@ -212,6 +221,9 @@ static void on_free(const struct tf_event *ev)
 		     pfn, ev->order);
 		return;
 	}
+	freed_pfn = pfn;
+	freed_unit = *u;
+	freed_pref = pref[pfn];
 	if (profiling() && has_ext(pfn)) {
 		int16_t ref = pref[pfn];
 
@@ -342,6 +354,7 @@ void model_on_event(const struct tf_event *ev)
 	case TF_EV_CALL:
 		ctx_pfn = ev->pfn;
 		ctx_nr = ev->pfn2;
+		freed_pfn = -1;
 		break;
 	default:
 		break;
@@ -365,9 +378,14 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 
 	/* The first live page of the allocation being acted on that holds NULL. */
 	for (pfn = ctx_pfn; pfn < ctx_pfn + ctx_nr && pfn < nr_pages; pfn++) {
-		struct unit *u = &units[pfn];
+		const struct unit *u = &units[pfn];
+		int16_t ref = pref[pfn];
 
-		if (!(u->flags & U_LIVE) || !has_ext(pfn) || pref[pfn] != PREF_NULL)
+		if ((long)pfn == freed_pfn && !(u->flags & U_LIVE)) {
+			u = &freed_unit;
+			ref = freed_pref;
+		}
+		if (!(u->flags & U_LIVE) || !has_ext(pfn) || ref != PREF_NULL)
 			continue;
 		if (u->flags & U_UNTAGGED)
 			return true;

@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario codec.  Byte layout (docs/scenarios.md):
+ *
+ *   header  b0: bits 0-1 section size (16 << n pages), bit 2 non-debug
+ *               build, bit 3 profiling off, bits 4-6 watermark level
+ *           b1: sections - 1 (mod 64)      b2: CPUs - 1 (mod 8)
+ *   op      b0: kind (mod TF_NR_OPS)
+ *           b1: bits 0-2 cpu (mod CPUs), bits 3-4 gfp class,
+ *               bits 5-6 alloc kind (mod 3), bit 7 untagged
+ *           b2, b3: operands by kind (see decode_op)
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+static uint8_t byte_at(const uint8_t *data, size_t size, size_t i)
+{
+	return i < size ? data[i] : 0;
+}
+
+static unsigned int exact_max_pages(const struct tf_machine *m)
+{
+	unsigned int max = 1u << tf_machine_max_order(m);
+
+	return max < TF_MAX_EXACT_PAGES ? max : TF_MAX_EXACT_PAGES;
+}
+
+static unsigned int burst_max_order(const struct tf_machine *m)
+{
+	unsigned int max = tf_machine_max_order(m);
+
+	return max < TF_MAX_BURST_ORDER ? max : TF_MAX_BURST_ORDER;
+}
+
+static void decode_machine(const uint8_t *b, struct tf_machine *m)
+{
+	m->section_pages = 16u << (b[0] & 3);
+	m->debug = !(b[0] & 0x04);
+	m->profiling = !(b[0] & 0x08);
+	m->wmark = (b[0] >> 4) & 7;
+	m->nr_sections = 1 + b[1] % TF_MAX_SECTIONS;
+	m->nr_cpus = 1 + b[2] % TF_MAX_CPUS;
+}
+
+static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = b[0] % TF_NR_OPS;
+
+	switch (op->kind) {
+	case TF_OP_ALLOC:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->gfp = (b[1] >> 3) & 3;
+		op->alloc_kind = ((b[1] >> 5) & 3) % TF_NR_ALLOC_KINDS;
+		op->untagged = b[1] >> 7;
+		op->tag = op->untagged ? 0 : b[2] % TF_NR_USER_TAGS;
+		if (op->alloc_kind == TF_ALLOC_EXACT)
+			op->n = 1 + b[3] % exact_max_pages(m);
+		else if (op->alloc_kind == TF_ALLOC_BULK)
+			op->n = 1 + b[3] % TF_MAX_BULK;
+		else
+			op->n = b[3] % (tf_machine_max_order(m) + 1);
+		break;
+	case TF_OP_FREE:
+	case TF_OP_SPLIT:
+	case TF_OP_FREE_EXACT:
+	case TF_OP_MIGRATE:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		break;
+	case TF_OP_PEXT_ONLINE:
+		op->n = b[3] % m->nr_sections;
+		break;
+	case TF_OP_PEXT_INIT:
+		break;
+	case TF_OP_PRESSURE:
+		op->n = b[3] % TF_NR_PRESSURE;
+		break;
+	case TF_OP_FAIL_NEXT:
+		op->n = b[3] % (TF_MAX_FAIL_NEXT + 1);
+		break;
+	case TF_OP_CPU_UP:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->n = b[3] % (TF_MAX_SETUP_PAGES + 1);
+		break;
+	case TF_OP_CPU_DOWN:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		break;
+	case TF_OP_BURST:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->tag = b[2] % TF_NR_USER_TAGS;
+		op->order = (b[2] >> 4) % (burst_max_order(m) + 1);
+		op->n = 1 + b[3];
+		break;
+	case TF_OP_DRAIN:
+		op->all = b[2] & 1;
+		op->cpu = op->all ? 0 : (b[1] & 7) % m->nr_cpus;
+		break;
+	}
+}
+
+void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
+{
+	uint8_t hdr[TF_HDR_BYTES], ob[TF_OP_BYTES];
+	size_t i, pos, nr;
+
+	for (i = 0; i < TF_HDR_BYTES; i++)
+		hdr[i] = byte_at(data, size, i);
+	decode_machine(hdr, &s->m);
+
+	nr = size > TF_HDR_BYTES ?
+		(size - TF_HDR_BYTES + TF_OP_BYTES - 1) / TF_OP_BYTES : 0;
+	s->truncated = nr > TF_MAX_OPS;
+	if (s->truncated)
+		nr = TF_MAX_OPS;
+	s->nr_ops = nr;
+	for (i = 0, pos = TF_HDR_BYTES; i < nr; i++, pos += TF_OP_BYTES) {
+		for (size_t k = 0; k < TF_OP_BYTES; k++)
+			ob[k] = byte_at(data, size, pos + k);
+		decode_op(&s->m, ob, &s->ops[i]);
+	}
+}
+
+static void encode_machine(const struct tf_machine *m, uint8_t *b)
+{
+	b[0] = (uint8_t)(__builtin_ctz(m->section_pages / 16) & 3);
+	if (!m->debug)
+		b[0] |= 0x04;
+	if (!m->profiling)
+		b[0] |= 0x08;
+	b[0] |= (m->wmark & 7) << 4;
+	b[1] = m->nr_sections - 1;
+	b[2] = m->nr_cpus - 1;
+}
+
+static void encode_op(const struct tf_op *op, uint8_t *b)
+{
+	memset(b, 0, TF_OP_BYTES);
+	b[0] = op->kind;
+	b[1] = op->cpu & 7;
+
+	switch (op->kind) {
+	case TF_OP_ALLOC:
+		b[1] |= (op->gfp & 3) << 3 | (op->alloc_kind & 3) << 5 |
+			(op->untagged ? 0x80 : 0);
+		b[2] = op->tag;
+		b[3] = op->alloc_kind == TF_ALLOC_PAGES ? op->n : op->n - 1;
+		break;
+	case TF_OP_FREE:
+	case TF_OP_SPLIT:
+	case TF_OP_FREE_EXACT:
+	case TF_OP_MIGRATE:
+		b[2] = op->n & 0xff;
+		b[3] = op->n >> 8;
+		break;
+	case TF_OP_BURST:
+		b[2] = op->tag | op->order << 4;
+		b[3] = op->n - 1;
+		break;
+	case TF_OP_DRAIN:
+		b[2] = op->all;
+		break;
+	default:
+		b[3] = (uint8_t)op->n;
+		break;
+	}
+}
+
+size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap)
+{
+	uint8_t tmp[TF_HDR_BYTES > TF_OP_BYTES ? TF_HDR_BYTES : TF_OP_BYTES];
+	size_t need = TF_HDR_BYTES + s->nr_ops * TF_OP_BYTES, pos, i;
+
+	encode_machine(&s->m, tmp);
+	for (pos = 0; pos < TF_HDR_BYTES; pos++)
+		if (pos < cap)
+			buf[pos] = tmp[pos];
+	for (i = 0; i < s->nr_ops; i++) {
+		encode_op(&s->ops[i], tmp);
+		for (size_t k = 0; k < TF_OP_BYTES; k++, pos++)
+			if (pos < cap)
+				buf[pos] = tmp[k];
+	}
+	return need;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char *const op_names[TF_NR_OPS] = {
+	[TF_OP_ALLOC] = "alloc",
+	[TF_OP_FREE] = "free",
+	[TF_OP_SPLIT] = "split",
+	[TF_OP_FREE_EXACT] = "free_exact",
+	[TF_OP_PEXT_ONLINE] = "pext_online",
+	[TF_OP_PEXT_INIT] = "pext_init",
+	[TF_OP_PRESSURE] = "pressure",
+	[TF_OP_FAIL_NEXT] = "fail_next",
+	[TF_OP_CPU_UP] = "cpu_up",
+	[TF_OP_CPU_DOWN] = "cpu_down",
+	[TF_OP_BURST] = "burst",
+	[TF_OP_DRAIN] = "drain",
+	[TF_OP_MIGRATE] = "migrate",
+};
+
+static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
+	[TF_ALLOC_PAGES] = "alloc",
+	[TF_ALLOC_EXACT] = "alloc_exact",
+	[TF_ALLOC_BULK] = "alloc_bulk",
+};
+
+static const char *const gfp_names[TF_NR_GFP_CLASSES] = {
+	[TF_GFP_KERNEL] = "kernel",
+	[TF_GFP_ATOMIC] = "atomic",
+	[TF_GFP_NOWAIT] = "nowait",
+	[TF_GFP_MEMALLOC] = "memalloc",
+};
+
+int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
+{
+	return snprintf(buf, len,
+			"machine section_pages=%u sections=%u cpus=%u debug=%d profiling=%d wmark=%u",
+			m->section_pages, m->nr_sections, m->nr_cpus, m->debug,
+			m->profiling, m->wmark);
+}
+
+int tf_format_op(const struct tf_op *op, char *buf, size_t len)
+{
+	char tag[16];
+
+	switch (op->kind) {
+	case TF_OP_ALLOC:
+		if (op->untagged)
+			snprintf(tag, sizeof(tag), "none");
+		else
+			snprintf(tag, sizeof(tag), "%u", op->tag);
+		return snprintf(buf, len, "%s cpu=%u %s=%u gfp=%s tag=%s",
+				alloc_names[op->alloc_kind], op->cpu,
+				op->alloc_kind == TF_ALLOC_EXACT ? "pages" :
+				op->alloc_kind == TF_ALLOC_BULK ? "nr" : "order",
+				op->n, gfp_names[op->gfp], tag);
+	case TF_OP_FREE:
+	case TF_OP_SPLIT:
+	case TF_OP_FREE_EXACT:
+	case TF_OP_MIGRATE:
+		return snprintf(buf, len, "%s cpu=%u idx=%u", op_names[op->kind],
+				op->cpu, op->n);
+	case TF_OP_PEXT_ONLINE:
+		return snprintf(buf, len, "pext_online section=%u", op->n);
+	case TF_OP_PEXT_INIT:
+		return snprintf(buf, len, "pext_init");
+	case TF_OP_PRESSURE:
+		return snprintf(buf, len, "pressure level=%u", op->n);
+	case TF_OP_FAIL_NEXT:
+		return snprintf(buf, len, "fail_next n=%u", op->n);
+	case TF_OP_CPU_UP:
+		return snprintf(buf, len, "cpu_up cpu=%u pages=%u", op->cpu, op->n);
+	case TF_OP_CPU_DOWN:
+		return snprintf(buf, len, "cpu_down cpu=%u", op->cpu);
+	case TF_OP_BURST:
+		return snprintf(buf, len, "burst cpu=%u count=%u order=%u tag=%u",
+				op->cpu, op->n, op->order, op->tag);
+	case TF_OP_DRAIN:
+		if (op->all)
+			return snprintf(buf, len, "drain all");
+		return snprintf(buf, len, "drain cpu=%u", op->cpu);
+	}
+	return snprintf(buf, len, "?");
+}
+
+void tf_print_scenario(FILE *f, const struct tf_scenario *s)
+{
+	char line[160];
+	size_t i;
+
+	tf_format_machine(&s->m, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	for (i = 0; i < s->nr_ops; i++) {
+		tf_format_op(&s->ops[i], line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	if (s->truncated)
+		fprintf(f, "# input held more than %d ops; the rest was not run\n",
+			TF_MAX_OPS);
+}
+
+/* One `key=value` word, or a bare word (value NULL). */
+struct word {
+	char key[32];
+	char val[32];
+	bool has_val;
+	bool used;
+};
+
+#define MAX_WORDS	12
+
+struct line_ctx {
+	int lineno;
+	char *err;
+	size_t errlen;
+	struct word w[MAX_WORDS];
+	int nr;
+};
+
+static int perr(struct line_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int perr(struct line_ctx *c, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, c->errlen, "line %d: %s", c->lineno, msg);
+	return -1;
+}
+
+static int split_words(struct line_ctx *c, char *line)
+{
+	char *tok, *save = NULL;
+
+	c->nr = 0;
+	for (tok = strtok_r(line, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save)) {
+		struct word *w;
+		char *eq = strchr(tok, '=');
+
+		if (c->nr == MAX_WORDS)
+			return perr(c, "too many words");
+		w = &c->w[c->nr++];
+		memset(w, 0, sizeof(*w));
+		if (eq)
+			*eq = '\0';
+		if (strlen(tok) >= sizeof(w->key) || (eq && strlen(eq + 1) >= sizeof(w->val)))
+			return perr(c, "word too long: %s", tok);
+		strcpy(w->key, tok);
+		if (eq) {
+			strcpy(w->val, eq + 1);
+			w->has_val = true;
+		}
+	}
+	return 0;
+}
+
+static struct word *find_word(struct line_ctx *c, const char *key)
+{
+	for (int i = 1; i < c->nr; i++) {
+		if (!strcmp(c->w[i].key, key)) {
+			c->w[i].used = true;
+			return &c->w[i];
+		}
+	}
+	return NULL;
+}
+
+/* key=N with lo <= N <= hi; @def when absent, or an error if def < 0. */
+static int get_num(struct line_ctx *c, const char *key, long lo, long hi, long def,
+		   long *out)
+{
+	struct word *w = find_word(c, key);
+	char *end;
+	long v;
+
+	if (!w) {
+		if (def < 0)
+			return perr(c, "%s: missing %s=", c->w[0].key, key);
+		*out = def;
+		return 0;
+	}
+	if (!w->has_val)
+		return perr(c, "%s needs a value: %s=N", key, key);
+	errno = 0;
+	v = strtol(w->val, &end, 0);
+	if (errno || *end || end == w->val)
+		return perr(c, "%s=%s is not a number", key, w->val);
+	if (v < lo || v > hi)
+		return perr(c, "%s=%ld is out of range [%ld, %ld]", key, v, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int parse_machine(struct line_ctx *c, struct tf_machine *m)
+{
+	long v;
+
+	if (get_num(c, "section_pages", 16, 128, 16, &v))
+		return -1;
+	if (v != 16 && v != 32 && v != 64 && v != 128)
+		return perr(c, "section_pages=%ld: must be 16, 32, 64 or 128", v);
+	m->section_pages = v;
+	if (get_num(c, "sections", 1, TF_MAX_SECTIONS, 1, &v))
+		return -1;
+	m->nr_sections = v;
+	if (get_num(c, "cpus", 1, TF_MAX_CPUS, 1, &v))
+		return -1;
+	m->nr_cpus = v;
+	if (get_num(c, "debug", 0, 1, 1, &v))
+		return -1;
+	m->debug = v;
+	if (get_num(c, "profiling", 0, 1, 1, &v))
+		return -1;
+	m->profiling = v;
+	if (get_num(c, "wmark", 0, 7, 0, &v))
+		return -1;
+	m->wmark = v;
+	return 0;
+}
+
+static int get_cpu(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	long v;
+
+	if (get_num(c, "cpu", 0, m->nr_cpus - 1, 0, &v))
+		return -1;
+	op->cpu = v;
+	return 0;
+}
+
+static int get_tag(struct line_ctx *c, struct tf_op *op, bool may_be_none)
+{
+	struct word *w = find_word(c, "tag");
+	long v;
+
+	if (w && may_be_none && w->has_val && !strcmp(w->val, "none")) {
+		op->untagged = true;
+		op->tag = 0;
+		return 0;
+	}
+	if (w)
+		w->used = false;
+	if (get_num(c, "tag", 0, TF_NR_USER_TAGS - 1, 0, &v))
+		return -1;
+	op->tag = v;
+	return 0;
+}
+
+static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	const char *name = c->w[0].key;
+	unsigned int max_order = tf_machine_max_order(m);
+	long v;
+	int kind;
+
+	memset(op, 0, sizeof(*op));
+	for (kind = 0; kind < TF_NR_ALLOC_KINDS; kind++) {
+		if (!strcmp(name, alloc_names[kind]))
+			break;
+	}
+	if (kind < TF_NR_ALLOC_KINDS) {
+		struct word *g;
+
+		op->kind = TF_OP_ALLOC;
+		op->alloc_kind = kind;
+		if (get_cpu(c, m, op) || get_tag(c, op, true))
+			return -1;
+		g = find_word(c, "gfp");
+		if (g) {
+			for (v = 0; v < TF_NR_GFP_CLASSES; v++)
+				if (g->has_val && !strcmp(g->val, gfp_names[v]))
+					break;
+			if (v == TF_NR_GFP_CLASSES)
+				return perr(c, "gfp=%s: must be kernel, atomic, nowait or memalloc",
+					    g->val);
+			op->gfp = v;
+		}
+		if (kind == TF_ALLOC_EXACT) {
+			if (get_num(c, "pages", 1, exact_max_pages(m), -1, &v))
+				return -1;
+		} else if (kind == TF_ALLOC_BULK) {
+			if (get_num(c, "nr", 1, TF_MAX_BULK, -1, &v))
+				return -1;
+		} else if (get_num(c, "order", 0, max_order, 0, &v)) {
+			return -1;
+		}
+		op->n = v;
+		return 0;
+	}
+
+	for (kind = 0; kind < TF_NR_OPS; kind++) {
+		if (kind != TF_OP_ALLOC && !strcmp(name, op_names[kind]))
+			break;
+	}
+	if (kind == TF_NR_OPS)
+		return perr(c, "unknown op '%s'", name);
+	op->kind = kind;
+
+	switch (kind) {
+	case TF_OP_FREE:
+	case TF_OP_SPLIT:
+	case TF_OP_FREE_EXACT:
+	case TF_OP_MIGRATE:
+		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 65535, 0, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_PEXT_ONLINE:
+		if (get_num(c, "section", 0, m->nr_sections - 1, -1, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_PEXT_INIT:
+		break;
+	case TF_OP_PRESSURE:
+		if (get_num(c, "level", 0, TF_NR_PRESSURE - 1, -1, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_FAIL_NEXT:
+		if (get_num(c, "n", 0, TF_MAX_FAIL_NEXT, -1, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_CPU_UP:
+		if (get_cpu(c, m, op) || get_num(c, "pages", 0, TF_MAX_SETUP_PAGES, 0, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_CPU_DOWN:
+		if (get_cpu(c, m, op))
+			return -1;
+		break;
+	case TF_OP_BURST:
+		if (get_cpu(c, m, op) || get_tag(c, op, false) ||
+		    get_num(c, "count", 1, TF_MAX_BURST, -1, &v))
+			return -1;
+		op->n = v;
+		if (get_num(c, "order", 0, burst_max_order(m), 0, &v))
+			return -1;
+		op->order = v;
+		break;
+	case TF_OP_DRAIN: {
+		struct word *all = find_word(c, "all");
+
+		if (all) {
+			if (all->has_val)
+				return perr(c, "drain all takes no value");
+			op->all = true;
+		} else if (get_cpu(c, m, op)) {
+			return -1;
+		}
+		break;
+	}
+	}
+	return 0;
+}
+
+static int check_unused(struct line_ctx *c)
+{
+	for (int i = 1; i < c->nr; i++) {
+		if (!c->w[i].used)
+			return perr(c, "%s: unexpected '%s'", c->w[0].key, c->w[i].key);
+	}
+	return 0;
+}
+
+int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen)
+{
+	struct line_ctx c = { .err = err, .errlen = errlen };
+	const char *p = text, *nl;
+	bool have_machine = false;
+	char line[512];
+
+	memset(&s->m, 0, sizeof(s->m));
+	s->nr_ops = 0;
+	s->truncated = false;
+	/* The machine a text with no machine line runs on: an all-zero header. */
+	{
+		uint8_t zero[TF_HDR_BYTES] = { 0 };
+
+		decode_machine(zero, &s->m);
+	}
+
+	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		char *hash, *q;
+		size_t len;
+
+		c.lineno++;
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(line))
+			return perr(&c, "line longer than %zu characters", sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		for (q = line; isspace((unsigned char)*q); q++)
+			;
+		if (!*q)
+			continue;
+		if (split_words(&c, q))
+			return -1;
+		for (int i = 0; i < c.nr; i++)
+			c.w[i].used = false;
+
+		if (!strcmp(c.w[0].key, "machine")) {
+			if (have_machine || s->nr_ops)
+				return perr(&c, "the machine line must come first, once");
+			if (parse_machine(&c, &s->m))
+				return -1;
+			for (int i = 1; i < c.nr; i++)
+				c.w[i].used = true;
+			have_machine = true;
+			/* get_num marks what it read; anything else is a typo. */
+			for (int i = 1; i < c.nr; i++) {
+				const char *k = c.w[i].key;
+
+				if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
+				    strcmp(k, "cpus") && strcmp(k, "debug") &&
+				    strcmp(k, "profiling") && strcmp(k, "wmark"))
+					return perr(&c, "machine: unexpected '%s'", k);
+			}
+			continue;
+		}
+		if (s->nr_ops == TF_MAX_OPS)
+			return perr(&c, "more than %d ops", TF_MAX_OPS);
+		if (parse_op(&c, &s->m, &s->ops[s->nr_ops]) || check_unused(&c))
+			return -1;
+		s->nr_ops++;
+	}
+	return 0;
+}
+
+int tf_text_directive(const char *text, const char *key, char *val, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		const char *q = p, *nl = strchr(p, '\n');
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '#') {
+			q++;
+			while (*q == ' ')
+				q++;
+			if (!strncmp(q, key, klen) && q[klen] == ':') {
+				size_t n;
+
+				q += klen + 1;
+				while (*q == ' ')
+					q++;
+				n = nl ? (size_t)(nl - q) : strlen(q);
+				while (n && (q[n - 1] == ' ' || q[n - 1] == '\r'))
+					n--;
+				if (n >= len)
+					n = len - 1;
+				memcpy(val, q, n);
+				val[n] = '\0';
+				return 1;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+char *tf_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*size = n;
+	return buf;
+}

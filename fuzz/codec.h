@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scenario codec: bytes <-> struct tf_scenario <-> text.
+ *
+ * Bytes: a 3-byte machine header, then 4 bytes per op.  The decoder is
+ * total: every byte string is a scenario, missing bytes read as zero,
+ * and every operand is reduced into its valid range.  The encoder writes
+ * bytes that decode to exactly the scenario given.
+ *
+ * Text: one line per op, '#' starts a comment, a `machine` line first.
+ * docs/scenarios.md describes the format.
+ */
+#ifndef _TAGFUZZ_CODEC_H
+#define _TAGFUZZ_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tagfuzz/ops.h"
+
+#define TF_HDR_BYTES	3
+#define TF_OP_BYTES	4
+
+void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s);
+/* Returns the number of bytes the encoding takes; writes at most @cap. */
+size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap);
+
+/* Text form of one line; both return what snprintf returns. */
+int tf_format_machine(const struct tf_machine *m, char *buf, size_t len);
+int tf_format_op(const struct tf_op *op, char *buf, size_t len);
+void tf_print_scenario(FILE *f, const struct tf_scenario *s);
+
+/*
+ * Parse the text form.  Returns 0, or -1 with "LINE: reason" in @err.
+ * Lines of the form `# key: value` are left to the caller (see
+ * tf_text_directive()).
+ */
+int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen);
+
+/*
+ * The value of the first `# key: value` comment line in @text, copied
+ * into @val; returns false when there is none.
+ */
+int tf_text_directive(const char *text, const char *key, char *val, size_t len);
+
+/* Read a whole file; NULL with errno set on failure.  Caller frees. */
+char *tf_read_file(const char *path, size_t *size);
+
+#endif /* _TAGFUZZ_CODEC_H */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * replay: run reproducers and scenarios without a fuzzing engine.
+ *
+ * Each input (a byte file, a .txt scenario, or a directory of them) runs
+ * twice; a second run that disagrees with the first means state leaked
+ * between runs, and is reported as a harness error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "codec.h"
+#include "run.h"
+#include "tagfuzz/variants.h"
+
+static struct tf_scenario scenario;
+static struct tf_run_opts opts;
+static bool opt_print, opt_trace, bugs_given;
+static unsigned long base_bugs;
+static int nr_inputs, nr_findings, nr_errors;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: replay [options] FILE|DIR...\n"
+		"Runs each input (bytes, or a text scenario ending in .txt) and prints its verdict.\n"
+		"  -p, --print        print the decoded scenario\n"
+		"  -t, --trace        print the event trace of the run\n"
+		"  -s, --strict       report known findings as findings\n"
+		"  -k, --keep-going   record every finding, not just the first\n"
+		"  -b, --bugs=LIST    turn on bug switches (comma-separated); overrides a\n"
+		"                     text scenario's '# bugs:' line\n"
+		"      --list-bugs    list the bug switches and their expected verdicts\n"
+		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
+}
+
+static bool verdicts_equal(const struct tf_verdict *a, const struct tf_verdict *b)
+{
+	if (a->nr != b->nr || a->nr_new != b->nr_new || a->ended_by_bug != b->ended_by_bug)
+		return false;
+	for (int i = 0; i < a->nr; i++) {
+		if (strcmp(a->f[i].sig, b->f[i].sig) || a->f[i].op != b->f[i].op)
+			return false;
+	}
+	return true;
+}
+
+static bool is_text(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && !strcmp(path + n - 4, ".txt");
+}
+
+static void run_one(const char *path)
+{
+	struct tf_verdict v1, v2;
+	struct tf_run_opts o = opts;
+	const struct tf_finding *f;
+	size_t size;
+	char *buf = tf_read_file(path, &size);
+
+	nr_inputs++;
+	if (!buf) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		nr_errors++;
+		return;
+	}
+	o.bugs = base_bugs;
+	if (is_text(path)) {
+		char err[256], bugs[256];
+		const char *bad;
+
+		if (tf_parse_text(buf, &scenario, err, sizeof(err))) {
+			fprintf(stderr, "replay: %s: %s\n", path, err);
+			nr_errors++;
+			free(buf);
+			return;
+		}
+		if (!bugs_given && tf_text_directive(buf, "bugs", bugs, sizeof(bugs))) {
+			if (tf_bugs_parse(bugs, &o.bugs, &bad)) {
+				fprintf(stderr, "replay: %s: '# bugs:' names unknown switch '%s'\n",
+					path, bad);
+				nr_errors++;
+				free(buf);
+				return;
+			}
+		}
+	} else {
+		tf_decode((const uint8_t *)buf, size, &scenario);
+	}
+	free(buf);
+
+	printf("== %s\n", path);
+	if (o.bugs) {
+		printf("bug switches:");
+		for (int i = 0; i < TF_NR_BUGS; i++)
+			if (o.bugs & (1UL << i))
+				printf(" %s", tf_bug_table[i].name);
+		printf("\n");
+	}
+	if (opt_print)
+		tf_print_scenario(stdout, &scenario);
+
+	o.trace = opt_trace ? stdout : NULL;
+	tf_run(&scenario, &o, &v1);
+	o.trace = NULL;
+	tf_run(&scenario, &o, &v2);
+	fflush(stdout);
+	if (!verdicts_equal(&v1, &v2)) {
+		fprintf(stderr, "replay: %s: HARNESS ERROR: the second run's verdict differs "
+			"from the first (state leaks between runs)\n", path);
+		nr_errors++;
+	}
+
+	for (int i = 0; i < v1.nr; i++) {
+		if (v1.f[i].known && !o.strict)
+			printf("known finding: %s (op %ld)\n", v1.f[i].sig, v1.f[i].op);
+	}
+	f = tf_verdict_first_new(&v1, o.strict);
+	if (!f) {
+		printf("verdict: clean (%zu ops)\n", scenario.nr_ops);
+		return;
+	}
+	nr_findings++;
+	for (int i = 0; i < v1.nr; i++) {
+		if (!v1.f[i].known || o.strict)
+			tf_print_finding(stdout, &scenario, &v1.f[i]);
+		if (!opts.keep_going)
+			break;
+	}
+	if (v1.truncated)
+		printf("(more than %d findings; the rest were not recorded)\n", TF_MAX_FINDINGS);
+	printf("verdict: %s\n", f->sig);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void run_path(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, cap = 0;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		nr_errors++;
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		run_one(path);
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		nr_errors++;
+		return;
+	}
+	while ((de = readdir(d))) {
+		char full[4096];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
+		if (nr == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = realloc(names, cap * sizeof(*names));
+			if (!names) {
+				fprintf(stderr, "replay: out of memory\n");
+				exit(2);
+			}
+		}
+		names[nr++] = strdup(full);
+	}
+	closedir(d);
+	qsort(names, nr, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < nr; i++) {
+		run_path(names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "print", no_argument, NULL, 'p' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "bugs", required_argument, NULL, 'b' },
+		{ "list-bugs", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bad;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opt_print = true;
+			break;
+		case 't':
+			opt_trace = true;
+			break;
+		case 's':
+			opts.strict = true;
+			break;
+		case 'k':
+			opts.keep_going = true;
+			break;
+		case 'b':
+			if (tf_bugs_parse(optarg, &base_bugs, &bad)) {
+				fprintf(stderr, "replay: unknown bug switch '%s' (see --list-bugs)\n", bad);
+				return 2;
+			}
+			bugs_given = true;
+			break;
+		case 'L':
+			for (int i = 0; i < TF_NR_BUGS; i++)
+				printf("%-28s %s\n%-28s follows: %s\n%-28s verdict: %s\n",
+				       tf_bug_table[i].name, tf_bug_table[i].what, "",
+				       tf_bug_table[i].origin, "", tf_bug_table[i].verdict);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (; optind < argc; optind++)
+		run_path(argv[optind]);
+	printf("replayed %d input(s): %d with a finding, %d error(s)\n",
+	       nr_inputs, nr_findings, nr_errors);
+	if (nr_errors)
+		return 2;
+	return nr_findings ? 1 : 0;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scenario: convert between the text form and the byte form.
+ *
+ *   scenario encode IN.txt OUT     text -> bytes (a fuzzer input)
+ *   scenario decode IN             bytes -> text, on stdout
+ *   scenario check IN.txt...       parse only; report errors
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+
+static struct tf_scenario scenario;
+
+static int parse_file(const char *path)
+{
+	char err[256];
+	size_t size;
+	char *text = tf_read_file(path, &size);
+
+	if (!text) {
+		fprintf(stderr, "scenario: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (strlen(text) != size) {
+		fprintf(stderr, "scenario: %s: has a NUL byte; is it a byte file? (try decode)\n",
+			path);
+		free(text);
+		return -1;
+	}
+	if (tf_parse_text(text, &scenario, err, sizeof(err))) {
+		fprintf(stderr, "scenario: %s: %s\n", path, err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+static int encode(const char *in, const char *out)
+{
+	static uint8_t buf[3 + 4 * TF_MAX_OPS];
+	size_t n;
+	FILE *f;
+
+	if (parse_file(in))
+		return 1;
+	n = tf_encode(&scenario, buf, sizeof(buf));
+	f = fopen(out, "wb");
+	if (!f || fwrite(buf, 1, n, f) != n || fclose(f)) {
+		fprintf(stderr, "scenario: %s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int decode(const char *in)
+{
+	size_t size;
+	char *buf = tf_read_file(in, &size);
+
+	if (!buf) {
+		fprintf(stderr, "scenario: %s: %s\n", in, strerror(errno));
+		return 1;
+	}
+	tf_decode((const uint8_t *)buf, size, &scenario);
+	free(buf);
+	tf_print_scenario(stdout, &scenario);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = 0;
+
+	if (argc == 4 && !strcmp(argv[1], "encode"))
+		return encode(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "decode"))
+		return decode(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "check")) {
+		for (int i = 2; i < argc; i++)
+			if (parse_file(argv[i]))
+				rc = 1;
+		return rc;
+	}
+	fprintf(stderr,
+		"usage: scenario encode IN.txt OUT   text scenario -> fuzzer input bytes\n"
+		"       scenario decode IN           fuzzer input -> text, on stdout\n"
+		"       scenario check IN.txt...     parse text scenarios, report errors\n");
+	return 2;
+}

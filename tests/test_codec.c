@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The scenario codec: totality, byte and text round trips, clear errors. */
+#include <stdlib.h>
+
+#include "codec.h"
+#include "test.h"
+
+static struct tf_scenario a, b;
+static uint8_t buf[TF_HDR_BYTES + TF_OP_BYTES * TF_MAX_OPS], buf2[sizeof(buf)];
+
+/* xorshift: the tests must not depend on libc's rand(). */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static bool scenarios_equal(const struct tf_scenario *x, const struct tf_scenario *y)
+{
+	if (memcmp(&x->m, &y->m, sizeof(x->m)) || x->nr_ops != y->nr_ops)
+		return false;
+	for (size_t i = 0; i < x->nr_ops; i++)
+		if (memcmp(&x->ops[i], &y->ops[i], sizeof(x->ops[i])))
+			return false;
+	return true;
+}
+
+/* Every field of a decoded scenario is in its documented range. */
+static bool scenario_in_range(const struct tf_scenario *s)
+{
+	const struct tf_machine *m = &s->m;
+	unsigned int max_order = tf_machine_max_order(m);
+
+	if (m->section_pages != 16 && m->section_pages != 32 && m->section_pages != 64 &&
+	    m->section_pages != 128)
+		return false;
+	if (m->nr_sections < 1 || m->nr_sections > TF_MAX_SECTIONS || m->nr_cpus < 1 ||
+	    m->nr_cpus > TF_MAX_CPUS || m->wmark > 7 || s->nr_ops > TF_MAX_OPS)
+		return false;
+	for (size_t i = 0; i < s->nr_ops; i++) {
+		const struct tf_op *op = &s->ops[i];
+
+		if (op->kind >= TF_NR_OPS || op->cpu >= m->nr_cpus || op->tag >= TF_NR_USER_TAGS ||
+		    op->gfp >= TF_NR_GFP_CLASSES || op->alloc_kind >= TF_NR_ALLOC_KINDS)
+			return false;
+		if (op->kind == TF_OP_ALLOC && op->alloc_kind == TF_ALLOC_PAGES && op->n > max_order)
+			return false;
+		if (op->kind == TF_OP_ALLOC && op->alloc_kind == TF_ALLOC_EXACT &&
+		    (op->n < 1 || (1u << max_order) < op->n))
+			return false;
+		if (op->kind == TF_OP_PEXT_ONLINE && op->n >= m->nr_sections)
+			return false;
+		if (op->kind == TF_OP_BURST && (op->n < 1 || op->n > TF_MAX_BURST ||
+						op->order > max_order))
+			return false;
+	}
+	return true;
+}
+
+static bool test_decode_empty_input(void)
+{
+	tf_decode(NULL, 0, &a);
+	ASSERT_EQ(a.nr_ops, 0);
+	ASSERT_EQ(a.m.section_pages, 16);
+	ASSERT_EQ(a.m.nr_sections, 1);
+	ASSERT_EQ(a.m.nr_cpus, 1);
+	ASSERT_TRUE(a.m.debug);
+	ASSERT_TRUE(a.m.profiling);
+	return true;
+}
+
+static bool test_decode_partial_op_reads_zeroes(void)
+{
+	uint8_t in[] = { 0, 0, 0, TF_OP_BURST };
+
+	tf_decode(in, sizeof(in), &a);
+	ASSERT_EQ(a.nr_ops, 1);
+	ASSERT_EQ(a.ops[0].kind, TF_OP_BURST);
+	ASSERT_EQ(a.ops[0].n, 1);
+	return true;
+}
+
+/* Random bytes: always in range, and deterministic. */
+static bool test_decode_total_over_random_bytes(void)
+{
+	for (int iter = 0; iter < 2000; iter++) {
+		size_t len = next_rand() % 600;
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)next_rand();
+		tf_decode(buf, len, &a);
+		ASSERT_TRUE(scenario_in_range(&a));
+		tf_decode(buf, len, &b);
+		ASSERT_TRUE(scenarios_equal(&a, &b));
+	}
+	return true;
+}
+
+/* decode(encode(decode(x))) == decode(x), and encode is stable. */
+static bool test_byte_round_trip(void)
+{
+	for (int iter = 0; iter < 2000; iter++) {
+		size_t len = next_rand() % 600, n, n2;
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)next_rand();
+		tf_decode(buf, len, &a);
+		n = tf_encode(&a, buf2, sizeof(buf2));
+		ASSERT_EQ(n, TF_HDR_BYTES + a.nr_ops * TF_OP_BYTES);
+		tf_decode(buf2, n, &b);
+		ASSERT_TRUE(scenarios_equal(&a, &b));
+		n2 = tf_encode(&b, buf, sizeof(buf));
+		ASSERT_EQ(n, n2);
+		ASSERT_TRUE(!memcmp(buf, buf2, n));
+	}
+	return true;
+}
+
+/* print(decode(x)) parses back to decode(x). */
+static bool test_text_round_trip(void)
+{
+	static char text[1 << 16];
+	char err[256];
+
+	for (int iter = 0; iter < 500; iter++) {
+		size_t len = next_rand() % 400;
+		FILE *f = fmemopen(text, sizeof(text), "w");
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)next_rand();
+		tf_decode(buf, len, &a);
+		ASSERT_TRUE(f != NULL);
+		tf_print_scenario(f, &a);
+		fclose(f);
+		if (tf_parse_text(text, &b, err, sizeof(err))) {
+			fprintf(stderr, "  %s\n%s", err, text);
+			return false;
+		}
+		ASSERT_TRUE(scenarios_equal(&a, &b));
+	}
+	return true;
+}
+
+static bool test_truncation_is_reported(void)
+{
+	static uint8_t big[TF_HDR_BYTES + TF_OP_BYTES * (TF_MAX_OPS + 10)];
+
+	tf_decode(big, sizeof(big), &a);
+	ASSERT_TRUE(a.truncated);
+	ASSERT_EQ(a.nr_ops, TF_MAX_OPS);
+	tf_decode(big, TF_HDR_BYTES + TF_OP_BYTES * TF_MAX_OPS, &a);
+	ASSERT_FALSE(a.truncated);
+	return true;
+}
+
+static bool test_text_parses_every_op(void)
+{
+	const char *text =
+		"# a comment line\n"
+		"machine section_pages=64 sections=4 cpus=2 debug=1 profiling=1 wmark=3\n"
+		"alloc cpu=1 order=2 gfp=atomic tag=3   # trailing comment\n"
+		"alloc_exact pages=5 tag=none\n"
+		"alloc_bulk nr=8 gfp=memalloc\n"
+		"free idx=3\nsplit cpu=1 idx=2\nfree_exact idx=1\nmigrate idx=300\n"
+		"pext_online section=3\npext_init\npressure level=2\nfail_next n=3\n"
+		"cpu_up cpu=1 pages=4\ncpu_down cpu=1\nburst count=40 order=1 tag=2\n"
+		"drain cpu=1\ndrain all\n";
+	char err[256];
+
+	ASSERT_EQ(tf_parse_text(text, &a, err, sizeof(err)), 0);
+	ASSERT_EQ(a.m.section_pages, 64);
+	ASSERT_EQ(a.m.nr_cpus, 2);
+	ASSERT_EQ(a.m.wmark, 3);
+	ASSERT_EQ(a.nr_ops, 16);
+	ASSERT_EQ(a.ops[0].kind, TF_OP_ALLOC);
+	ASSERT_EQ(a.ops[0].cpu, 1);
+	ASSERT_EQ(a.ops[0].gfp, TF_GFP_ATOMIC);
+	ASSERT_EQ(a.ops[1].alloc_kind, TF_ALLOC_EXACT);
+	ASSERT_TRUE(a.ops[1].untagged);
+	ASSERT_EQ(a.ops[2].n, 8);
+	ASSERT_EQ(a.ops[6].n, 300);
+	ASSERT_EQ(a.ops[13].order, 1);
+	ASSERT_TRUE(a.ops[15].all);
+	/* And through bytes it stays the same scenario. */
+	tf_decode(buf, tf_encode(&a, buf, sizeof(buf)), &b);
+	ASSERT_TRUE(scenarios_equal(&a, &b));
+	return true;
+}
+
+static bool parse_error_is(const char *text, const char *want)
+{
+	char err[256] = "";
+
+	if (!tf_parse_text(text, &a, err, sizeof(err))) {
+		fprintf(stderr, "  parsed, expected an error: %s\n", text);
+		return false;
+	}
+	if (!strstr(err, want)) {
+		fprintf(stderr, "  error '%s' does not say '%s'\n", err, want);
+		return false;
+	}
+	return true;
+}
+
+static bool test_text_errors_are_clear(void)
+{
+	ASSERT_TRUE(parse_error_is("frobnicate\n", "line 1: unknown op 'frobnicate'"));
+	ASSERT_TRUE(parse_error_is("machine cpus=2\nalloc cpu=2\n", "line 2: cpu=2 is out of range [0, 1]"));
+	ASSERT_TRUE(parse_error_is("machine section_pages=16\nalloc order=5\n", "order=5 is out of range [0, 4]"));
+	ASSERT_TRUE(parse_error_is("alloc order=x\n", "order=x is not a number"));
+	ASSERT_TRUE(parse_error_is("alloc colour=red\n", "unexpected 'colour'"));
+	ASSERT_TRUE(parse_error_is("pext_init\nmachine cpus=2\n", "machine line must come first"));
+	ASSERT_TRUE(parse_error_is("machine sections=65\n", "sections=65 is out of range"));
+	ASSERT_TRUE(parse_error_is("machine section_pages=48\n", "must be 16, 32, 64 or 128"));
+	ASSERT_TRUE(parse_error_is("machine sections=2\npext_online\n", "missing section="));
+	ASSERT_TRUE(parse_error_is("alloc gfp=weird\n", "gfp=weird"));
+	ASSERT_TRUE(parse_error_is("machine wibble=1\n", "unexpected 'wibble'"));
+	return true;
+}
+
+static bool test_directives(void)
+{
+	char val[64];
+
+	ASSERT_TRUE(tf_text_directive("# note\n  # expect: model:x [y]  \npext_init\n", "expect",
+				      val, sizeof(val)));
+	ASSERT_STREQ(val, "model:x [y]");
+	ASSERT_FALSE(tf_text_directive("# expected: no\n", "expect", val, sizeof(val)));
+	return true;
+}
+
+const struct test_case tests_codec[] = {
+	TEST(test_decode_empty_input),
+	TEST(test_decode_partial_op_reads_zeroes),
+	TEST(test_decode_total_over_random_bytes),
+	TEST(test_byte_round_trip),
+	TEST(test_text_round_trip),
+	TEST(test_truncation_is_reported),
+	TEST(test_text_parses_every_op),
+	TEST(test_text_errors_are_clear),
+	TEST(test_directives),
+};
+const size_t nr_tests_codec = ARRAY_LEN(tests_codec);

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario tests: every .txt scenario in the given directories runs and
+ * its verdict is checked against the directives in its comments:
+ *
+ *   # expect: clean          no finding at all, known or new (the default)
+ *   # expect: SIG            the first new finding has signature SIG
+ *   # expect-known: SIG      non-strict: clean but for the known finding
+ *                            SIG; strict: SIG is the first finding
+ *   # bugs: a,b              run with these bug switches; the same
+ *                            scenario must then be clean without them
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "codec.h"
+#include "run.h"
+#include "test.h"
+#include "tagfuzz/variants.h"
+
+static struct tf_scenario sc;
+
+static const char *first_sig(const struct tf_verdict *v, bool strict)
+{
+	const struct tf_finding *f = tf_verdict_first_new(v, strict);
+
+	return f ? f->sig : "clean";
+}
+
+static bool fail_with(const char *path, const char *what, const struct tf_verdict *v)
+{
+	printf("FAIL scenario %s: %s\n", path, what);
+	for (int i = 0; i < v->nr; i++)
+		printf("  finding %d: %s%s (op %ld): %s\n", i, v->f[i].sig,
+		       v->f[i].known ? " (known)" : "", v->f[i].op, v->f[i].detail);
+	return false;
+}
+
+static bool check_scenario(const char *path)
+{
+	struct tf_run_opts o = { 0 };
+	struct tf_verdict v;
+	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512];
+	const char *bad;
+	bool has_known, ok = true;
+	size_t size;
+	char *text = tf_read_file(path, &size);
+
+	if (!text) {
+		printf("FAIL scenario %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (tf_parse_text(text, &sc, err, sizeof(err))) {
+		printf("FAIL scenario %s: %s\n", path, err);
+		free(text);
+		return false;
+	}
+	tf_text_directive(text, "expect", expect, sizeof(expect));
+	has_known = tf_text_directive(text, "expect-known", known, sizeof(known));
+	if (tf_text_directive(text, "bugs", bugs, sizeof(bugs)) &&
+	    tf_bugs_parse(bugs, &o.bugs, &bad)) {
+		printf("FAIL scenario %s: unknown bug switch '%s'\n", path, bad);
+		free(text);
+		return false;
+	}
+	free(text);
+
+	if (has_known) {
+		/* Non-strict: only the known finding, nothing new. */
+		tf_run(&sc, &o, &v);
+		if (tf_verdict_first_new(&v, false) || !v.nr || strcmp(v.f[0].sig, known))
+			return fail_with(path, "expected only the known finding", &v);
+		o.strict = true;
+		tf_run(&sc, &o, &v);
+		if (strcmp(first_sig(&v, true), known)) {
+			snprintf(msg, sizeof(msg), "strict: expected %s, got %s", known,
+				 first_sig(&v, true));
+			return fail_with(path, msg, &v);
+		}
+		return true;
+	}
+
+	tf_run(&sc, &o, &v);
+	if (!strcmp(expect, "clean")) {
+		if (v.nr)
+			ok = fail_with(path, "expected clean", &v);
+	} else if (strcmp(first_sig(&v, false), expect)) {
+		snprintf(msg, sizeof(msg), "expected %s, got %s", expect, first_sig(&v, false));
+		ok = fail_with(path, msg, &v);
+	}
+	if (ok && o.bugs) {
+		/* The bug switch, and nothing else, makes the finding. */
+		o.bugs = 0;
+		tf_run(&sc, &o, &v);
+		if (v.nr)
+			ok = fail_with(path, "expected clean without the bug switches", &v);
+	}
+	return ok;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int run_scenario_dirs(int nr_dirs, char **dirs, int *passed, int *failed)
+{
+	for (int d = 0; d < nr_dirs; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+		char *names[1024];
+		int nr = 0, found = 0;
+
+		if (!dir) {
+			printf("FAIL scenario directory %s: %s\n", dirs[d], strerror(errno));
+			(*failed)++;
+			continue;
+		}
+		while ((de = readdir(dir)) && nr < 1024) {
+			size_t n = strlen(de->d_name);
+
+			if (n > 4 && !strcmp(de->d_name + n - 4, ".txt"))
+				names[nr++] = strdup(de->d_name);
+		}
+		closedir(dir);
+		qsort(names, nr, sizeof(names[0]), cmp_str);
+		for (int i = 0; i < nr; i++) {
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], names[i]);
+			free(names[i]);
+			found++;
+			if (check_scenario(path))
+				(*passed)++;
+			else
+				(*failed)++;
+		}
+		if (!found) {
+			printf("FAIL scenario directory %s: no .txt scenarios\n", dirs[d]);
+			(*failed)++;
+		}
+	}
+	return 0;
+}
