@@ -63,6 +63,8 @@ static unsigned long nr_touched;
 static bool check_all;
 
 static unsigned long ctx_pfn, ctx_nr;	/* allocation a caller acts on */
+/* The op's last allocation, which the same call may split and trim. */
+static unsigned long actx_pfn, actx_nr;
 /*
  * The head freed last, as it was: free_pages_prepare() reports the free
  * (reset_page_owner) before pgalloc_tag_sub() runs its check, so a check
@@ -143,6 +145,7 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	stamp++;
 	check_all = false;
 	ctx_pfn = ctx_nr = 0;
+	actx_pfn = actx_nr = 0;
 	freed_pfn = -1;
 	last_early = -1;
 	expect_current_not_set = 0;
@@ -171,6 +174,10 @@ static void on_alloc(const struct tf_event *ev)
 	}
 	nr_allocated += n;
 
+	if (!(ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)) {
+		actx_pfn = pfn;
+		actx_nr = n;
+	}
 	u = &units[pfn];
 	u->flags = U_LIVE;
 	u->order = ev->order;
@@ -361,9 +368,43 @@ void model_on_event(const struct tf_event *ev)
 	}
 }
 
-bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+/*
+ * Find the first live page in [start, start + nr) that holds NULL, and
+ * say why: an untagged caller (expected), or an early page (a class).
+ * Returns false when no page in the range explains the check.
+ */
+static bool classify_range(unsigned long start, unsigned long nr, char *cls, size_t len,
+			   bool *expected)
 {
 	unsigned long pfn;
+
+	for (pfn = start; pfn < start + nr && pfn < nr_pages; pfn++) {
+		const struct unit *u = &units[pfn];
+		int16_t ref = pref[pfn];
+
+		if ((long)pfn == freed_pfn && !(u->flags & U_LIVE)) {
+			u = &freed_unit;
+			ref = freed_pref;
+		}
+		if (!(u->flags & U_LIVE) || !has_ext(pfn) || ref != PREF_NULL)
+			continue;
+		*expected = u->flags & U_UNTAGGED;
+		if (*expected || !(u->flags & U_EARLY))
+			return true;
+		if (!callbacks_done)
+			snprintf(cls, len, "early-before-clear");
+		else if (u->flags & U_DROPPED)
+			snprintf(cls, len, "early-dropped");
+		else
+			snprintf(cls, len, "early-tail");
+		return true;
+	}
+	return false;
+}
+
+bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+{
+	bool expected = false;
 
 	cls[0] = '\0';
 	if (ev->check != TF_CHECK_WARN)
@@ -376,29 +417,9 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 	if (strcmp(ev->site, "alloc_tag was not set"))
 		return false;
 
-	/* The first live page of the allocation being acted on that holds NULL. */
-	for (pfn = ctx_pfn; pfn < ctx_pfn + ctx_nr && pfn < nr_pages; pfn++) {
-		const struct unit *u = &units[pfn];
-		int16_t ref = pref[pfn];
-
-		if ((long)pfn == freed_pfn && !(u->flags & U_LIVE)) {
-			u = &freed_unit;
-			ref = freed_pref;
-		}
-		if (!(u->flags & U_LIVE) || !has_ext(pfn) || ref != PREF_NULL)
-			continue;
-		if (u->flags & U_UNTAGGED)
-			return true;
-		if (!(u->flags & U_EARLY))
-			return false;
-		if (!callbacks_done)
-			snprintf(cls, len, "early-before-clear");
-		else if (u->flags & U_DROPPED)
-			snprintf(cls, len, "early-dropped");
-		else
-			snprintf(cls, len, "early-tail");
-		return false;
-	}
+	if (classify_range(ctx_pfn, ctx_nr, cls, len, &expected) ||
+	    classify_range(actx_pfn, actx_nr, cls, len, &expected))
+		return expected;
 	return false;
 }
 
@@ -525,6 +546,7 @@ void model_check_op(void)
 	nr_touched = 0;
 	stamp++;
 	check_all = false;
+	actx_pfn = actx_nr = 0;
 	check_counters(false);
 	check_page_count();
 	if (expect_current_not_set > 0) {
