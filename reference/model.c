@@ -48,6 +48,7 @@ static int16_t pref[TF_MAX_PAGES];	/* the ref each page should hold */
 static struct unit units[TF_MAX_PAGES];	/* by head pfn */
 static uint8_t allocated[TF_MAX_PAGES];
 static uint8_t recorded[TF_MAX_PAGES];	/* in the early tracker */
+#define RECORDED_STALE	2	/* a pool page the clear will stamp once freed */
 static unsigned long nr_pages, nr_allocated, nr_tracker;
 static bool online[TF_MAX_SECTIONS];
 static bool callbacks_done;
@@ -55,6 +56,14 @@ static bool callbacks_done;
 static int64_t exp_calls[MAX_TAGS], exp_bytes[MAX_TAGS];
 static bool exp_inaccurate[MAX_TAGS];
 static int8_t tracker_tag[MAX_TAGS];	/* 0 unknown, 1 yes, -1 no */
+/* Tags an event of this op named: their counters are checked after it. */
+static uint64_t tags_touched;
+
+static void touch_tag(int tag)
+{
+	if (tag >= 0 && tag < MAX_TAGS)
+		tags_touched |= 1ull << tag;
+}
 
 /* Pages to check after this op, each once. */
 static unsigned long touched[TF_MAX_PAGES];
@@ -100,6 +109,7 @@ static bool is_tracker_tag(int tag)
 
 static void touch(unsigned long pfn)
 {
+	touch_tag(pref[pfn]);
 	if (touched_stamp[pfn] == stamp)
 		return;
 	touched_stamp[pfn] = stamp;
@@ -144,6 +154,7 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	nr_touched = 0;
 	stamp++;
 	check_all = false;
+	tags_touched = 0;
 	ctx_pfn = ctx_nr = 0;
 	actx_pfn = actx_nr = 0;
 	freed_pfn = -1;
@@ -174,6 +185,7 @@ static void on_alloc(const struct tf_event *ev)
 	}
 	nr_allocated += n;
 
+	touch_tag(ev->tag);
 	if (!(ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)) {
 		actx_pfn = pfn;
 		actx_nr = n;
@@ -223,6 +235,8 @@ static void on_free(const struct tf_event *ev)
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
 	struct unit *u = &units[pfn];
 
+	if (pfn < nr_pages)
+		touch_tag(pref[pfn]);
 	if (pfn + n > nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		fail("model:free-mismatch", "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
@@ -239,7 +253,15 @@ static void on_free(const struct tf_event *ev)
 			exp_bytes[ref] -= (int64_t)PAGE_BYTES << ev->order;
 		}
 		pref[pfn] = PREF_NULL;
+		/*
+		 * A pool page recorded earlier as an early allocation: the
+		 * clear frees it, then stamps it from the older pool.
+		 */
+		if ((u->flags & U_TRACKER) && recorded[pfn] == RECORDED_STALE)
+			pref[pfn] = PREF_EMPTY;
 	}
+	if (recorded[pfn] == RECORDED_STALE)
+		recorded[pfn] = 0;
 	for (i = 0; i < n; i++)
 		allocated[pfn + i] = 0;
 	nr_allocated -= n;
@@ -315,11 +337,21 @@ static void on_callbacks(void)
 	check_all = true;
 	if (!profiling() || !M.debug)
 		return;
-	/* The early clear: EMPTY on every recorded page whose ref is NULL. */
+	/*
+	 * The early clear: EMPTY on every recorded page whose ref is NULL.
+	 * Pools are walked newest first and each pool page is freed after
+	 * its own pfns are stamped, so a pool page that an older pool lists
+	 * (it was an early allocation, freed, then taken for a newer pool)
+	 * is stamped EMPTY once free.  Sequential runs only: with
+	 * interleavings the pools' order is the schedule's.
+	 */
 	for (pfn = 0; pfn < nr_pages; pfn++) {
 		if (recorded[pfn] && pref[pfn] == PREF_NULL)
 			pref[pfn] = PREF_EMPTY;
-		recorded[pfn] = 0;
+		if (recorded[pfn] && (units[pfn].flags & U_TRACKER))
+			recorded[pfn] = RECORDED_STALE;
+		else
+			recorded[pfn] = 0;
 	}
 }
 
@@ -488,13 +520,19 @@ static void check_ref(unsigned long pfn)
 		     ref_name(want, b1, sizeof(b1)), obs_name(o, b2, sizeof(b2)));
 }
 
-static void check_counters(bool end)
+/* @all: every tag, not just those this op's events named. */
+static void check_counters(bool all, bool end)
 {
 	int id, nr = tf_nr_tags();
 
 	for (id = 0; id < nr && id < MAX_TAGS; id++) {
-		struct tf_tag_obs o = tf_observe_tag(id);
-		struct tf_tag_info info = tf_tag_info(id);
+		struct tf_tag_obs o;
+		struct tf_tag_info info;
+
+		if (!all && !(tags_touched & (1ull << id)))
+			continue;
+		o = tf_observe_tag(id);
+		info = tf_tag_info(id);
 
 		if (is_tracker_tag(id)) {
 			/*
@@ -543,11 +581,12 @@ void model_check_op(void)
 			if (units[touched[i]].flags & U_LIVE)
 				check_ref(touched[i]);
 	}
+	check_counters(check_all, false);
+	tags_touched = 0;
 	nr_touched = 0;
 	stamp++;
 	check_all = false;
 	actx_pfn = actx_nr = 0;
-	check_counters(false);
 	check_page_count();
 	if (expect_current_not_set > 0) {
 		fail("model:missing-check", "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
@@ -562,7 +601,7 @@ void model_check_end(void)
 	unsigned long pfn;
 
 	model_check_op();
-	check_counters(true);
+	check_counters(true, true);
 	if (nr_tracker)
 		fail("model:leaked-tracking-page",
 		     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
