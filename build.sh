@@ -170,7 +170,7 @@ fuzz() {
 	"$OUT/$target" -max_total_time="$secs" -print_final_stats=1 \
 		-artifact_prefix="$finds/" -dict="$ROOT/fuzz/$target.dict" \
 		"$work" "$OUT/corpus/$target" 2>&1 | tee "$OUT/$target.log" |
-		grep -E '^(==tagfuzz==|#[0-9]+ +(INITED|DONE|pulse))|^stat::|ERROR|SUMMARY|Test unit written' || true
+		grep -E '^(==tagfuzz==|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|^stat::|ERROR|SUMMARY|Test unit written' || true
 	rc=${PIPESTATUS[0]}
 	local crash newest
 	newest=$(ls -t "$finds"/crash-* "$finds"/timeout-* "$finds"/oom-* "$finds"/leak-* 2>/dev/null | head -n 1 || true)

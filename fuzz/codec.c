@@ -83,6 +83,7 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 		break;
 	case TF_OP_FAIL_NEXT:
 		op->n = b[3] % (TF_MAX_FAIL_NEXT + 1);
+		op->skip = op->n ? b[2] % (TF_MAX_FAIL_SKIP + 1) : 0;
 		break;
 	case TF_OP_CPU_UP:
 		op->cpu = (b[1] & 7) % m->nr_cpus;
@@ -164,6 +165,10 @@ static void encode_op(const struct tf_op *op, uint8_t *b)
 		break;
 	case TF_OP_DRAIN:
 		b[2] = op->all;
+		break;
+	case TF_OP_FAIL_NEXT:
+		b[2] = op->skip;
+		b[3] = (uint8_t)op->n;
 		break;
 	default:
 		b[3] = (uint8_t)op->n;
@@ -258,6 +263,8 @@ int tf_format_op(const struct tf_op *op, char *buf, size_t len)
 	case TF_OP_PRESSURE:
 		return snprintf(buf, len, "pressure level=%u", op->n);
 	case TF_OP_FAIL_NEXT:
+		if (op->skip)
+			return snprintf(buf, len, "fail_next n=%u skip=%u", op->n, op->skip);
 		return snprintf(buf, len, "fail_next n=%u", op->n);
 	case TF_OP_CPU_UP:
 		return snprintf(buf, len, "cpu_up cpu=%u pages=%u", op->cpu, op->n);
@@ -515,6 +522,11 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 		if (get_num(c, "n", 0, TF_MAX_FAIL_NEXT, -1, &v))
 			return -1;
 		op->n = v;
+		if (get_num(c, "skip", 0, TF_MAX_FAIL_SKIP, 0, &v))
+			return -1;
+		if (v && !op->n)
+			return perr(c, "fail_next: skip= needs n= above 0");
+		op->skip = v;
 		break;
 	case TF_OP_CPU_UP:
 		if (get_cpu(c, m, op) || get_num(c, "pages", 0, TF_MAX_SETUP_PAGES, 0, &v))

@@ -165,7 +165,7 @@ static bool test_text_parses_every_op(void)
 		"alloc_exact pages=5 tag=none\n"
 		"alloc_bulk nr=8 gfp=memalloc\n"
 		"free idx=3\nsplit cpu=1 idx=2\nfree_exact idx=1\nmigrate idx=300\n"
-		"pext_online section=3\npext_init\npressure level=2\nfail_next n=3\n"
+		"pext_online section=3\npext_init\npressure level=2\nfail_next n=3 skip=1\n"
 		"cpu_up cpu=1 pages=4\ncpu_down cpu=1\nburst count=40 order=1 tag=2\n"
 		"drain cpu=1\ndrain all\n";
 	char err[256];
@@ -182,6 +182,7 @@ static bool test_text_parses_every_op(void)
 	ASSERT_TRUE(a.ops[1].untagged);
 	ASSERT_EQ(a.ops[2].n, 8);
 	ASSERT_EQ(a.ops[6].n, 300);
+	ASSERT_EQ(a.ops[10].skip, 1);
 	ASSERT_EQ(a.ops[13].order, 1);
 	ASSERT_TRUE(a.ops[15].all);
 	/* And through bytes it stays the same scenario. */
@@ -218,6 +219,7 @@ static bool test_text_errors_are_clear(void)
 	ASSERT_TRUE(parse_error_is("machine sections=2\npext_online\n", "missing section="));
 	ASSERT_TRUE(parse_error_is("alloc gfp=weird\n", "gfp=weird"));
 	ASSERT_TRUE(parse_error_is("machine wibble=1\n", "unexpected 'wibble'"));
+	ASSERT_TRUE(parse_error_is("fail_next n=0 skip=2\n", "skip= needs n= above 0"));
 	return true;
 }
 

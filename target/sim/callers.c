@@ -10,7 +10,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/sim.h"
 
-void tf_fault_fail_next(unsigned int n);
+void tf_fault_fail_next(unsigned int n, unsigned int skip);
 void tf_machine_pressure(const struct tf_machine *m, unsigned int level);
 extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
 
@@ -330,7 +330,7 @@ void tf_sim_exec(const struct tf_op *op)
 		tf_machine_pressure(tf_m, op->n);
 		break;
 	case TF_OP_FAIL_NEXT:
-		tf_fault_fail_next(op->n);
+		tf_fault_fail_next(op->n, op->skip);
 		break;
 	case TF_OP_CPU_UP:
 		do_cpu_up(op->cpu, op->n);
@@ -361,7 +361,7 @@ void tf_sim_teardown(void)
 
 	tf_cur_cpu = 0;
 	tf_machine_pressure(tf_m, 0);
-	tf_fault_fail_next(0);
+	tf_fault_fail_next(0, 0);
 	do_page_ext_init();
 	while (tf_nr_live)
 		free_live(tf_nr_live - 1);

@@ -5,22 +5,33 @@
 #include "tagfuzz/fault.h"
 #include "tagfuzz/sim.h"
 
-static unsigned int tf_fail_next;
+static unsigned int tf_fail_next, tf_fail_skip;
 
 void tf_fault_reset(void)
 {
 	tf_fail_next = 0;
+	tf_fail_skip = 0;
 }
 
-void tf_fault_fail_next(unsigned int n)
+/*
+ * Let @skip allocations pass, then fail @n: nested allocations (the
+ * tracker's pool page, page_ext tables) are reachable only with a skip,
+ * since the outer allocation is counted first.
+ */
+void tf_fault_fail_next(unsigned int n, unsigned int skip)
 {
 	tf_fail_next = n;
+	tf_fail_skip = n ? skip : 0;
 }
 
 bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 {
 	if (!tf_fail_next || (gfp_mask & __GFP_NOFAIL))
 		return false;
+	if (tf_fail_skip) {
+		tf_fail_skip--;
+		return false;
+	}
 	tf_fail_next--;
 	tf_note("fault injection: order-%u allocation fails (%u more to fail)",
 		order, tf_fail_next);

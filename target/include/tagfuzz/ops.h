@@ -27,6 +27,7 @@
 #define TF_MAX_BURST_ORDER	3
 #define TF_MAX_SETUP_PAGES	63
 #define TF_MAX_FAIL_NEXT	15
+#define TF_MAX_FAIL_SKIP	15
 #define TF_NR_PRESSURE		4
 
 struct tf_machine {
@@ -46,7 +47,7 @@ enum tf_op_kind {
 	TF_OP_PEXT_ONLINE,	/* section: page_ext_init() has reached this section */
 	TF_OP_PEXT_INIT,	/* page_ext_init() finishes: all sections, then callbacks */
 	TF_OP_PRESSURE,		/* level 0..3: move the watermarks */
-	TF_OP_FAIL_NEXT,	/* n: the next n page allocations fail */
+	TF_OP_FAIL_NEXT,	/* n, skip: after skip more, n page allocations fail */
 	TF_OP_CPU_UP,		/* cpu, pages: bring a CPU up; its setup allocates pages */
 	TF_OP_CPU_DOWN,		/* cpu: take a CPU down (never CPU 0) */
 	TF_OP_BURST,		/* cpu, count, order, tag: count allocations in one op */
@@ -86,6 +87,7 @@ struct tf_op {
 	 */
 	uint16_t n;
 	uint8_t order;		/* BURST: order of each allocation */
+	uint8_t skip;		/* FAIL_NEXT: allocations that pass first */
 };
 
 /*
