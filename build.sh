@@ -20,6 +20,7 @@ LIB_SRCS=(
 )
 INCS=(-I"$ROOT/target/include" -I"$ROOT/fuzz" -I"$ROOT/reference")
 WARN=(-std=gnu11 -fno-strict-overflow -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-unused-function -Werror)
+OPT=(${TAGFUZZ_OPT:--O1})
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 
 die() { echo "build.sh: $*" >&2; exit 2; }
@@ -118,11 +119,16 @@ compile_lib() {
 build() {
 	deps
 	mkdir -p "$OUT"
-	local common=("${WARN[@]}" "${INCS[@]}" -g -O1 "${SAN[@]}")
+	local common=("${WARN[@]}" "${INCS[@]}" -g "${OPT[@]}" "${SAN[@]}")
 	# Coverage guides the fuzzer through the port; the oracles and the codec
 	# run on every input in loops over all pages, so they are left out.
 	NOCOV_SRCS=" reference/model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c "
-	compile_lib fuzz "${common[@]}" -fsanitize=fuzzer-no-link
+	# Comparison tracing is off by default: the port compares its own state,
+	# not input bytes (every operand passes through the decoder), and it cost
+	# 40% of each execution (bench/exec_speed.sh measures it; TAGFUZZ_COV_FLAGS
+	# overrides).
+	compile_lib fuzz "${common[@]}" -fsanitize=fuzzer-no-link \
+		${TAGFUZZ_COV_FLAGS--fno-sanitize-coverage=trace-cmp}
 	compile_lib tools "${common[@]}"
 	local t
 	for t in "${TARGETS[@]}"; do

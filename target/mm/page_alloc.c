@@ -469,8 +469,15 @@ static void ___free_pages(struct page *page, unsigned int order, fpi_t fpi_flags
 		__free_frozen_pages(page, order, fpi_flags);
 	} else if (!head) {
 		pgalloc_tag_sub_pages(tag, (1 << order) - 1);
-		while (order-- > 0)
+		while (order-- > 0) {
+			/*
+			 * The "tail" pages of this non-compound high-order
+			 * page will have no code tags, so to avoid warnings
+			 * mark them as empty.
+			 */
+			clear_page_tag_ref(page + (1 << order));
 			__free_frozen_pages(page + (1 << order), order, fpi_flags);
+		}
 	}
 }
 
@@ -794,7 +801,7 @@ static inline unsigned int gfp_to_alloc_flags(gfp_t gfp_mask, unsigned int order
 		if (!(gfp_mask & __GFP_NOMEMALLOC)) {
 			alloc_flags |= ALLOC_NON_BLOCK;
 
-			if (order > 0)
+			if (order > 0 && (alloc_flags & ALLOC_MIN_RESERVE))
 				alloc_flags |= ALLOC_HIGHATOMIC;
 		}
 
@@ -829,15 +836,26 @@ static void warn_alloc(gfp_t gfp_mask, unsigned int order)
 	pr_warn("page allocation failure: order:%u, mode:%#x\n", order, gfp_mask);
 }
 
-/* Nothing is reclaimable here: reclaim makes no progress, draining may help. */
+/* Nothing is reclaimable in the simulated machine: reclaim frees nothing. */
+static unsigned long __perform_reclaim(gfp_t gfp_mask, unsigned int order,
+				       const struct alloc_context *ac)
+{
+	might_sleep();
+	return 0;
+}
+
 static struct page *__alloc_pages_direct_reclaim(gfp_t gfp_mask, unsigned int order,
 						 unsigned int alloc_flags,
-						 const struct alloc_context *ac)
+						 const struct alloc_context *ac,
+						 unsigned long *did_some_progress)
 {
-	struct page *page;
+	struct page *page = NULL;
 	bool drained = false;
 
-	might_sleep();
+	*did_some_progress = __perform_reclaim(gfp_mask, order, ac);
+	if (unlikely(!(*did_some_progress)))
+		goto out;
+
 retry:
 	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 
@@ -850,7 +868,7 @@ retry:
 		drained = true;
 		goto retry;
 	}
-
+out:
 	return page;
 }
 
@@ -860,6 +878,7 @@ __alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context 
 	bool can_direct_reclaim = gfp_mask & __GFP_DIRECT_RECLAIM;
 	struct page *page = NULL;
 	unsigned int alloc_flags;
+	unsigned long did_some_progress;
 	int reserve_flags;
 
 	/*
@@ -903,7 +922,8 @@ __alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context 
 	if (current->flags & PF_MEMALLOC)
 		goto nopage;
 
-	page = __alloc_pages_direct_reclaim(gfp_mask, order, alloc_flags, ac);
+	page = __alloc_pages_direct_reclaim(gfp_mask, order, alloc_flags, ac,
+					    &did_some_progress);
 	if (page)
 		goto got_pg;
 
@@ -1172,16 +1192,16 @@ void drain_local_pages(struct zone *zone)
 }
 
 /*
- * Upstream queues a drain on each CPU with pages and waits; the
- * simulated caller drains every pageset itself (the PCP lock makes that
- * safe, as for a dead CPU).
+ * __drain_all_pages(): the online CPUs with pages on their lists are
+ * drained from here, under each pageset's lock (upstream since 6.2).
+ * The pcpu_drain_mutex is left out: one caller runs at a time.
  */
 void drain_all_pages(struct zone *zone)
 {
 	int cpu;
 
 	(void)zone;
-	for_each_possible_cpu(cpu) {
+	for_each_online_cpu(cpu) {
 		if (per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count)
 			drain_pages(cpu);
 	}

@@ -10,14 +10,12 @@ void (*tf_event_sink)(const struct tf_event *ev);
 bool tf_trace_enabled;
 jmp_buf *tf_bug_jmp;
 
-void tf_emit(const struct tf_event *ev)
+void tf_emit(struct tf_event *ev)
 {
-	struct tf_event e = *ev;
-
 	if (!tf_event_sink)
 		return;
-	e.cpu = tf_cur_cpu;
-	tf_event_sink(&e);
+	ev->cpu = tf_cur_cpu;
+	tf_event_sink(ev);
 }
 
 static void emit_check(enum tf_check_kind kind, const char *func, const char *site,

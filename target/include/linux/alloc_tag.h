@@ -44,12 +44,11 @@ static inline bool is_codetag_empty(union codetag_ref *ref)
 	return ref->ct == CODETAG_EMPTY;
 }
 
+/* Without the debug build there is no EMPTY: the ref is cleared. */
 static inline void set_codetag_empty(union codetag_ref *ref)
 {
-	if (!mem_profiling_debug())
-		return;
 	if (ref)
-		ref->ct = CODETAG_EMPTY;
+		ref->ct = mem_profiling_debug() ? CODETAG_EMPTY : NULL;
 }
 
 static inline bool mem_alloc_profiling_enabled(void)

@@ -50,7 +50,8 @@ struct tf_event {
 
 /* Set by the harness; NULL drops events. */
 extern void (*tf_event_sink)(const struct tf_event *ev);
-void tf_emit(const struct tf_event *ev);
+/* Stamps ev->cpu and hands the event to the sink (no copy: hot path). */
+void tf_emit(struct tf_event *ev);
 
 /* Tags, by id: user call sites first, then sites inside the port. */
 struct tf_tag_info {
