@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference model and the runner find what they exist to find: every
+ * bug switch gives its registered verdict (and its scenario is clean
+ * without it), known findings are classified, and the model, fed events
+ * directly or run against a port whose state was tampered with, reports
+ * each disagreement under its stable signature.
+ */
+#include <setjmp.h>
+#include <stdlib.h>
+
+#include <linux/alloc_tag.h>
+#include <linux/mm.h>
+#include <linux/pgalloc_tag.h>
+
+#include "codec.h"
+#include "model.h"
+#include "run.h"
+#include "tagfuzz/events.h"
+#include "tagfuzz/observe.h"
+#include "tagfuzz/sim.h"
+#include "tagfuzz/variants.h"
+#include "test.h"
+
+void tf_sim_set_machine(const struct tf_machine *m);
+extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
+
+static struct tf_scenario sc;
+static struct tf_verdict v;
+
+/* ------------------------------------------------------------------ */
+/* Through the runner                                                  */
+/* ------------------------------------------------------------------ */
+
+static bool parse(const char *text)
+{
+	char err[256];
+
+	if (tf_parse_text(text, &sc, err, sizeof(err))) {
+		fprintf(stderr, "  scenario does not parse: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+static void dump_verdict(const char *what)
+{
+	fprintf(stderr, "  %s: %d findings (%d new)\n", what, v.nr, v.nr_new);
+	for (int i = 0; i < v.nr; i++)
+		fprintf(stderr, "    %s%s (op %ld): %s\n", v.f[i].sig,
+			v.f[i].known ? " (known)" : "", v.f[i].op, v.f[i].detail);
+}
+
+static const char *const early_then_init =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"alloc order=0 tag=1\n"
+	"pext_init\n"
+	"free idx=0\n";
+
+/* The pool page gets the slow path once the fast path's watermark fails. */
+static const char *const early_under_pressure =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pressure level=1\n"
+	"alloc order=0 tag=1\n"
+	"pext_init\n";
+
+/*
+ * An early pfn is freed before its section has page_ext and allocated
+ * again after: at the clear it already holds a tag, which must stay.
+ */
+static const char *const early_pfn_reused =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_online section=1\n"
+	"alloc order=0 tag=1\n"
+	"alloc order=0 tag=1\n"
+	"free idx=0\n"
+	"free idx=0\n"
+	"pext_online section=0\n"
+	"alloc order=0 tag=2\n"
+	"pext_init\n"
+	"free idx=0\n";
+
+static const struct {
+	enum tf_bug bug;
+	const char *const *text;
+	long op;		/* where the finding must be reported */
+	bool ends_by_bug;
+} bug_cases[] = {
+	{ TF_BUG_SKIP_EARLY_CLEAR, &early_then_init, 1, false },
+	{ TF_BUG_RECORDER_NO_GUARD, &early_then_init, 0, true },
+	{ TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, &early_under_pressure, 1, true },
+	{ TF_BUG_CLEAR_OVERWRITES_SET, &early_pfn_reused, 7, false },
+	{ TF_BUG_POOL_NOT_FREED, &early_then_init, -1, false },
+};
+
+/* Each bug switch: clean without it, its registered verdict with it. */
+static bool test_model_bug_switches_give_their_verdicts(void)
+{
+	struct tf_run_opts o = { 0 };
+	bool covered[TF_NR_BUGS] = { false };
+
+	for (size_t i = 0; i < ARRAY_LEN(bug_cases); i++) {
+		const struct tf_bug_info *info = &tf_bug_table[bug_cases[i].bug];
+		const struct tf_finding *f;
+
+		ASSERT_TRUE(parse(*bug_cases[i].text));
+		o.bugs = 0;
+		tf_run(&sc, &o, &v);
+		if (v.nr) {
+			dump_verdict(info->name);
+			return false;
+		}
+
+		o.bugs = 1UL << bug_cases[i].bug;
+		tf_run(&sc, &o, &v);
+		f = tf_verdict_first_new(&v, false);
+		if (!f || strncmp(f->sig, info->verdict, strlen(info->verdict))) {
+			fprintf(stderr, "  %s: expected %s\n", info->name, info->verdict);
+			dump_verdict(info->name);
+			return false;
+		}
+		ASSERT_EQ(f->op, bug_cases[i].op);
+		ASSERT_TRUE(f->known == NULL);
+		ASSERT_EQ(v.ended_by_bug, bug_cases[i].ends_by_bug);
+		ASSERT_TRUE(v.nr_new >= 1);
+		covered[bug_cases[i].bug] = true;
+	}
+	/* The runner leaves no switch on behind it. */
+	ASSERT_EQ(tf_bugs, 0);
+	ASSERT_TRUE(tf_event_sink == NULL);
+	for (int b = 0; b < TF_NR_BUGS; b++)
+		ASSERT_TRUE(covered[b]);
+	return true;
+}
+
+static bool test_model_verdict_details(void)
+{
+	struct tf_run_opts o = { .bugs = 1UL << TF_BUG_CLEAR_OVERWRITES_SET };
+
+	ASSERT_TRUE(parse(early_pfn_reused));
+	tf_run(&sc, &o, &v);
+	ASSERT_TRUE(v.nr >= 1);
+	ASSERT_STREQ(v.f[0].sig, "model:ref-mismatch");
+	ASSERT_TRUE(strstr(v.f[0].detail, "should hold tag site2, holds EMPTY") != NULL);
+
+	o.bugs = 1UL << TF_BUG_POOL_NOT_FREED;
+	ASSERT_TRUE(parse(early_then_init));
+	tf_run(&sc, &o, &v);
+	ASSERT_STREQ(v.f[0].sig, "model:leaked-tracking-page");
+	ASSERT_TRUE(strstr(v.f[0].detail, "1 early-PFN tracking pages") != NULL);
+
+	/* keep_going collects more than the first. */
+	o.keep_going = true;
+	o.bugs = 1UL << TF_BUG_SKIP_EARLY_CLEAR;
+	ASSERT_TRUE(parse(early_then_init));
+	tf_run(&sc, &o, &v);
+	ASSERT_STREQ(v.f[0].sig, "model:early-ref-not-empty");
+	ASSERT_TRUE(v.nr >= 2);		/* and the free of the NULL page warns */
+	for (int i = 1; i < v.nr; i++)
+		if (!strcmp(v.f[i].sig, "check:WARN:alloc_tag was not set"))
+			return true;
+	dump_verdict("skip-early-clear, keep going");
+	return false;
+}
+
+/* Every op kind on a correct port: nothing to report. */
+static bool test_model_clean_run_is_clean(void)
+{
+	struct tf_run_opts o = { 0 };
+
+	ASSERT_TRUE(parse(
+		"machine section_pages=64 sections=4 cpus=3 wmark=2\n"
+		"cpu_up cpu=1 pages=2\n"
+		"alloc cpu=1 order=2 tag=1\n"
+		"alloc_bulk nr=6 tag=2\n"
+		"pext_online section=3\n"
+		"pext_init\n"
+		"alloc_exact pages=5 tag=3\n"
+		"alloc cpu=1 order=3 tag=4\n"
+		"split idx=7\n"
+		"migrate idx=2\n"
+		"free idx=0\n"
+		"free_exact idx=100\n"
+		"burst count=20 order=1 tag=5\n"
+		"pressure level=1\n"
+		"alloc gfp=atomic order=1 tag=6\n"
+		"drain cpu=1\n"
+		"free idx=3\n"
+		"cpu_up cpu=2 pages=1\n"
+		"alloc cpu=2 tag=7\n"
+		"fail_next n=2\n"
+		"alloc tag=8\n"
+		"cpu_down cpu=1\n"
+		"drain all\n"));
+	o.strict = true;
+	tf_run(&sc, &o, &v);
+	if (v.nr) {
+		dump_verdict("clean scenario");
+		return false;
+	}
+	ASSERT_FALSE(v.ended_by_bug);
+
+	/* A migration of a tagged page: the tag moves with it. */
+	ASSERT_TRUE(parse(
+		"machine section_pages=64 sections=2 cpus=2\n"
+		"pext_init\n"
+		"alloc order=1 tag=2\n"
+		"alloc order=0 tag=3\n"
+		"migrate idx=0\n"
+		"migrate idx=1\n"
+		"split idx=0\n"
+		"migrate idx=2\n"
+		"free idx=0\n"));
+	tf_run(&sc, &o, &v);
+	if (v.nr) {
+		dump_verdict("migrations");
+		return false;
+	}
+	return true;
+}
+
+/* A known finding is classified, listed as known, and strict reports it. */
+static bool test_model_known_finding_is_classified(void)
+{
+	struct tf_run_opts o = { 0 };
+	const char *want = "check:WARN:alloc_tag was not set [early-before-clear]";
+
+	/* Freed after its section's page_ext is live, before the clear. */
+	ASSERT_TRUE(parse(
+		"machine section_pages=64 sections=2 cpus=1\n"
+		"alloc order=0 tag=1\n"
+		"pext_online section=0\n"
+		"free idx=0\n"));
+	tf_run(&sc, &o, &v);
+	ASSERT_EQ(v.nr_new, 0);
+	ASSERT_TRUE(v.nr >= 1);
+	ASSERT_STREQ(v.f[0].sig, want);
+	ASSERT_TRUE(v.f[0].known != NULL);
+	ASSERT_EQ(v.f[0].op, 2);
+	ASSERT_TRUE(tf_verdict_first_new(&v, false) == NULL);
+
+	o.strict = true;
+	tf_run(&sc, &o, &v);
+	ASSERT_TRUE(v.nr_new >= 1);
+	ASSERT_STREQ(tf_verdict_first_new(&v, true)->sig, want);
+	return true;
+}
+
+/* An untagged caller's warning is expected: no finding at all. */
+static bool test_model_untagged_warning_is_expected(void)
+{
+	struct tf_run_opts o = { .strict = true };
+
+	ASSERT_TRUE(parse(
+		"machine section_pages=64 sections=2 cpus=1\n"
+		"pext_init\n"
+		"alloc order=0 tag=none\n"
+		"alloc order=1 tag=none\n"));
+	tf_run(&sc, &o, &v);
+	if (v.nr) {
+		dump_verdict("untagged");
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The model on its own                                                */
+/* ------------------------------------------------------------------ */
+
+static struct {
+	int nr;
+	char sig[16][96];
+	char detail[16][256];
+} reports;
+
+static void record_report(const char *sig, const char *detail)
+{
+	if (reports.nr < 16) {
+		snprintf(reports.sig[reports.nr], sizeof(reports.sig[0]), "%s", sig);
+		snprintf(reports.detail[reports.nr], sizeof(reports.detail[0]), "%s", detail);
+	}
+	reports.nr++;
+}
+
+static bool reported(const char *sig)
+{
+	for (int i = 0; i < reports.nr && i < 16; i++)
+		if (!strcmp(reports.sig[i], sig))
+			return true;
+	return false;
+}
+
+static void dump_reports(void)
+{
+	for (int i = 0; i < reports.nr && i < 16; i++)
+		fprintf(stderr, "    report: %s: %s\n", reports.sig[i], reports.detail[i]);
+}
+
+#define ASSERT_REPORTS(n, first) do {					\
+	if (reports.nr != (n) || ((n) && strcmp(reports.sig[0], (first)))) { \
+		fprintf(stderr, "  %s:%d: expected %d report(s), first %s\n", \
+			__FILE__, __LINE__, (n), (first));		\
+		dump_reports();						\
+		return false;						\
+	}								\
+} while (0)
+
+static struct tf_machine mm;
+
+static void model_start(unsigned int section_pages, unsigned int sections, bool debug)
+{
+	mm = (struct tf_machine){
+		.section_pages = section_pages, .nr_sections = sections, .nr_cpus = 1,
+		.debug = debug, .profiling = true,
+	};
+	memset(&reports, 0, sizeof(reports));
+	model_reset(&mm, record_report);
+}
+
+static void ev_alloc(unsigned long pfn, unsigned int order, int tag)
+{
+	struct tf_event ev = { .kind = TF_EV_PAGE_ALLOC, .pfn = pfn, .order = order, .tag = tag };
+
+	model_on_event(&ev);
+}
+
+static void ev_free(unsigned long pfn, unsigned int order)
+{
+	struct tf_event ev = { .kind = TF_EV_PAGE_FREE, .pfn = pfn, .order = order };
+
+	model_on_event(&ev);
+}
+
+static void ev_simple(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2,
+		      unsigned int order, unsigned int section)
+{
+	struct tf_event ev = { .kind = kind, .pfn = pfn, .pfn2 = pfn2, .order = order,
+			       .section = section, .tag = TF_TAG_NONE };
+
+	model_on_event(&ev);
+}
+
+static bool classify(enum tf_check_kind kind, const char *site, char *cls, size_t len)
+{
+	struct tf_event ev = { .kind = TF_EV_CHECK, .check = kind, .site = site,
+			       .func = "test", .msg = site };
+
+	return model_classify_check(&ev, cls, len);
+}
+
+static bool test_model_page_allocated_twice(void)
+{
+	model_start(16, 2, true);
+	ev_alloc(3, 0, TF_TAG_NONE);
+	ASSERT_REPORTS(0, "");
+	ev_alloc(3, 0, TF_TAG_NONE);
+	ASSERT_REPORTS(1, "model:page-allocated-twice");
+	ASSERT_TRUE(strstr(reports.detail[0], "pfn 3 ") != NULL);
+
+	/* A block overlapping a live one: one report per shared page. */
+	model_start(16, 2, true);
+	ev_alloc(8, 2, TF_TAG_NONE);
+	ev_alloc(10, 0, TF_TAG_NONE);
+	ASSERT_REPORTS(1, "model:page-allocated-twice");
+	ev_alloc(8, 3, TF_TAG_NONE);	/* 8..15 holds 8..11 already */
+	ASSERT_EQ(reports.nr, 1 + 4);
+
+	/* Freed pages may be handed out again. */
+	model_start(16, 2, true);
+	ev_alloc(4, 1, TF_TAG_NONE);
+	ev_free(4, 1);
+	ev_alloc(4, 0, TF_TAG_NONE);
+	ev_alloc(5, 0, TF_TAG_NONE);
+	ASSERT_REPORTS(0, "");
+	return true;
+}
+
+static bool test_model_free_mismatch(void)
+{
+	model_start(16, 2, true);
+	ev_free(5, 0);				/* never allocated */
+	ASSERT_REPORTS(1, "model:free-mismatch");
+
+	model_start(16, 2, true);
+	ev_alloc(8, 2, TF_TAG_NONE);
+	ev_free(8, 1);				/* wrong order */
+	ASSERT_REPORTS(1, "model:free-mismatch");
+	ev_free(9, 0);				/* a tail, not the head */
+	ASSERT_EQ(reports.nr, 2);
+	ev_free(8, 2);				/* right */
+	ASSERT_EQ(reports.nr, 2);
+	ev_free(8, 2);				/* double free */
+	ASSERT_EQ(reports.nr, 3);
+	ASSERT_STREQ(reports.sig[2], "model:free-mismatch");
+
+	/* Past the end of memory. */
+	model_start(16, 2, true);
+	ev_free(31, 1);
+	ASSERT_REPORTS(1, "model:free-mismatch");
+	ev_alloc(31, 1, TF_TAG_NONE);
+	ASSERT_EQ(reports.nr, 2);
+	ASSERT_STREQ(reports.sig[1], "model:bad-pfn");
+	return true;
+}
+
+static bool test_model_split_mismatch(void)
+{
+	model_start(16, 2, true);
+	ev_simple(TF_EV_PAGE_SPLIT, 4, 0, 2, 0);	/* nothing there */
+	ASSERT_REPORTS(1, "model:split-mismatch");
+
+	model_start(16, 2, true);
+	ev_alloc(4, 2, TF_TAG_NONE);
+	ev_simple(TF_EV_PAGE_SPLIT, 4, 0, 1, 0);	/* wrong order */
+	ASSERT_REPORTS(1, "model:split-mismatch");
+	ev_simple(TF_EV_PAGE_SPLIT, 4, 0, 2, 0);
+	ASSERT_EQ(reports.nr, 1);
+	/* After the split every part is its own order-0 allocation. */
+	for (unsigned long pfn = 4; pfn < 8; pfn++)
+		ev_free(pfn, 0);
+	ASSERT_EQ(reports.nr, 1);
+	ev_free(4, 2);
+	ASSERT_EQ(reports.nr, 2);
+	return true;
+}
+
+static bool test_model_classifies_untagged_warning(void)
+{
+	char cls[48];
+
+	/* Debug build, page_ext live: an untagged alloc must warn, once. */
+	model_start(16, 2, true);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_alloc(2, 0, TF_TAG_NONE);
+	ASSERT_TRUE(classify(TF_CHECK_WARN, "current->alloc_tag not set", cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "");
+	/* The one expected warning is used up. */
+	ASSERT_FALSE(classify(TF_CHECK_WARN, "current->alloc_tag not set", cls, sizeof(cls)));
+	/* Not a WARN: never expected. */
+	ev_alloc(3, 0, TF_TAG_NONE);
+	ASSERT_FALSE(classify(TF_CHECK_BUG, "current->alloc_tag not set", cls, sizeof(cls)));
+	ASSERT_FALSE(classify(TF_CHECK_WARN, "something else", cls, sizeof(cls)));
+	ASSERT_EQ(reports.nr, 0);
+
+	/* Non-debug: the check does not exist, so it is never expected. */
+	model_start(16, 2, false);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_alloc(2, 0, TF_TAG_NONE);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, "current->alloc_tag not set", cls, sizeof(cls)));
+
+	/* Before page_ext: no warning is due either. */
+	model_start(16, 2, true);
+	ev_alloc(2, 0, TF_TAG_NONE);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, "current->alloc_tag not set", cls, sizeof(cls)));
+	return true;
+}
+
+static struct tf_machine boot_m;
+
+/* Tag ids must name real tags: boot once with no sink so the registry is up. */
+static void boot_quietly(unsigned int section_pages, unsigned int sections, bool debug)
+{
+	boot_m = (struct tf_machine){
+		.section_pages = section_pages, .nr_sections = sections, .nr_cpus = 1,
+		.debug = debug, .profiling = true,
+	};
+	tf_event_sink = NULL;
+	tf_sim_set_machine(&boot_m);
+	tf_machine_boot(&boot_m);
+}
+
+static bool test_model_classifies_early_pages(void)
+{
+	char cls[48];
+	const char *site = "alloc_tag was not set";
+
+	boot_quietly(16, 2, true);
+
+	/* Early, its section online, freed before the clear. */
+	model_start(16, 2, true);
+	ev_alloc(0, 0, 1);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_simple(TF_EV_CALL, 0, 1, 0, 0);
+	ev_free(0, 0);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "early-before-clear");
+
+	/* Early order-1 block, split after the clear: the tail is NULL. */
+	model_start(16, 2, true);
+	ev_alloc(16, 1, 1);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 1);
+	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
+	ev_simple(TF_EV_PAGE_SPLIT, 16, 0, 1, 0);
+	ev_simple(TF_EV_CALL, 17, 1, 0, 0);
+	ev_free(17, 0);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "early-tail");
+	/* The head was stamped EMPTY: its free explains nothing. */
+	ev_simple(TF_EV_CALL, 16, 1, 0, 0);
+	ev_free(16, 0);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "");
+
+	/* The tracker said it dropped the pfn. */
+	model_start(16, 2, true);
+	ev_alloc(5, 0, 1);
+	{
+		struct tf_event pr = { .kind = TF_EV_PRINTK, .site = "warn",
+				       .msg = "early PFN tracking page allocation failed" };
+
+		model_on_event(&pr);
+	}
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
+	ev_simple(TF_EV_CALL, 5, 1, 0, 0);
+	ev_free(5, 0);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "early-dropped");
+
+	/* An untagged page with page_ext holds NULL by design: expected. */
+	model_start(16, 2, true);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_alloc(6, 0, TF_TAG_NONE);
+	ev_simple(TF_EV_CALL, 6, 1, 0, 0);
+	ev_free(6, 0);
+	ASSERT_TRUE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "");
+	ASSERT_EQ(reports.nr, 0);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The model against the port's observed state                         */
+/* ------------------------------------------------------------------ */
+
+static int nr_port_checks;
+
+static void model_only_sink(const struct tf_event *ev)
+{
+	model_on_event(ev);
+	nr_port_checks += ev->kind == TF_EV_CHECK;
+}
+
+/* Boot the port with the model listening, as tf_run does. */
+static void run_start(unsigned int section_pages, unsigned int sections, bool debug)
+{
+	boot_quietly(section_pages, sections, debug);
+	memset(&reports, 0, sizeof(reports));
+	nr_port_checks = 0;
+	model_reset(&boot_m, record_report);
+	tf_event_sink = model_only_sink;
+}
+
+static void run_op(struct tf_op op)
+{
+	tf_sim_exec(&op);
+	model_check_op();
+}
+
+#define RUN_OP(...)	run_op((struct tf_op){ __VA_ARGS__ })
+
+static void run_stop(void)
+{
+	tf_event_sink = NULL;
+	tf_bug_jmp = NULL;
+}
+
+/* The model believes in an allocation the port never made. */
+static bool test_model_detects_page_conservation(void)
+{
+	boot_quietly(16, 2, true);
+	model_start(16, 2, true);
+	model_check_op();
+	ASSERT_REPORTS(0, "");
+	ev_alloc(0, 1, TF_TAG_NONE);
+	model_check_op();
+	ASSERT_REPORTS(1, "model:page-conservation");
+	ASSERT_TRUE(strstr(reports.detail[0], "32 pages free") != NULL);
+	return true;
+}
+
+static bool test_model_detects_counter_tampering(void)
+{
+	jmp_buf jb;
+
+	run_start(64, 2, true);
+	tf_bug_jmp = &jb;
+	if (setjmp(jb)) {
+		run_stop();
+		fprintf(stderr, "  BUG in the port\n");
+		return false;
+	}
+	RUN_OP(.kind = TF_OP_PEXT_INIT);
+	RUN_OP(.kind = TF_OP_ALLOC, .n = 1, .tag = 3);
+	ASSERT_REPORTS(0, "");
+
+	/* One call too many on CPU 0's copy: the next op naming site3 sees it. */
+	this_cpu_inc(tf_user_tags[3].counters->calls);
+	RUN_OP(.kind = TF_OP_ALLOC, .n = 0, .tag = 3);
+	ASSERT_REPORTS(1, "model:counter-mismatch");
+	ASSERT_TRUE(strstr(reports.detail[0], "tag site3: 3 calls") != NULL);
+	ASSERT_TRUE(strstr(reports.detail[0], "account for 2 /") != NULL);
+	this_cpu_dec(tf_user_tags[3].counters->calls);
+	RUN_OP(.kind = TF_OP_FREE, .n = 0);
+	ASSERT_EQ(reports.nr, 1);
+
+	/*
+	 * Bytes on a tag no op names, and an inaccurate flag nothing set:
+	 * the end check looks at every tag.
+	 */
+	this_cpu_add(tf_user_tags[9].counters->bytes, 4096);
+	tf_user_tags[4].ct.flags |= CODETAG_FLAG_INACCURATE;
+	RUN_OP(.kind = TF_OP_FREE, .n = 0);
+	tf_sim_teardown();
+	model_check_end();
+	this_cpu_sub(tf_user_tags[9].counters->bytes, 4096);
+	tf_user_tags[4].ct.flags &= ~CODETAG_FLAG_INACCURATE;
+	run_stop();
+	if (reports.nr != 3 || !reported("model:inaccurate-flag")) {
+		dump_reports();
+		return false;
+	}
+	for (int i = 1; i < 3; i++) {
+		if (!strcmp(reports.sig[i], "model:counter-mismatch"))
+			ASSERT_TRUE(strstr(reports.detail[i], "tag site9: 0 calls / 4096 bytes") != NULL);
+		else
+			ASSERT_TRUE(strstr(reports.detail[i], "site4 is wrongly") != NULL);
+	}
+	ASSERT_EQ(nr_port_checks, 0);
+	return true;
+}
+
+/* A page's ref changed behind the allocator's back. */
+static bool test_model_detects_ref_tampering(void)
+{
+	union pgtag_ref_handle handle;
+	union codetag_ref ref;
+	unsigned long pfn = 0;
+	jmp_buf jb;
+
+	run_start(64, 2, true);
+	tf_bug_jmp = &jb;
+	if (setjmp(jb)) {
+		run_stop();
+		fprintf(stderr, "  BUG in the port\n");
+		return false;
+	}
+	RUN_OP(.kind = TF_OP_PEXT_ONLINE, .n = 0);
+	RUN_OP(.kind = TF_OP_PEXT_ONLINE, .n = 1);
+	RUN_OP(.kind = TF_OP_ALLOC, .n = 0, .tag = 3);
+	ASSERT_REPORTS(0, "");
+	/* Find the page: the only one holding site3. */
+	while (pfn < tf_observe_nr_pages() && tf_observe_ref(pfn).tag != 3)
+		pfn++;
+	ASSERT_TRUE(pfn < tf_observe_nr_pages());
+
+	ASSERT_TRUE(get_page_tag_ref(pfn_to_page(pfn), &ref, &handle));
+	ref.ct = &tf_user_tags[4].ct;
+	update_page_tag_ref(handle, &ref);
+	put_page_tag_ref(handle);
+	ASSERT_EQ(tf_observe_ref(pfn).tag, 4);
+
+	/* The init callbacks make the model look at every live page. */
+	RUN_OP(.kind = TF_OP_PEXT_INIT);
+	run_stop();
+	ASSERT_TRUE(reported("model:ref-mismatch"));
+	ASSERT_TRUE(strstr(reports.detail[0], "should hold tag site3, holds tag site4") != NULL);
+	return true;
+}
+
+/* The end check: every free page back in the buddy lists. */
+static bool test_model_end_check_finds_pcp_pages(void)
+{
+	jmp_buf jb;
+
+	run_start(64, 2, true);
+	tf_bug_jmp = &jb;
+	if (setjmp(jb)) {
+		run_stop();
+		fprintf(stderr, "  BUG in the port\n");
+		return false;
+	}
+	RUN_OP(.kind = TF_OP_PEXT_INIT);
+	RUN_OP(.kind = TF_OP_ALLOC, .n = 0, .tag = 1);
+	RUN_OP(.kind = TF_OP_FREE, .n = 0);
+	ASSERT_REPORTS(0, "");
+	/* No teardown drain: the freed page still sits on CPU 0's pageset. */
+	model_check_end();
+	ASSERT_TRUE(reported("model:page-conservation"));
+	ASSERT_TRUE(strstr(reports.detail[0], "on a PCP list") != NULL);
+
+	/* After the real teardown the same end check is clean. */
+	memset(&reports, 0, sizeof(reports));
+	tf_sim_teardown();
+	model_check_end();
+	run_stop();
+	ASSERT_REPORTS(0, "");
+	return true;
+}
+
+const struct test_case tests_model[] = {
+	TEST(test_model_bug_switches_give_their_verdicts),
+	TEST(test_model_verdict_details),
+	TEST(test_model_clean_run_is_clean),
+	TEST(test_model_known_finding_is_classified),
+	TEST(test_model_untagged_warning_is_expected),
+	TEST(test_model_page_allocated_twice),
+	TEST(test_model_free_mismatch),
+	TEST(test_model_split_mismatch),
+	TEST(test_model_classifies_untagged_warning),
+	TEST(test_model_classifies_early_pages),
+	TEST(test_model_detects_page_conservation),
+	TEST(test_model_detects_counter_tampering),
+	TEST(test_model_detects_ref_tampering),
+	TEST(test_model_end_check_finds_pcp_pages),
+};
+const size_t nr_tests_model = ARRAY_LEN(tests_model);
