@@ -171,20 +171,23 @@ fuzz() {
 	local work=$OUT/work/$target finds=$OUT/findings/$target
 	mkdir -p "$work" "$finds"
 	log "fuzzing $target for ${secs}s; corpus $work (seeded from corpus/$target), findings in $finds/"
-	local rc=0
+	local rc
+	set +e
 	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
 	"$OUT/$target" -max_total_time="$secs" -print_final_stats=1 \
 		-artifact_prefix="$finds/" -dict="$ROOT/fuzz/$target.dict" \
-		"$work" "$OUT/corpus/$target" 2>&1 | tee "$OUT/$target.log" |
-		grep -E '^(==tagfuzz==|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|^stat::|ERROR|SUMMARY|Test unit written' || true
-	rc=${PIPESTATUS[0]}
-	local crash newest
-	newest=$(ls -t "$finds"/crash-* "$finds"/timeout-* "$finds"/oom-* "$finds"/leak-* 2>/dev/null | head -n 1 || true)
-	if [ "$rc" != 0 ] && [ -n "$newest" ]; then
+		"$work" "$OUT/corpus/$target" >"$OUT/$target.log" 2>&1
+	rc=$?
+	set -e
+	grep -E '^(==tagfuzz==|#[0-9]+[[:space:]]+(INITED|DONE))|^stat::|ERROR|SUMMARY|Test unit written' \
+		"$OUT/$target.log" || true
+	local newest
+	newest=$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$OUT/$target.log" | tail -n 1)
+	if [ "$rc" != 0 ] && [ -n "$newest" ] && [ -e "$newest" ]; then
 		echo
 		echo "== finding: reproducer $newest"
 		"$OUT/replay" --print "$newest" || true
-		echo "replay it with: ./build.sh repro $newest"
+		echo "replay it with: ${TAGFUZZ_BUGS:+TAGFUZZ_BUGS=$TAGFUZZ_BUGS }${TAGFUZZ_STRICT:+TAGFUZZ_STRICT=$TAGFUZZ_STRICT }./build.sh repro $newest"
 		return 1
 	fi
 	[ "$rc" = 0 ] || die "$target exited with status $rc; see $OUT/$target.log"

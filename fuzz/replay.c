@@ -30,10 +30,10 @@ static void usage(FILE *f)
 		"Runs each input (bytes, or a text scenario ending in .txt) and prints its verdict.\n"
 		"  -p, --print        print the decoded scenario\n"
 		"  -t, --trace        print the event trace of the run\n"
-		"  -s, --strict       report known findings as findings\n"
+		"  -s, --strict       report known findings as findings (or TAGFUZZ_STRICT=1)\n"
 		"  -k, --keep-going   record every finding, not just the first\n"
 		"  -b, --bugs=LIST    turn on bug switches (comma-separated); overrides a\n"
-		"                     text scenario's '# bugs:' line\n"
+		"                     text scenario's '# bugs:' line (default: $TAGFUZZ_BUGS)\n"
 		"      --list-bugs    list the bug switches and their expected verdicts\n"
 		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
 }
@@ -203,8 +203,20 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bad;
+	const char *bad, *env;
 	int c;
+
+	/* The fuzz targets' environment applies here too, so a finding replays. */
+	env = getenv("TAGFUZZ_BUGS");
+	if (env && *env) {
+		if (tf_bugs_parse(env, &base_bugs, &bad)) {
+			fprintf(stderr, "replay: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
+			return 2;
+		}
+		bugs_given = true;
+	}
+	env = getenv("TAGFUZZ_STRICT");
+	opts.strict = env && *env && *env != '0';
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
 		switch (c) {

@@ -47,8 +47,9 @@ static model_report_fn report;
 static int16_t pref[TF_MAX_PAGES];	/* the ref each page should hold */
 static struct unit units[TF_MAX_PAGES];	/* by head pfn */
 static uint8_t allocated[TF_MAX_PAGES];
-static uint8_t recorded[TF_MAX_PAGES];	/* in the early tracker */
-#define RECORDED_STALE	2	/* a pool page the clear will stamp once freed */
+/* Entries for the pfn in the tracker's pools: one per early allocation. */
+static uint16_t recorded[TF_MAX_PAGES];
+static uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed */
 static unsigned long nr_pages, nr_allocated, nr_tracker;
 static bool online[TF_MAX_SECTIONS];
 static bool callbacks_done;
@@ -144,7 +145,8 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 		pref[i] = PREF_NULL;
 	memset(units, 0, old * sizeof(units[0]));
 	memset(allocated, 0, old);
-	memset(recorded, 0, old);
+	memset(recorded, 0, old * sizeof(recorded[0]));
+	memset(stale, 0, old);
 	memset(online, 0, sizeof(online));
 	memset(exp_calls, 0, sizeof(exp_calls));
 	memset(exp_bytes, 0, sizeof(exp_bytes));
@@ -225,7 +227,7 @@ static void on_alloc(const struct tf_event *ev)
 		return;
 	u->flags |= U_EARLY;
 	if (M.debug && !callbacks_done) {
-		recorded[pfn] = 1;
+		recorded[pfn]++;
 		last_early = pfn;
 	}
 }
@@ -257,11 +259,10 @@ static void on_free(const struct tf_event *ev)
 		 * A pool page recorded earlier as an early allocation: the
 		 * clear frees it, then stamps it from the older pool.
 		 */
-		if ((u->flags & U_TRACKER) && recorded[pfn] == RECORDED_STALE)
+		if ((u->flags & U_TRACKER) && stale[pfn])
 			pref[pfn] = PREF_EMPTY;
 	}
-	if (recorded[pfn] == RECORDED_STALE)
-		recorded[pfn] = 0;
+	stale[pfn] = 0;
 	for (i = 0; i < n; i++)
 		allocated[pfn + i] = 0;
 	nr_allocated -= n;
@@ -348,19 +349,20 @@ static void on_callbacks(void)
 	for (pfn = 0; pfn < nr_pages; pfn++) {
 		if (recorded[pfn] && pref[pfn] == PREF_NULL)
 			pref[pfn] = PREF_EMPTY;
-		if (recorded[pfn] && (units[pfn].flags & U_TRACKER))
-			recorded[pfn] = RECORDED_STALE;
-		else
-			recorded[pfn] = 0;
+		stale[pfn] = recorded[pfn] && (units[pfn].flags & U_TRACKER);
+		recorded[pfn] = 0;
 	}
 }
 
 static void on_printk(const struct tf_event *ev)
 {
-	/* The tracker could not get a pool page: the pfn is not recorded. */
+	/*
+	 * The tracker could not get a pool page: this allocation's entry is
+	 * dropped (an earlier early allocation of the pfn may still have one).
+	 */
 	if (strstr(ev->msg, "early PFN tracking page allocation failed") &&
 	    last_early >= 0) {
-		recorded[last_early] = 0;
+		recorded[last_early]--;
 		units[last_early].flags |= U_DROPPED;
 		last_early = -1;
 	}
