@@ -9,6 +9,9 @@
  *           b1: bits 0-2 cpu (mod CPUs), bits 3-4 gfp class,
  *               bits 5-6 alloc kind (mod 3), bit 7 untagged
  *           b2, b3: operands by kind (see decode_op)
+ *
+ * A START op is folded into the op after it (tf_op.async): started ops
+ * run interleaved at the next RUN.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -102,6 +105,31 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 		op->all = b[2] & 1;
 		op->cpu = op->all ? 0 : (b[1] & 7) % m->nr_cpus;
 		break;
+	case TF_OP_RUN:
+		op->first = b[1] % TF_MAX_CPUS;
+		op->at = b[2];
+		op->at2 = b[2] && b[3] ? b[2] + b[3] : 0;
+		break;
+	case TF_OP_PREEMPT:
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		if (!op->n)
+			op->n = 1;
+		break;
+	}
+}
+
+/* Ops that can be started on a CPU and left in flight. */
+static bool op_can_start(const struct tf_op *op)
+{
+	switch (op->kind) {
+	case TF_OP_PRESSURE:
+	case TF_OP_FAIL_NEXT:
+	case TF_OP_START:
+	case TF_OP_RUN:
+	case TF_OP_PREEMPT:
+		return false;
+	default:
+		return true;
 	}
 }
 
@@ -109,6 +137,7 @@ void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 {
 	uint8_t hdr[TF_HDR_BYTES], ob[TF_OP_BYTES];
 	size_t i, pos, nr;
+	bool start = false;
 
 	for (i = 0; i < TF_HDR_BYTES; i++)
 		hdr[i] = byte_at(data, size, i);
@@ -119,11 +148,20 @@ void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 	s->truncated = nr > TF_MAX_OPS;
 	if (s->truncated)
 		nr = TF_MAX_OPS;
-	s->nr_ops = nr;
+	s->nr_ops = 0;
 	for (i = 0, pos = TF_HDR_BYTES; i < nr; i++, pos += TF_OP_BYTES) {
+		struct tf_op *op = &s->ops[s->nr_ops];
+
 		for (size_t k = 0; k < TF_OP_BYTES; k++)
 			ob[k] = byte_at(data, size, pos + k);
-		decode_op(&s->m, ob, &s->ops[i]);
+		decode_op(&s->m, ob, op);
+		if (op->kind == TF_OP_START) {
+			start = true;
+			continue;
+		}
+		op->async = start && op_can_start(op);
+		start = false;
+		s->nr_ops++;
 	}
 }
 
@@ -170,6 +208,15 @@ static void encode_op(const struct tf_op *op, uint8_t *b)
 		b[2] = op->skip;
 		b[3] = (uint8_t)op->n;
 		break;
+	case TF_OP_RUN:
+		b[1] = op->first;
+		b[2] = (uint8_t)op->at;
+		b[3] = op->at2 ? (uint8_t)(op->at2 - op->at) : 0;
+		break;
+	case TF_OP_PREEMPT:
+		b[2] = op->n & 0xff;
+		b[3] = op->n >> 8;
+		break;
 	default:
 		b[3] = (uint8_t)op->n;
 		break;
@@ -179,19 +226,22 @@ static void encode_op(const struct tf_op *op, uint8_t *b)
 size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap)
 {
 	uint8_t tmp[TF_HDR_BYTES > TF_OP_BYTES ? TF_HDR_BYTES : TF_OP_BYTES];
-	size_t need = TF_HDR_BYTES + s->nr_ops * TF_OP_BYTES, pos, i;
+	static const struct tf_op start = { .kind = TF_OP_START };
+	size_t pos, i;
 
 	encode_machine(&s->m, tmp);
 	for (pos = 0; pos < TF_HDR_BYTES; pos++)
 		if (pos < cap)
 			buf[pos] = tmp[pos];
 	for (i = 0; i < s->nr_ops; i++) {
-		encode_op(&s->ops[i], tmp);
-		for (size_t k = 0; k < TF_OP_BYTES; k++, pos++)
-			if (pos < cap)
-				buf[pos] = tmp[k];
+		for (int part = s->ops[i].async ? 0 : 1; part < 2; part++) {
+			encode_op(part ? &s->ops[i] : &start, tmp);
+			for (size_t k = 0; k < TF_OP_BYTES; k++, pos++)
+				if (pos < cap)
+					buf[pos] = tmp[k];
+		}
 	}
-	return need;
+	return pos;
 }
 
 /* ------------------------------------------------------------------ */
@@ -212,6 +262,9 @@ static const char *const op_names[TF_NR_OPS] = {
 	[TF_OP_BURST] = "burst",
 	[TF_OP_DRAIN] = "drain",
 	[TF_OP_MIGRATE] = "migrate",
+	[TF_OP_START] = "start",
+	[TF_OP_RUN] = "run",
+	[TF_OP_PREEMPT] = "preempt",
 };
 
 static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
@@ -235,7 +288,20 @@ int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 			m->profiling, m->wmark);
 }
 
+static int format_op_body(const struct tf_op *op, char *buf, size_t len);
+
 int tf_format_op(const struct tf_op *op, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (op->async)
+		n = snprintf(buf, len, "start ");
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	return n + format_op_body(op, buf + n, len - n);
+}
+
+static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 {
 	char tag[16];
 
@@ -277,6 +343,15 @@ int tf_format_op(const struct tf_op *op, char *buf, size_t len)
 		if (op->all)
 			return snprintf(buf, len, "drain all");
 		return snprintf(buf, len, "drain cpu=%u", op->cpu);
+	case TF_OP_RUN:
+		if (op->at2)
+			return snprintf(buf, len, "run first=%u at=%u at2=%u", op->first,
+					op->at, op->at2);
+		if (op->at)
+			return snprintf(buf, len, "run first=%u at=%u", op->first, op->at);
+		return snprintf(buf, len, "run first=%u", op->first);
+	case TF_OP_PREEMPT:
+		return snprintf(buf, len, "preempt at=%u", op->n);
 	}
 	return snprintf(buf, len, "?");
 }
@@ -546,6 +621,26 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 			return -1;
 		op->order = v;
 		break;
+	case TF_OP_RUN:
+		if (get_num(c, "first", 0, TF_MAX_CPUS - 1, 0, &v))
+			return -1;
+		op->first = v;
+		if (get_num(c, "at", 0, 255, 0, &v))
+			return -1;
+		op->at = v;
+		if (get_num(c, "at2", 0, 510, 0, &v))
+			return -1;
+		if (v && (!op->at || v <= op->at || v > op->at + 255))
+			return perr(c, "run: at2=%ld needs at= and must lie in [at+1, at+255]", v);
+		op->at2 = v;
+		break;
+	case TF_OP_PREEMPT:
+		if (get_num(c, "at", 1, 65535, -1, &v))
+			return -1;
+		op->n = v;
+		break;
+	case TF_OP_START:
+		return perr(c, "start needs an op after it: start alloc cpu=1 ...");
 	case TF_OP_DRAIN: {
 		struct word *all = find_word(c, "all");
 
@@ -575,7 +670,7 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 {
 	struct line_ctx c = { .err = err, .errlen = errlen };
 	const char *p = text, *nl;
-	bool have_machine = false;
+	bool have_machine = false, start;
 	char line[512];
 
 	memset(&s->m, 0, sizeof(s->m));
@@ -632,8 +727,18 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 		}
 		if (s->nr_ops == TF_MAX_OPS)
 			return perr(&c, "more than %d ops", TF_MAX_OPS);
+		start = c.nr > 1 && !strcmp(c.w[0].key, "start") && !c.w[0].has_val;
+		if (start) {
+			memmove(&c.w[0], &c.w[1], (c.nr - 1) * sizeof(c.w[0]));
+			c.nr--;
+		}
 		if (parse_op(&c, &s->m, &s->ops[s->nr_ops]) || check_unused(&c))
 			return -1;
+		if (start) {
+			if (!op_can_start(&s->ops[s->nr_ops]))
+				return perr(&c, "%s cannot be started, only run", c.w[0].key);
+			s->ops[s->nr_ops].async = true;
+		}
 		s->nr_ops++;
 	}
 	return 0;

@@ -21,6 +21,13 @@ static const struct {
 	{ "check:WARN:alloc_tag was not set [early-dropped]",
 	  "F3: the tracker could not get a pool page, said so with "
 	  "pr_warn_once and dropped the pfn (docs/findings.md)" },
+	{ "model:early-clear-race",
+	  "F5: the early clear's check-then-set race, accepted in its own "
+	  "comment: a page allocated by another CPU between the clear's read "
+	  "and its write is stamped EMPTY over its new tag (docs/findings.md)" },
+	{ "check:WARN:alloc_tag was not set [early-during-clear]",
+	  "F1 during the clear: an early page freed by another CPU before the "
+	  "clear reached it (docs/findings.md)" },
 	{ "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
 	  "tracker's call site and never uncounted (docs/findings.md)" },

@@ -83,6 +83,9 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_PEXT_CALLBACKS:
 		fprintf(t, "  CPU%d page_ext init callbacks\n", ev->cpu);
 		break;
+	case TF_EV_PEXT_INIT_DONE:
+		fprintf(t, "  CPU%d page_ext init done\n", ev->cpu);
+		break;
 	case TF_EV_CPU_UP:
 		fprintf(t, "  CPU%d comes up\n", ev->cpu);
 		break;

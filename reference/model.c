@@ -34,6 +34,7 @@ enum {
 	U_EARLY		= 1 << 2,	/* made before its section had page_ext */
 	U_DROPPED	= 1 << 3,	/* early, and the tracker lost its pfn */
 	U_TRACKER	= 1 << 4,	/* a page of the early-PFN tracker */
+	U_CLEAR_RACE	= 1 << 5,	/* allocated while the clear may still reach it */
 };
 
 struct unit {
@@ -50,6 +51,12 @@ static uint8_t allocated[TF_MAX_PAGES];
 /* Entries for the pfn in the tracker's pools: one per early allocation. */
 static uint16_t recorded[TF_MAX_PAGES];
 static uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed */
+/*
+ * The op that runs the clear: pfns it will walk.  With other CPUs running
+ * during it, the clear's check-then-set may meet their frees and allocations.
+ */
+static uint8_t clearing[TF_MAX_PAGES];
+static bool clear_window;
 static unsigned long nr_pages, nr_allocated, nr_tracker;
 static bool online[TF_MAX_SECTIONS];
 static bool callbacks_done;
@@ -72,19 +79,31 @@ static uint32_t touched_stamp[TF_MAX_PAGES], stamp;
 static unsigned long nr_touched;
 static bool check_all;
 
-static unsigned long ctx_pfn, ctx_nr;	/* allocation a caller acts on */
-/* The op's last allocation, which the same call may split and trim. */
-static unsigned long actx_pfn, actx_nr;
 /*
- * The head freed last, as it was: free_pages_prepare() reports the free
- * (reset_page_owner) before pgalloc_tag_sub() runs its check, so a check
- * on a page just freed is classified from this copy.
+ * Per CPU, since ops on several CPUs interleave: the allocation a caller
+ * acts on, the op's last allocation (which the same call may split and
+ * trim), the head it freed last (free_pages_prepare() reports the free
+ * before pgalloc_tag_sub() runs its check, so a check on a page just
+ * freed is classified from this copy), and its last early pfn.
  */
-static long freed_pfn = -1;
-static struct unit freed_unit;
-static int16_t freed_pref;
-static long last_early = -1;
+struct cpu_ctx {
+	unsigned long pfn, nr;
+	unsigned long apfn, anr;
+	long freed_pfn;
+	struct unit freed_unit;
+	int16_t freed_pref;
+	long last_early;
+};
+static struct cpu_ctx ctx[TF_MAX_CPUS];
+
+static void ctx_reset(void)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		ctx[c] = (struct cpu_ctx){ .freed_pfn = -1, .last_early = -1 };
+}
+
 static int expect_current_not_set;
+static bool tracker_leak_reported;
 
 static unsigned int section_of(unsigned long pfn)
 {
@@ -147,6 +166,8 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	memset(allocated, 0, old);
 	memset(recorded, 0, old * sizeof(recorded[0]));
 	memset(stale, 0, old);
+	memset(clearing, 0, old);
+	clear_window = false;
 	memset(online, 0, sizeof(online));
 	memset(exp_calls, 0, sizeof(exp_calls));
 	memset(exp_bytes, 0, sizeof(exp_bytes));
@@ -157,10 +178,8 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	stamp++;
 	check_all = false;
 	tags_touched = 0;
-	ctx_pfn = ctx_nr = 0;
-	actx_pfn = actx_nr = 0;
-	freed_pfn = -1;
-	last_early = -1;
+	ctx_reset();
+	tracker_leak_reported = false;
 	expect_current_not_set = 0;
 }
 
@@ -189,11 +208,13 @@ static void on_alloc(const struct tf_event *ev)
 
 	touch_tag(ev->tag);
 	if (!(ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)) {
-		actx_pfn = pfn;
-		actx_nr = n;
+		ctx[ev->cpu].apfn = pfn;
+		ctx[ev->cpu].anr = n;
 	}
 	u = &units[pfn];
 	u->flags = U_LIVE;
+	if (clear_window && clearing[pfn])
+		u->flags |= U_CLEAR_RACE;
 	u->order = ev->order;
 	if (ev->tag == TF_TAG_NONE)
 		u->flags |= U_UNTAGGED;
@@ -228,7 +249,7 @@ static void on_alloc(const struct tf_event *ev)
 	u->flags |= U_EARLY;
 	if (M.debug && !callbacks_done) {
 		recorded[pfn]++;
-		last_early = pfn;
+		ctx[ev->cpu].last_early = pfn;
 	}
 }
 
@@ -244,9 +265,9 @@ static void on_free(const struct tf_event *ev)
 		     pfn, ev->order);
 		return;
 	}
-	freed_pfn = pfn;
-	freed_unit = *u;
-	freed_pref = pref[pfn];
+	ctx[ev->cpu].freed_pfn = pfn;
+	ctx[ev->cpu].freed_unit = *u;
+	ctx[ev->cpu].freed_pref = pref[pfn];
 	if (profiling() && has_ext(pfn)) {
 		int16_t ref = pref[pfn];
 
@@ -346,10 +367,12 @@ static void on_callbacks(void)
 	 * is stamped EMPTY once free.  Sequential runs only: with
 	 * interleavings the pools' order is the schedule's.
 	 */
+	clear_window = true;
 	for (pfn = 0; pfn < nr_pages; pfn++) {
 		if (recorded[pfn] && pref[pfn] == PREF_NULL)
 			pref[pfn] = PREF_EMPTY;
 		stale[pfn] = recorded[pfn] && (units[pfn].flags & U_TRACKER);
+		clearing[pfn] = recorded[pfn] > 0;
 		recorded[pfn] = 0;
 	}
 }
@@ -361,10 +384,12 @@ static void on_printk(const struct tf_event *ev)
 	 * dropped (an earlier early allocation of the pfn may still have one).
 	 */
 	if (strstr(ev->msg, "early PFN tracking page allocation failed") &&
-	    last_early >= 0) {
-		recorded[last_early]--;
-		units[last_early].flags |= U_DROPPED;
-		last_early = -1;
+	    ctx[ev->cpu].last_early >= 0) {
+		long pfn = ctx[ev->cpu].last_early;
+
+		recorded[pfn]--;
+		units[pfn].flags |= U_DROPPED;
+		ctx[ev->cpu].last_early = -1;
 	}
 }
 
@@ -389,13 +414,17 @@ void model_on_event(const struct tf_event *ev)
 	case TF_EV_PEXT_CALLBACKS:
 		on_callbacks();
 		break;
+	case TF_EV_PEXT_INIT_DONE:
+		clear_window = false;
+		memset(clearing, 0, nr_pages);
+		break;
 	case TF_EV_PRINTK:
 		on_printk(ev);
 		break;
 	case TF_EV_CALL:
-		ctx_pfn = ev->pfn;
-		ctx_nr = ev->pfn2;
-		freed_pfn = -1;
+		ctx[ev->cpu].pfn = ev->pfn;
+		ctx[ev->cpu].nr = ev->pfn2;
+		ctx[ev->cpu].freed_pfn = -1;
 		break;
 	default:
 		break;
@@ -407,7 +436,7 @@ void model_on_event(const struct tf_event *ev)
  * say why: an untagged caller (expected), or an early page (a class).
  * Returns false when no page in the range explains the check.
  */
-static bool classify_range(unsigned long start, unsigned long nr, char *cls, size_t len,
+static bool classify_range(const struct cpu_ctx *C, unsigned long start, unsigned long nr, char *cls, size_t len,
 			   bool *expected)
 {
 	unsigned long pfn;
@@ -416,16 +445,21 @@ static bool classify_range(unsigned long start, unsigned long nr, char *cls, siz
 		const struct unit *u = &units[pfn];
 		int16_t ref = pref[pfn];
 
-		if ((long)pfn == freed_pfn && !(u->flags & U_LIVE)) {
-			u = &freed_unit;
-			ref = freed_pref;
+		if ((long)pfn == C->freed_pfn && !(u->flags & U_LIVE)) {
+			u = &C->freed_unit;
+			ref = C->freed_pref;
 		}
-		if (!(u->flags & U_LIVE) || !has_ext(pfn) || ref != PREF_NULL)
+		/* The model stamps at the callbacks; the clear may not be there yet. */
+		bool unstamped = clear_window && clearing[pfn] && ref == PREF_EMPTY;
+
+		if (!(u->flags & U_LIVE) || !has_ext(pfn) || (ref != PREF_NULL && !unstamped))
 			continue;
 		*expected = u->flags & U_UNTAGGED;
 		if (*expected || !(u->flags & U_EARLY))
 			return true;
-		if (!callbacks_done)
+		if (unstamped)
+			snprintf(cls, len, "early-during-clear");
+		else if (!callbacks_done)
 			snprintf(cls, len, "early-before-clear");
 		else if (u->flags & U_DROPPED)
 			snprintf(cls, len, "early-dropped");
@@ -451,8 +485,10 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 	if (strcmp(ev->site, "alloc_tag was not set"))
 		return false;
 
-	if (classify_range(ctx_pfn, ctx_nr, cls, len, &expected) ||
-	    classify_range(actx_pfn, actx_nr, cls, len, &expected))
+	const struct cpu_ctx *C = &ctx[ev->cpu];
+
+	if (classify_range(C, C->pfn, C->nr, cls, len, &expected) ||
+	    classify_range(C, C->apfn, C->anr, cls, len, &expected))
 		return expected;
 	return false;
 }
@@ -513,6 +549,19 @@ static void check_ref(unsigned long pfn)
 	}
 	if (ok)
 		return;
+	if ((units[pfn].flags & U_CLEAR_RACE) && want >= 0 && o.state == TF_REF_EMPTY) {
+		/*
+		 * The clear read this pfn's ref as NULL, another CPU then
+		 * allocated the page, and the clear stamped EMPTY over the new
+		 * tag: the race its comment accepts.  Follow it from here on:
+		 * the tag's counters never come back down.
+		 */
+		fail("model:early-clear-race",
+		     "pfn %lu was allocated with tag %s during the early clear, which then stamped it EMPTY",
+		     pfn, ref_name(want, b1, sizeof(b1)));
+		pref[pfn] = PREF_EMPTY;
+		return;
+	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL)
 		fail("model:early-ref-not-empty",
 		     "pfn %lu was allocated before page_ext and should be EMPTY after the init callbacks, holds NULL",
@@ -570,6 +619,16 @@ static void check_page_count(void)
 		     free, nr_allocated, nr_pages);
 }
 
+/* After the clear no pool page may be left. */
+static void check_tracker_pages(void)
+{
+	if (!callbacks_done || !nr_tracker || tracker_leak_reported)
+		return;
+	tracker_leak_reported = true;
+	fail("model:leaked-tracking-page",
+	     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
+}
+
 void model_check_op(void)
 {
 	unsigned long i;
@@ -583,12 +642,14 @@ void model_check_op(void)
 			if (units[touched[i]].flags & U_LIVE)
 				check_ref(touched[i]);
 	}
+	check_tracker_pages();
 	check_counters(check_all, false);
 	tags_touched = 0;
 	nr_touched = 0;
 	stamp++;
 	check_all = false;
-	actx_pfn = actx_nr = 0;
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		ctx[c].apfn = ctx[c].anr = 0;
 	check_page_count();
 	if (expect_current_not_set > 0) {
 		fail("model:missing-check", "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
@@ -604,9 +665,7 @@ void model_check_end(void)
 
 	model_check_op();
 	check_counters(true, true);
-	if (nr_tracker)
-		fail("model:leaked-tracking-page",
-		     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
+	check_tracker_pages();
 	if (!tf_observe_free_pages(loc, &why))
 		fail("model:free-lists", "%s", why);
 	for (pfn = 0; pfn < nr_pages; pfn++) {

@@ -56,6 +56,14 @@ static bool scenario_in_range(const struct tf_scenario *s)
 		if (op->kind == TF_OP_BURST && (op->n < 1 || op->n > TF_MAX_BURST ||
 						op->order > max_order))
 			return false;
+		if (op->kind == TF_OP_START)
+			return false;	/* folded into the next op */
+		if (op->async && (op->kind == TF_OP_RUN || op->kind == TF_OP_PREEMPT ||
+				  op->kind == TF_OP_PRESSURE || op->kind == TF_OP_FAIL_NEXT))
+			return false;
+		if (op->kind == TF_OP_RUN && (op->first >= TF_MAX_CPUS ||
+					      (op->at2 && op->at2 <= op->at)))
+			return false;
 	}
 	return true;
 }
@@ -108,8 +116,13 @@ static bool test_byte_round_trip(void)
 		for (size_t i = 0; i < len; i++)
 			buf[i] = (uint8_t)next_rand();
 		tf_decode(buf, len, &a);
+		size_t nr_async = 0;
+
+		for (size_t i = 0; i < a.nr_ops; i++)
+			nr_async += a.ops[i].async;
 		n = tf_encode(&a, buf2, sizeof(buf2));
-		ASSERT_EQ(n, TF_HDR_BYTES + a.nr_ops * TF_OP_BYTES);
+		/* A started op takes a START op in front of it. */
+		ASSERT_EQ(n, TF_HDR_BYTES + (a.nr_ops + nr_async) * TF_OP_BYTES);
 		tf_decode(buf2, n, &b);
 		ASSERT_TRUE(scenarios_equal(&a, &b));
 		n2 = tf_encode(&b, buf, sizeof(buf));
@@ -167,14 +180,24 @@ static bool test_text_parses_every_op(void)
 		"free idx=3\nsplit cpu=1 idx=2\nfree_exact idx=1\nmigrate idx=300\n"
 		"pext_online section=3\npext_init\npressure level=2\nfail_next n=3 skip=1\n"
 		"cpu_up cpu=1 pages=4\ncpu_down cpu=1\nburst count=40 order=1 tag=2\n"
-		"drain cpu=1\ndrain all\n";
+		"drain cpu=1\ndrain all\n"
+		"start alloc cpu=1 order=0 tag=1\nstart free cpu=0 idx=0\npreempt at=700\n"
+		"run first=1 at=3 at2=9\n";
 	char err[256];
 
 	ASSERT_EQ(tf_parse_text(text, &a, err, sizeof(err)), 0);
 	ASSERT_EQ(a.m.section_pages, 64);
 	ASSERT_EQ(a.m.nr_cpus, 2);
 	ASSERT_EQ(a.m.wmark, 3);
-	ASSERT_EQ(a.nr_ops, 16);
+	ASSERT_EQ(a.nr_ops, 20);
+	ASSERT_TRUE(a.ops[16].async);
+	ASSERT_EQ(a.ops[16].cpu, 1);
+	ASSERT_TRUE(a.ops[17].async);
+	ASSERT_EQ(a.ops[18].kind, TF_OP_PREEMPT);
+	ASSERT_EQ(a.ops[18].n, 700);
+	ASSERT_EQ(a.ops[19].first, 1);
+	ASSERT_EQ(a.ops[19].at, 3);
+	ASSERT_EQ(a.ops[19].at2, 9);
 	ASSERT_EQ(a.ops[0].kind, TF_OP_ALLOC);
 	ASSERT_EQ(a.ops[0].cpu, 1);
 	ASSERT_EQ(a.ops[0].gfp, TF_GFP_ATOMIC);
@@ -220,6 +243,9 @@ static bool test_text_errors_are_clear(void)
 	ASSERT_TRUE(parse_error_is("alloc gfp=weird\n", "gfp=weird"));
 	ASSERT_TRUE(parse_error_is("machine wibble=1\n", "unexpected 'wibble'"));
 	ASSERT_TRUE(parse_error_is("fail_next n=0 skip=2\n", "skip= needs n= above 0"));
+	ASSERT_TRUE(parse_error_is("start pressure level=1\n", "pressure cannot be started"));
+	ASSERT_TRUE(parse_error_is("start\n", "start needs an op after it"));
+	ASSERT_TRUE(parse_error_is("run at=5 at2=5\n", "at2=5 needs at= and must lie in"));
 	return true;
 }
 

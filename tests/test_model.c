@@ -80,6 +80,29 @@ static const char *const early_pfn_reused =
 	"pext_init\n"
 	"free idx=0\n";
 
+/*
+ * Two CPUs allocate early with no pool yet: CPU0 reads the empty head and
+ * takes its pool page, then (change point at step 45) CPU1 installs its
+ * own; CPU0's cmpxchg then fails.
+ */
+static const char *const race_on_empty_pool =
+	"machine section_pages=64 sections=2 cpus=2\n"
+	"cpu_up cpu=1\n"
+	"start alloc cpu=0 order=0 tag=1\n"
+	"start alloc cpu=1 order=0 tag=2\n"
+	"run first=0 at=45\n"
+	"pext_init\n";
+
+/* The same race; CPU1's page (live[0]) is freed before page_ext comes up. */
+static const char *const race_then_free =
+	"machine section_pages=64 sections=2 cpus=2\n"
+	"cpu_up cpu=1\n"
+	"start alloc cpu=0 order=0 tag=1\n"
+	"start alloc cpu=1 order=0 tag=2\n"
+	"run first=0 at=45\n"
+	"free idx=0\n"
+	"pext_init\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -90,7 +113,9 @@ static const struct {
 	{ TF_BUG_RECORDER_NO_GUARD, &early_then_init, 0, true },
 	{ TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, &early_under_pressure, 1, true },
 	{ TF_BUG_CLEAR_OVERWRITES_SET, &early_pfn_reused, 7, false },
-	{ TF_BUG_POOL_NOT_FREED, &early_then_init, -1, false },
+	{ TF_BUG_POOL_NOT_FREED, &early_then_init, 1, false },
+	{ TF_BUG_CMPXCHG_LOSER_LEAKS, &race_on_empty_pool, 4, false },
+	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */
@@ -492,6 +517,7 @@ static bool test_model_classifies_early_pages(void)
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 1);
 	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_INIT_DONE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PAGE_SPLIT, 16, 0, 1, 0);
 	ev_simple(TF_EV_CALL, 17, 1, 0, 0);
 	ev_free(17, 0);
@@ -514,6 +540,7 @@ static bool test_model_classifies_early_pages(void)
 	}
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_INIT_DONE, 0, 0, 0, 0);
 	ev_simple(TF_EV_CALL, 5, 1, 0, 0);
 	ev_free(5, 0);
 	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));

@@ -125,7 +125,11 @@ static void __init __alloc_tag_add_early_pfn(unsigned long pfn)
 			new = page_address(new_page);
 			new->next = pool;
 			atomic_set(&new->count, 0);
-			if (cmpxchg(&current_pfn_pool, pool, new) != pool) {
+			if (tf_bug(TF_BUG_POOL_PLAIN_STORE)) {
+				WRITE_ONCE(current_pfn_pool, new);
+			} else if (cmpxchg(&current_pfn_pool, pool, new) != pool) {
+				if (tf_bug(TF_BUG_CMPXCHG_LOSER_LEAKS))
+					continue;
 				clear_page_tag_ref(new_page);
 				__free_page(new_page);
 				continue;

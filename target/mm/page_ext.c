@@ -157,4 +157,6 @@ void page_ext_init(void)
 
 	tf_emit(&ev);
 	invoke_init_callbacks();
+	ev.kind = TF_EV_PEXT_INIT_DONE;
+	tf_emit(&ev);
 }

@@ -8,6 +8,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
 void tf_fault_fail_next(unsigned int n, unsigned int skip);
@@ -36,12 +37,17 @@ static struct {
 	unsigned int nr;
 } tf_setup[TF_MAX_CPUS];
 
+static void run_op(const struct tf_op *op);
+/* Change points given by PREEMPT ops, for the next RUN. */
+static struct tf_sched_plan tf_next_plan;
 static bool tf_page_ext_done;
 static const struct tf_machine *tf_m;
 static struct tf_machine tf_m_copy;
 
 void tf_callers_reset(void)
 {
+	tf_sched_reset(run_op);
+	memset(&tf_next_plan, 0, sizeof(tf_next_plan));
 	tf_nr_live = 0;
 	memset(tf_setup, 0, sizeof(tf_setup));
 	tf_page_ext_done = false;
@@ -133,18 +139,22 @@ static void announce(const struct tf_live *l)
 	tf_emit(&ev);
 }
 
+/*
+ * Each op takes its allocation off the live list before calling into the
+ * kernel, so an op on another CPU interleaved with it cannot pick it too.
+ */
 static void free_live(size_t i)
 {
-	struct tf_live *l = &tf_live[i];
-	struct page *page = pfn_to_page(l->pfn);
+	struct tf_live l = tf_live[i];
+	struct page *page = pfn_to_page(l.pfn);
 
-	announce(l);
-	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
-	if (l->kind == TF_LIVE_EXACT)
-		free_pages_exact(page_address(page), l->nr_pages * PAGE_SIZE);
-	else
-		__free_pages(page, l->order);
 	live_del(i);
+	announce(&l);
+	tf_note("free live[%zu]: pfn %lu", i, l.pfn);
+	if (l.kind == TF_LIVE_EXACT)
+		free_pages_exact(page_address(page), l.nr_pages * PAGE_SIZE);
+	else
+		__free_pages(page, l.order);
 }
 
 static void do_split(size_t i)
@@ -157,9 +167,9 @@ static void do_split(size_t i)
 		return;
 	}
 	tf_note("split_page(pfn %lu, order %u)", l.pfn, l.order);
+	live_del(i);
 	announce(&l);
 	split_page(pfn_to_page(l.pfn), l.order);
-	live_del(i);
 	for (k = 0; k < (1UL << l.order); k++)
 		live_add(l.pfn + k, 0, TF_LIVE_SINGLE, 1);
 }
@@ -183,28 +193,30 @@ static noinline struct page *tf_alloc_migration_target(unsigned int order)
 
 static void do_migrate(size_t i)
 {
-	struct tf_live *l = &tf_live[i];
-	struct page *old = pfn_to_page(l->pfn), *new;
+	struct tf_live l = tf_live[i];
+	struct page *old = pfn_to_page(l.pfn), *new;
 	struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
 
-	if (l->kind == TF_LIVE_EXACT) {
-		tf_note("live[%zu] (pfn %lu) is exact: not migrated", i, l->pfn);
+	if (l.kind == TF_LIVE_EXACT) {
+		tf_note("live[%zu] (pfn %lu) is exact: not migrated", i, l.pfn);
 		return;
 	}
-	announce(l);
-	new = tf_alloc_migration_target(l->order);
+	live_del(i);
+	announce(&l);
+	new = tf_alloc_migration_target(l.order);
 	if (!new) {
 		tf_note("migration target allocation failed");
+		live_add(l.pfn, l.order, l.kind, l.nr_pages);
 		return;
 	}
 	ev.pfn = page_to_pfn(new);
-	ev.pfn2 = l->pfn;
-	ev.order = l->order;
-	tf_note("migrate pfn %lu -> pfn %lu", l->pfn, ev.pfn);
+	ev.pfn2 = l.pfn;
+	ev.order = l.order;
+	tf_note("migrate pfn %lu -> pfn %lu", l.pfn, ev.pfn);
 	tf_emit(&ev);
 	pgalloc_tag_swap(page_folio(new), page_folio(old));
-	__free_pages(old, l->order);
-	l->pfn = page_to_pfn(new);
+	__free_pages(old, l.order);
+	live_add(ev.pfn, l.order, l.kind, l.nr_pages);
 }
 
 /* Per-CPU setup at bring-up, as smp_init()'s hotplug callbacks allocate. */
@@ -223,7 +235,6 @@ static void do_cpu_up(unsigned int cpu, unsigned int pages)
 		return;
 	}
 	tf_cpus[cpu].online = true;
-	tf_cur_cpu = cpu;
 	tf_emit(&ev);
 	page_alloc_cpu_online(cpu);
 	for (i = 0; i < pages; i++) {
@@ -241,12 +252,12 @@ static void do_cpu_down(unsigned int cpu)
 	struct tf_event ev = { .kind = TF_EV_CPU_DOWN };
 	unsigned int i;
 
+	if (cpu)
+		tf_sched_wait_idle(cpu);
 	if (!cpu || !tf_cpus[cpu].online) {
 		tf_note("CPU%u cannot go down", cpu);
 		return;
 	}
-	/* The control CPU runs the teardown and the dead callbacks. */
-	tf_cur_cpu = 0;
 	for (i = 0; i < tf_setup[cpu].nr; i++) {
 		struct tf_live l = { tf_setup[cpu].pfn[i], 0, TF_LIVE_SINGLE, 1 };
 
@@ -297,12 +308,26 @@ void tf_sim_set_machine(const struct tf_machine *m)
 	tf_m = &tf_m_copy;
 }
 
-void tf_sim_exec(const struct tf_op *op)
+/* The CPU an op runs on. */
+static int op_cpu(const struct tf_op *op)
+{
+	switch (op->kind) {
+	case TF_OP_CPU_UP:
+		return op->cpu;		/* the CPU coming up runs its own setup */
+	case TF_OP_CPU_DOWN:
+	case TF_OP_PEXT_ONLINE:
+	case TF_OP_PEXT_INIT:
+		return 0;		/* the control CPU */
+	default:
+		/* An op aimed at a CPU that is down runs on the boot CPU. */
+		return tf_cpus[op->cpu].online ? op->cpu : 0;
+	}
+}
+
+/* An op's body, on whatever CPU tf_cur_cpu says: directly or on a fiber. */
+static void run_op(const struct tf_op *op)
 {
 	size_t idx = tf_nr_live ? op->n % tf_nr_live : 0;
-
-	/* An op aimed at a CPU that is down runs on the boot CPU. */
-	tf_cur_cpu = tf_cpus[op->cpu].online ? op->cpu : 0;
 
 	switch (op->kind) {
 	case TF_OP_ALLOC:
@@ -352,6 +377,63 @@ void tf_sim_exec(const struct tf_op *op)
 			do_migrate(idx);
 		break;
 	}
+}
+
+/* Run what was started; @op, a RUN op, gives the schedule (NULL: none). */
+static void run_started(const struct tf_op *op)
+{
+	struct tf_sched_plan *p = &tf_next_plan;
+
+	if (op) {
+		p->first = op->first;
+		if (op->at && p->nr_points < TF_MAX_CHANGE_POINTS)
+			p->points[p->nr_points++] = op->at;
+		if (op->at2 && p->nr_points < TF_MAX_CHANGE_POINTS)
+			p->points[p->nr_points++] = op->at2;
+	}
+	/* Change points in step order. */
+	for (unsigned int i = 1; i < p->nr_points; i++)
+		for (unsigned int k = i; k && p->points[k - 1] > p->points[k]; k--) {
+			unsigned int t = p->points[k];
+
+			p->points[k] = p->points[k - 1];
+			p->points[k - 1] = t;
+		}
+	if (!op)
+		p->nr_points = 0;
+	tf_sched_run(p);
+	memset(p, 0, sizeof(*p));
+}
+
+void tf_sim_exec(const struct tf_op *op)
+{
+	int cpu = op_cpu(op);
+
+	switch (op->kind) {
+	case TF_OP_RUN:
+		run_started(op);
+		return;
+	case TF_OP_PREEMPT:
+		if (tf_next_plan.nr_points < TF_MAX_CHANGE_POINTS)
+			tf_next_plan.points[tf_next_plan.nr_points++] = op->n;
+		else
+			tf_note("preempt: the next run already has %d change points",
+				TF_MAX_CHANGE_POINTS);
+		return;
+	case TF_OP_START:
+		return;
+	}
+	if (op->async) {
+		if (!tf_sched_queue(cpu, op)) {
+			tf_note("CPU%d already has an op in flight: running it first", cpu);
+			run_started(NULL);
+			tf_sched_queue(cpu, op);
+		}
+		tf_note("started on CPU%d", cpu);
+		return;
+	}
+	tf_cur_cpu = cpu;
+	run_op(op);
 	tf_cur_cpu = 0;
 }
 
@@ -359,6 +441,7 @@ void tf_sim_teardown(void)
 {
 	int cpu;
 
+	run_started(NULL);
 	tf_cur_cpu = 0;
 	tf_machine_pressure(tf_m, 0);
 	tf_fault_fail_next(0, 0);

@@ -10,6 +10,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
@@ -54,16 +55,29 @@ struct page *virt_to_page(const void *addr)
 	return pfn_to_page(((const unsigned char *)addr - &tf_mem[0][0]) / PAGE_SIZE);
 }
 
+/*
+ * Waits until no other CPU is inside a read-side section.  A reader on
+ * this CPU can never leave: that is a deadlock, as is a reader elsewhere
+ * when no scheduler runs the other CPUs.
+ */
 void synchronize_rcu(void)
 {
 	int cpu;
 
 	might_sleep();
 	tf_sched_point("synchronize_rcu");
+	if (tf_cpus[tf_cur_cpu].rcu_nesting)
+		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "synchronize_rcu() waits forever",
+			      "synchronize_rcu() on CPU%d inside its own read-side section",
+			      tf_cur_cpu);
 	for_each_possible_cpu(cpu) {
 		if (!tf_cpus[cpu].rcu_nesting)
 			continue;
-		/* Without a scheduler no reader can ever leave its section. */
+		if (tf_sched_active()) {
+			tf_sched_block_on_rcu();
+			cpu = -1;	/* look at every CPU again */
+			continue;
+		}
 		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "synchronize_rcu() waits forever",
 			      "synchronize_rcu() on CPU%d waits for a reader on CPU%d",
 			      tf_cur_cpu, cpu);
@@ -75,6 +89,10 @@ void tf_spin_wait(spinlock_t *lock)
 	if (lock->owner == tf_cur_cpu)
 		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock recursion",
 			      "spinlock recursion on CPU%d", tf_cur_cpu);
+	if (tf_sched_active()) {
+		tf_sched_block_on_lock(lock);
+		return;
+	}
 	tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock held forever",
 		      "CPU%d spins on a lock CPU%d holds and cannot release",
 		      tf_cur_cpu, lock->owner);

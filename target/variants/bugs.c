@@ -37,6 +37,18 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clear_early_alloc_pfn_tag_refs() keeps its pool pages",
 		"model:leaked-tracking-page",
 	},
+	[TF_BUG_CMPXCHG_LOSER_LEAKS] = {
+		"cmpxchg-loser-leaks",
+		"seed 000 v2/v3 (the loser must free its page and retry)",
+		"a CPU whose cmpxchg on the pool head fails keeps its new page",
+		"model:leaked-tracking-page",
+	},
+	[TF_BUG_POOL_PLAIN_STORE] = {
+		"pool-plain-store",
+		"seed 000 v1 (refill without cmpxchg)",
+		"a new pool page replaces the head with a plain store",
+		"model:leaked-tracking-page",
+	},
 };
 
 int tf_bug_by_name(const char *name)

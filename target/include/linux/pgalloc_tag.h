@@ -40,6 +40,12 @@ static inline bool get_page_tag_ref(struct page *page, union codetag_ref *ref,
 	tmp = codetag_ref_from_page_ext(page_ext);
 	ref->ct = tmp->ct;
 	handle->ref = tmp;
+	/*
+	 * Harness annotation, not kernel code: the plain read above and the
+	 * caller's later write are where the early clear's accepted
+	 * check-then-set race lives, so another CPU may run in between.
+	 */
+	tf_sched_point("read page tag ref");
 	return true;
 }
 
@@ -57,6 +63,7 @@ static inline void update_page_tag_ref(union pgtag_ref_handle handle,
 	if (WARN_ON(!handle.ref || !ref))
 		return;
 
+	tf_sched_point("write page tag ref");	/* harness annotation, as above */
 	handle.ref->ct = ref->ct;
 }
 

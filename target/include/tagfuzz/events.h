@@ -19,6 +19,7 @@ enum tf_event_kind {
 	TF_EV_PAGE_MIGRATE,	/* tag swap: pfn (new) takes pfn2's (old) tag */
 	TF_EV_PEXT_ONLINE,	/* a section's page_ext table is live: section */
 	TF_EV_PEXT_CALLBACKS,	/* page_ext init callbacks are about to run */
+	TF_EV_PEXT_INIT_DONE,	/* ... and have returned */
 	TF_EV_CPU_UP,
 	TF_EV_CPU_DOWN,
 	TF_EV_CHECK,		/* a kernel check fired: check, func, site, msg */

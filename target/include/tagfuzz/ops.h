@@ -53,6 +53,9 @@ enum tf_op_kind {
 	TF_OP_BURST,		/* cpu, count, order, tag: count allocations in one op */
 	TF_OP_DRAIN,		/* cpu, all: drain one CPU's pagesets, or every CPU's */
 	TF_OP_MIGRATE,		/* cpu, idx: migrate a live allocation (tag swap) */
+	TF_OP_START,		/* bytes only: the next op is started, not awaited */
+	TF_OP_RUN,		/* first, at, at2: run the started ops interleaved */
+	TF_OP_PREEMPT,		/* at: one more change point for the next run */
 	TF_NR_OPS
 };
 
@@ -88,6 +91,10 @@ struct tf_op {
 	uint16_t n;
 	uint8_t order;		/* BURST: order of each allocation */
 	uint8_t skip;		/* FAIL_NEXT: allocations that pass first */
+	bool async;		/* started: queued on its CPU until the next run */
+	/* RUN: initial priority rotation and up to two change points. */
+	uint8_t first;
+	uint16_t at, at2;	/* 0: none; at2 > at */
 };
 
 /*

@@ -15,6 +15,8 @@ enum tf_bug {
 	TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, /* slow path forgets ac->alloc_flags */
 	TF_BUG_CLEAR_OVERWRITES_SET,	/* clear stamps EMPTY on set tags too */
 	TF_BUG_POOL_NOT_FREED,		/* clear never frees the pool pages */
+	TF_BUG_CMPXCHG_LOSER_LEAKS,	/* the CPU that loses the install keeps its page */
+	TF_BUG_POOL_PLAIN_STORE,	/* a new pool page installed with a plain store */
 	TF_NR_BUGS
 };
 
