@@ -13,7 +13,7 @@ LIB_SRCS=(
 	target/mm/alloc_tag.c target/mm/page_alloc.c target/mm/page_ext.c
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c
 	target/sim/observe.c target/sim/page_owner.c target/sim/report.c
-	target/sim/tags.c
+	target/sim/sched.c target/sim/tags.c
 	target/variants/bugs.c
 	reference/model.c
 	fuzz/codec.c fuzz/run.c fuzz/known.c
