@@ -28,6 +28,12 @@ static const struct {
 	{ "check:WARN:alloc_tag was not set [early-during-clear]",
 	  "F1 during the clear: an early page freed by another CPU before the "
 	  "clear reached it (docs/findings.md)" },
+	{ "model:early-record-race",
+	  "F6: an early allocation whose recorder call comes after the clear "
+	  "reset the recorder and its grace period ended: never recorded, its "
+	  "ref stays NULL (docs/findings.md)" },
+	{ "check:WARN:alloc_tag was not set [early-record-race]",
+	  "F6: the free of a page the recorder missed (docs/findings.md)" },
 	{ "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
 	  "tracker's call site and never uncounted (docs/findings.md)" },

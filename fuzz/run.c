@@ -103,6 +103,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%d # %s\n", ev->cpu, ev->msg);
 		break;
 	case TF_EV_CALL:
+	case TF_EV_OP_END:
 		break;
 	}
 }

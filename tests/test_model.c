@@ -343,11 +343,21 @@ static void model_start(unsigned int section_pages, unsigned int sections, bool 
 	model_reset(&mm, record_report);
 }
 
-static void ev_alloc(unsigned long pfn, unsigned int order, int tag)
+/* An allocation whose op is still running (its tagging may lie ahead). */
+static void ev_alloc_in_flight(unsigned long pfn, unsigned int order, int tag)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_ALLOC, .pfn = pfn, .order = order, .tag = tag };
 
 	model_on_event(&ev);
+}
+
+/* An allocation op that has ended. */
+static void ev_alloc(unsigned long pfn, unsigned int order, int tag)
+{
+	struct tf_event end = { .kind = TF_EV_OP_END };
+
+	ev_alloc_in_flight(pfn, order, tag);
+	model_on_event(&end);
 }
 
 static void ev_free(unsigned long pfn, unsigned int order)
@@ -528,6 +538,18 @@ static bool test_model_classifies_early_pages(void)
 	ev_free(16, 0);
 	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
 	ASSERT_STREQ(cls, "");
+
+	/* Still in its op when the clear ran: the recorder may have missed it. */
+	model_start(16, 2, true);
+	ev_alloc_in_flight(3, 0, 1);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 1);
+	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
+	ev_simple(TF_EV_PEXT_INIT_DONE, 0, 0, 0, 0);
+	ev_simple(TF_EV_CALL, 3, 1, 0, 0);
+	ev_free(3, 0);
+	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "early-record-race");
 
 	/* The tracker said it dropped the pfn. */
 	model_start(16, 2, true);

@@ -377,6 +377,7 @@ static void run_op(const struct tf_op *op)
 			do_migrate(idx);
 		break;
 	}
+	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });
 }
 
 /* Run what was started; @op, a RUN op, gives the schedule (NULL: none). */
@@ -427,11 +428,15 @@ void tf_sim_exec(const struct tf_op *op)
 		if (!tf_sched_queue(cpu, op)) {
 			tf_note("CPU%d already has an op in flight: running it first", cpu);
 			run_started(NULL);
+			cpu = op_cpu(op);	/* that run may have taken a CPU down */
 			tf_sched_queue(cpu, op);
 		}
 		tf_note("started on CPU%d", cpu);
 		return;
 	}
+	/* A CPU stops only after the ops started on it have ended. */
+	if (op->kind == TF_OP_CPU_DOWN && tf_sched_pending())
+		run_started(NULL);
 	tf_cur_cpu = cpu;
 	run_op(op);
 	tf_cur_cpu = 0;

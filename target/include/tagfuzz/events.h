@@ -27,6 +27,7 @@ enum tf_event_kind {
 	TF_EV_NOTE,		/* harness narration for the trace: msg */
 	TF_EV_CALL,		/* a caller is about to free/split/migrate the
 				 * allocation at pfn, pfn2 pages long */
+	TF_EV_OP_END,		/* the op running on this CPU has ended */
 };
 
 #define TF_TAG_NONE	(-1)
