@@ -551,14 +551,16 @@ static bool test_model_classifies_early_pages(void)
 	ASSERT_FALSE(classify(TF_CHECK_WARN, site, cls, sizeof(cls)));
 	ASSERT_STREQ(cls, "early-record-race");
 
-	/* The tracker said it dropped the pfn. */
+	/* The tracker said it dropped the pfn, within the allocation's op. */
 	model_start(16, 2, true);
-	ev_alloc(5, 0, 1);
+	ev_alloc_in_flight(5, 0, 1);
 	{
 		struct tf_event pr = { .kind = TF_EV_PRINTK, .site = "warn",
 				       .msg = "early PFN tracking page allocation failed" };
+		struct tf_event end = { .kind = TF_EV_OP_END };
 
 		model_on_event(&pr);
+		model_on_event(&end);
 	}
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
