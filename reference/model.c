@@ -39,6 +39,7 @@ enum {
 					 * before the port looked for page_ext */
 	U_RECORDED	= 1 << 7,	/* counted in recorded[] at its allocation */
 	U_LATE_RECORD	= 1 << 8,	/* its recorder call may come after the clear */
+	U_REF_EITHER	= 1 << 9,	/* untagged on a page left NULL or EMPTY */
 };
 
 struct unit {
@@ -62,6 +63,15 @@ static uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed *
  */
 static uint8_t clearing[TF_MAX_PAGES];
 static bool clear_window;
+/* CPUs whose current op overlapped the clear: its reads may predate it. */
+static uint8_t overlap_mask;
+/* A free page the clear may or may not have stamped EMPTY. */
+static uint8_t free_either[TF_MAX_PAGES];
+
+static bool in_clear(int cpu)
+{
+	return clear_window || (overlap_mask & (1u << cpu));
+}
 static unsigned long nr_pages, nr_allocated, nr_tracker;
 static bool online[TF_MAX_SECTIONS];
 static bool callbacks_done;
@@ -178,6 +188,8 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	memset(stale, 0, old);
 	memset(clearing, 0, old);
 	clear_window = false;
+	overlap_mask = 0;
+	memset(free_either, 0, old);
 	memset(online, 0, sizeof(online));
 	memset(exp_calls, 0, sizeof(exp_calls));
 	memset(exp_bytes, 0, sizeof(exp_bytes));
@@ -228,6 +240,9 @@ static void on_alloc(const struct tf_event *ev)
 	u->tag = ev->tag;
 	if (clear_window && clearing[pfn])
 		u->flags |= U_CLEAR_RACE;
+	if (free_either[pfn] && ev->tag == TF_TAG_NONE)
+		u->flags |= U_REF_EITHER;
+	free_either[pfn] = 0;
 	u->order = ev->order;
 	if (ev->tag == TF_TAG_NONE)
 		u->flags |= U_UNTAGGED;
@@ -313,6 +328,8 @@ static void on_free(const struct tf_event *ev)
 		     pfn, ev->order);
 		return;
 	}
+	if (clearing[pfn] && in_clear(ev->cpu))
+		free_either[pfn] = 1;
 	ctx[ev->cpu].freed_pfn = pfn;
 	ctx[ev->cpu].freed_unit = *u;
 	ctx[ev->cpu].freed_pref = pref[pfn];
@@ -425,6 +442,7 @@ static void on_callbacks(void)
 	 * interleavings the pools' order is the schedule's.
 	 */
 	clear_window = true;
+	overlap_mask = 0xff;
 	/*
 	 * An early allocation between its failed page_ext lookup and its
 	 * recorder call: if the recorder pointer is reset and the grace
@@ -487,10 +505,13 @@ void model_on_event(const struct tf_event *ev)
 		/* What a CPU's op acted on explains only that op's checks. */
 		ctx[ev->cpu] = (struct cpu_ctx){ .freed_pfn = -1, .last_early = -1,
 						 .pending_early = -1 };
+		if (!clear_window)
+			overlap_mask &= ~(1u << ev->cpu);
 		break;
 	case TF_EV_PEXT_INIT_DONE:
 		clear_window = false;
-		memset(clearing, 0, nr_pages);
+		/* The CPU that ran the clear reads after it from here on. */
+		overlap_mask &= ~(1u << ev->cpu);
 		break;
 	case TF_EV_PRINTK:
 		on_printk(ev);
@@ -510,7 +531,7 @@ void model_on_event(const struct tf_event *ev)
  * say why: an untagged caller (expected), or an early page (a class).
  * Returns false when no page in the range explains the check.
  */
-static bool classify_range(const struct cpu_ctx *C, unsigned long start, unsigned long nr, char *cls, size_t len,
+static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start, unsigned long nr, char *cls, size_t len,
 			   bool *expected)
 {
 	unsigned long pfn;
@@ -525,7 +546,7 @@ static bool classify_range(const struct cpu_ctx *C, unsigned long start, unsigne
 		}
 		/* The model stamps at the callbacks; the clear may not be there yet. */
 		bool unstamped = ref == PREF_EMPTY &&
-				 ((clear_window && clearing[pfn]) || (u->flags & U_LATE_RECORD));
+				 ((in_clear(cpu) && clearing[pfn]) || (u->flags & U_LATE_RECORD));
 
 		if (!(u->flags & U_LIVE) || !has_ext(pfn) || (ref != PREF_NULL && !unstamped))
 			continue;
@@ -570,8 +591,8 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 
 	const struct cpu_ctx *C = &ctx[ev->cpu];
 
-	if (classify_range(C, C->pfn, C->nr, cls, len, &expected) ||
-	    classify_range(C, C->apfn, C->anr, cls, len, &expected))
+	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||
+	    classify_range(C, ev->cpu, C->apfn, C->anr, cls, len, &expected))
 		return expected;
 	return false;
 }
@@ -611,6 +632,13 @@ static void check_ref(unsigned long pfn)
 	resolve_ext_race(pfn);
 	o = tf_observe_ref(pfn);
 	want = pref[pfn];
+	if ((units[pfn].flags & U_REF_EITHER) && (want == PREF_NULL || want == PREF_EMPTY) &&
+	    (o.state == TF_REF_NULL || o.state == TF_REF_EMPTY)) {
+		/* Whether the clear stamped the free page first is the schedule's. */
+		units[pfn].flags &= ~U_REF_EITHER;
+		pref[pfn] = o.state == TF_REF_NULL ? PREF_NULL : PREF_EMPTY;
+		return;
+	}
 	char b1[64], b2[64];
 	bool ok;
 
@@ -736,6 +764,11 @@ void model_check_op(void)
 		for (i = 0; i < nr_touched; i++)
 			if (units[touched[i]].flags & U_LIVE)
 				check_ref(touched[i]);
+	}
+	/* Every op has ended: no read can predate the clear any more. */
+	if (!clear_window && overlap_mask) {
+		overlap_mask = 0;
+		memset(clearing, 0, nr_pages);
 	}
 	check_tracker_pages();
 	check_counters(check_all, false);
