@@ -3,10 +3,18 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Inside the OSS-Fuzz/ClusterFuzzLite builder image the toolchain comes in CC,
+# CXX, CFLAGS, CXXFLAGS, LIB_FUZZING_ENGINE and the destination in OUT: keep
+# them before the local defaults below reuse the names OUT and CC.
+OSSFUZZ_CC=${CC-}
+OSSFUZZ_CXX=${CXX-}
+OSSFUZZ_OUT=${OUT-}
 OUT=${TAGFUZZ_OUT:-$ROOT/out}
 CC=${TAGFUZZ_CC:-clang}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
+# A new fuzz target is one word here (fuzz/NAME.c, corpus/NAME/*.txt, and
+# optionally fuzz/NAME.dict; without one it gets SCENARIO_DICT).
 TARGETS=(fuzz_boot)
 LIB_SRCS=(
 	target/lib/list_debug.c
@@ -18,6 +26,13 @@ LIB_SRCS=(
 	reference/model.c
 	fuzz/codec.c fuzz/run.c fuzz/known.c
 )
+# Coverage guides the fuzzer through the port; the oracles and the codec run
+# on every input in loops over all pages, so they are left out of it (as an
+# ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
+NOCOV_SRCS=(reference/model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c)
+# Every target decodes the same scenario bytes: this whole-op dictionary
+# serves targets that have no fuzz/TARGET.dict of their own.
+SCENARIO_DICT=fuzz/fuzz_boot.dict
 INCS=(-I"$ROOT/target/include" -I"$ROOT/fuzz" -I"$ROOT/reference")
 WARN=(-std=gnu11 -fno-strict-overflow -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-unused-function -Werror)
 OPT=(${TAGFUZZ_OPT:--O1})
@@ -31,16 +46,46 @@ usage() {
 usage: ./build.sh [COMMAND]
   (none)                 build fuzz targets (libFuzzer+ASan+UBSan), replay, scenario, tests into out/
   test                   install what is missing, build, run every test
-  fuzz [TARGET] [SECS]   fuzz TARGET (default fuzz_boot) for SECS seconds (default 300)
-                         starting from the shipped corpus; prints each finding
-  repro FILE [OPTS]      replay one reproducer (or .txt scenario, or directory) with its trace
+  fuzz [OPTS] [TARGET] [SECS]
+                         fuzz TARGET (default fuzz_boot) for SECS seconds (default 300)
+                         from the shipped corpus; prints a summary with each finding
+                         once per signature
+      --engine E         libfuzzer (default) or afl (AFL++ 4, afl-clang-fast, persistent mode)
+      --jobs N|all       parallel fuzzing processes (libFuzzer -fork=N, AFL++ -M/-S)
+  repro FILE|DIR|ZIP [OPTS]
+                         replay a reproducer (libFuzzer crash file, AFL++ crash,
+                         ClusterFuzzLite artifact or its downloaded .zip, .txt
+                         scenario): signature, variant, scenario, trace, verdict
+  minimize FILE          shrink a reproducer op by op, keeping its signature;
+                         writes out/minimized/NAME.min.txt (a regression scenario) and NAME.min
+  coverage [TARGET] [DIR...]
+                         source-based coverage of TARGET over its seed corpus, the
+                         fuzzing corpora in out/ and any DIRs: HTML report, and
+                         line/branch coverage per file of target/
+  ossfuzz                the OSS-Fuzz/ClusterFuzzLite build: fuzz targets with $CC,
+                         $CFLAGS, $LIB_FUZZING_ENGINE into $OUT, each with
+                         TARGET_seed_corpus.zip, TARGET.dict and TARGET.options (the
+                         default command when LIB_FUZZING_ENGINE and OUT are set)
   corpus                 encode the text corpus into out/corpus/TARGET/
-  deps                   install the Debian packages the build needs (as root)
-Environment: TAGFUZZ_BUGS=a,b (bug switches for fuzz), TAGFUZZ_STRICT=1 (report known findings).
+  deps [afl] [coverage]  install the Debian packages the build (and AFL++, coverage) needs (as root)
+Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
+known findings), TAGFUZZ_OUT=DIR (instead of out/), TAGFUZZ_CC (instead of clang).
 EOF
 }
 
 # --- dependencies ----------------------------------------------------------
+
+APT_UPDATED=0
+apt_install() {
+	[ "$(id -u)" = 0 ] || die "missing: $*; as root run: ./build.sh deps $DEPS_WHAT (or apt-get install $*)"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ "$APT_UPDATED" = 0 ]; then
+		apt-get update -qq
+		APT_UPDATED=1
+	fi
+	log "installing $* (Debian packages)"
+	apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 have_toolchain() {
 	command -v "$CC" >/dev/null 2>&1 || return 1
@@ -55,39 +100,83 @@ have_toolchain() {
 	return 1
 }
 
+# The major version of $CC: llvm-profdata/llvm-cov must match it.
+cc_major() {
+	"$CC" --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# llvm_tool NAME: the llvm tool NAME of $CC's version, or nothing.
+llvm_tool() {
+	local v
+	v=$(cc_major)
+	if [ -n "$v" ] && command -v "$1-$v" >/dev/null 2>&1; then
+		echo "$1-$v"
+	elif [ -n "$v" ] && [ -x "/usr/lib/llvm-$v/bin/$1" ]; then
+		echo "/usr/lib/llvm-$v/bin/$1"
+	elif command -v "$1" >/dev/null 2>&1; then
+		echo "$1"
+	fi
+}
+
+# deps [base] [afl] [coverage] [test]: install what is missing.
+DEPS_WHAT=
 deps() {
-	if have_toolchain; then
-		return 0
-	fi
-	if [ "$(id -u)" != 0 ]; then
-		die "clang with libFuzzer/ASan/UBSan runtimes is missing; as root run: ./build.sh deps"
-	fi
-	log "installing clang and its sanitizer runtimes (Debian packages)"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev llvm >/dev/null ||
-		apt-get install -y -qq --no-install-recommends clang llvm >/dev/null
-	have_toolchain || die "clang is installed but cannot link -fsanitize=fuzzer,address,undefined"
+	local what=("$@") w
+	[ ${#what[@]} -gt 0 ] || what=(base)
+	DEPS_WHAT="${what[*]}"
+	for w in "${what[@]}"; do
+		case $w in
+		base)
+			if ! have_toolchain; then
+				log "installing clang and its sanitizer runtimes (Debian packages)"
+				apt_install clang libclang-rt-14-dev llvm ||
+					apt_install clang llvm
+				have_toolchain || die "clang is installed but cannot link -fsanitize=fuzzer,address,undefined"
+			fi
+			;;
+		zip)
+			command -v zip >/dev/null 2>&1 || apt_install zip
+			command -v unzip >/dev/null 2>&1 || apt_install unzip
+			;;
+		afl)
+			deps base
+			command -v afl-clang-fast >/dev/null 2>&1 && command -v afl-fuzz >/dev/null 2>&1 ||
+				apt_install afl++
+			command -v afl-clang-fast >/dev/null 2>&1 || die "afl++ is installed but afl-clang-fast is missing"
+			;;
+		coverage)
+			deps base
+			if [ -z "$(llvm_tool llvm-profdata)" ] || [ -z "$(llvm_tool llvm-cov)" ]; then
+				apt_install "llvm-$(cc_major)" || apt_install llvm
+			fi
+			[ -n "$(llvm_tool llvm-cov)" ] || die "llvm-cov for clang $(cc_major) is missing"
+			;;
+		test)
+			deps base zip
+			# The workflow check parses YAML.
+			python3 -c 'import yaml' >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
+				apt_install python3 python3-yaml || true
+			;;
+		*) die "deps: unknown component '$w' (have: base afl coverage)" ;;
+		esac
+	done
 }
 
 # --- building --------------------------------------------------------------
 
-# compile_lib NAME FLAGS...: objects of LIB_SRCS into $OUT/obj/NAME, archived
-# as $OUT/obj/NAME/libtagfuzz.a; a source newer than its object (or any
-# header newer than it) is recompiled, and everything when FLAGS change.
+# compile_lib DIR CC FLAGS...: LIB_SRCS compiled into DIR and archived as
+# DIR/libtagfuzz.a; a source newer than its object (or any header newer than
+# it) is recompiled, and everything when the compiler, FLAGS, the no-coverage
+# list or AFL_LLVM_DENYLIST change.
 compile_lib() {
-	local name=$1; shift
-	local dir=$OUT/obj/$name
+	local dir=$1 cc=$2; shift 2
 	mkdir -p "$dir"
-	printf '%s\n' "$CC" "$@" "nocov:${NOCOV_SRCS:-}" >"$dir/flags.new"
+	printf '%s\n' "$cc" "$@" "nocov:${NOCOV_SRCS[*]}" "afl-deny:${AFL_LLVM_DENYLIST:-}" >"$dir/flags.new"
 	if ! cmp -s "$dir/flags.new" "$dir/flags" 2>/dev/null; then
 		rm -f "$dir"/*.o "$dir/libtagfuzz.a"
 		mv "$dir/flags.new" "$dir/flags"
 	fi
-	local src obj objs=() pids=() changed=0 p a nocov=()
-	for a in "$@"; do
-		[ "$a" = -fsanitize=fuzzer-no-link ] || nocov+=("$a")
-	done
+	local src obj objs=() pids=() changed=0 p
 	for src in "${LIB_SRCS[@]}"; do
 		obj=$dir/$(echo "$src" | tr / _).o
 		objs+=("$obj")
@@ -95,20 +184,16 @@ compile_lib() {
 			-name '*.h' -newer "$obj" -print -quit)" ] && [ "$ROOT/$src" -ot "$obj" ]; then
 			continue
 		fi
-		if [ "$name" = fuzz ] && [[ "$NOCOV_SRCS" == *" $src "* ]]; then
-			"$CC" "${nocov[@]}" -c "$ROOT/$src" -o "$obj" &
-		else
-			"$CC" "$@" -c "$ROOT/$src" -o "$obj" &
-		fi
+		"$cc" "$@" -c "$ROOT/$src" -o "$obj" &
 		pids+=($!)
 		changed=1
 		if [ ${#pids[@]} -ge "$JOBS" ]; then
-			wait "${pids[0]}" || die "compiling the library ($name) failed"
+			wait "${pids[0]}" || die "compiling the library ($dir) failed"
 			pids=("${pids[@]:1}")
 		fi
 	done
 	for p in "${pids[@]}"; do
-		wait "$p" || die "compiling the library ($name) failed"
+		wait "$p" || die "compiling the library ($dir) failed"
 	done
 	if [ "$changed" = 1 ] || [ ! -f "$dir/libtagfuzz.a" ]; then
 		rm -f "$dir/libtagfuzz.a"
@@ -116,20 +201,38 @@ compile_lib() {
 	fi
 }
 
+# write_nocov FILE: the no-coverage list in the format both clang's
+# -fsanitize-coverage-ignorelist and AFL_LLVM_DENYLIST read.
+write_nocov() {
+	local s
+	mkdir -p "$(dirname "$1")"
+	for s in "${NOCOV_SRCS[@]}"; do
+		printf 'src:*/%s\n' "$s"
+	done >"$1.new"
+	if cmp -s "$1.new" "$1" 2>/dev/null; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+}
+
+dict_for() {
+	if [ -f "$ROOT/fuzz/$1.dict" ]; then
+		echo "$ROOT/fuzz/$1.dict"
+	else
+		echo "$ROOT/$SCENARIO_DICT"
+	fi
+}
+
 build() {
-	deps
+	deps base
 	mkdir -p "$OUT"
 	local common=("${WARN[@]}" "${INCS[@]}" -g "${OPT[@]}" "${SAN[@]}")
-	# Coverage guides the fuzzer through the port; the oracles and the codec
-	# run on every input in loops over all pages, so they are left out.
-	NOCOV_SRCS=" reference/model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c "
+	write_nocov "$OUT/nocov.list"
 	# Comparison tracing is off by default: the port compares its own state,
 	# not input bytes (every operand passes through the decoder), and it cost
-	# 40% of each execution (bench/exec_speed.sh measures it; TAGFUZZ_COV_FLAGS
+	# 40% of each execution (bench/exec_driver.c measures it; TAGFUZZ_COV_FLAGS
 	# overrides).
-	compile_lib fuzz "${common[@]}" -fsanitize=fuzzer-no-link \
+	compile_lib "$OUT/obj/fuzz" "$CC" "${common[@]}" -fsanitize=fuzzer-no-link \
+		-fsanitize-coverage-ignorelist="$OUT/nocov.list" \
 		${TAGFUZZ_COV_FLAGS--fno-sanitize-coverage=trace-cmp}
-	compile_lib tools "${common[@]}"
+	compile_lib "$OUT/obj/tools" "$CC" "${common[@]}"
 	local t
 	for t in "${TARGETS[@]}"; do
 		"$CC" "${common[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" \
@@ -142,73 +245,718 @@ build() {
 	build_corpus
 }
 
-build_corpus() {
-	local t f
-	for t in "${TARGETS[@]}"; do
-		rm -rf "$OUT/corpus/$t"
-		mkdir -p "$OUT/corpus/$t"
-		for f in "$ROOT/corpus/$t"/*.txt; do
-			[ -e "$f" ] || continue
-			"$OUT/scenario" encode "$f" "$OUT/corpus/$t/$(basename "$f" .txt)" ||
-				die "corpus/$t/$(basename "$f") does not parse"
-		done
+# encode_corpus SCENARIO_TOOL TARGET DIR: corpus/TARGET/*.txt as fuzzer inputs in DIR.
+encode_corpus() {
+	local tool=$1 t=$2 dir=$3 f
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in "$ROOT/corpus/$t"/*.txt; do
+		[ -e "$f" ] || continue
+		"$tool" encode "$f" "$dir/$(basename "$f" .txt)" ||
+			die "corpus/$t/$(basename "$f") does not parse"
 	done
 }
+
+build_corpus() {
+	local t
+	for t in "${TARGETS[@]}"; do
+		encode_corpus "$OUT/scenario" "$t" "$OUT/corpus/$t"
+	done
+}
+
+# AFL++ flavour: the same library and sanitizers through afl-clang-fast;
+# -fsanitize=fuzzer links AFL++'s libFuzzer-style driver (libAFLDriver.a),
+# which runs LLVMFuzzerTestOneInput in persistent mode.
+build_afl() {
+	deps afl
+	build
+	local common=("${WARN[@]}" "${INCS[@]}" -g "${OPT[@]}" "${SAN[@]}")
+	(
+		export AFL_QUIET=1 AFL_LLVM_DENYLIST=$OUT/nocov.list
+		compile_lib "$OUT/obj/afl" afl-clang-fast "${common[@]}"
+		mkdir -p "$OUT/afl"
+		local t
+		for t in "${TARGETS[@]}"; do
+			afl-clang-fast "${common[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" \
+				"$OUT/obj/afl/libtagfuzz.a" -o "$OUT/afl/$t"
+		done
+	) || die "the AFL++ build failed"
+}
+
+# --- the OSS-Fuzz / ClusterFuzzLite build contract --------------------------
+
+is_afl_build() {
+	[ "${FUZZING_ENGINE:-}" = afl ] || [[ "$(basename "$1")" == afl-* ]]
+}
+
+# zip_dir DIR ZIP: the files of DIR, flat, into a new ZIP (zip, or python3's zipfile).
+zip_dir() {
+	rm -f "$2"
+	if command -v zip >/dev/null 2>&1; then
+		(cd "$1" && zip -q -X -j "$2" ./*) || die "zip $2 failed"
+	elif command -v python3 >/dev/null 2>&1; then
+		python3 - "$1" "$2" <<'EOF' || die "writing $2 failed"
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for name in sorted(os.listdir(src)):
+        z.write(os.path.join(src, name), name)
+EOF
+	else
+		die "neither zip nor python3 is installed: cannot write $2 (apt-get install zip)"
+	fi
+}
+
+# Runs inside the builder image (or with its variables set by hand): CC,
+# CFLAGS, LIB_FUZZING_ENGINE and OUT are required, CXX/CXXFLAGS (the linker
+# when set), WORK, SANITIZER, FUZZING_ENGINE and ARCHITECTURE are honoured.
+# CFLAGS and LIB_FUZZING_ENGINE are used as given, split into words as the
+# builder's own scripts do; the project adds only its language flags and
+# include paths (no -Werror: the builder's clang is newer than ours).
+ossfuzz() {
+	local out=$OSSFUZZ_OUT cc=$OSSFUZZ_CC cxx=$OSSFUZZ_CXX
+	[ -n "$out" ] || die "ossfuzz: \$OUT is not set (the OSS-Fuzz/ClusterFuzzLite builder sets OUT, CC, CFLAGS, LIB_FUZZING_ENGINE)"
+	[ -n "$cc" ] || die "ossfuzz: \$CC is not set"
+	[ -n "${LIB_FUZZING_ENGINE:-}" ] || die "ossfuzz: \$LIB_FUZZING_ENGINE is not set"
+	command -v "$cc" >/dev/null 2>&1 || die "ossfuzz: CC=$cc is not installed"
+	local cflags=() cxxflags=() engine=()
+	read -r -a cflags <<<"${CFLAGS:-}"
+	read -r -a cxxflags <<<"${CXXFLAGS:-}"
+	read -r -a engine <<<"$LIB_FUZZING_ENGINE"
+	local flavour=${FUZZING_ENGINE:-libfuzzer}-${SANITIZER:-none}-${ARCHITECTURE:-x86_64}
+	local work
+	if [ -n "${WORK:-}" ]; then
+		work=$WORK/tagfuzz
+	else
+		work=$(mktemp -d)/tagfuzz
+	fi
+	mkdir -p "$out" "$work"
+	log "OSS-Fuzz build ($flavour) with CC=$cc into $out (intermediate files in $work)"
+	local lang=(-std=gnu11 -fno-strict-overflow "${INCS[@]}")
+	local cov=()
+	write_nocov "$work/nocov.list"
+	if is_afl_build "$cc"; then
+		export AFL_LLVM_DENYLIST=$work/nocov.list AFL_QUIET=1
+	elif [[ " ${cflags[*]} " == *fuzzer-no-link* || " ${cflags[*]} " == *" -fsanitize-coverage="* ]]; then
+		cov=(-fsanitize-coverage-ignorelist="$work/nocov.list")
+	fi
+	local link=("$cc" "${cflags[@]}")
+	[ -z "$cxx" ] || link=("$cxx" "${cxxflags[@]}")
+
+	# Host tools (the corpus encoder) with the project's flags only, so that
+	# running them in the builder does not depend on the sanitizer flavour.
+	compile_lib "$work/host" "$cc" "${lang[@]}" -O1
+	"$cc" "${lang[@]}" -O1 "$ROOT/fuzz/scenario.c" "$work/host/libtagfuzz.a" -o "$work/host/scenario" ||
+		die "linking the corpus encoder failed"
+
+	local obj=$work/obj-$flavour t
+	compile_lib "$obj" "$cc" "${cflags[@]}" "${lang[@]}" "${cov[@]}"
+	for t in "${TARGETS[@]}"; do
+		"$cc" "${cflags[@]}" "${lang[@]}" "${cov[@]}" -c "$ROOT/fuzz/$t.c" -o "$obj/$t.o" ||
+			die "compiling fuzz/$t.c failed"
+		# The project's code is linked in statically (an archive); only the
+		# toolchain's own runtimes and libc are shared.
+		"${link[@]}" "$obj/$t.o" "$obj/libtagfuzz.a" "${engine[@]}" -o "$out/$t" ||
+			die "linking $t failed"
+		cp "$(dict_for "$t")" "$out/$t.dict"
+		# The port wraps unsigned counters on purpose, as the kernel does
+		# (the undefined build's unsigned-integer-overflow check is
+		# recoverable; this keeps it quiet, as OSS-Fuzz's runners do).
+		printf '[libfuzzer]\ndict = %s.dict\n\n[ubsan]\nsilence_unsigned_overflow = 1\n' "$t" >"$out/$t.options"
+		ls "$ROOT/corpus/$t"/*.txt >/dev/null 2>&1 ||
+			die "corpus/$t/ has no seed scenarios (*.txt); every target ships a seed corpus"
+		encode_corpus "$work/host/scenario" "$t" "$work/corpus/$t"
+		zip_dir "$work/corpus/$t" "$out/${t}_seed_corpus.zip"
+		log "$out/$t, ${t}_seed_corpus.zip ($(ls "$work/corpus/$t" | wc -l) inputs), $t.dict, $t.options"
+	done
+}
+
+# --- findings ----------------------------------------------------------------
+
+variant_desc() {
+	local v=stock
+	[ -z "${TAGFUZZ_BUGS:-}" ] || v="bugs=$TAGFUZZ_BUGS"
+	case ${TAGFUZZ_STRICT:-} in '' | 0) ;; *) v="$v, strict" ;; esac
+	echo "$v"
+}
+
+# signature_of FILE [replay options]: the verdict of one replay under the
+# current TAGFUZZ_BUGS/TAGFUZZ_STRICT: a finding's signature, a sanitizer
+# report's kind and place, or "clean" / "harness error".
+signature_of() {
+	local out rc v s
+	set +e
+	out=$("$OUT/replay" "${@:2}" "$1" 2>&1)
+	rc=$?
+	set -e
+	v=$(printf '%s\n' "$out" | sed -n 's/^verdict: //p' | tail -n 1)
+	if [ -n "$v" ] && [[ "$v" != clean* ]]; then
+		echo "$v"
+		return
+	fi
+	s=$(printf '%s\n' "$out" | sed -n 's/^SUMMARY: \([A-Za-z]*Sanitizer\): \([^ ]*\)\(.*\)$/\1 \2\3/p' | head -n 1)
+	if [ -n "$s" ]; then
+		# "AddressSanitizer heap-buffer-overflow /x/y/file.c:12:3 in fn" -> no directories
+		echo "sanitizer:$(echo "$s" | sed 's| [^ ]*/\([^/ ]*\)| \1|g')"
+	elif [ "$rc" = 0 ]; then
+		echo clean
+	elif [ "$rc" = 2 ]; then
+		echo "unreadable ($(printf '%s\n' "$out" | grep -m1 'replay:' || echo "replay exit 2"))"
+	else
+		echo "crash:replay exit $rc"
+	fi
+}
+
+# index_lookup FILE: "bugs<TAB>strict" recorded for FILE when a fuzzing run
+# filed it (DIR/.index), or nothing.
+index_lookup() {
+	local idx
+	idx=$(dirname "$1")/.index
+	[ -f "$idx" ] || return 0
+	awk -F '\t' -v n="$(basename "$1")" '$1 == n { line = $3 "\t" $4 } END { if (line != "") print line }' "$idx"
+}
+
+# use_variant_of FILE: unless TAGFUZZ_BUGS/TAGFUZZ_STRICT are set, take the
+# variant the fuzzing run that found FILE recorded (or a text scenario's
+# '# bugs:' line), exported for the replays.  VARIANT_FROM says where it came from.
+VARIANT_FROM=
+use_variant_of() {
+	if [ -n "${TAGFUZZ_BUGS:-}" ] || [ -n "${TAGFUZZ_STRICT:-}" ]; then
+		VARIANT_FROM="from the environment"
+		return
+	fi
+	local rec
+	rec=$(index_lookup "$1")
+	if [ -n "$rec" ]; then
+		export TAGFUZZ_BUGS=${rec%%$'\t'*} TAGFUZZ_STRICT=${rec#*$'\t'}
+		VARIANT_FROM="recorded by the fuzzing run that found it"
+	elif [[ "$1" == *.txt ]] && grep -q '^# bugs:' "$1"; then
+		export TAGFUZZ_BUGS
+		TAGFUZZ_BUGS=$(sed -n 's/^# bugs: *//p' "$1" | head -n 1)
+		VARIANT_FROM="from the scenario's '# bugs:' line"
+	else
+		VARIANT_FROM="none recorded; set TAGFUZZ_BUGS=... if it was found with bug switches"
+	fi
+}
+
+# summarize ENGINE TARGET JOBS SECS ELAPSED EXECS CORPUS LOG T0 FILE...:
+# the summary both engines print: run figures, then each finding once per
+# signature with its first reproducer, decoded.  Files the reproducers into
+# out/findings/TARGET/.index.  Returns 1 if there was a finding.
+summarize() {
+	local engine=$1 t=$2 jobs=$3 secs=$4 elapsed=$5 execs=$6 corpus=$7 logf=$8 t0=$9
+	shift 9
+	local finds=$OUT/findings/$t rate
+	rate=$(awk -v n="$execs" -v s="$elapsed" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
+	echo
+	echo "== $t: $engine, $jobs job(s), ${secs} s, variant $(variant_desc)"
+	echo "executions: $execs in ${elapsed} s ($rate exec/s); corpus: $corpus"
+	if [ $# = 0 ]; then
+		echo "findings: none"
+		echo "full log: $logf"
+		return 0
+	fi
+	local f sig i n=0 sigs=() firsts=() counts=() whens=() when
+	for f in "$@"; do
+		sig=$(signature_of "$f")
+		printf '%s\t%s\t%s\t%s\t%s\n' "$(basename "$f")" "$sig" "${TAGFUZZ_BUGS:-}" \
+			"${TAGFUZZ_STRICT:-}" "$engine" >>"$finds/.index"
+		when=$(awk -v m="$(stat -c %.3Y "$f")" -v s="$t0" 'BEGIN { printf "%.1f", m - s }')
+		for ((i = 0; i < n; i++)); do
+			[ "${sigs[i]}" = "$sig" ] && break
+		done
+		if [ "$i" = "$n" ]; then
+			sigs+=("$sig")
+			firsts+=("$f")
+			counts+=(1)
+			whens+=("$when")
+			n=$((n + 1))
+		else
+			counts[i]=$((counts[i] + 1))
+			if awk -v a="$when" -v b="${whens[i]}" 'BEGIN { exit !(a < b) }'; then
+				firsts[i]=$f
+				whens[i]=$when
+			fi
+		fi
+	done
+	echo "findings: $n signature(s) from $# reproducer(s)"
+	for ((i = 0; i < n; i++)); do
+		printf '  [%d] %s  (%d reproducer(s), first after %s s)  %s\n' $((i + 1)) "${sigs[i]}" \
+			"${counts[i]}" "${whens[i]}" "${firsts[i]}"
+	done
+	local env=""
+	[ -z "${TAGFUZZ_BUGS:-}" ] || env="TAGFUZZ_BUGS=$TAGFUZZ_BUGS "
+	[ -z "${TAGFUZZ_STRICT:-}" ] || env="${env}TAGFUZZ_STRICT=$TAGFUZZ_STRICT "
+	for ((i = 0; i < n; i++)); do
+		echo
+		echo "== finding $((i + 1))/$n: ${sigs[i]}"
+		"$OUT/replay" --print "${firsts[i]}" || true
+		echo "replay it with: $env./build.sh repro ${firsts[i]}"
+		echo "minimize it with: $env./build.sh minimize ${firsts[i]}"
+	done
+	echo "full log: $logf"
+	return 1
+}
+
+# Unknown bug switches would only show as the engine failing to start.
+check_variant() {
+	"$OUT/replay" --list-bugs >/dev/null ||
+		die "TAGFUZZ_BUGS='${TAGFUZZ_BUGS:-}' names an unknown bug switch (out/replay --list-bugs lists them)"
+}
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # --- commands --------------------------------------------------------------
 
 run_tests() {
+	deps test
 	build
 	cd "$ROOT"
-	"$OUT/tests" tests/scenarios corpus/regressions corpus/fuzz_boot
+	local rc=0 c_line s_line cp cf sp sf
+	set +e
+	"$OUT/tests" tests/scenarios corpus/regressions "${TARGETS[@]/#/corpus/}" | tee "$OUT/tests.log"
+	set -e
+	c_line=$(tail -n 1 "$OUT/tests.log")
+	[[ "$c_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] ||
+		die "the test runner did not finish (last line: '$c_line')"
+	cp=${BASH_REMATCH[1]} cf=${BASH_REMATCH[2]}
+	echo
+	set +e
+	TAGFUZZ_OUT=$OUT bash "$ROOT/tests/build_contract.sh" | tee "$OUT/contract.log"
+	set -e
+	s_line=$(tail -n 1 "$OUT/contract.log")
+	if [[ "$s_line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		sp=${BASH_REMATCH[1]} sf=${BASH_REMATCH[2]}
+	else
+		echo "FAIL tests/build_contract.sh did not finish (last line: '$s_line')"
+		sp=0 sf=1
+	fi
+	echo
+	echo "$((cp + sp)) passed, $((cf + sf)) failed"
+	[ $((cf + sf)) = 0 ] || rc=1
+	return $rc
 }
 
 fuzz() {
-	local target=${1:-fuzz_boot} secs=${2:-300}
+	local engine=libfuzzer jobs=1 pos=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--engine | -e) [ $# -ge 2 ] || die "$1 needs a value (libfuzzer or afl)"; engine=$2; shift 2 ;;
+		--engine=*) engine=${1#*=}; shift ;;
+		--jobs | -j) [ $# -ge 2 ] || die "$1 needs a value (a number or 'all')"; jobs=$2; shift 2 ;;
+		--jobs=*) jobs=${1#*=}; shift ;;
+		-*) die "fuzz: unknown option '$1' (see ./build.sh help)" ;;
+		*) pos+=("$1"); shift ;;
+		esac
+	done
+	[ ${#pos[@]} -le 2 ] || die "usage: ./build.sh fuzz [--engine libfuzzer|afl] [--jobs N|all] [TARGET] [SECS]"
+	local target=${pos[0]:-fuzz_boot} secs=${pos[1]:-300}
 	[[ " ${TARGETS[*]} " == *" $target "* ]] || die "unknown target '$target' (have: ${TARGETS[*]})"
-	[[ "$secs" =~ ^[0-9]+$ ]] || die "seconds must be a number, got '$secs'"
+	[[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || die "seconds must be a positive number, got '$secs'"
+	[ "$jobs" != all ] || jobs=$JOBS
+	[[ "$jobs" =~ ^[0-9]+$ ]] && [ "$jobs" -gt 0 ] || die "--jobs must be a positive number or 'all', got '$jobs'"
+	case $engine in
+	libfuzzer | libFuzzer) fuzz_libfuzzer "$target" "$secs" "$jobs" ;;
+	afl | afl++ | aflplusplus) fuzz_afl "$target" "$secs" "$jobs" ;;
+	*) die "unknown engine '$engine' (have: libfuzzer, afl)" ;;
+	esac
+}
+
+fuzz_libfuzzer() {
+	local t=$1 secs=$2 jobs=$3
 	build
-	local work=$OUT/work/$target finds=$OUT/findings/$target
+	check_variant
+	local work=$OUT/work/$t finds=$OUT/findings/$t logf=$OUT/$t.log
 	mkdir -p "$work" "$finds"
-	log "fuzzing $target for ${secs}s; corpus $work (seeded from corpus/$target), findings in $finds/"
-	local rc
+	local args=(-max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$finds/"
+		-dict="$(dict_for "$t")")
+	# Fork mode keeps going past a finding (each is a file); one job stops at the first.
+	[ "$jobs" = 1 ] || args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+	log "fuzzing $t with libFuzzer for ${secs}s, $jobs job(s), variant $(variant_desc); corpus $work (seeded from corpus/$t), findings in $finds/"
+	local marker=$finds/.run-start rc t0 elapsed
+	touch "$marker"
+	t0=$(now)
 	set +e
 	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
-	"$OUT/$target" -max_total_time="$secs" -print_final_stats=1 \
-		-artifact_prefix="$finds/" -dict="$ROOT/fuzz/$target.dict" \
-		"$work" "$OUT/corpus/$target" >"$OUT/$target.log" 2>&1
+		"$OUT/$t" "${args[@]}" "$work" "$OUT/corpus/$t" >"$logf" 2>&1
 	rc=$?
 	set -e
-	grep -E '^(==tagfuzz==|#[0-9]+[[:space:]]+(INITED|DONE))|^stat::|ERROR|SUMMARY|Test unit written' \
-		"$OUT/$target.log" || true
-	local newest
-	newest=$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$OUT/$target.log" | tail -n 1)
-	if [ "$rc" != 0 ] && [ -n "$newest" ] && [ -e "$newest" ]; then
-		echo
-		echo "== finding: reproducer $newest"
-		"$OUT/replay" --print "$newest" || true
-		echo "replay it with: ${TAGFUZZ_BUGS:+TAGFUZZ_BUGS=$TAGFUZZ_BUGS }${TAGFUZZ_STRICT:+TAGFUZZ_STRICT=$TAGFUZZ_STRICT }./build.sh repro $newest"
-		return 1
+	elapsed=$(since "$t0")
+	local execs
+	if [ "$jobs" = 1 ]; then
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logf" | tail -n 1)
+	else
+		# fork mode: "#N: cov: ... exec/s: ... job: J" lines count all jobs
+		execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$logf" | tail -n 1)
 	fi
-	[ "$rc" = 0 ] || die "$target exited with status $rc; see $OUT/$target.log"
-	echo "no finding in ${secs}s (full log: $OUT/$target.log)"
+	local files=()
+	mapfile -t files < <(find "$finds" -maxdepth 1 -type f -newer "$marker" \
+		\( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
+	if [ ${#files[@]} = 0 ] && [ "$rc" != 0 ]; then
+		tail -n 30 "$logf" >&2
+		die "$t exited with status $rc without a reproducer; see $logf"
+	fi
+	summarize libFuzzer "$t" "$jobs" "$secs" "$elapsed" "${execs:-0}" \
+		"$(ls "$work" | wc -l) inputs in $work" "$logf" "$t0" "${files[@]}"
+}
+
+# sum_stat SYNC_DIR FIELD: FIELD of every instance's fuzzer_stats, added up.
+sum_stat() {
+	local f files=()
+	for f in "$1"/*/fuzzer_stats; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
+	awk -F ':' -v k="$2" '{ gsub(/ /, "", $1); if ($1 == k) s += $2 } END { printf "%d", s }' "${files[@]}"
+}
+
+fuzz_afl() {
+	local t=$1 secs=$2 jobs=$3
+	build_afl
+	check_variant
+	local sync=$OUT/afl-work/$t finds=$OUT/findings/$t
+	mkdir -p "$sync" "$finds"
+	# The documented switches for what afl-fuzz refuses to start on.
+	local env=(AFL_NO_UI=1 AFL_AUTORESUME=1 AFL_TRY_AFFINITY=1)
+	local gov=/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor
+	if [ -r "$gov" ] && [ "$(cat "$gov")" != performance ]; then
+		log "CPU governor is '$(cat "$gov")', not performance: AFL_SKIP_CPUFREQ=1"
+		env+=(AFL_SKIP_CPUFREQ=1)
+	fi
+	if [ "$(head -c 1 /proc/sys/kernel/core_pattern 2>/dev/null)" = '|' ]; then
+		log "core_pattern pipes to a program ($(cat /proc/sys/kernel/core_pattern | cut -c1-40)...):" \
+			"AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 (crashes may be seen late)"
+		env+=(AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1)
+	fi
+	# UBSan must abort for AFL++ to see its reports as crashes.
+	env+=("UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1:symbolize=0}")
+	log "fuzzing $t with AFL++ for ${secs}s, $jobs instance(s), variant $(variant_desc); queue in $sync, findings in $finds/"
+	local before marker=$finds/.run-start t0 i name pids=() logs=() f h files=()
+	before=$(sum_stat "$sync" execs_done)
+	touch "$marker"
+	t0=$(now)
+	# afl-fuzz refuses seeds that crash (and to start without a clean one):
+	# a seed that already reproduces a finding under this variant is a
+	# finding at second 0, and AFL++ starts from the others.
+	local seeds=$OUT/afl-seeds/$t
+	rm -rf "$seeds"
+	mkdir -p "$seeds"
+	for f in "$OUT/corpus/$t"/*; do
+		if [ "$(signature_of "$f")" = clean ]; then
+			cp "$f" "$seeds/"
+		else
+			h=$(sha1sum "$f" | cut -c1-40)
+			cp "$f" "$finds/afl-crash-$h"
+			files+=("$finds/afl-crash-$h")
+			log "seed $(basename "$f") reproduces a finding under this variant: filed as $finds/afl-crash-$h"
+		fi
+	done
+	if [ -z "$(ls -A "$seeds")" ] && [ ! -d "$sync/main/queue" ]; then
+		log "every seed of corpus/$t reproduces a finding under this variant: nothing for AFL++ to start from"
+		jobs=0
+	fi
+	for ((i = 0; i < jobs; i++)); do
+		if [ "$i" = 0 ]; then name=main; else name=s$i; fi
+		logs+=("$OUT/afl-$t-$name.log")
+		env "${env[@]}" afl-fuzz $([ "$i" = 0 ] && echo -M || echo -S) "$name" \
+			-i "$seeds" -o "$sync" -x "$(dict_for "$t")" -V "$secs" \
+			-- "$OUT/afl/$t" >"$OUT/afl-$t-$name.log" 2>&1 &
+		pids+=($!)
+	done
+	local failed=()
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || failed+=("${logs[i]}")
+	done
+	local elapsed execs
+	elapsed=$(since "$t0")
+	execs=$(($(sum_stat "$sync" execs_done) - before))
+	# AFL++ names crashes id:N,sig:S,src:...: file them under findings/ by content.
+	while IFS= read -r f; do
+		h=$(sha1sum "$f" | cut -c1-40)
+		if [ ! -e "$finds/afl-crash-$h" ]; then
+			cp -p "$f" "$finds/afl-crash-$h"
+			files+=("$finds/afl-crash-$h")
+		fi
+	done < <(find "$sync" -path '*/crashes/id:*' -type f -newer "$marker" | sort)
+	if [ ${#failed[@]} -gt 0 ]; then
+		for f in "${failed[@]}"; do
+			tail -n 20 "$f" >&2
+		done
+		[ ${#files[@]} -gt 0 ] || die "afl-fuzz failed; see ${failed[*]}"
+	fi
+	local hangs
+	hangs=$(find "$sync" -path '*/hangs/id:*' -type f -newer "$marker" | wc -l)
+	summarize AFL++ "$t" "$jobs" "$secs" "$elapsed" "$execs" \
+		"$(sum_stat "$sync" corpus_count) inputs in $sync/*/queue; $hangs new hang(s)" \
+		"${logs[*]:-none (AFL++ not started)}" "$t0" "${files[@]}"
+}
+
+# testcases_in DIR: the reproducers in a directory (an unpacked
+# ClusterFuzzLite artifact, an AFL++ crashes/ directory, findings/): every
+# file but bug summaries, READMEs, logs and dot files.
+testcases_in() {
+	find "$1" -type f ! -name '.*' ! -name '*bug-summary*' ! -name '*.summary' \
+		! -name 'README.txt' ! -name '*.log' ! -name '*.json' ! -name '*.sarif' \
+		! -name '*.variant' | sort
+}
+
+unpack_zip() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	if command -v unzip >/dev/null 2>&1; then
+		unzip -q -o "$1" -d "$2" || die "$1: not a zip file"
+	elif command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$1" "$2" ||
+			die "$1: not a zip file"
+	else
+		die "unzip is not installed (apt-get install unzip)"
+	fi
+}
+
+# reproducers ARG: the files ARG stands for (a file, a directory, a .zip).
+reproducers() {
+	local arg=$1
+	if [ -d "$arg" ]; then
+		testcases_in "$arg"
+	elif [[ "$arg" == *.zip ]]; then
+		local dir
+		dir=$OUT/repro/$(basename "$arg" .zip)
+		unpack_zip "$arg" "$dir"
+		testcases_in "$dir"
+	else
+		echo "$arg"
+	fi
+}
+
+# origin_of FILE: what produced FILE, from its name.
+origin_of() {
+	local b
+	b=$(basename "$1")
+	if [[ "$b" == *.txt ]]; then
+		echo "text scenario"
+	elif [[ "$b" =~ ^(.+)-(address|undefined|memory|coverage)-((crash|leak|timeout|oom|slow-unit)-.*)$ ]]; then
+		local t=${BASH_REMATCH[1]} s=${BASH_REMATCH[2]}
+		local note=""
+		[[ " ${TARGETS[*]} " == *" $t "* ]] || note=" (not a target of this tree: have ${TARGETS[*]})"
+		echo "ClusterFuzzLite artifact: target $t$note, $s sanitizer build"
+	elif [[ "$b" =~ ^id:[0-9]+, ]]; then
+		echo "AFL++ crash ($(echo "$b" | cut -d, -f2-3 | tr ',' ' '))"
+	elif [[ "$b" == afl-crash-* ]]; then
+		echo "AFL++ crash (filed by ./build.sh fuzz --engine afl)"
+	elif [[ "$b" =~ ^(crash|leak|timeout|oom|slow-unit)-[0-9a-f]+$ ]]; then
+		echo "libFuzzer artifact (${BASH_REMATCH[1]})"
+	elif [[ "$b" == *.min ]]; then
+		echo "minimized reproducer (./build.sh minimize)"
+	else
+		echo "fuzzer input"
+	fi
 }
 
 repro() {
-	[ $# -ge 1 ] || die "usage: ./build.sh repro FILE [replay options]"
-	local file=$1; shift
-	[ -e "$file" ] || die "$file: no such file"
+	[ $# -ge 1 ] || die "usage: ./build.sh repro FILE|DIR|ZIP [replay options]"
+	local arg=$1; shift
+	[ -e "$arg" ] || die "$arg: no such file"
 	build >/dev/null
-	"$OUT/replay" --print --trace "$@" "$file"
+	local files=() f rc=0 sig
+	mapfile -t files < <(reproducers "$arg")
+	[ ${#files[@]} -gt 0 ] || die "$arg: no reproducer in it"
+	for f in "${files[@]}"; do
+		(
+			use_variant_of "$f"
+			sig=$(signature_of "$f" "$@")
+			echo "== reproducer: $f"
+			echo "origin: $(origin_of "$f")"
+			echo "variant: $(variant_desc) ($VARIANT_FROM)"
+			echo "signature: $sig"
+			if [ "$sig" = clean ]; then
+				echo "note: clean here; a ClusterFuzzLite artifact from a memory or undefined build" \
+					"may need that sanitizer, a local finding the bug switches it was found with"
+			fi
+			"$OUT/replay" --print --trace "$@" "$f"
+		) || rc=1
+		echo
+	done
+	return $rc
 }
 
-case "${1:-build}" in
+# Reduces a reproducer's ops, keeping its signature: ddmin over the op lines
+# of its text form (a removed op leaves a valid scenario), then every single
+# op once more.  The result is a text scenario with the '# bugs:' and
+# '# expect:' lines a regression test needs, and its byte form.
+minimize() {
+	[ $# = 1 ] || die "usage: ./build.sh minimize FILE"
+	local file=$1
+	[ -f "$file" ] || die "$file: no such file"
+	build >/dev/null
+	local sig0 work base
+	use_variant_of "$file"
+	sig0=$(signature_of "$file")
+	case $sig0 in
+	clean | unreadable* | crash:*) die "$file does not reproduce a finding under variant $(variant_desc) ($VARIANT_FROM): $sig0" ;;
+	esac
+	work=$(mktemp -d)
+	base=$(basename "$file")
+	base=${base%.txt}
+	local dir=$OUT/minimized
+	mkdir -p "$dir"
+	if [[ "$file" == *.txt ]]; then
+		grep -v '^[[:space:]]*#' "$file" | sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$' >"$work/all.txt" || true
+	else
+		"$OUT/scenario" decode "$file" | grep -v '^#' >"$work/all.txt"
+	fi
+	local header ops=()
+	header=$(grep -m1 '^machine' "$work/all.txt" || true)
+	mapfile -t ops < <(grep -v '^machine' "$work/all.txt")
+	local tries=0
+	# still_fails OP...: does the scenario with these ops keep the signature?
+	still_fails() {
+		tries=$((tries + 1))
+		{ [ -z "$header" ] || echo "$header"; [ $# = 0 ] || printf '%s\n' "$@"; } >"$work/try.txt"
+		[ "$(signature_of "$work/try.txt")" = "$sig0" ]
+	}
+	still_fails "${ops[@]}" ||
+		die "the text form of $file does not reproduce '$sig0' (codec round trip?); kept in $work/all.txt"
+	local n0=${#ops[@]} chunks=2 len start i reduced keep
+	while [ ${#ops[@]} -ge 2 ]; do
+		len=$(((${#ops[@]} + chunks - 1) / chunks))
+		reduced=0
+		for ((start = 0; start < ${#ops[@]}; start += len)); do
+			keep=("${ops[@]:0:start}" "${ops[@]:start+len}")
+			if still_fails "${keep[@]}"; then
+				ops=("${keep[@]}")
+				chunks=$((chunks > 2 ? chunks - 1 : 2))
+				reduced=1
+				break
+			fi
+		done
+		[ "$reduced" = 1 ] && continue
+		[ "$chunks" -lt ${#ops[@]} ] || break
+		chunks=$((chunks * 2 < ${#ops[@]} ? chunks * 2 : ${#ops[@]}))
+	done
+	if [ ${#ops[@]} = 1 ] && still_fails; then
+		ops=()
+	fi
+	# Then the smallest machine that keeps it: each field to its least value.
+	local field least h2
+	for field in cpus=1 sections=1 section_pages=16 wmark=0; do
+		least=${field#*=}
+		field=${field%=*}
+		[[ "$header" =~ (^|[[:space:]])$field=([0-9]+) ]] || continue
+		[ "${BASH_REMATCH[2]}" != "$least" ] || continue
+		h2=$header
+		header=$(echo "$header" | sed -E "s/(^|[[:space:]])$field=[0-9]+/\1$field=$least/")
+		still_fails "${ops[@]}" || header=$h2
+	done
+	local expect=expect
+	case ${TAGFUZZ_STRICT:-} in '' | 0) ;; *) expect=expect-known ;; esac
+	{
+		echo "# minimized from $base by ./build.sh minimize: $n0 -> ${#ops[@]} ops"
+		[ -z "${TAGFUZZ_BUGS:-}" ] || echo "# bugs: $TAGFUZZ_BUGS"
+		echo "# $expect: $sig0"
+		[ -z "$header" ] || echo "$header"
+		[ ${#ops[@]} = 0 ] || printf '%s\n' "${ops[@]}"
+	} >"$dir/$base.min.txt"
+	"$OUT/scenario" encode "$dir/$base.min.txt" "$dir/$base.min" ||
+		die "encoding $dir/$base.min.txt failed"
+	local s1 s2
+	s1=$(signature_of "$dir/$base.min.txt")
+	s2=$(signature_of "$dir/$base.min")
+	[ "$s1" = "$sig0" ] && [ "$s2" = "$sig0" ] ||
+		die "the minimized scenario lost the signature ('$sig0' -> '$s1' / '$s2'); see $work"
+	rm -rf "$work"
+	echo "== minimized $file: $n0 -> ${#ops[@]} ops in $tries replays, variant $(variant_desc) ($VARIANT_FROM)"
+	echo "signature kept: $sig0"
+	echo "text scenario:  $dir/$base.min.txt"
+	echo "fuzzer input:   $dir/$base.min"
+	echo
+	cat "$dir/$base.min.txt"
+}
+
+# Source-based coverage of a fuzz target over its corpora, through the
+# target itself (libFuzzer -runs=0 runs each input once, as OSS-Fuzz's
+# coverage builds do).
+coverage() {
+	local t=fuzz_boot dirs=() d
+	if [ $# -gt 0 ] && [[ " ${TARGETS[*]} " == *" $1 "* ]]; then
+		t=$1
+		shift
+	fi
+	for d in "$@"; do
+		[ -d "$d" ] || die "coverage: $d is not a directory (usage: ./build.sh coverage [TARGET] [DIR...])"
+		dirs+=("$d")
+	done
+	deps coverage
+	build
+	local profdata cov
+	profdata=$(llvm_tool llvm-profdata)
+	cov=$(llvm_tool llvm-cov)
+	local flags=("${WARN[@]}" "${INCS[@]}" -g -O1 -fprofile-instr-generate -fcoverage-mapping)
+	compile_lib "$OUT/obj/cov" "$CC" "${flags[@]}"
+	mkdir -p "$OUT/cov"
+	"$CC" "${flags[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" "$OUT/obj/cov/libtagfuzz.a" -o "$OUT/cov/$t"
+	dirs=("$OUT/corpus/$t" "${dirs[@]}")
+	[ -z "$(ls -A "$OUT/work/$t" 2>/dev/null)" ] || dirs+=("$OUT/work/$t")
+	for d in "$OUT/afl-work/$t"/*/queue; do
+		[ -d "$d" ] && dirs+=("$d")
+	done
+	local rep=$OUT/coverage/$t n=0
+	rm -rf "$rep"
+	mkdir -p "$rep/raw"
+	for d in "${dirs[@]}"; do
+		n=$((n + $(find "$d" -maxdepth 1 -type f ! -name '.*' | wc -l)))
+	done
+	log "coverage of $t over $n inputs in: ${dirs[*]}"
+	set +e
+	(unset TAGFUZZ_BUGS TAGFUZZ_STRICT
+		LLVM_PROFILE_FILE="$rep/raw/$t-%p.profraw" "$OUT/cov/$t" -runs=0 "${dirs[@]}") >"$rep/run.log" 2>&1
+	local rc=$?
+	set -e
+	if [ "$rc" != 0 ]; then
+		grep -E '==tagfuzz==|ERROR|Test unit' "$rep/run.log" | head -n 20 >&2 || true
+		die "an input of the corpus fails under the stock variant; coverage not written (see $rep/run.log)"
+	fi
+	"$profdata" merge -sparse "$rep"/raw/*.profraw -o "$rep/$t.profdata"
+	"$cov" show "$OUT/cov/$t" -instr-profile="$rep/$t.profdata" -format=html \
+		-show-branches=count -output-dir="$rep/html" "$ROOT/target" "$ROOT/reference" "$ROOT/fuzz"
+	"$cov" export "$OUT/cov/$t" -instr-profile="$rep/$t.profdata" -format=lcov \
+		"$ROOT/target" "$ROOT/reference" "$ROOT/fuzz" >"$rep/$t.lcov"
+	"$cov" report "$OUT/cov/$t" -instr-profile="$rep/$t.profdata" "$ROOT/target" >"$rep/target.txt"
+	echo
+	echo "== coverage of $t over $n inputs, files of target/ (lines, branches)"
+	# llvm-cov report: FILE regions missed % functions missed % lines missed % branches missed %
+	awk -v root="$ROOT/" '
+		function pct(hit, all) { return all ? sprintf("%6.2f%%", 100 * hit / all) : "      -" }
+		NF >= 13 && $1 != "Filename" && $1 !~ /^-+$/ {
+			f = $1; sub(root, "", f); if (f != "TOTAL" && f !~ /^target\//) f = "target/" f
+			lt = $(NF-5); lm = $(NF-4); bt = $(NF-2); bm = $(NF-1)
+			if (lt == 0) next
+			line = sprintf("%-36s lines %5d/%-5d %s   branches %4d/%-4d %s", f, lt-lm, lt,
+				pct(lt-lm, lt), bt-bm, bt, pct(bt-bm, bt))
+			if (f == "TOTAL") total = line; else print line | "sort"
+		}
+		END { close("sort"); print total }' "$rep/target.txt"
+	echo "HTML report: $rep/html/index.html  (lcov: $rep/$t.lcov)"
+}
+
+case "${1:-}" in
+"")
+	if [ -n "${LIB_FUZZING_ENGINE:-}" ] && [ -n "$OSSFUZZ_OUT" ]; then
+		log "LIB_FUZZING_ENGINE and OUT are set: the OSS-Fuzz/ClusterFuzzLite build"
+		ossfuzz
+	else
+		build
+	fi
+	;;
 build) build ;;
 test) run_tests ;;
 fuzz) shift; fuzz "$@" ;;
 repro) shift; repro "$@" ;;
+minimize) shift; minimize "$@" ;;
+coverage) shift; coverage "$@" ;;
+ossfuzz) ossfuzz ;;
 corpus) build ;;
-deps) deps ;;
-help|-h|--help) usage ;;
+deps) shift; deps "$@" ;;
+help | -h | --help) usage ;;
 *) usage >&2; exit 2 ;;
 esac
