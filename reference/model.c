@@ -361,8 +361,13 @@ static void on_free(const struct tf_event *ev)
 static void on_split(const struct tf_event *ev)
 {
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
-	struct unit head = units[pfn];
-	int16_t tag = pref[pfn];
+	struct unit head;
+	int16_t tag;
+
+	if (pfn < nr_pages)
+		resolve_ext_race(pfn);	/* the head is tagged by now, one way or the other */
+	head = units[pfn];
+	tag = pref[pfn];
 
 	if (!(head.flags & U_LIVE) || head.order != ev->order) {
 		fail("model:split-mismatch", "split of pfn %lu order %u, which is not a live allocation of that order",
