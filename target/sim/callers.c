@@ -58,15 +58,46 @@ size_t tf_sim_nr_live(void)
 	return tf_nr_live;
 }
 
-static void live_add(unsigned long pfn, unsigned int order, enum tf_live_kind kind,
-		     unsigned int nr_pages)
+void tf_harness_lock(void);
+void tf_harness_unlock(void);
+
+/* The live list is harness state that ops on several CPUs share. */
+static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind kind,
+		       unsigned int nr_pages)
 {
-	tf_live[tf_nr_live++] = (struct tf_live){ pfn, order, kind, nr_pages };
+	size_t i;
+
+	tf_harness_lock();
+	i = tf_nr_live++;
+	tf_live[i] = (struct tf_live){ pfn, order, kind, nr_pages };
+	tf_harness_unlock();
+	return i;
 }
 
-static void live_del(size_t i)
+/*
+ * Take the live allocation an op's operand @n picks (modulo the count)
+ * off the list, if @ok accepts it; *@l gets it either way.  Taking it
+ * first means an op interleaved with this one cannot pick it too.
+ */
+enum { LIVE_NONE, LIVE_REJECTED, LIVE_TAKEN };
+
+static int live_take(unsigned int n, bool (*ok)(const struct tf_live *), struct tf_live *l,
+		     size_t *idx)
 {
-	tf_live[i] = tf_live[--tf_nr_live];
+	int took = LIVE_NONE;
+
+	tf_harness_lock();
+	if (tf_nr_live) {
+		*idx = n % tf_nr_live;
+		*l = tf_live[*idx];
+		took = LIVE_REJECTED;
+		if (!ok || ok(l)) {
+			tf_live[*idx] = tf_live[--tf_nr_live];
+			took = LIVE_TAKEN;
+		}
+	}
+	tf_harness_unlock();
+	return took;
 }
 
 static gfp_t tf_gfp(unsigned int class)
@@ -103,8 +134,8 @@ static void do_alloc(const struct tf_op *op)
 			return;
 		}
 		page = virt_to_page(addr);
-		live_add(page_to_pfn(page), 0, TF_LIVE_EXACT, op->n);
-		tf_note("live[%zu] = exact pfn %lu, %u pages", tf_nr_live - 1,
+		tf_note("live[%zu] = exact pfn %lu, %u pages",
+			live_add(page_to_pfn(page), 0, TF_LIVE_EXACT, op->n),
 			page_to_pfn(page), op->n);
 		return;
 	case TF_ALLOC_BULK: {
@@ -124,8 +155,8 @@ static void do_alloc(const struct tf_op *op)
 			tf_note("alloc_pages(order %u) failed", op->n);
 			return;
 		}
-		live_add(page_to_pfn(page), op->n, TF_LIVE_PAGES, 0);
-		tf_note("live[%zu] = pfn %lu order %u", tf_nr_live - 1,
+		tf_note("live[%zu] = pfn %lu order %u",
+			live_add(page_to_pfn(page), op->n, TF_LIVE_PAGES, 0),
 			page_to_pfn(page), op->n);
 	}
 }
@@ -143,46 +174,71 @@ static void announce(const struct tf_live *l)
  * Each op takes its allocation off the live list before calling into the
  * kernel, so an op on another CPU interleaved with it cannot pick it too.
  */
-static void free_live(size_t i)
+/* Free an allocation already taken off the live list. */
+static void free_live(const struct tf_live *l, size_t i)
 {
-	struct tf_live l = tf_live[i];
-	struct page *page = pfn_to_page(l.pfn);
+	struct page *page = pfn_to_page(l->pfn);
 
-	live_del(i);
-	announce(&l);
-	tf_note("free live[%zu]: pfn %lu", i, l.pfn);
-	if (l.kind == TF_LIVE_EXACT)
-		free_pages_exact(page_address(page), l.nr_pages * PAGE_SIZE);
+	announce(l);
+	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
+	if (l->kind == TF_LIVE_EXACT)
+		free_pages_exact(page_address(page), l->nr_pages * PAGE_SIZE);
 	else
-		__free_pages(page, l.order);
+		__free_pages(page, l->order);
 }
 
-static void do_split(size_t i)
+static void do_free(unsigned int n)
 {
-	struct tf_live l = tf_live[i];
-	unsigned long k;
+	struct tf_live l;
+	size_t i;
 
-	if (l.kind != TF_LIVE_PAGES || !l.order) {
+	if (live_take(n, NULL, &l, &i) == LIVE_TAKEN)
+		free_live(&l, i);
+}
+
+static bool splittable(const struct tf_live *l)
+{
+	return l->kind == TF_LIVE_PAGES && l->order;
+}
+
+static void do_split(unsigned int n)
+{
+	struct tf_live l;
+	unsigned long k;
+	size_t i;
+
+	switch (live_take(n, splittable, &l, &i)) {
+	case LIVE_NONE:
+		return;
+	case LIVE_REJECTED:
 		tf_note("live[%zu] (pfn %lu) is not a splittable allocation", i, l.pfn);
 		return;
 	}
 	tf_note("split_page(pfn %lu, order %u)", l.pfn, l.order);
-	live_del(i);
 	announce(&l);
 	split_page(pfn_to_page(l.pfn), l.order);
 	for (k = 0; k < (1UL << l.order); k++)
 		live_add(l.pfn + k, 0, TF_LIVE_SINGLE, 1);
 }
 
-static void do_free_exact(size_t i)
+static bool not_plain_pages(const struct tf_live *l)
 {
-	struct tf_live *l = &tf_live[i];
+	return l->kind != TF_LIVE_PAGES;
+}
 
-	if (l->kind == TF_LIVE_PAGES) {
-		tf_note("live[%zu] (pfn %lu) is not exact", i, l->pfn);
+static void do_free_exact(unsigned int n)
+{
+	struct tf_live l;
+	size_t i;
+
+	switch (live_take(n, not_plain_pages, &l, &i)) {
+	case LIVE_NONE:
+		return;
+	case LIVE_REJECTED:
+		tf_note("live[%zu] (pfn %lu) is not exact", i, l.pfn);
 		return;
 	}
-	free_live(i);
+	free_live(&l, i);
 }
 
 /* Migration: a new page takes the old one's tag (folio_copy_owner + swap). */
@@ -191,17 +247,26 @@ static noinline struct page *tf_alloc_migration_target(unsigned int order)
 	return alloc_pages(GFP_KERNEL, order);
 }
 
-static void do_migrate(size_t i)
+static bool migratable(const struct tf_live *l)
 {
-	struct tf_live l = tf_live[i];
-	struct page *old = pfn_to_page(l.pfn), *new;
-	struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
+	return l->kind != TF_LIVE_EXACT;
+}
 
-	if (l.kind == TF_LIVE_EXACT) {
+static void do_migrate(unsigned int n)
+{
+	struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
+	struct page *old, *new;
+	struct tf_live l;
+	size_t i;
+
+	switch (live_take(n, migratable, &l, &i)) {
+	case LIVE_NONE:
+		return;
+	case LIVE_REJECTED:
 		tf_note("live[%zu] (pfn %lu) is exact: not migrated", i, l.pfn);
 		return;
 	}
-	live_del(i);
+	old = pfn_to_page(l.pfn);
 	announce(&l);
 	new = tf_alloc_migration_target(l.order);
 	if (!new) {
@@ -230,11 +295,11 @@ static void do_cpu_up(unsigned int cpu, unsigned int pages)
 	struct tf_event ev = { .kind = TF_EV_CPU_UP };
 	unsigned int i;
 
-	if (tf_cpus[cpu].online) {
+	if (cpu_online(cpu)) {
 		tf_note("CPU%u is already up", cpu);
 		return;
 	}
-	tf_cpus[cpu].online = true;
+	__atomic_store_n(&tf_cpus[cpu].online, true, __ATOMIC_RELEASE);
 	tf_emit(&ev);
 	page_alloc_cpu_online(cpu);
 	for (i = 0; i < pages; i++) {
@@ -254,7 +319,7 @@ static void do_cpu_down(unsigned int cpu)
 
 	if (cpu)
 		tf_sched_wait_idle(cpu);
-	if (!cpu || !tf_cpus[cpu].online) {
+	if (!cpu || !cpu_online(cpu)) {
 		tf_note("CPU%u cannot go down", cpu);
 		return;
 	}
@@ -265,7 +330,7 @@ static void do_cpu_down(unsigned int cpu)
 		__free_pages(pfn_to_page(l.pfn), 0);
 	}
 	tf_setup[cpu].nr = 0;
-	tf_cpus[cpu].online = false;
+	__atomic_store_n(&tf_cpus[cpu].online, false, __ATOMIC_RELEASE);
 	ev.section = cpu;
 	tf_emit(&ev);
 	page_alloc_cpu_dead(cpu);
@@ -320,30 +385,25 @@ static int op_cpu(const struct tf_op *op)
 		return 0;		/* the control CPU */
 	default:
 		/* An op aimed at a CPU that is down runs on the boot CPU. */
-		return tf_cpus[op->cpu].online ? op->cpu : 0;
+		return cpu_online(op->cpu) ? op->cpu : 0;
 	}
 }
 
 /* An op's body, on whatever CPU tf_cur_cpu says: directly or on a fiber. */
 static void run_op(const struct tf_op *op)
 {
-	size_t idx = tf_nr_live ? op->n % tf_nr_live : 0;
-
 	switch (op->kind) {
 	case TF_OP_ALLOC:
 		do_alloc(op);
 		break;
 	case TF_OP_FREE:
-		if (tf_nr_live)
-			free_live(idx);
+		do_free(op->n);
 		break;
 	case TF_OP_SPLIT:
-		if (tf_nr_live)
-			do_split(idx);
+		do_split(op->n);
 		break;
 	case TF_OP_FREE_EXACT:
-		if (tf_nr_live)
-			do_free_exact(idx);
+		do_free_exact(op->n);
 		break;
 	case TF_OP_PEXT_ONLINE:
 		do_page_ext_online(op->n);
@@ -373,8 +433,7 @@ static void run_op(const struct tf_op *op)
 			drain_pages(op->cpu);
 		break;
 	case TF_OP_MIGRATE:
-		if (tf_nr_live)
-			do_migrate(idx);
+		do_migrate(op->n);
 		break;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });
@@ -452,7 +511,7 @@ void tf_sim_teardown(void)
 	tf_fault_fail_next(0, 0);
 	do_page_ext_init();
 	while (tf_nr_live)
-		free_live(tf_nr_live - 1);
+		do_free(tf_nr_live - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
 		do_cpu_down(cpu);
 	drain_all_pages(NULL);

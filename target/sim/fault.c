@@ -7,6 +7,9 @@
 
 static unsigned int tf_fail_next, tf_fail_skip;
 
+void tf_harness_lock(void);
+void tf_harness_unlock(void);
+
 void tf_fault_reset(void)
 {
 	tf_fail_next = 0;
@@ -26,15 +29,23 @@ void tf_fault_fail_next(unsigned int n, unsigned int skip)
 
 bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 {
-	if (!tf_fail_next || (gfp_mask & __GFP_NOFAIL))
+	unsigned int left;
+
+	if (gfp_mask & __GFP_NOFAIL)
 		return false;
-	if (tf_fail_skip) {
-		tf_fail_skip--;
+	tf_harness_lock();
+	if (!tf_fail_next) {
+		tf_harness_unlock();
 		return false;
 	}
-	tf_fail_next--;
-	tf_note("fault injection: order-%u allocation fails (%u more to fail)",
-		order, tf_fail_next);
+	if (tf_fail_skip) {
+		tf_fail_skip--;
+		tf_harness_unlock();
+		return false;
+	}
+	left = --tf_fail_next;
+	tf_harness_unlock();
+	tf_note("fault injection: order-%u allocation fails (%u more to fail)", order, left);
 	return true;
 }
 

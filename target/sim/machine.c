@@ -4,6 +4,8 @@
  * current tasks, the per-CPU area, and boot.  Boot resets only what the
  * previous run could have touched.
  */
+#include <sched.h>
+
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -14,7 +16,7 @@
 #include "tagfuzz/sim.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
-int tf_cur_cpu;
+tf_thread_local int tf_cur_cpu;
 int tf_nr_cpus = 1;
 struct tf_kconfig tf_kconfig;
 void (*tf_sched_hook)(const char *what);
@@ -60,19 +62,30 @@ struct page *virt_to_page(const void *addr)
  * this CPU can never leave: that is a deadlock, as is a reader elsewhere
  * when no scheduler runs the other CPUs.
  */
+static int rcu_nesting_of(int cpu)
+{
+	return __atomic_load_n(&tf_cpus[cpu].rcu_nesting, __ATOMIC_SEQ_CST);
+}
+
 void synchronize_rcu(void)
 {
 	int cpu;
 
 	might_sleep();
 	tf_sched_point("synchronize_rcu");
-	if (tf_cpus[tf_cur_cpu].rcu_nesting)
+	if (rcu_nesting_of(tf_cur_cpu))
 		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "synchronize_rcu() waits forever",
 			      "synchronize_rcu() on CPU%d inside its own read-side section",
 			      tf_cur_cpu);
 	for_each_possible_cpu(cpu) {
-		if (!tf_cpus[cpu].rcu_nesting)
+		if (!rcu_nesting_of(cpu))
 			continue;
+#ifdef TF_REAL_THREADS
+		/* Real threads: that reader leaves its section by itself. */
+		while (rcu_nesting_of(cpu))
+			sched_yield();
+		continue;
+#endif
 		if (tf_sched_active()) {
 			tf_sched_block_on_rcu();
 			cpu = -1;	/* look at every CPU again */
@@ -86,16 +99,36 @@ void synchronize_rcu(void)
 
 void tf_spin_wait(spinlock_t *lock)
 {
-	if (lock->owner == tf_cur_cpu)
+	int owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+
+	if (owner == tf_cur_cpu)
 		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock recursion",
 			      "spinlock recursion on CPU%d", tf_cur_cpu);
+#ifdef TF_REAL_THREADS
+	sched_yield();	/* the holder runs on a thread of its own */
+	return;
+#endif
 	if (tf_sched_active()) {
 		tf_sched_block_on_lock(lock);
 		return;
 	}
 	tf_report_bug(TF_CHECK_DEADLOCK, __func__, "spinlock held forever",
 		      "CPU%d spins on a lock CPU%d holds and cannot release",
-		      tf_cur_cpu, lock->owner);
+		      tf_cur_cpu, owner);
+}
+
+/* Harness state that ops on several CPUs share; never a scheduling point. */
+static int tf_harness_lock_word;
+
+void tf_harness_lock(void)
+{
+	while (__atomic_exchange_n(&tf_harness_lock_word, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+void tf_harness_unlock(void)
+{
+	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
 
 void tf_tags_reset(void);

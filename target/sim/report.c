@@ -8,7 +8,7 @@
 
 void (*tf_event_sink)(const struct tf_event *ev);
 bool tf_trace_enabled;
-jmp_buf *tf_bug_jmp;
+tf_thread_local jmp_buf *tf_bug_jmp;
 
 void tf_emit(struct tf_event *ev)
 {

@@ -109,7 +109,7 @@ bool tf_sched_queue(int cpu, const struct tf_op *op)
 static bool others_in_rcu(int cpu)
 {
 	for (int c = 0; c < tf_nr_cpus; c++)
-		if (c != cpu && tf_cpus[c].rcu_nesting)
+		if (c != cpu && __atomic_load_n(&tf_cpus[c].rcu_nesting, __ATOMIC_RELAXED))
 			return true;
 	return false;
 }
@@ -284,7 +284,8 @@ static _Noreturn void report_deadlock(void)
 			continue;
 		if (f->wait == W_LOCK)
 			len += snprintf(why + len, sizeof(why) - len,
-					"CPU%d spins on a lock CPU%d holds; ", c, f->lock->owner);
+					"CPU%d spins on a lock CPU%d holds; ", c,
+					__atomic_load_n(&f->lock->owner, __ATOMIC_RELAXED));
 		else if (f->wait == W_RCU)
 			len += snprintf(why + len, sizeof(why) - len,
 					"CPU%d waits in synchronize_rcu(); ", c);
@@ -353,7 +354,8 @@ void tf_sched_block_on_lock(void *lock)
 	f->wait = W_LOCK;
 	f->lock = lock;
 	if (tf_trace_enabled)
-		tf_note("spins on a lock CPU%d holds", f->lock->owner);
+		tf_note("spins on a lock CPU%d holds",
+			__atomic_load_n(&f->lock->owner, __ATOMIC_RELAXED));
 	yield(f);
 	f->wait = W_NONE;
 }

@@ -21,14 +21,22 @@ static const char *const tf_user_site_names[TF_NR_USER_TAGS] = {
 
 struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
 
+static int tf_tags_lock;
+
+/* A call site registers the first time it runs, on whichever CPU that is. */
 void tf_alloc_tag_register(struct alloc_tag *tag)
 {
-	if (tag->counters)
-		return;
-	if (tf_tags_nr == TF_MAX_TAGS)
-		__builtin_trap();	/* a port with more sites needs a bigger table */
-	tag->counters = alloc_percpu(struct alloc_tag_counters);
-	tf_tags[tf_tags_nr++] = tag;
+	while (__atomic_exchange_n(&tf_tags_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	if (!tag->counters) {
+		if (tf_tags_nr == TF_MAX_TAGS)
+			__builtin_trap();	/* a port with more sites needs a bigger table */
+		tf_tags[tf_tags_nr] = tag;
+		__atomic_store_n(&tag->counters, alloc_percpu(struct alloc_tag_counters),
+				 __ATOMIC_RELEASE);
+		__atomic_store_n(&tf_tags_nr, tf_tags_nr + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&tf_tags_lock, 0, __ATOMIC_RELEASE);
 }
 
 static void tf_user_tags_init(void)
@@ -59,11 +67,14 @@ void tf_tags_reset(void)
 
 int tf_tag_id(const struct alloc_tag *tag)
 {
-	int i;
+	int i, nr = __atomic_load_n(&tf_tags_nr, __ATOMIC_ACQUIRE);
 
 	if (!tag)
 		return TF_TAG_NONE;
-	for (i = 0; i < tf_tags_nr; i++) {
+	/* The scenario's sites first, by address: the common case. */
+	if (tag >= tf_user_tags && tag < tf_user_tags + TF_NR_USER_TAGS)
+		return tag - tf_user_tags;
+	for (i = 0; i < nr; i++) {
 		if (tf_tags[i] == tag)
 			return i;
 	}

@@ -178,7 +178,7 @@ static inline void alloc_tag_restore(struct alloc_tag *tag, struct alloc_tag *ol
 
 #define alloc_hooks(_do_alloc) ({					\
 	DEFINE_ALLOC_TAG(_alloc_tag);					\
-	if (unlikely(!_alloc_tag.counters))				\
+	if (unlikely(!__atomic_load_n(&_alloc_tag.counters, __ATOMIC_ACQUIRE))) \
 		tf_alloc_tag_register(&_alloc_tag);			\
 	alloc_hooks_tag(&_alloc_tag, _do_alloc);			\
 })

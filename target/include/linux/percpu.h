@@ -38,8 +38,9 @@ void *tf_pcpu_alloc(size_t size, size_t align);
 
 #define for_each_possible_cpu(cpu) \
 	for ((cpu) = 0; (cpu) < tf_nr_cpus; (cpu)++)
+/* Other CPUs read the online state while hotplug changes it. */
+#define cpu_online(cpu)	__atomic_load_n(&tf_cpus[cpu].online, __ATOMIC_ACQUIRE)
 #define for_each_online_cpu(cpu) \
-	for ((cpu) = 0; (cpu) < tf_nr_cpus; (cpu)++) if (!tf_cpus[cpu].online) {} else
-#define cpu_online(cpu)	(tf_cpus[cpu].online)
+	for ((cpu) = 0; (cpu) < tf_nr_cpus; (cpu)++) if (!cpu_online(cpu)) {} else
 
 #endif /* _LINUX_PERCPU_H */

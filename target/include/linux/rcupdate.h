@@ -14,13 +14,14 @@
 static inline void rcu_read_lock(void)
 {
 	tf_sched_point("rcu_read_lock");
-	tf_cpus[tf_cur_cpu].rcu_nesting++;
+	/* synchronize_rcu() on another CPU reads this. */
+	__atomic_fetch_add(&tf_cpus[tf_cur_cpu].rcu_nesting, 1, __ATOMIC_SEQ_CST);
 	tf_cpus[tf_cur_cpu].preempt_count++;
 }
 
 static inline void rcu_read_unlock(void)
 {
-	tf_cpus[tf_cur_cpu].rcu_nesting--;
+	__atomic_fetch_sub(&tf_cpus[tf_cur_cpu].rcu_nesting, 1, __ATOMIC_SEQ_CST);
 	tf_cpus[tf_cur_cpu].preempt_count--;
 	tf_sched_point("rcu_read_unlock");
 }

@@ -33,7 +33,7 @@ static inline bool __tf_spin_try(spinlock_t *lock)
 	if (!__atomic_compare_exchange_n(&lock->locked, &unlocked, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
-	lock->owner = tf_cur_cpu;
+	__atomic_store_n(&lock->owner, tf_cur_cpu, __ATOMIC_RELAXED);
 	tf_cpus[tf_cur_cpu].preempt_count++;
 	return true;
 }
@@ -53,7 +53,7 @@ static inline void spin_lock(spinlock_t *lock)
 
 static inline void spin_unlock(spinlock_t *lock)
 {
-	lock->owner = -1;
+	__atomic_store_n(&lock->owner, -1, __ATOMIC_RELAXED);
 	tf_cpus[tf_cur_cpu].preempt_count--;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 	tf_sched_point("spin_unlock");

@@ -26,7 +26,16 @@ struct tf_cpu_state {
 
 extern struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 /* The CPU the simulated code runs on. */
-extern int tf_cur_cpu;
+/*
+ * TF_REAL_THREADS: the ThreadSanitizer stress build runs each simulated
+ * CPU on a real thread, so "the CPU this code runs on" is per thread.
+ */
+#ifdef TF_REAL_THREADS
+#define tf_thread_local	__thread
+#else
+#define tf_thread_local
+#endif
+extern tf_thread_local int tf_cur_cpu;
 extern int tf_nr_cpus;
 
 /*

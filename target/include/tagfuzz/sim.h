@@ -19,7 +19,7 @@ extern bool tf_trace_enabled;
  * Where a BUG unwinds to.  The harness sets it around every call into
  * the machine; a BUG ends the scenario.
  */
-extern jmp_buf *tf_bug_jmp;
+extern tf_thread_local jmp_buf *tf_bug_jmp;
 
 void tf_machine_boot(const struct tf_machine *m);
 void tf_sim_exec(const struct tf_op *op);
