@@ -587,7 +587,23 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 			return true;
 		}
 		if (may_current_not_set > 0) {
+			long p = ctx[ev->cpu].pending_early;
+
 			may_current_not_set--;
+			/*
+			 * The untagged allocation in flight on this CPU found
+			 * its section's page_ext after all: not early, not
+			 * recorded, its ref stays NULL.
+			 */
+			if (p >= 0 && (units[p].flags & U_EXT_RACE)) {
+				units[p].flags &= ~(U_EXT_RACE | U_EARLY);
+				if (units[p].flags & U_RECORDED) {
+					recorded[p]--;
+					units[p].flags &= ~U_RECORDED;
+				}
+				pref[p] = PREF_NULL;
+				touch(p);
+			}
 			return true;
 		}
 	}

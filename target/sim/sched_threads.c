@@ -4,7 +4,8 @@
  * in place of sched.c): every started op runs on a real thread of its own,
  * for its CPU, and a run waits for them all.  Nothing here chooses the
  * interleaving: the machine does, and ThreadSanitizer watches the port's
- * memory accesses.  A BUG on a thread ends that thread's op and is counted.
+ * memory accesses.  A BUG on a thread ends that thread's op (the harness
+ * has already counted its report).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -25,7 +26,6 @@ struct worker {
 static struct worker workers[TF_MAX_CPUS];
 static tf_op_fn *op_fn;
 static int nr_queued;
-static int nr_bugs;		/* atomic */
 
 void tf_sched_reset(tf_op_fn *fn)
 {
@@ -67,8 +67,6 @@ static void *worker_main(void *arg)
 	tf_bug_jmp = &bug;
 	if (!setjmp(bug))
 		op_fn(&w->op);
-	else
-		__atomic_fetch_add(&nr_bugs, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->busy, 0, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -106,9 +104,4 @@ void tf_sched_wait_idle(int cpu)
 		return;
 	while (__atomic_load_n(&workers[cpu].busy, __ATOMIC_ACQUIRE))
 		sched_yield();
-}
-
-int tf_sched_threads_bugs(void)
-{
-	return __atomic_exchange_n(&nr_bugs, 0, __ATOMIC_RELAXED);
 }
