@@ -167,6 +167,7 @@ void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 
 static void encode_machine(const struct tf_machine *m, uint8_t *b)
 {
+	memset(b, 0, TF_HDR_BYTES);
 	b[0] = (uint8_t)(__builtin_ctz(m->section_pages / 16) & 3);
 	if (!m->debug)
 		b[0] |= 0x04;

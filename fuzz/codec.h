@@ -19,7 +19,13 @@
 
 #include "tagfuzz/ops.h"
 
-#define TF_HDR_BYTES	3
+/*
+ * Header bytes 0-2: the machine; 3: the early-PFN tracker variant (issue 4);
+ * 4: the PCP free-path variant (issue 5); 5-7: the page-flag tag reference
+ * mode (issue 6).  Bytes not yet given a meaning decode to nothing and
+ * encode as zero.
+ */
+#define TF_HDR_BYTES	8
 #define TF_OP_BYTES	4
 
 void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s);

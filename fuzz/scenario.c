@@ -41,13 +41,19 @@ static int parse_file(const char *path)
 
 static int encode(const char *in, const char *out)
 {
-	static uint8_t buf[3 + 4 * TF_MAX_OPS];
+	/* A started op takes two ops' bytes. */
+	static uint8_t buf[TF_HDR_BYTES + 2 * TF_OP_BYTES * TF_MAX_OPS];
 	size_t n;
 	FILE *f;
 
 	if (parse_file(in))
 		return 1;
 	n = tf_encode(&scenario, buf, sizeof(buf));
+	if (n > sizeof(buf)) {
+		fprintf(stderr, "scenario: %s: encodes to %zu bytes, more than %zu\n", in, n,
+			sizeof(buf));
+		return 1;
+	}
 	f = fopen(out, "wb");
 	if (!f || fwrite(buf, 1, n, f) != n || fclose(f)) {
 		fprintf(stderr, "scenario: %s: %s\n", out, strerror(errno));

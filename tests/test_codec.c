@@ -82,7 +82,7 @@ static bool test_decode_empty_input(void)
 
 static bool test_decode_partial_op_reads_zeroes(void)
 {
-	uint8_t in[] = { 0, 0, 0, TF_OP_BURST };
+	uint8_t in[TF_HDR_BYTES + 1] = { [TF_HDR_BYTES] = TF_OP_BURST };
 
 	tf_decode(in, sizeof(in), &a);
 	ASSERT_EQ(a.nr_ops, 1);
