@@ -430,6 +430,8 @@ use_variant_of() {
 	if [ -n "$rec" ]; then
 		export TAGFUZZ_BUGS=${rec%%$'\t'*} TAGFUZZ_STRICT=${rec#*$'\t'}
 		VARIANT_FROM="recorded by the fuzzing run that found it"
+	elif [[ "$(basename "$1")" =~ -(address|undefined|memory)-(crash|leak|timeout|oom|slow-unit)- ]]; then
+		VARIANT_FROM="ClusterFuzzLite fuzzes the stock variant"
 	elif [[ "$1" == *.txt ]] && grep -q '^# bugs:' "$1"; then
 		export TAGFUZZ_BUGS
 		TAGFUZZ_BUGS=$(sed -n 's/^# bugs: *//p' "$1" | head -n 1)
@@ -678,6 +680,9 @@ fuzz_afl() {
 			cp -p "$f" "$finds/afl-crash-$h"
 			files+=("$finds/afl-crash-$h")
 		fi
+		# so that repro of the raw AFL++ file knows its variant too
+		printf '%s\t\t%s\t%s\tAFL++\n' "$(basename "$f")" "${TAGFUZZ_BUGS:-}" \
+			"${TAGFUZZ_STRICT:-}" >>"$(dirname "$f")/.index"
 	done < <(find "$sync" -path '*/crashes/id:*' -type f -newer "$marker" | sort)
 	if [ ${#failed[@]} -gt 0 ]; then
 		for f in "${failed[@]}"; do
@@ -770,8 +775,8 @@ repro() {
 			echo "variant: $(variant_desc) ($VARIANT_FROM)"
 			echo "signature: $sig"
 			if [ "$sig" = clean ]; then
-				echo "note: clean here; a ClusterFuzzLite artifact from a memory or undefined build" \
-					"may need that sanitizer, a local finding the bug switches it was found with"
+				echo "note: clean here: fixed since, or it needs what it was found with:" \
+					"bug switches (TAGFUZZ_BUGS), TAGFUZZ_STRICT, or a memory-sanitizer build"
 			fi
 			"$OUT/replay" --print --trace "$@" "$f"
 		) || rc=1
