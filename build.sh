@@ -135,8 +135,14 @@ deps() {
 			fi
 			;;
 		zip)
-			command -v zip >/dev/null 2>&1 || apt_install zip
-			command -v unzip >/dev/null 2>&1 || apt_install unzip
+			# seed corpus archives (python3's zipfile stands in for both)
+			if ! command -v zip >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
+				if [ "$(id -u)" = 0 ]; then
+					apt_install zip unzip
+				else
+					log "zip/unzip are missing (apt-get install zip unzip); python3 stands in where it can"
+				fi
+			fi
 			;;
 		afl)
 			deps base
