@@ -26,7 +26,7 @@ void tf_sim_set_machine(const struct tf_machine *m);
 #define MAX_FILES	1024
 #define MAX_SITES	16
 
-static struct tf_scenario scenarios[64];
+static struct tf_scenario *scenarios[MAX_FILES];
 static struct tf_scenario random_scenario;
 static int nr_scenarios;
 static char *names[MAX_FILES];
@@ -109,7 +109,10 @@ static void load_dir(const char *dir)
 
 static void parse_all(void)
 {
-	for (int i = 0; i < nr_names && nr_scenarios < (int)(sizeof(scenarios) / sizeof(scenarios[0])); i++) {
+	if (nr_names == MAX_FILES)
+		fprintf(stderr, "stress: more than %d scenario files; the first %d are used\n",
+			MAX_FILES, MAX_FILES);
+	for (int i = 0; i < nr_names; i++) {
 		char err[256], bugs[64];
 		size_t size;
 		char *text = tf_read_file(names[i], &size);
@@ -123,7 +126,12 @@ static void parse_all(void)
 			free(text);
 			continue;
 		}
-		if (tf_parse_text(text, &scenarios[nr_scenarios], err, sizeof(err))) {
+		scenarios[nr_scenarios] = malloc(sizeof(struct tf_scenario));
+		if (!scenarios[nr_scenarios]) {
+			fprintf(stderr, "stress: out of memory\n");
+			exit(2);
+		}
+		if (tf_parse_text(text, scenarios[nr_scenarios], err, sizeof(err))) {
 			fprintf(stderr, "stress: %s: %s\n", names[i], err);
 			exit(2);
 		}
@@ -159,7 +167,7 @@ int main(int argc, char **argv)
 	t0 = now();
 	do {
 		for (int i = 0; i < nr_scenarios; i++, runs++)
-			run(&scenarios[i]);
+			run(scenarios[i]);
 		/* And as many random ones, so each pass sees new interleavings. */
 		for (int i = 0; i < nr_scenarios + 1; i++, runs++) {
 			for (size_t k = 0; k < sizeof(bytes); k++) {
