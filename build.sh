@@ -696,10 +696,14 @@ fuzz_afl() {
 		done
 		[ ${#files[@]} -gt 0 ] || die "afl-fuzz failed; see ${failed[*]}"
 	fi
-	local hangs
+	# stability: how often the same input takes the same edges (state left
+	# over between persistent-mode runs lowers it)
+	local hangs stab
+	stab=$(sed -n 's/^stability *: *//p' "$sync/main/fuzzer_stats" 2>/dev/null || true)
+	stab=${stab:-n/a}
 	hangs=$(find "$sync" -path '*/hangs/id:*' -type f -newer "$marker" | wc -l)
 	summarize AFL++ "$t" "$jobs" "$secs" "$elapsed" "$execs" \
-		"$(sum_stat "$sync" corpus_count) inputs in $sync/*/queue; $hangs new hang(s)" \
+		"$(sum_stat "$sync" corpus_count) inputs in $sync/*/queue; $hangs new hang(s); stability $stab" \
 		"${logs[*]:-none (AFL++ not started)}" "$t0" "${files[@]}"
 }
 
