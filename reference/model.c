@@ -755,11 +755,11 @@ static void check_counters(bool all, bool end)
 
 static void check_page_count(void)
 {
-	unsigned long free = tf_observe_free_count();
+	unsigned long free = tf_observe_free_counted();
 
 	if (free + nr_allocated != nr_pages)
 		fail("model:page-conservation",
-		     "%lu pages free in buddy and PCP lists plus %lu allocated != %lu pages",
+		     "%lu pages free by the zone and pageset counters plus %lu allocated != %lu pages",
 		     free, nr_allocated, nr_pages);
 }
 

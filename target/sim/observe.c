@@ -159,3 +159,13 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 	}
 	return ok;
 }
+
+unsigned long tf_observe_free_counted(void)
+{
+	long total = zone_free_pages(&tf_zone);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		total += per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count;
+	return total < 0 ? 0 : (unsigned long)total;
+}

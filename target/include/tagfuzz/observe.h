@@ -46,5 +46,11 @@ enum tf_page_loc {
 bool tf_observe_free_pages(uint8_t *loc, const char **why);
 /* Cheap: pages in buddy plus pages on PCP lists, by walking the lists. */
 unsigned long tf_observe_free_count(void);
+/*
+ * Cheaper: what the port's own counters say is free (the zone's free page
+ * count plus every pageset's count).  Per-op checks use this; the lists
+ * themselves are walked at the end.
+ */
+unsigned long tf_observe_free_counted(void);
 
 #endif /* _TAGFUZZ_OBSERVE_H */
