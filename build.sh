@@ -56,6 +56,8 @@ usage: ./build.sh [COMMAND]
                          replay a reproducer (libFuzzer crash file, AFL++ crash,
                          ClusterFuzzLite artifact or its downloaded .zip, .txt
                          scenario): signature, variant, scenario, trace, verdict
+  stress [SECS]          ThreadSanitizer stress: the shipped scenarios and random ones with
+                         one real thread per simulated CPU, for SECS seconds (default 60)
   minimize FILE          shrink a reproducer op by op, keeping its signature;
                          writes out/minimized/NAME.min.txt (a regression scenario) and NAME.min
   coverage [TARGET] [DIR...]
@@ -540,6 +542,18 @@ run_tests() {
 		echo "FAIL tests/build_contract.sh did not finish (last line: '$s_line')"
 		sp=0 sf=1
 	fi
+	# A short ThreadSanitizer stress run counts as one test.
+	echo
+	set +e
+	(run_stress "${TAGFUZZ_STRESS_SECS:-5}") 2>&1 | tee "$OUT/stress.log"
+	local st=${PIPESTATUS[0]}
+	set -e
+	if [ "$st" = 0 ]; then
+		sp=$((sp + 1))
+	else
+		echo "FAIL ./build.sh stress (status $st; see $OUT/stress.log)"
+		sf=$((sf + 1))
+	fi
 	echo
 	echo "$((cp + sp)) passed, $((cf + sf)) failed"
 	[ $((cf + sf)) = 0 ] || rc=1
@@ -888,6 +902,31 @@ minimize() {
 	cat "$dir/$base.min.txt"
 }
 
+# --- ThreadSanitizer stress (docs/architecture.md) -----------------------------
+
+build_stress() {
+	deps
+	local s srcs=()
+	for s in "${LIB_SRCS[@]}"; do
+		[ "$s" = target/sim/sched.c ] && s=target/sim/sched_threads.c
+		srcs+=("$ROOT/$s")
+	done
+	mkdir -p "$OUT"
+	"$CC" "${WARN[@]}" "${INCS[@]}" -g -O1 -fsanitize=thread -DTF_REAL_THREADS \
+		"${srcs[@]}" "$ROOT/fuzz/stress.c" -lpthread -o "$OUT/stress"
+}
+
+# run_stress SECS: prints the stress binary's summary; fails on a data race or BUG.
+run_stress() {
+	local secs=$1
+	[[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || die "stress: seconds must be a positive number, got '$secs'"
+	build_stress
+	# Clang 14's TSan needs the address space unrandomised on some kernels.
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/fuzz/tsan.supp ${TSAN_OPTIONS:-}" \
+		setarch "$(uname -m)" -R "$OUT/stress" "$secs" "$ROOT/corpus/fuzz_boot" \
+		"$ROOT/tests/scenarios" "$ROOT/corpus/regressions"
+}
+
 # Source-based coverage of a fuzz target over its corpora, through the
 # target itself (libFuzzer -runs=0 runs each input once, as OSS-Fuzz's
 # coverage builds do).
@@ -968,6 +1007,7 @@ test) run_tests ;;
 fuzz) shift; fuzz "$@" ;;
 repro) shift; repro "$@" ;;
 minimize) shift; minimize "$@" ;;
+stress) shift; run_stress "${1:-60}" ;;
 coverage) shift; coverage "$@" ;;
 ossfuzz) ossfuzz ;;
 corpus) build ;;
