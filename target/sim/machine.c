@@ -14,6 +14,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/variants.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 tf_thread_local int tf_cur_cpu;
@@ -25,7 +26,6 @@ static struct page tf_memmap[TF_MAX_PAGES];
 struct page *mem_map = tf_memmap;
 unsigned long max_pfn;
 unsigned long tf_section_shift;
-static unsigned long tf_prev_max_pfn = TF_MAX_PAGES;
 
 /* Page bodies: pool pages and page_ext tables live in here. */
 static unsigned char tf_mem[TF_MAX_PAGES][4096] __attribute__((aligned(4096)));
@@ -166,12 +166,13 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_section_shift = __builtin_ctz(m->section_pages);
 	max_pfn = (unsigned long)m->section_pages * m->nr_sections;
 	tf_max_page_order = tf_machine_max_order(m);
-	memset(tf_memmap, 0, max(max_pfn, tf_prev_max_pfn) * sizeof(struct page));
-	tf_prev_max_pfn = max_pfn;
+	/* Pages past max_pfn are never looked at (pfn_valid()): this run's only. */
+	memset(tf_memmap, 0, max_pfn * sizeof(struct page));
 
 	tf_tags_reset();
 	tf_fault_reset();
 	tf_page_ext_reset();
+	tf_tracker = m->tracker;
 	tf_alloc_tag_boot();
 	tf_page_alloc_init(max_pfn);
 	tf_set_watermarks(m);
