@@ -15,16 +15,20 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 # A new fuzz target is one word here (fuzz/NAME.c, corpus/NAME/*.txt, and
 # optionally fuzz/NAME.dict; without one it gets SCENARIO_DICT).
-TARGETS=(fuzz_boot)
+TARGETS=(fuzz_boot fuzz_early_pfn_diff)
 LIB_SRCS=(
 	target/lib/list_debug.c
 	target/mm/alloc_tag.c target/mm/page_alloc.c target/mm/page_ext.c
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c
 	target/sim/observe.c target/sim/page_owner.c target/sim/report.c
 	target/sim/sched.c target/sim/tags.c
-	target/variants/bugs.c
+	target/variants/bugs.c target/variants/trackers.c
+	target/variants/early_pfn_none.c target/variants/early_pfn_array256.c
+	target/variants/early_pfn_array8192.c target/variants/early_pfn_pagelist.c
+	target/variants/early_pfn_llist.c target/variants/early_pfn_pool_gfp.c
+	target/variants/early_pfn_pool_high.c
 	reference/model.c
-	fuzz/codec.c fuzz/run.c fuzz/known.c
+	fuzz/codec.c fuzz/run.c fuzz/known.c fuzz/diff.c
 )
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an

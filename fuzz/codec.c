@@ -5,6 +5,7 @@
  *   header  b0: bits 0-1 section size (16 << n pages), bit 2 non-debug
  *               build, bit 3 profiling off, bits 4-6 watermark level
  *           b1: sections - 1 (mod 64)      b2: CPUs - 1 (mod 8)
+ *           b3: early-PFN tracker variant (mod TF_NR_TRACKERS)
  *   op      b0: kind (mod TF_NR_OPS)
  *           b1: bits 0-2 cpu (mod CPUs), bits 3-4 gfp class,
  *               bits 5-6 alloc kind (mod 3), bit 7 untagged
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "tagfuzz/variants.h"
 
 static uint8_t byte_at(const uint8_t *data, size_t size, size_t i)
 {
@@ -48,6 +50,7 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	m->wmark = (b[0] >> 4) & 7;
 	m->nr_sections = 1 + b[1] % TF_MAX_SECTIONS;
 	m->nr_cpus = 1 + b[2] % TF_MAX_CPUS;
+	m->tracker = b[3] % TF_NR_TRACKERS;
 }
 
 static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
@@ -100,6 +103,8 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 		op->tag = b[2] % TF_NR_USER_TAGS;
 		op->order = (b[2] >> 4) % (burst_max_order(m) + 1);
 		op->n = 1 + b[3];
+		op->churn = (b[1] >> 3) & 1;
+		op->rounds = 1 + (b[1] >> 4);
 		break;
 	case TF_OP_DRAIN:
 		op->all = b[2] & 1;
@@ -176,6 +181,7 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 	b[0] |= (m->wmark & 7) << 4;
 	b[1] = m->nr_sections - 1;
 	b[2] = m->nr_cpus - 1;
+	b[3] = m->tracker;
 }
 
 static void encode_op(const struct tf_op *op, uint8_t *b)
@@ -199,6 +205,7 @@ static void encode_op(const struct tf_op *op, uint8_t *b)
 		b[3] = op->n >> 8;
 		break;
 	case TF_OP_BURST:
+		b[1] |= (op->churn ? 0x08 : 0) | (op->rounds > 1 ? (op->rounds - 1) << 4 : 0);
 		b[2] = op->tag | op->order << 4;
 		b[3] = op->n - 1;
 		break;
@@ -284,9 +291,11 @@ static const char *const gfp_names[TF_NR_GFP_CLASSES] = {
 int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 {
 	return snprintf(buf, len,
-			"machine section_pages=%u sections=%u cpus=%u debug=%d profiling=%d wmark=%u",
+			"machine section_pages=%u sections=%u cpus=%u debug=%d profiling=%d wmark=%u%s%s",
 			m->section_pages, m->nr_sections, m->nr_cpus, m->debug,
-			m->profiling, m->wmark);
+			m->profiling, m->wmark, m->tracker ? " tracker=" : "",
+			m->tracker && m->tracker < TF_NR_TRACKERS ?
+			tf_tracker_table[m->tracker].name : "");
 }
 
 static int format_op_body(const struct tf_op *op, char *buf, size_t len);
@@ -338,6 +347,10 @@ static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 	case TF_OP_CPU_DOWN:
 		return snprintf(buf, len, "cpu_down cpu=%u", op->cpu);
 	case TF_OP_BURST:
+		if (op->rounds > 1 || op->churn)
+			return snprintf(buf, len, "burst cpu=%u count=%u order=%u tag=%u rounds=%u free=%d",
+					op->cpu, op->n, op->order, op->tag,
+					op->rounds ? op->rounds : 1, op->churn);
 		return snprintf(buf, len, "burst cpu=%u count=%u order=%u tag=%u",
 				op->cpu, op->n, op->order, op->tag);
 	case TF_OP_DRAIN:
@@ -470,6 +483,7 @@ static int get_num(struct line_ctx *c, const char *key, long lo, long hi, long d
 
 static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 {
+	struct word *w;
 	long v;
 
 	if (get_num(c, "section_pages", 16, 128, 16, &v))
@@ -492,6 +506,16 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	if (get_num(c, "wmark", 0, 7, 0, &v))
 		return -1;
 	m->wmark = v;
+	m->tracker = TF_TRACKER_CURRENT;
+	w = find_word(c, "tracker");
+	if (w) {
+		int t = w->has_val ? tf_tracker_by_name(w->val) : -1;
+
+		if (t < 0)
+			return perr(c, "tracker=%s: not a tracker variant (replay --list-trackers)",
+				    w->has_val ? w->val : "");
+		m->tracker = t;
+	}
 	return 0;
 }
 
@@ -621,6 +645,12 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 		if (get_num(c, "order", 0, burst_max_order(m), 0, &v))
 			return -1;
 		op->order = v;
+		if (get_num(c, "rounds", 1, TF_MAX_BURST_ROUNDS, 1, &v))
+			return -1;
+		op->rounds = v;
+		if (get_num(c, "free", 0, 1, 0, &v))
+			return -1;
+		op->churn = v;
 		break;
 	case TF_OP_RUN:
 		if (get_num(c, "first", 0, TF_MAX_CPUS - 1, 0, &v))
@@ -721,7 +751,8 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 
 				if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
 				    strcmp(k, "cpus") && strcmp(k, "debug") &&
-				    strcmp(k, "profiling") && strcmp(k, "wmark"))
+				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
+				    strcmp(k, "tracker"))
 					return perr(&c, "machine: unexpected '%s'", k);
 			}
 			continue;

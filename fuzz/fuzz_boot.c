@@ -5,22 +5,32 @@
  * splits, CPU bring-up and memory pressure, checked after every op.
  *
  * TAGFUZZ_STRICT=1 reports known findings too; TAGFUZZ_BUGS=a,b turns
- * bug switches on (see `replay --list-bugs`).
+ * bug switches on (see `replay --list-bugs`); TAGFUZZ_TRACKER=NAME runs
+ * that early-PFN tracker variant (`replay --list-trackers`; default the
+ * current one; "header" lets each input's header byte 3 choose), and a
+ * list (a,b or "correct") runs each input through all of them and
+ * compares them, as fuzz_early_pfn_diff does.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codec.h"
+#include "diff.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;
 static struct tf_run_opts opts;
+static int tracker = TF_TRACKER_CURRENT;	/* -1: the input's header chooses */
+static struct tf_diff_opts diff;		/* .trackers set: differential runs */
+static struct tf_diff_result result;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
+	const char *trk = getenv("TAGFUZZ_TRACKER");
 	const char *bad;
 
 	(void)argc;
@@ -29,6 +39,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
 		fprintf(stderr, "fuzz_boot: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
 		exit(2);
+	}
+	if (trk && *trk && (strchr(trk, ',') || !strcmp(trk, "correct") || !strcmp(trk, "all"))) {
+		if (tf_trackers_parse(trk, &diff.trackers, &bad)) {
+			fprintf(stderr, "fuzz_boot: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);
+			exit(2);
+		}
+		diff.strict = opts.strict;
+		diff.bugs = opts.bugs;
+	} else if (trk && *trk) {
+		tracker = strcmp(trk, "header") ? tf_tracker_by_name(trk) : -1;
+		if (tracker < 0 && strcmp(trk, "header")) {
+			fprintf(stderr, "fuzz_boot: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", trk);
+			exit(2);
+		}
 	}
 	return 0;
 }
@@ -39,6 +63,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct tf_finding *f;
 
 	tf_decode(data, size, &scenario);
+	if (tracker >= 0)
+		scenario.m.tracker = tracker;
+	if (diff.trackers) {
+		const char *who;
+
+		tf_diff_run(&scenario, &diff, &result);
+		f = tf_diff_first_new(&result, diff.strict, &who);
+		if (f) {
+			fprintf(stderr, "==tagfuzz== variant: %s\n", who);
+			tf_diff_print(stderr, &scenario, &result, diff.strict);
+			tf_print_finding(stderr, &scenario, f);
+			fflush(stderr);
+			abort();
+		}
+		return 0;
+	}
 	tf_run(&scenario, &opts, &v);
 	f = tf_verdict_first_new(&v, opts.strict);
 	if (f) {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "codec.h"
+#include "diff.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 
@@ -21,6 +22,9 @@ static struct tf_scenario scenario;
 static struct tf_run_opts opts;
 static bool opt_print, opt_trace, bugs_given;
 static unsigned long base_bugs;
+static int opt_tracker = -1;	/* -1: the scenario's own (machine tracker=) */
+static unsigned int opt_diff;	/* trackers of a differential run, or 0 */
+static struct tf_diff_result diff1, diff2;
 static int nr_inputs, nr_findings, nr_errors;
 
 static void usage(FILE *f)
@@ -35,6 +39,12 @@ static void usage(FILE *f)
 		"  -b, --bugs=LIST    turn on bug switches (comma-separated); overrides a\n"
 		"                     text scenario's '# bugs:' line (default: $TAGFUZZ_BUGS)\n"
 		"      --list-bugs    list the bug switches and their expected verdicts\n"
+		"      --tracker=NAME run with this early-PFN tracker variant instead of the\n"
+		"                     scenario's own (default: $TAGFUZZ_TRACKER)\n"
+		"      --list-trackers list the tracker variants, their origins and verdicts\n"
+		"      --diff=LIST    differential run through these tracker variants (a,b;\n"
+		"                     \"correct\", \"all\"), as fuzz_early_pfn_diff does (or a\n"
+		"                     list in $TAGFUZZ_TRACKER)\n"
 		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
 }
 
@@ -94,6 +104,8 @@ static void run_one(const char *path)
 		tf_decode((const uint8_t *)buf, size, &scenario);
 	}
 	free(buf);
+	if (opt_tracker >= 0)
+		scenario.m.tracker = opt_tracker;
 
 	printf("== %s\n", path);
 	if (o.bugs) {
@@ -106,6 +118,31 @@ static void run_one(const char *path)
 	if (opt_print)
 		tf_print_scenario(stdout, &scenario);
 
+	if (opt_diff) {
+		struct tf_diff_opts d = { .trackers = opt_diff, .strict = o.strict, .bugs = o.bugs };
+		const char *who;
+
+		tf_diff_run(&scenario, &d, &diff1);
+		tf_diff_run(&scenario, &d, &diff2);
+		if (diff1.nr != diff2.nr || diff1.nr_new != diff2.nr_new ||
+		    diff1.nr_compared != diff2.nr_compared) {
+			fprintf(stderr, "replay: %s: HARNESS ERROR: the second differential run differs "
+				"from the first (state leaks between runs)\n", path);
+			nr_errors++;
+		}
+		tf_diff_print(stdout, &scenario, &diff1, o.strict);
+		f = tf_diff_first_new(&diff1, o.strict, &who);
+		if (!f) {
+			printf("verdict: clean (%zu ops, %d variants)\n", scenario.nr_ops,
+			       diff1.nr_variants);
+			return;
+		}
+		nr_findings++;
+		printf("==tagfuzz== variant: %s\n", who);
+		tf_print_finding(stdout, &scenario, f);
+		printf("verdict: %s\n", f->sig);
+		return;
+	}
 	o.trace = opt_trace ? stdout : NULL;
 	tf_run(&scenario, &o, &v1);
 	o.trace = NULL;
@@ -200,6 +237,9 @@ int main(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "bugs", required_argument, NULL, 'b' },
 		{ "list-bugs", no_argument, NULL, 'L' },
+		{ "tracker", required_argument, NULL, 'T' },
+		{ "list-trackers", no_argument, NULL, 'R' },
+		{ "diff", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -217,6 +257,19 @@ int main(int argc, char **argv)
 	}
 	env = getenv("TAGFUZZ_STRICT");
 	opts.strict = env && *env && *env != '0';
+	env = getenv("TAGFUZZ_TRACKER");
+	if (env && (strchr(env, ',') || !strcmp(env, "correct") || !strcmp(env, "all"))) {
+		if (tf_trackers_parse(env, &opt_diff, &bad)) {
+			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);
+			return 2;
+		}
+	} else if (env && *env && strcmp(env, "header")) {
+		opt_tracker = tf_tracker_by_name(env);
+		if (opt_tracker < 0) {
+			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", env);
+			return 2;
+		}
+	}
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -244,6 +297,29 @@ int main(int argc, char **argv)
 				printf("%-28s %s\n%-28s follows: %s\n%-28s verdict: %s\n",
 				       tf_bug_table[i].name, tf_bug_table[i].what, "",
 				       tf_bug_table[i].origin, "", tf_bug_table[i].verdict);
+			return 0;
+		case 'T':
+			opt_tracker = tf_tracker_by_name(optarg);
+			if (opt_tracker < 0) {
+				fprintf(stderr, "replay: unknown tracker variant '%s' (see --list-trackers)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			if (tf_trackers_parse(optarg, &opt_diff, &bad) || !opt_diff) {
+				fprintf(stderr, "replay: --diff: unknown tracker variant '%s' (see --list-trackers)\n",
+					opt_diff ? bad : optarg);
+				return 2;
+			}
+			break;
+		case 'R':
+			for (int i = 0; i < TF_NR_TRACKERS; i++)
+				printf("%-12s %s\n%-12s follows: %s\n%-12s verdict: %s%s\n%-12s test: %s\n",
+				       tf_tracker_table[i].name, tf_tracker_table[i].what, "",
+				       tf_tracker_table[i].origin, "", tf_tracker_table[i].verdict,
+				       tf_tracker_table[i].correct ? " (claims to be correct)" : "",
+				       "", tf_tracker_table[i].test);
 			return 0;
 		case 'h':
 			usage(stdout);

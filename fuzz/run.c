@@ -113,16 +113,22 @@ static void sink(const struct tf_event *ev)
 	if (cur_o->trace)
 		trace_event(cur_o->trace, ev);
 	model_on_event(ev);
+	if (cur_o->watch)
+		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
 	if (ev->kind == TF_EV_CHECK) {
 		char cls[48], sig[160];
 
 		if (model_classify_check(ev, cls, sizeof(cls))) {
 			if (cur_o->trace)
 				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
+			if (cur_o->watch)
+				cur_o->watch->check(cur_o->watch->arg, ev, NULL);
 			return;
 		}
 		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", check_kind_name[ev->check],
 			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
+		if (cur_o->watch)
+			cur_o->watch->check(cur_o->watch->arg, ev, sig);
 		add_finding(sig, ev->msg);
 	}
 }
@@ -170,6 +176,8 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		cur_op = -1;
 		if (o->trace)
 			fprintf(o->trace, "teardown\n");
+		if (o->watch)
+			o->watch->teardown(o->watch->arg);
 		tf_sim_teardown();
 		model_check_end();
 	}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "tagfuzz/events.h"
 #include "tagfuzz/ops.h"
 
 #define TF_MAX_FINDINGS	16
@@ -20,11 +21,25 @@ struct tf_finding {
 	const char *known;	/* reason, when listed as known */
 };
 
+/*
+ * A watcher sees the run as the oracles do: differential runs
+ * (fuzz/diff.c) record each allocation's outcome through it.
+ */
+struct tf_run_watch {
+	void (*event)(void *arg, const struct tf_event *ev, long op);
+	/* a kernel check: its signature, or NULL when the model expected it */
+	void (*check)(void *arg, const struct tf_event *ev, const char *sig);
+	/* the scenario's ops are done; teardown comes next */
+	void (*teardown)(void *arg);
+	void *arg;
+};
+
 struct tf_run_opts {
 	FILE *trace;		/* event trace goes here, or NULL */
 	bool strict;		/* known findings count too */
 	bool keep_going;	/* do not stop at the first finding */
 	unsigned long bugs;	/* bug switches for this run */
+	const struct tf_run_watch *watch;	/* or NULL */
 };
 
 struct tf_verdict {

@@ -13,7 +13,11 @@
  *    marked inaccurate, and (debug builds) it is stamped EMPTY when the
  *    init callbacks run, so that freeing it later is quiet;
  *  - split parts hold their head's tag, each counting a call;
- *  - the early tracker's own pages are all freed after the clear;
+ *  - the early tracker's own pages are all freed after the clear, and
+ *    none but the one it fills next has free slots (no stranded slots);
+ *  - what the tracker variant of the run (machine tracker=) declares:
+ *    whether it records at all, and how many pfns it can hold (past
+ *    that a pfn is dropped and its page is not stamped);
  *  - every page is allocated or in exactly one free container.
  */
 #include <stdarg.h>
@@ -22,6 +26,7 @@
 
 #include "model.h"
 #include "tagfuzz/observe.h"
+#include "tagfuzz/variants.h"
 
 #define PREF_EMPTY	(-2)
 #define PREF_NULL	(-1)
@@ -40,6 +45,8 @@ enum {
 	U_RECORDED	= 1 << 7,	/* counted in recorded[] at its allocation */
 	U_LATE_RECORD	= 1 << 8,	/* its recorder call may come after the clear */
 	U_REF_EITHER	= 1 << 9,	/* untagged on a page left NULL or EMPTY */
+	U_UNTRACKED	= 1 << 10,	/* early, and the tracker variant records nothing */
+	U_OVERFLOW	= 1 << 11,	/* early, and the tracker variant was full */
 };
 
 struct unit {
@@ -73,6 +80,9 @@ static bool in_clear(int cpu)
 	return clear_window || (overlap_mask & (1u << cpu));
 }
 static unsigned long nr_pages, nr_allocated, nr_tracker;
+/* Entries the tracker holds, against a fixed-size variant's capacity. */
+static unsigned long nr_entries;
+static bool stranded_reported;
 static bool online[TF_MAX_SECTIONS];
 static bool callbacks_done;
 
@@ -195,6 +205,8 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	memset(exp_bytes, 0, sizeof(exp_bytes));
 	memset(exp_inaccurate, 0, sizeof(exp_inaccurate));
 	nr_allocated = nr_tracker = 0;
+	nr_entries = 0;
+	stranded_reported = false;
 	callbacks_done = false;
 	nr_touched = 0;
 	stamp++;
@@ -273,10 +285,23 @@ static void on_alloc(const struct tf_event *ev)
 	if (ev->tag != TF_TAG_NONE)
 		exp_inaccurate[ev->tag]++;
 	ctx[ev->cpu].pending_early = pfn;
-	if (ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)
+	/* The tracker's own pages: ALLOC_NO_CODETAG, or seed 000's gfp bit. */
+	if ((ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG) ||
+	    (ev->gfp & TF_EV_GFP_NO_CODETAG))
 		return;
 	u->flags |= U_EARLY;
 	if (M.debug && !callbacks_done) {
+		const struct tf_tracker_info *t = &tf_tracker_table[M.tracker % TF_NR_TRACKERS];
+
+		if (!t->records) {
+			u->flags |= U_UNTRACKED;
+			return;
+		}
+		if (t->capacity && nr_entries >= t->capacity) {
+			u->flags |= U_OVERFLOW;
+			return;
+		}
+		nr_entries++;
 		recorded[pfn]++;
 		u->flags |= U_RECORDED;
 		ctx[ev->cpu].last_early = pfn;
@@ -566,6 +591,10 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			snprintf(cls, len, "early-before-clear");
 		else if (u->flags & U_DROPPED)
 			snprintf(cls, len, "early-dropped");
+		else if (u->flags & U_OVERFLOW)
+			snprintf(cls, len, "early-overflow");
+		else if (u->flags & U_UNTRACKED)
+			snprintf(cls, len, "early-untracked");
 		else
 			snprintf(cls, len, "early-tail");
 		return true;
@@ -763,6 +792,29 @@ static void check_page_count(void)
 		     free, nr_allocated, nr_pages);
 }
 
+/*
+ * Before the clear: a tracking page that is not the one the tracker
+ * fills next will never be filled again; its free slots are lost.
+ */
+static void check_stranded_slots(void)
+{
+	static struct tf_tracker_page pages[64];
+	unsigned int i, n;
+
+	if (callbacks_done || !M.debug || !profiling() || stranded_reported)
+		return;
+	n = tf_observe_tracker_pages(pages, 64);
+	for (i = 0; i < n; i++) {
+		if (pages[i].head || pages[i].used >= pages[i].slots)
+			continue;
+		stranded_reported = true;
+		fail("model:stranded-tracking-slots",
+		     "tracking page pfn %lu is not the head and holds %u of %u pfns: %u slots will never be filled",
+		     pages[i].pfn, pages[i].used, pages[i].slots, pages[i].slots - pages[i].used);
+		return;
+	}
+}
+
 /* After the clear no pool page may be left. */
 static void check_tracker_pages(void)
 {
@@ -792,6 +844,7 @@ void model_check_op(void)
 		memset(clearing, 0, nr_pages);
 	}
 	check_tracker_pages();
+	check_stranded_slots();
 	check_counters(check_all, false);
 	tags_touched = 0;
 	nr_touched = 0;

@@ -103,6 +103,12 @@ static const char *const race_then_free =
 	"free idx=0\n"
 	"pext_init\n";
 
+/* An early allocation on the page-list tracker of seed 000 v3. */
+static const char *const early_on_pagelist =
+	"machine section_pages=64 sections=2 cpus=1 tracker=pagelist\n"
+	"alloc order=0 tag=1\n"
+	"pext_init\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -116,6 +122,7 @@ static const struct {
 	{ TF_BUG_POOL_NOT_FREED, &early_then_init, 1, false },
 	{ TF_BUG_CMPXCHG_LOSER_LEAKS, &race_on_empty_pool, 4, false },
 	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
+	{ TF_BUG_RECORDER_BLOCKING_GFP, &early_on_pagelist, 0, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

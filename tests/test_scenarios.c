@@ -9,6 +9,11 @@
  *                            SIG; strict: SIG is the first finding
  *   # bugs: a,b              run with these bug switches; the same
  *                            scenario must then be clean without them
+ *
+ * A scenario that expects clean (or a known finding) of the default
+ * tracker must also be free of new findings under every other tracker
+ * variant that claims to be correct, and those variants must agree
+ * (tests/test_variants.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +25,8 @@
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario sc;
+
+bool check_scenario_variants(const char *path, const struct tf_scenario *s);
 
 static const char *first_sig(const struct tf_verdict *v, bool strict)
 {
@@ -78,7 +85,7 @@ static bool check_scenario(const char *path)
 				 first_sig(&v, true));
 			return fail_with(path, msg, &v);
 		}
-		return true;
+		return sc.m.tracker != TF_TRACKER_CURRENT || check_scenario_variants(path, &sc);
 	}
 
 	tf_run(&sc, &o, &v);
@@ -96,6 +103,8 @@ static bool check_scenario(const char *path)
 		if (v.nr)
 			ok = fail_with(path, "expected clean without the bug switches", &v);
 	}
+	if (ok && !o.bugs && !strcmp(expect, "clean") && sc.m.tracker == TF_TRACKER_CURRENT)
+		ok = check_scenario_variants(path, &sc);
 	return ok;
 }
 

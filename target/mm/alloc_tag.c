@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "tagfuzz/variants.h"
+#include "../variants/early_pfn.h"
 
 static bool mem_profiling_support = true;
 
@@ -155,6 +156,12 @@ void alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags)
 {
 	alloc_tag_add_func *alloc_tag_add;
 
+	/* Harness: another version of the tracker runs (target/variants/). */
+	if (tf_early_pfn_ops) {
+		tf_early_pfn_ops->add(pfn, tf_tagging_gfp(), alloc_flags);
+		return;
+	}
+
 	/* CONFIG_MEM_ALLOC_PROFILING_DEBUG=n has an empty stub here. */
 	if (!mem_profiling_debug())
 		return;
@@ -230,6 +237,11 @@ static void init_page_alloc_tagging(void)
 		return;
 	if (tf_bug(TF_BUG_SKIP_EARLY_CLEAR))
 		return;
+	/* Harness: another version of the tracker runs (target/variants/). */
+	if (tf_early_pfn_ops) {
+		tf_early_pfn_ops->clear();
+		return;
+	}
 	clear_early_alloc_pfn_tag_refs();
 }
 
@@ -244,4 +256,20 @@ void tf_alloc_tag_boot(void)
 {
 	current_pfn_pool = NULL;
 	alloc_tag_add_early_pfn_ptr = __alloc_tag_add_early_pfn;
+	tf_early_pfn_select();
+}
+
+/* The pools, newest first, for tf_observe_tracker_pages(). */
+unsigned int tf_early_pfn_current_pages(struct tf_tracker_page *out, unsigned int max)
+{
+	struct pfn_pool *pool;
+	unsigned int n = 0;
+
+	for (pool = current_pfn_pool; pool && n < max; pool = pool->next, n++) {
+		out[n].pfn = page_to_pfn(virt_to_page(pool));
+		out[n].used = min(atomic_read(&pool->count), (int)PFN_POOL_SIZE);
+		out[n].slots = PFN_POOL_SIZE;
+		out[n].head = !n;
+	}
+	return n;
 }

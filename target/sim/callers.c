@@ -337,19 +337,40 @@ static void do_cpu_down(unsigned int cpu)
 	tf_note("CPU%u down", cpu);
 }
 
+/*
+ * count allocations, @rounds times; with @churn each round's pages are
+ * freed (newest first) at its end, so thousands of early allocations --
+ * per-CPU setup on a large machine -- take one op and little memory.
+ */
 static void do_burst(const struct tf_op *op)
 {
 	struct alloc_tag *tag = &tf_user_tags[op->tag];
-	unsigned int i;
+	unsigned int rounds = op->rounds ? op->rounds : 1, r, i = 0, k, total = 0;
+	unsigned long pfns[TF_MAX_BURST];
 
-	for (i = 0; i < op->n; i++) {
-		struct page *page = alloc_hooks_tag(tag, alloc_pages_noprof(GFP_KERNEL, op->order));
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < op->n; i++) {
+			struct page *page = alloc_hooks_tag(tag, alloc_pages_noprof(GFP_KERNEL, op->order));
 
-		if (!page)
+			if (!page)
+				break;
+			if (op->churn)
+				pfns[i] = page_to_pfn(page);
+			else
+				live_add(page_to_pfn(page), op->order, TF_LIVE_PAGES, 0);
+		}
+		total += i;
+		for (k = op->churn ? i : 0; k > 0; k--) {
+			struct tf_live l = { pfns[k - 1], op->order, TF_LIVE_PAGES, 0 };
+
+			announce(&l);
+			__free_pages(pfn_to_page(l.pfn), op->order);
+		}
+		if (i < op->n)
 			break;
-		live_add(page_to_pfn(page), op->order, TF_LIVE_PAGES, 0);
 	}
-	tf_note("burst: %u of %u order-%u allocations", i, op->n, op->order);
+	tf_note("burst: %u of %u order-%u allocations%s", total, op->n * rounds, op->order,
+		op->churn ? ", each round freed" : "");
 }
 
 static void do_page_ext_online(unsigned int section)

@@ -14,6 +14,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/variants.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 tf_thread_local int tf_cur_cpu;
@@ -171,6 +172,7 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_tags_reset();
 	tf_fault_reset();
 	tf_page_ext_reset();
+	tf_tracker = m->tracker;
 	tf_alloc_tag_boot();
 	tf_page_alloc_init(max_pfn);
 	tf_set_watermarks(m);

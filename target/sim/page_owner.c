@@ -4,6 +4,7 @@
  * where the harness learns of every allocation, split and free.
  */
 #include "../mm/internal.h"
+#include "../variants/early_pfn.h"
 #include "tagfuzz/events.h"
 
 int tf_tag_id(const struct alloc_tag *tag);
@@ -20,6 +21,8 @@ void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
 		.gfp = gfp_mask,
 	};
 
+	/* pgalloc_tag_add() comes next: the gfp for the seed 000 trackers. */
+	tf_tagging_gfp_cpu[tf_cur_cpu] = gfp_mask;
 	tf_emit(&ev);
 }
 

@@ -49,6 +49,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a new pool page replaces the head with a plain store",
 		"model:leaked-tracking-page",
 	},
+	[TF_BUG_RECORDER_BLOCKING_GFP] = {
+		"recorder-blocking-gfp",
+		"seed 000 v2 (GFP_KERNEL when gfpflags_allow_blocking(); tracker=pagelist)",
+		"the page-list tracker allocates its page with direct reclaim under rcu_read_lock()",
+		"check:might_sleep:sleeping function called from invalid context",
+	},
 };
 
 int tf_bug_by_name(const char *name)

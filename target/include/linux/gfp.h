@@ -26,6 +26,8 @@
 #define __GFP_NOMEMALLOC	0x80000u
 #define __GFP_HARDWALL		0x100000u
 #define __GFP_HIGHMEM		0x200000u
+/* Slab's "no object extension" bit; the early-PFN tracker of seed 000 reused it. */
+#define __GFP_NO_OBJ_EXT	0x400000u
 
 #define __GFP_RECLAIM	(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_ATOMIC	(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)

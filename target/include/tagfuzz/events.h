@@ -34,6 +34,8 @@ enum tf_event_kind {
 
 /* The ALLOC_NO_CODETAG bit in TF_EV_PAGE_ALLOC's alloc_flags. */
 #define TF_EV_ALLOC_NO_CODETAG	0x1000u
+/* __GFP_NO_CODETAG (__GFP_NO_OBJ_EXT) in its gfp: the tracker variants of seed 000. */
+#define TF_EV_GFP_NO_CODETAG	0x400000u
 
 struct tf_event {
 	enum tf_event_kind kind;

@@ -53,4 +53,16 @@ unsigned long tf_observe_free_count(void);
  */
 unsigned long tf_observe_free_counted(void);
 
+/*
+ * The early-PFN tracker's own pages (pool pages, list pages), newest
+ * first: how many slots each has and how many are used.  Fixed arrays
+ * have none.  Valid until the init callbacks start freeing them.
+ */
+struct tf_tracker_page {
+	unsigned long pfn;
+	unsigned int used, slots;
+	bool head;		/* the page the tracker fills next */
+};
+unsigned int tf_observe_tracker_pages(struct tf_tracker_page *out, unsigned int max);
+
 #endif /* _TAGFUZZ_OBSERVE_H */

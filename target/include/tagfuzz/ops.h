@@ -25,6 +25,7 @@
 #define TF_MAX_BULK		32
 #define TF_MAX_BURST		256
 #define TF_MAX_BURST_ORDER	3
+#define TF_MAX_BURST_ROUNDS	16
 #define TF_MAX_SETUP_PAGES	63
 #define TF_MAX_FAIL_NEXT	15
 #define TF_MAX_FAIL_SKIP	15
@@ -37,6 +38,7 @@ struct tf_machine {
 	bool debug;		/* CONFIG_MEM_ALLOC_PROFILING_DEBUG */
 	bool profiling;		/* mem_alloc_profiling_enabled() */
 	uint8_t wmark;		/* 0..7: min watermark = pages * (wmark + 1) / 128, at least 1 */
+	uint8_t tracker;	/* early-PFN tracker variant: enum tf_tracker (variants.h) */
 };
 
 enum tf_op_kind {
@@ -90,6 +92,8 @@ struct tf_op {
 	 */
 	uint16_t n;
 	uint8_t order;		/* BURST: order of each allocation */
+	uint8_t rounds;		/* BURST: the count is allocated this often (1..16; 0 reads as 1) */
+	bool churn;		/* BURST: each round's pages are freed at its end */
 	uint8_t skip;		/* FAIL_NEXT: allocations that pass first */
 	bool async;		/* started: queued on its CPU until the next run */
 	/* RUN: initial priority rotation and up to two change points. */

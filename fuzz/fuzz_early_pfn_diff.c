@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_early_pfn_diff: every input runs through several early-PFN tracker
+ * variants, each on a freshly booted machine, and the variants' outcomes
+ * are compared (fuzz/diff.h).  A new finding is either one variant's own
+ * (its oracles, as in fuzz_boot) or a disagreement, which names both
+ * variants: "diff:BASE/OTHER:what".
+ *
+ * TAGFUZZ_TRACKER=a,b,... picks the variants (default "correct": every
+ * variant that claims to be correct; the lowest in registry order is the
+ * baseline); the scenario header's tracker byte is not used.
+ * TAGFUZZ_STRICT=1 and TAGFUZZ_BUGS=a,b as for fuzz_boot.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "codec.h"
+#include "diff.h"
+#include "tagfuzz/variants.h"
+
+static struct tf_scenario scenario;
+static struct tf_diff_opts opts;
+static struct tf_diff_result result;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
+	const char *trackers = getenv("TAGFUZZ_TRACKER");
+	const char *bad;
+
+	(void)argc;
+	(void)argv;
+	opts.strict = strict && *strict && *strict != '0';
+	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
+		fprintf(stderr, "fuzz_early_pfn_diff: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
+		exit(2);
+	}
+	if (!trackers || !*trackers)
+		trackers = "correct";
+	if (tf_trackers_parse(trackers, &opts.trackers, &bad) || !opts.trackers) {
+		fprintf(stderr, "fuzz_early_pfn_diff: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n",
+			opts.trackers ? bad : trackers);
+		exit(2);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct tf_finding *f;
+	const char *who;
+
+	tf_decode(data, size, &scenario);
+	scenario.m.tracker = TF_TRACKER_CURRENT;	/* the variants come from opts */
+	tf_diff_run(&scenario, &opts, &result);
+	f = tf_diff_first_new(&result, opts.strict, &who);
+	if (f) {
+		fprintf(stderr, "==tagfuzz== variant: %s (TAGFUZZ_TRACKER=%s to replay)\n", who, who);
+		tf_diff_print(stderr, &scenario, &result, opts.strict);
+		tf_print_finding(stderr, &scenario, f);
+		fflush(stderr);
+		abort();
+	}
+	return 0;
+}
