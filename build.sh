@@ -15,7 +15,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 # A new fuzz target is one word here (fuzz/NAME.c, corpus/NAME/*.txt, and
 # optionally fuzz/NAME.dict; without one it gets SCENARIO_DICT).
-TARGETS=(fuzz_boot fuzz_early_pfn_diff)
+TARGETS=(fuzz_boot fuzz_early_pfn_diff fuzz_pgflags)
 LIB_SRCS=(
 	target/lib/list_debug.c
 	target/mm/alloc_tag.c target/mm/page_alloc.c target/mm/page_ext.c
@@ -27,13 +27,15 @@ LIB_SRCS=(
 	target/variants/early_pfn_array8192.c target/variants/early_pfn_pagelist.c
 	target/variants/early_pfn_llist.c target/variants/early_pfn_pool_gfp.c
 	target/variants/early_pfn_pool_high.c
+	target/lib/maple_tree.c target/mm/alloc_tag_pgflags.c target/sim/pgflags.c
+	target/variants/pgflags_v3.c reference/pgflags_model.c
 	reference/model.c
 	fuzz/codec.c fuzz/run.c fuzz/known.c fuzz/diff.c
 )
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
-NOCOV_SRCS=(reference/model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c)
+NOCOV_SRCS=(reference/model.c reference/pgflags_model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c)
 # Every target decodes the same scenario bytes: this whole-op dictionary
 # serves targets that have no fuzz/TARGET.dict of their own.
 SCENARIO_DICT=fuzz/fuzz_boot.dict

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "tagfuzz/pgflags.h"
 #include "tagfuzz/variants.h"
 
 static uint8_t byte_at(const uint8_t *data, size_t size, size_t i)
@@ -42,8 +43,69 @@ static unsigned int burst_max_order(const struct tf_machine *m)
 	return max < TF_MAX_BURST_ORDER ? max : TF_MAX_BURST_ORDER;
 }
 
+/*
+ * Page-flag mode, header bytes 5-7 (docs/scenarios.md): b5 bits 0-5 the
+ * spare bits (0: page_ext mode), bit 7 the v3 variant; b6-b7 the kernel
+ * tag count in one of four forms around the interesting sizes.
+ */
+#define KT_OFF_MAX	0x3fff
+#define KT_CENTRE_HALF	8192
+
+static long kt_centre(unsigned int bits)
+{
+	return 1L << (bits < 20 ? bits : 20);
+}
+
+static uint32_t decode_kernel_tags(unsigned int bits, unsigned int v)
+{
+	unsigned int off = v & KT_OFF_MAX;
+	long n;
+
+	switch (v >> 14) {
+	case 0:
+		return off;
+	case 1:		/* around the capacity, 1 << bits */
+		n = kt_centre(bits) - KT_CENTRE_HALF + off;
+		return n < 0 ? 0 : (uint32_t)n;
+	case 2:		/* around 1 << 16, the index type's range */
+		return 65536 - KT_CENTRE_HALF + off;
+	default:
+		return off * 64;
+	}
+}
+
+/* The encoding of @n tags with @bits spare bits, or -1. */
+static int encode_kernel_tags(unsigned int bits, uint32_t n)
+{
+	long c = kt_centre(bits);
+
+	if (n <= KT_OFF_MAX)
+		return n;
+	if (n >= c - KT_CENTRE_HALF && n <= c - KT_CENTRE_HALF + KT_OFF_MAX)
+		return 1 << 14 | (unsigned int)(n - (c - KT_CENTRE_HALF));
+	if (n >= 65536 - KT_CENTRE_HALF && n <= 65536 - KT_CENTRE_HALF + KT_OFF_MAX)
+		return 2 << 14 | (n - (65536 - KT_CENTRE_HALF));
+	if (!(n % 64) && n / 64 <= KT_OFF_MAX)
+		return 3 << 14 | n / 64;
+	return -1;
+}
+
+static void decode_pgflags(const uint8_t *b, struct tf_machine *m)
+{
+	m->pgflag_bits = 0;
+	m->pgflags_variant = 0;
+	m->kernel_tags = 0;
+	if (!(b[5] & 0x3f))
+		return;
+	m->pgflag_bits = 1 + ((b[5] & 0x3f) - 1) % TF_PGF_MAX_BITS;
+	m->pgflags_variant = b[5] & 0x80 ? TF_PGF_V3 : TF_PGF_CURRENT;
+	m->kernel_tags = decode_kernel_tags(m->pgflag_bits, b[6] | b[7] << 8);
+}
+
 static void decode_machine(const uint8_t *b, struct tf_machine *m)
 {
+	memset(m, 0, sizeof(*m));
+	decode_pgflags(b, m);
 	m->section_pages = 16u << (b[0] & 3);
 	m->debug = !(b[0] & 0x04);
 	m->profiling = !(b[0] & 0x08);
@@ -56,7 +118,7 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
 {
 	memset(op, 0, sizeof(*op));
-	op->kind = b[0] % TF_NR_OPS;
+	op->kind = b[0] % (m->pgflag_bits ? TF_NR_OPS : TF_NR_BASE_OPS);
 
 	switch (op->kind) {
 	case TF_OP_ALLOC:
@@ -120,6 +182,31 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 		if (!op->n)
 			op->n = 1;
 		break;
+	case TF_OP_TAGALLOC:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->gfp = (b[1] >> 3) & 3;
+		op->n = (b[1] >> 5) % (tf_machine_max_order(m) + 1);
+		op->tagsel = b[2] | (uint16_t)b[3] << 8;
+		break;
+	case TF_OP_MOD_LOAD:
+		op->align_code = (b[1] & 15) % (TF_MAX_MOD_ALIGN_CODE + 1);
+		op->prepend_code = b[1] >> 4;
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		break;
+	case TF_OP_MOD_UNLOAD:
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		break;
+	case TF_OP_PGFLAG:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->clear = (b[1] >> 3) & 1;
+		op->page = b[1] >> 4;
+		op->n = b[2];
+		op->bit = b[3] % (64 - m->pgflag_bits);
+		if (op->bit >= TF_PGF_NR_PAGEFLAGS)
+			op->bit += m->pgflag_bits;
+		break;
+	case TF_OP_PROF_SHUTDOWN:
+		break;
 	}
 }
 
@@ -132,6 +219,9 @@ static bool op_can_start(const struct tf_op *op)
 	case TF_OP_START:
 	case TF_OP_RUN:
 	case TF_OP_PREEMPT:
+	case TF_OP_MOD_LOAD:
+	case TF_OP_MOD_UNLOAD:
+	case TF_OP_PROF_SHUTDOWN:
 		return false;
 	default:
 		return true;
@@ -181,10 +271,17 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 	b[0] |= (m->wmark & 7) << 4;
 	b[1] = m->nr_sections - 1;
 	b[2] = m->nr_cpus - 1;
+	if (m->pgflag_bits) {
+		int kt = encode_kernel_tags(m->pgflag_bits, m->kernel_tags);
+
+		b[5] = m->pgflag_bits | (m->pgflags_variant == TF_PGF_V3 ? 0x80 : 0);
+		b[6] = kt < 0 ? 0 : kt & 0xff;	/* tf_parse_text() refuses those */
+		b[7] = kt < 0 ? 0 : kt >> 8;
+	}
 	b[3] = m->tracker;
 }
 
-static void encode_op(const struct tf_op *op, uint8_t *b)
+static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
 {
 	memset(b, 0, TF_OP_BYTES);
 	b[0] = op->kind;
@@ -222,8 +319,24 @@ static void encode_op(const struct tf_op *op, uint8_t *b)
 		b[3] = op->at2 ? (uint8_t)(op->at2 - op->at) : 0;
 		break;
 	case TF_OP_PREEMPT:
+	case TF_OP_MOD_UNLOAD:
 		b[2] = op->n & 0xff;
 		b[3] = op->n >> 8;
+		break;
+	case TF_OP_TAGALLOC:
+		b[1] |= (op->gfp & 3) << 3 | (op->n & 7) << 5;
+		b[2] = op->tagsel & 0xff;
+		b[3] = op->tagsel >> 8;
+		break;
+	case TF_OP_MOD_LOAD:
+		b[1] = op->align_code | op->prepend_code << 4;
+		b[2] = op->n & 0xff;
+		b[3] = op->n >> 8;
+		break;
+	case TF_OP_PGFLAG:
+		b[1] |= (op->clear ? 8 : 0) | op->page << 4;
+		b[2] = (uint8_t)op->n;
+		b[3] = op->bit < TF_PGF_NR_PAGEFLAGS ? op->bit : op->bit - m->pgflag_bits;
 		break;
 	default:
 		b[3] = (uint8_t)op->n;
@@ -243,7 +356,7 @@ size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap)
 			buf[pos] = tmp[pos];
 	for (i = 0; i < s->nr_ops; i++) {
 		for (int part = s->ops[i].async ? 0 : 1; part < 2; part++) {
-			encode_op(part ? &s->ops[i] : &start, tmp);
+			encode_op(&s->m, part ? &s->ops[i] : &start, tmp);
 			for (size_t k = 0; k < TF_OP_BYTES; k++, pos++)
 				if (pos < cap)
 					buf[pos] = tmp[k];
@@ -273,7 +386,29 @@ static const char *const op_names[TF_NR_OPS] = {
 	[TF_OP_START] = "start",
 	[TF_OP_RUN] = "run",
 	[TF_OP_PREEMPT] = "preempt",
+	[TF_OP_TAGALLOC] = "tagalloc",
+	[TF_OP_MOD_LOAD] = "mod_load",
+	[TF_OP_MOD_UNLOAD] = "mod_unload",
+	[TF_OP_PGFLAG] = "pgflag",
+	[TF_OP_PROF_SHUTDOWN] = "prof_shutdown",
 };
+
+static const char *const pgf_variant_names[TF_PGF_NR_VARIANTS] = {
+	[TF_PGF_CURRENT] = "current",
+	[TF_PGF_V3] = "v3",
+};
+
+/* tag=k:N (kernel tag N), k:-N (the Nth from the end), m:N, m:-N (module tags). */
+static int tf_format_machine_base(const struct tf_machine *m, char *buf, size_t len);
+
+static int format_tagsel(unsigned int sel, char *buf, size_t len)
+{
+	unsigned int region = sel >> 14, off = sel & TF_PGF_SEL_MAX_OFF;
+	bool end = region == TF_PGF_SEL_KERNEL_END || region == TF_PGF_SEL_MODULE_END;
+
+	return snprintf(buf, len, "%c:%s%u", region < TF_PGF_SEL_MODULE ? 'k' : 'm',
+			end ? "-" : "", end ? off + 1 : off);
+}
 
 static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
 	[TF_ALLOC_PAGES] = "alloc",
@@ -289,6 +424,22 @@ static const char *const gfp_names[TF_NR_GFP_CLASSES] = {
 };
 
 int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
+{
+	int n;
+
+	if (m->pgflag_bits) {
+		n = tf_format_machine_base(m, buf, len);
+		if (n < 0 || (size_t)n >= len)
+			return n;
+		return n + snprintf(buf + n, len - n,
+				    " pgflag_bits=%u kernel_tags=%u pgflags_variant=%s",
+				    m->pgflag_bits, m->kernel_tags,
+				    pgf_variant_names[m->pgflags_variant % TF_PGF_NR_VARIANTS]);
+	}
+	return tf_format_machine_base(m, buf, len);
+}
+
+static int tf_format_machine_base(const struct tf_machine *m, char *buf, size_t len)
 {
 	return snprintf(buf, len,
 			"machine section_pages=%u sections=%u cpus=%u debug=%d profiling=%d wmark=%u%s%s",
@@ -366,6 +517,21 @@ static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 		return snprintf(buf, len, "run first=%u", op->first);
 	case TF_OP_PREEMPT:
 		return snprintf(buf, len, "preempt at=%u", op->n);
+	case TF_OP_TAGALLOC:
+		format_tagsel(op->tagsel, tag, sizeof(tag));
+		return snprintf(buf, len, "tagalloc cpu=%u order=%u gfp=%s tag=%s", op->cpu,
+				op->n, gfp_names[op->gfp], tag);
+	case TF_OP_MOD_LOAD:
+		return snprintf(buf, len, "mod_load tags=%u align=%u prepend=%u", op->n,
+				op->align_code ? 1u << (op->align_code - 1) : 0,
+				op->prepend_code * TF_MOD_PREPEND_STEP);
+	case TF_OP_MOD_UNLOAD:
+		return snprintf(buf, len, "mod_unload idx=%u", op->n);
+	case TF_OP_PGFLAG:
+		return snprintf(buf, len, "pgflag cpu=%u idx=%u page=%u bit=%u %s", op->cpu,
+				op->n, op->page, op->bit, op->clear ? "clear" : "set");
+	case TF_OP_PROF_SHUTDOWN:
+		return snprintf(buf, len, "prof_shutdown");
 	}
 	return snprintf(buf, len, "?");
 }
@@ -481,6 +647,41 @@ static int get_num(struct line_ctx *c, const char *key, long lo, long hi, long d
 	return 0;
 }
 
+static int parse_pgflags(struct line_ctx *c, struct tf_machine *m)
+{
+	struct word *w;
+	long v;
+	int kt;
+
+	if (get_num(c, "pgflag_bits", 0, TF_PGF_MAX_BITS, 0, &v))
+		return -1;
+	m->pgflag_bits = v;
+	if (get_num(c, "kernel_tags", 0, TF_PGF_MAX_KERNEL_TAGS - 1, 0, &v))
+		return -1;
+	m->kernel_tags = v;
+	m->pgflags_variant = TF_PGF_CURRENT;
+	w = find_word(c, "pgflags_variant");
+	if (w) {
+		for (v = 0; v < TF_PGF_NR_VARIANTS; v++)
+			if (w->has_val && !strcmp(w->val, pgf_variant_names[v]))
+				break;
+		if (v == TF_PGF_NR_VARIANTS)
+			return perr(c, "pgflags_variant=%s: must be current or v3", w->val);
+		m->pgflags_variant = v;
+	}
+	if (!m->pgflag_bits) {
+		if (m->kernel_tags || w)
+			return perr(c, "kernel_tags= and pgflags_variant= need pgflag_bits=1..%d",
+				    TF_PGF_MAX_BITS);
+		return 0;
+	}
+	kt = encode_kernel_tags(m->pgflag_bits, m->kernel_tags);
+	if (kt < 0)
+		return perr(c, "kernel_tags=%u has no byte form with pgflag_bits=%u: use up to %d, a multiple of 64 up to %d, 2^min(bits,20) - 8192 .. + 8191, or 57344 .. 73727",
+			    m->kernel_tags, m->pgflag_bits, KT_OFF_MAX, KT_OFF_MAX * 64);
+	return 0;
+}
+
 static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 {
 	struct word *w;
@@ -506,6 +707,8 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	if (get_num(c, "wmark", 0, 7, 0, &v))
 		return -1;
 	m->wmark = v;
+	if (parse_pgflags(c, m))
+		return -1;
 	m->tracker = TF_TRACKER_CURRENT;
 	w = find_word(c, "tracker");
 	if (w) {
@@ -545,6 +748,100 @@ static int get_tag(struct line_ctx *c, struct tf_op *op, bool may_be_none)
 		return -1;
 	op->tag = v;
 	return 0;
+}
+
+/* tag=k:N, k:-N, m:N or m:-N (format_tagsel()). */
+static int parse_tagsel(struct line_ctx *c, struct tf_op *op)
+{
+	struct word *w = find_word(c, "tag");
+	const char *v;
+	char *end;
+	bool back;
+	long n;
+
+	if (!w || !w->has_val)
+		return perr(c, "tagalloc: missing tag=k:N, k:-N, m:N or m:-N");
+	v = w->val;
+	if ((v[0] != 'k' && v[0] != 'm') || v[1] != ':')
+		return perr(c, "tag=%s: must be k:N, k:-N, m:N or m:-N", v);
+	back = v[2] == '-';
+	errno = 0;
+	n = strtol(v + 2 + back, &end, 10);
+	if (errno || *end || end == v + 2 + back || n < back || n > TF_PGF_SEL_MAX_OFF + back)
+		return perr(c, "tag=%s: the number must be 0..%d (or -1..-%d from the end)", v,
+			    TF_PGF_SEL_MAX_OFF, TF_PGF_SEL_MAX_OFF + 1);
+	op->tagsel = ((v[0] == 'k' ? TF_PGF_SEL_KERNEL : TF_PGF_SEL_MODULE) + back) << 14 |
+		     (n - back);
+	return 0;
+}
+
+static int parse_pgflags_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	struct word *w;
+	long v;
+
+	if (!m->pgflag_bits)
+		return perr(c, "%s needs page-flag mode: pgflag_bits=1..%d in the machine line",
+			    c->w[0].key, TF_PGF_MAX_BITS);
+	switch (op->kind) {
+	case TF_OP_TAGALLOC:
+		if (get_cpu(c, m, op) || get_num(c, "order", 0, tf_machine_max_order(m), 0, &v))
+			return -1;
+		op->n = v;
+		w = find_word(c, "gfp");
+		if (w) {
+			for (v = 0; v < TF_NR_GFP_CLASSES; v++)
+				if (w->has_val && !strcmp(w->val, gfp_names[v]))
+					break;
+			if (v == TF_NR_GFP_CLASSES)
+				return perr(c, "gfp=%s: must be kernel, atomic, nowait or memalloc",
+					    w->val);
+			op->gfp = v;
+		}
+		return parse_tagsel(c, op);
+	case TF_OP_MOD_LOAD:
+		if (get_num(c, "tags", 0, 65535, -1, &v))
+			return -1;
+		op->n = v;
+		if (get_num(c, "align", 0, 1 << (TF_MAX_MOD_ALIGN_CODE - 1), 0, &v))
+			return -1;
+		if (v & (v - 1))
+			return perr(c, "align=%ld: must be 0 or a power of two up to %d", v,
+				    1 << (TF_MAX_MOD_ALIGN_CODE - 1));
+		op->align_code = v ? 1 + __builtin_ctzl(v) : 0;
+		if (get_num(c, "prepend", 0, 15 * TF_MOD_PREPEND_STEP, 0, &v))
+			return -1;
+		if (v % TF_MOD_PREPEND_STEP)
+			return perr(c, "prepend=%ld: must be a multiple of %d", v, TF_MOD_PREPEND_STEP);
+		op->prepend_code = v / TF_MOD_PREPEND_STEP;
+		return 0;
+	case TF_OP_MOD_UNLOAD:
+		if (get_num(c, "idx", 0, 65535, 0, &v))
+			return -1;
+		op->n = v;
+		return 0;
+	case TF_OP_PGFLAG:
+		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 255, 0, &v))
+			return -1;
+		op->n = v;
+		if (get_num(c, "page", 0, 15, 0, &v))
+			return -1;
+		op->page = v;
+		if (get_num(c, "bit", 0, 63, -1, &v))
+			return -1;
+		if (v >= TF_PGF_NR_PAGEFLAGS && v < TF_PGF_NR_PAGEFLAGS + m->pgflag_bits)
+			return perr(c, "bit=%ld is a tag index bit (%d..%d)", v, TF_PGF_NR_PAGEFLAGS,
+				    TF_PGF_NR_PAGEFLAGS + m->pgflag_bits - 1);
+		op->bit = v;
+		if (find_word(c, "clear"))
+			op->clear = true;
+		else if (!find_word(c, "set"))
+			return perr(c, "pgflag: say set or clear");
+		return 0;
+	case TF_OP_PROF_SHUTDOWN:
+		return 0;
+	}
+	return perr(c, "unknown op '%s'", c->w[0].key);
 }
 
 static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
@@ -684,6 +981,8 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 		}
 		break;
 	}
+	default:
+		return parse_pgflags_op(c, m, op);
 	}
 	return 0;
 }
@@ -752,6 +1051,8 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 				if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
 				    strcmp(k, "cpus") && strcmp(k, "debug") &&
 				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
+				    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
+				    strcmp(k, "pgflags_variant") &&
 				    strcmp(k, "tracker"))
 					return perr(&c, "machine: unexpected '%s'", k);
 			}

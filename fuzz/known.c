@@ -37,6 +37,29 @@ static const struct {
 	{ "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
 	  "tracker's call site and never uncounted (docs/findings.md)" },
+	/* Page-flag tag references (issue 6, seed 003, current upstream). */
+	{ "model:pgflags-capacity [off-by-two]",
+	  "F9: alloc_tag_sec_init() accepts (1 << bits) - 1 and 1 << bits kernel "
+	  "tags, forgetting the two reserved indexes (docs/findings.md)" },
+	{ "model:pgflags-decode [index-overflow]",
+	  "F9: a kernel tag past the mask is stored as NULL or EMPTY (docs/findings.md)" },
+	{ "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
+	  "F9: the free of a page whose tag index overflowed to NULL (docs/findings.md)" },
+	{ "model:pgflags-capacity [index-type]",
+	  "F10: with more than 16 spare bits the capacity checks allow indexes "
+	  "past 65535, which pgalloc_tag_idx (u16) truncates (docs/findings.md)" },
+	{ "model:pgflags-decode [index-truncated]",
+	  "F10: a tag index past 65535 is truncated and names another tag "
+	  "(docs/findings.md)" },
+	{ "model:pgflags-capacity-refused [module-off-by-one]",
+	  "F11: tags_addressable() refuses the module tag that would take the "
+	  "last index, the mask itself (docs/findings.md)" },
+	{ "model:pgflags-module-refused [v3-page-ext]",
+	  "F12: seed 003 v3 refuses modules for tag alignment after falling back "
+	  "to page_ext (docs/findings.md)" },
+	{ "model:pgflags-capacity-refused [v3-page-ext]",
+	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
+	  "back to page_ext, and turns profiling off (docs/findings.md)" },
 };
 
 const char *tf_known_reason(const char *sig)

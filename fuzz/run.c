@@ -105,6 +105,15 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_CALL:
 	case TF_EV_OP_END:
 		break;
+	case TF_EV_PGF:
+		fprintf(t, "  CPU%d page flags: %s %lu %lu %u\n", ev->cpu,
+			ev->section == 0 ? "set bit (pfn, -, bit)" :
+			ev->section == 1 ? "clear bit (pfn, -, bit)" :
+			ev->section == 2 ? "module loaded (slot, tags, module)" :
+			ev->section == 3 ? "module load failed (-, tags, module)" :
+			ev->section == 4 ? "module unloaded (slot, tags, module)" :
+			"profiling shut down", ev->pfn, ev->pfn2, ev->order);
+		break;
 	}
 }
 
@@ -162,6 +171,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	}
 	tf_sim_set_machine(&s->m);
 	tf_machine_boot(&s->m);
+	model_boot_done();
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
 		cur_op = (long)i;

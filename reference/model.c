@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "pgflags_model.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/variants.h"
 
@@ -179,9 +180,24 @@ static void fail(const char *sig, const char *fmt, ...)
 	report(sig, detail);
 }
 
+/* Page-flag mode: reference/pgflags_model.c models the whole run. */
+static bool pgf_active;
+
+void model_boot_done(void)
+{
+	if (pgf_active)
+		pgflags_model_boot_done();
+}
+
 void model_reset(const struct tf_machine *m, model_report_fn fn)
 {
 	unsigned long old = nr_pages;
+
+	pgf_active = m->pgflag_bits != 0;
+	if (pgf_active) {
+		pgflags_model_reset(m, fn);
+		return;
+	}
 
 	M = *m;
 	report = fn;
@@ -512,6 +528,10 @@ static void on_printk(const struct tf_event *ev)
 
 void model_on_event(const struct tf_event *ev)
 {
+	if (pgf_active) {
+		pgflags_model_on_event(ev);
+		return;
+	}
 	switch (ev->kind) {
 	case TF_EV_PAGE_ALLOC:
 		on_alloc(ev);
@@ -605,6 +625,9 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 {
 	bool expected = false;
+
+	if (pgf_active)
+		return pgflags_model_classify_check(ev, cls, len);
 
 	cls[0] = '\0';
 	if (ev->check != TF_CHECK_WARN)
@@ -829,6 +852,11 @@ void model_check_op(void)
 {
 	unsigned long i;
 
+	if (pgf_active) {
+		pgflags_model_check_op();
+		return;
+	}
+
 	if (check_all) {
 		for (i = 0; i < nr_pages; i++)
 			if (allocated[i] && (units[i].flags & U_LIVE))
@@ -865,6 +893,11 @@ void model_check_end(void)
 	static uint8_t loc[TF_MAX_PAGES];
 	const char *why;
 	unsigned long pfn;
+
+	if (pgf_active) {
+		pgflags_model_check_end();
+		return;
+	}
 
 	model_check_op();
 	check_counters(true, true);

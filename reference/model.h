@@ -26,6 +26,9 @@ void model_on_event(const struct tf_event *ev);
  */
 bool model_classify_check(const struct tf_event *ev, char *cls, size_t len);
 
+/* The machine has booted; the scenario's ops come next. */
+void model_boot_done(void);
+
 /* After each op: the state the op touched. */
 void model_check_op(void);
 /* After teardown: everything. */

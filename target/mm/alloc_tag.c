@@ -14,7 +14,7 @@
 #include "tagfuzz/variants.h"
 #include "../variants/early_pfn.h"
 
-static bool mem_profiling_support = true;
+bool mem_profiling_support = true;
 
 void pgalloc_tag_split(struct folio *folio, int old_order, int new_order)
 {
@@ -84,6 +84,9 @@ void pgalloc_tag_swap(struct folio *new, struct folio *old)
 
 static bool need_page_alloc_tagging(void)
 {
+	if (static_key_enabled(&mem_profiling_compressed))
+		return false;
+
 	return mem_profiling_support;
 }
 
@@ -156,6 +159,9 @@ void alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags)
 {
 	alloc_tag_add_func *alloc_tag_add;
 
+	if (static_key_enabled(&mem_profiling_compressed))
+		return;
+
 	/* Harness: another version of the tracker runs (target/variants/). */
 	if (tf_early_pfn_ops) {
 		tf_early_pfn_ops->add(pfn, tf_tagging_gfp(), alloc_flags);
@@ -182,6 +188,9 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 	struct pfn_pool *pool, *next;
 	struct page *page;
 	int i;
+
+	if (static_key_enabled(&mem_profiling_compressed))
+		return;
 
 	rcu_assign_pointer(alloc_tag_add_early_pfn_ptr, NULL);
 	/* Make sure we are not racing with __alloc_tag_add_early_pfn() */

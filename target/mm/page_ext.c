@@ -19,6 +19,8 @@ static struct page_ext_operations *page_ext_ops[] = {
 };
 
 static unsigned long page_ext_size;
+/* A client needs page_ext (upstream: page_ext_size is not 0). */
+static bool page_ext_needed;
 
 /* Where a table goes when alloc_pages_exact() fails: vzalloc, in effect. */
 static unsigned long tf_vmalloc_area[TF_MAX_SECTIONS]
@@ -29,8 +31,10 @@ static void invoke_need_callbacks(void)
 	size_t i;
 
 	page_ext_size = sizeof(struct page_ext);
+	page_ext_needed = false;
 	for (i = 0; i < ARRAY_SIZE(page_ext_ops); i++) {
 		if (page_ext_ops[i]->need()) {
+			page_ext_needed = true;
 			page_ext_ops[i]->offset = page_ext_size;
 			page_ext_size += page_ext_ops[i]->size;
 		}
@@ -147,6 +151,9 @@ void page_ext_init(void)
 {
 	struct tf_event ev = { .kind = TF_EV_PEXT_CALLBACKS };
 	unsigned long pfn;
+
+	if (!page_ext_needed)
+		return;
 
 	for (pfn = 0; pfn < max_pfn; pfn = ALIGN(pfn + 1, PAGES_PER_SECTION)) {
 		if (!pfn_valid(pfn))

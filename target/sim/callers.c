@@ -8,6 +8,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
@@ -118,16 +119,27 @@ static gfp_t tf_gfp(unsigned int class)
 #define tf_call_site(tag, untagged, expr) \
 	((untagged) ? (expr) : alloc_hooks_tag(tag, expr))
 
+/* The op's call site: a scenario site, or in page-flag mode a kernel or module tag. */
+static struct alloc_tag *op_tag(const struct tf_op *op)
+{
+	if (!tf_pgf_mode)
+		return &tf_user_tags[op->tag];
+	if (op->kind == TF_OP_TAGALLOC)
+		return tf_pgf_select_tag(op->tagsel);
+	return op->untagged ? NULL : tf_pgf_user_tag(op->tag);
+}
+
 static void do_alloc(const struct tf_op *op)
 {
-	struct alloc_tag *tag = &tf_user_tags[op->tag];
+	struct alloc_tag *tag = op_tag(op);
 	gfp_t gfp = tf_gfp(op->gfp);
+	bool untagged = op->untagged || !tag;
 	struct page *page;
 	void *addr;
 
 	switch (op->alloc_kind) {
 	case TF_ALLOC_EXACT:
-		addr = tf_call_site(tag, op->untagged,
+		addr = tf_call_site(tag, untagged,
 				    alloc_pages_exact_noprof(op->n * PAGE_SIZE, gfp));
 		if (!addr) {
 			tf_note("alloc_pages_exact(%u pages) failed", op->n);
@@ -142,7 +154,7 @@ static void do_alloc(const struct tf_op *op)
 		struct page *pages[TF_MAX_BULK] = { NULL };
 		unsigned long nr, i;
 
-		nr = tf_call_site(tag, op->untagged,
+		nr = tf_call_site(tag, untagged,
 				  alloc_pages_bulk_noprof(gfp, 0, NULL, op->n, pages));
 		for (i = 0; i < nr; i++)
 			live_add(page_to_pfn(pages[i]), 0, TF_LIVE_SINGLE, 1);
@@ -150,7 +162,7 @@ static void do_alloc(const struct tf_op *op)
 		return;
 	}
 	default:
-		page = tf_call_site(tag, op->untagged, alloc_pages_noprof(gfp, op->n));
+		page = tf_call_site(tag, untagged, alloc_pages_noprof(gfp, op->n));
 		if (!page) {
 			tf_note("alloc_pages(order %u) failed", op->n);
 			return;
@@ -244,6 +256,10 @@ static void do_free_exact(unsigned int n)
 /* Migration: a new page takes the old one's tag (folio_copy_owner + swap). */
 static noinline struct page *tf_alloc_migration_target(unsigned int order)
 {
+	/* Page-flag mode: a call site in the kernel tag section. */
+	if (tf_pgf_mode)
+		return alloc_hooks_tag(tf_pgf_site_tag(TF_PGF_SITE_MIGRATE),
+				       alloc_pages_noprof(GFP_KERNEL, order));
 	return alloc_pages(GFP_KERNEL, order);
 }
 
@@ -287,6 +303,9 @@ static void do_migrate(unsigned int n)
 /* Per-CPU setup at bring-up, as smp_init()'s hotplug callbacks allocate. */
 static noinline struct page *tf_cpuhp_setup_alloc(void)
 {
+	if (tf_pgf_mode)
+		return alloc_hooks_tag(tf_pgf_site_tag(TF_PGF_SITE_CPUHP),
+				       alloc_pages_noprof(GFP_KERNEL, 0));
 	return alloc_pages(GFP_KERNEL, 0);
 }
 
@@ -344,7 +363,7 @@ static void do_cpu_down(unsigned int cpu)
  */
 static void do_burst(const struct tf_op *op)
 {
-	struct alloc_tag *tag = &tf_user_tags[op->tag];
+	struct alloc_tag *tag = op_tag(op);
 	unsigned int rounds = op->rounds ? op->rounds : 1, r, i = 0, k, total = 0;
 	unsigned long pfns[TF_MAX_BURST];
 
@@ -386,6 +405,36 @@ static void do_page_ext_init(void)
 		return;
 	tf_page_ext_done = true;
 	page_ext_init();
+}
+
+/*
+ * Page-flag mode boots with page_ext already initialised (early_page_ext,
+ * right after alloc_tag_sec_init()): in the compressed mode page_ext has
+ * no client and page_ext_init() returns at once; in v3's fall-back it
+ * carries the refs from the start.  The pext ops do nothing then.
+ */
+void tf_sim_page_ext_init_early(void)
+{
+	do_page_ext_init();
+}
+
+/* pgflag: a bit of one page of a live allocation, left on the live list. */
+static void do_pgflag(const struct tf_op *op)
+{
+	unsigned long pfn, pages;
+	struct tf_live l;
+
+	tf_harness_lock();
+	if (!tf_nr_live) {
+		tf_harness_unlock();
+		return;
+	}
+	l = tf_live[op->n % tf_nr_live];
+	tf_harness_unlock();
+	pages = l.kind == TF_LIVE_EXACT ? l.nr_pages : 1UL << l.order;
+	pfn = l.pfn + op->page % pages;
+	tf_note("%s bit %u of pfn %lu", op->clear ? "clear" : "set", op->bit, pfn);
+	tf_pgf_flag_bit(pfn, op->bit, op->clear);
 }
 
 void tf_sim_set_machine(const struct tf_machine *m)
@@ -455,6 +504,22 @@ static void run_op(const struct tf_op *op)
 		break;
 	case TF_OP_MIGRATE:
 		do_migrate(op->n);
+		break;
+	case TF_OP_TAGALLOC:
+		do_alloc(op);
+		break;
+	case TF_OP_MOD_LOAD:
+		tf_pgf_module_load(op->n, op->align_code ? 1u << (op->align_code - 1) : 0,
+				   op->prepend_code * TF_MOD_PREPEND_STEP);
+		break;
+	case TF_OP_MOD_UNLOAD:
+		tf_pgf_module_unload(op->n);
+		break;
+	case TF_OP_PGFLAG:
+		do_pgflag(op);
+		break;
+	case TF_OP_PROF_SHUTDOWN:
+		tf_pgf_shutdown();
 		break;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
@@ -136,6 +137,7 @@ void tf_fault_reset(void);
 void tf_page_ext_reset(void);
 void tf_alloc_tag_boot(void);
 void tf_callers_reset(void);
+void tf_sim_page_ext_init_early(void);
 
 static void tf_set_watermarks(const struct tf_machine *m)
 {
@@ -171,12 +173,15 @@ void tf_machine_boot(const struct tf_machine *m)
 
 	tf_tags_reset();
 	tf_fault_reset();
+	tf_pgflags_boot(m);	/* page-flag mode: before page_ext's need callbacks */
 	tf_page_ext_reset();
 	tf_tracker = m->tracker;
 	tf_alloc_tag_boot();
 	tf_page_alloc_init(max_pfn);
 	tf_set_watermarks(m);
 	tf_callers_reset();
+	if (tf_pgf_mode)
+		tf_sim_page_ext_init_early();
 }
 
 /* PRESSURE: move the watermarks relative to what is free now. */

@@ -8,6 +8,10 @@
 #include <linux/string.h>
 
 #include "tagfuzz/events.h"
+#include "tagfuzz/pgflags.h"
+
+bool tf_pgf_tag_id(const struct alloc_tag *tag, int *id);
+struct alloc_tag *tf_pgf_tag_by_id(int id);
 
 #define TF_MAX_TAGS	64
 
@@ -74,6 +78,8 @@ int tf_tag_id(const struct alloc_tag *tag)
 	/* The scenario's sites first, by address: the common case. */
 	if (tag >= tf_user_tags && tag < tf_user_tags + TF_NR_USER_TAGS)
 		return tag - tf_user_tags;
+	if (tf_pgf_tag_id(tag, &i))	/* page-flag mode: kernel section and module tags */
+		return i;
 	for (i = 0; i < nr; i++) {
 		if (tf_tags[i] == tag)
 			return i;
@@ -83,6 +89,8 @@ int tf_tag_id(const struct alloc_tag *tag)
 
 struct alloc_tag *tf_tag_by_id(int id)
 {
+	if (id >= TF_TAG_ID_KERNEL)
+		return tf_pgf_tag_by_id(id);
 	return id >= 0 && id < tf_tags_nr ? tf_tags[id] : NULL;
 }
 
@@ -96,7 +104,13 @@ struct tf_tag_info tf_tag_info(int id)
 	struct tf_tag_info info = { "?", "?", 0, false };
 	struct alloc_tag *tag = tf_tag_by_id(id);
 
-	if (tag) {
+	if (tag && id >= TF_TAG_ID_KERNEL) {
+		/* Kernel and module tags: named by their place, not their contents. */
+		info.function = tf_pgf_is_kernel_id(id) ? "kernel_tag" : "module_tag";
+		info.filename = tf_pgf_is_kernel_id(id) ? "kernel" : "module";
+		info.lineno = id & (TF_TAG_ID_KERNEL - 1);
+		info.user = true;
+	} else if (tag) {
 		info.function = tag->ct.function;
 		info.filename = tag->ct.filename;
 		info.lineno = tag->ct.lineno;

@@ -5,6 +5,7 @@
 
 #include <linux/alloc_tag.h>
 #include <linux/page_ext.h>
+#include <linux/pgalloc_tag_compressed.h>
 
 extern struct page_ext_operations page_alloc_tagging_ops;
 
@@ -33,6 +34,16 @@ static inline bool get_page_tag_ref(struct page *page, union codetag_ref *ref,
 	if (!page)
 		return false;
 
+	if (static_key_enabled(&mem_profiling_compressed)) {
+		pgalloc_tag_idx idx;
+
+		idx = (page->flags >> alloc_tag_ref_offs) & alloc_tag_ref_mask;
+		idx_to_ref(idx, ref);
+		handle->page = page;
+		tf_sched_point("read page tag ref");	/* harness annotation, as below */
+		return true;
+	}
+
 	page_ext = page_ext_get(page);
 	if (!page_ext)
 		return false;
@@ -54,12 +65,33 @@ static inline void put_page_tag_ref(union pgtag_ref_handle handle)
 	if (WARN_ON(!handle.ref))
 		return;
 
-	page_ext_put(page_ext_from_codetag_ref(handle.ref));
+	if (!static_key_enabled(&mem_profiling_compressed))
+		page_ext_put(page_ext_from_codetag_ref(handle.ref));
 }
 
 static inline void update_page_tag_ref(union pgtag_ref_handle handle,
 				       union codetag_ref *ref)
 {
+	if (static_key_enabled(&mem_profiling_compressed)) {
+		struct page *page = handle.page;
+		unsigned long old_flags;
+		unsigned long flags;
+		unsigned long idx;
+
+		if (WARN_ON(!page || !ref))
+			return;
+
+		idx = (unsigned long)ref_to_idx(ref);
+		idx = (idx & alloc_tag_ref_mask) << alloc_tag_ref_offs;
+		do {
+			old_flags = READ_ONCE(page->flags);
+			flags = old_flags;
+			flags &= ~(alloc_tag_ref_mask << alloc_tag_ref_offs);
+			flags |= idx;
+		} while (unlikely(!try_cmpxchg(&page->flags, &old_flags, flags)));
+		return;
+	}
+
 	if (WARN_ON(!handle.ref || !ref))
 		return;
 

@@ -28,6 +28,8 @@ enum tf_event_kind {
 	TF_EV_CALL,		/* a caller is about to free/split/migrate the
 				 * allocation at pfn, pfn2 pages long */
 	TF_EV_OP_END,		/* the op running on this CPU has ended */
+	TF_EV_PGF,		/* page-flag mode (tagfuzz/pgflags.h): flag bits,
+				 * modules, shutdown; .section says which */
 };
 
 #define TF_TAG_NONE	(-1)

@@ -30,6 +30,9 @@
 #define TF_MAX_FAIL_NEXT	15
 #define TF_MAX_FAIL_SKIP	15
 #define TF_NR_PRESSURE		4
+#define TF_NR_BASE_OPS		(TF_OP_PREEMPT + 1)	/* kinds outside page-flag mode */
+#define TF_MAX_MOD_ALIGN_CODE	8	/* align = code ? 1 << (code - 1) : 0 */
+#define TF_MOD_PREPEND_STEP	20	/* prepend = code * 20 bytes, code 0..15 */
 
 struct tf_machine {
 	uint8_t section_pages;	/* 16, 32, 64 or 128 */
@@ -39,6 +42,15 @@ struct tf_machine {
 	bool profiling;		/* mem_alloc_profiling_enabled() */
 	uint8_t wmark;		/* 0..7: min watermark = pages * (wmark + 1) / 128, at least 1 */
 	uint8_t tracker;	/* early-PFN tracker variant: enum tf_tracker (variants.h) */
+	/*
+	 * Page-flag tag references (issue 6, tagfuzz/pgflags.h): 0 keeps refs
+	 * in page_ext; 1..TF_PGF_MAX_BITS is NR_UNUSED_PAGEFLAG_BITS and turns
+	 * the compressed mode on, with kernel_tags tags in the kernel section
+	 * and pgflags_variant (enum tf_pgf_variant) picking the family member.
+	 */
+	uint8_t pgflag_bits;
+	uint8_t pgflags_variant;
+	uint32_t kernel_tags;
 };
 
 enum tf_op_kind {
@@ -58,6 +70,12 @@ enum tf_op_kind {
 	TF_OP_START,		/* bytes only: the next op is started, not awaited */
 	TF_OP_RUN,		/* first, at, at2: run the started ops interleaved */
 	TF_OP_PREEMPT,		/* at: one more change point for the next run */
+	/* Page-flag mode only (the byte decoder reaches them only there). */
+	TF_OP_TAGALLOC,		/* cpu, order, gfp, tagsel: alloc_pages() from any kernel/module tag */
+	TF_OP_MOD_LOAD,		/* n tags, align, prepend: load a module */
+	TF_OP_MOD_UNLOAD,	/* n: unload a loaded module (modulo how many) */
+	TF_OP_PGFLAG,		/* cpu, n (live idx), page, bit, clear: set/clear a page flag bit */
+	TF_OP_PROF_SHUTDOWN,	/* shutdown_mem_profiling() */
 	TF_NR_OPS
 };
 
@@ -99,6 +117,13 @@ struct tf_op {
 	/* RUN: initial priority rotation and up to two change points. */
 	uint8_t first;
 	uint16_t at, at2;	/* 0: none; at2 > at */
+	/* Page-flag mode ops. */
+	uint16_t tagsel;	/* TAGALLOC: TF_PGF_SEL_* << 14 | offset */
+	uint8_t align_code;	/* MOD_LOAD: align = code ? 1 << (code - 1) : 0 */
+	uint8_t prepend_code;	/* MOD_LOAD: prepend = code * TF_MOD_PREPEND_STEP bytes */
+	uint8_t bit;		/* PGFLAG: the flag bit (never a tag index bit) */
+	uint8_t page;		/* PGFLAG: page within the allocation (modulo its pages) */
+	bool clear;		/* PGFLAG: clear the bit (else set it) */
 };
 
 /*

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_pgflags: page allocation tag references compressed into page flags
+ * (issue 6, seed 003, current upstream's mem_profiling_compressed mode).
+ * The same scenarios as fuzz_boot, in page-flag mode only: header byte 5
+ * gives the spare bits (and the v3 variant), bytes 6-7 the kernel tag
+ * count; the ops add allocations from any kernel or module tag, module
+ * load and unload, page flag bits set and cleared by other CPUs, and
+ * profiling shutdown.  Inputs whose header is in page_ext mode are left
+ * out of the corpus (they are fuzz_boot's), so a crash file always
+ * replays in page-flag mode.
+ *
+ * TAGFUZZ_STRICT=1 reports known findings too; TAGFUZZ_BUGS=a,b turns
+ * bug switches on (see `replay --list-bugs`).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "codec.h"
+#include "run.h"
+#include "tagfuzz/variants.h"
+
+static struct tf_scenario scenario;
+static struct tf_run_opts opts;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
+	const char *bad;
+
+	(void)argc;
+	(void)argv;
+	opts.strict = strict && *strict && *strict != '0';
+	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
+		fprintf(stderr, "fuzz_pgflags: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
+		exit(2);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tf_verdict v;
+	const struct tf_finding *f;
+
+	tf_decode(data, size, &scenario);
+	if (!scenario.m.pgflag_bits)
+		return -1;	/* page_ext mode: not this target's */
+	tf_run(&scenario, &opts, &v);
+	f = tf_verdict_first_new(&v, opts.strict);
+	if (f) {
+		tf_print_finding(stderr, &scenario, f);
+		fflush(stderr);
+		abort();
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Atomic bit operations on a word: set_bit()/clear_bit() as the page flag
+ * helpers (SetPageX/ClearPageX) use them.  Each is a scheduling point, so
+ * another CPU's read-modify-write of the same word (the tag bits' cmpxchg
+ * loop) can be interleaved with it.
+ */
+#ifndef _LINUX_BITOPS_H
+#define _LINUX_BITOPS_H
+
+#include <linux/compiler.h>
+
+#define BITS_PER_LONG	64
+
+static inline void set_bit(unsigned int nr, unsigned long *addr)
+{
+	tf_sched_point("set_bit");
+	__atomic_fetch_or(addr, 1UL << nr, __ATOMIC_SEQ_CST);
+}
+
+static inline void clear_bit(unsigned int nr, unsigned long *addr)
+{
+	tf_sched_point("clear_bit");
+	__atomic_fetch_and(addr, ~(1UL << nr), __ATOMIC_SEQ_CST);
+}
+
+static inline bool test_bit(unsigned int nr, const unsigned long *addr)
+{
+	return (__atomic_load_n(addr, __ATOMIC_RELAXED) >> nr) & 1;
+}
+
+#endif /* _LINUX_BITOPS_H */

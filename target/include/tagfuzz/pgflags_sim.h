@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The simulated machine's page-flag mode, as the callers drive it (target/sim/pgflags.c). */
+#ifndef _TAGFUZZ_PGFLAGS_SIM_H
+#define _TAGFUZZ_PGFLAGS_SIM_H
+
+#include <stdbool.h>
+
+#include "tagfuzz/ops.h"
+
+struct alloc_tag;
+
+/* This run keeps tag references in page flags (struct tf_machine.pgflag_bits). */
+extern bool tf_pgf_mode;
+
+void tf_pgflags_boot(const struct tf_machine *m);
+struct alloc_tag *tf_pgf_select_tag(unsigned int sel);
+struct alloc_tag *tf_pgf_user_tag(unsigned int site);
+struct alloc_tag *tf_pgf_site_tag(unsigned int site);
+void tf_pgf_module_load(unsigned int nr_tags, unsigned int align, unsigned int prepend);
+void tf_pgf_module_unload(unsigned int n);
+void tf_pgf_flag_bit(unsigned long pfn, unsigned int bit, bool clear);
+void tf_pgf_shutdown(void);
+
+/* Harness call sites in page-flag mode: kernel tags by selector. */
+#define TF_PGF_SITE_MIGRATE	0
+#define TF_PGF_SITE_CPUHP	1
+
+#endif /* _TAGFUZZ_PGFLAGS_SIM_H */
