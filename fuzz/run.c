@@ -46,11 +46,21 @@ static void add_finding(const char *sig, const char *detail)
 		if (!cur_o->keep_going)
 			stop_now = true;
 	}
-	if (v->nr == TF_MAX_FINDINGS) {
+	if (v->nr < TF_MAX_FINDINGS) {
+		f = &v->f[v->nr++];
+	} else {
+		int i;
+
 		v->truncated = true;
-		return;
+		if (known && !cur_o->strict)
+			return;
+		/* A new finding must not be lost behind known ones: take the last known slot. */
+		for (i = v->nr - 1; i >= 0 && !v->f[i].known; i--)
+			;
+		if (i < 0)
+			return;
+		f = &v->f[i];
 	}
-	f = &v->f[v->nr++];
 	snprintf(f->sig, sizeof(f->sig), "%s", sig);
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
 	f->op = cur_op;
