@@ -442,6 +442,13 @@ struct tf_pgf_obs tf_observe_pgf(unsigned long pfn)
 	return o;
 }
 
+bool tf_observe_pgf_tag_unused(int id)
+{
+	struct alloc_tag *tag = tf_pgf_tag_by_id(id);
+
+	return tag && (tag->counters == counters_at(0) || tag->counters == counters_at(1));
+}
+
 struct tf_pgf_state tf_observe_pgf_state(void)
 {
 	struct tf_pgf_state s;

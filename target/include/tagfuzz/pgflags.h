@@ -112,6 +112,8 @@ struct tf_pgf_state {
 };
 
 struct tf_pgf_obs tf_observe_pgf(unsigned long pfn);
+/* The tag has no counters of its own: nothing allocated with it (it reads the shadow's). */
+bool tf_observe_pgf_tag_unused(int id);
 struct tf_pgf_state tf_observe_pgf_state(void);
 
 #endif /* _TAGFUZZ_PGFLAGS_H */
