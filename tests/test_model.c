@@ -109,6 +109,15 @@ static const char *const early_on_pagelist =
 	"alloc order=0 tag=1\n"
 	"pext_init\n";
 
+/* Page-flag mode: CPU1's set_bit between CPU0's read and write of page->flags. */
+static const char *const pgflags_bit_race =
+	"machine section_pages=64 sections=1 cpus=2 pgflag_bits=8 kernel_tags=100\n"
+	"tagalloc order=0 tag=k:1\n"
+	"cpu_up cpu=1\n"
+	"start pgflag cpu=1 idx=0 bit=3 set\n"
+	"start free cpu=0 idx=0\n"
+	"run first=1 at=1 at2=8\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -123,6 +132,7 @@ static const struct {
 	{ TF_BUG_CMPXCHG_LOSER_LEAKS, &race_on_empty_pool, 4, false },
 	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
 	{ TF_BUG_RECORDER_BLOCKING_GFP, &early_on_pagelist, 0, false },
+	{ TF_BUG_PGFLAGS_PLAIN_STORE, &pgflags_bit_race, 4, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

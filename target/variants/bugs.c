@@ -55,6 +55,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the page-list tracker allocates its page with direct reclaim under rcu_read_lock()",
 		"check:might_sleep:sleeping function called from invalid context",
 	},
+	[TF_BUG_PGFLAGS_PLAIN_STORE] = {
+		"pgflags-plain-store",
+		"seed 003 (why update_page_tag_ref() loops on try_cmpxchg())",
+		"the tag bits are written back into page->flags with a plain store",
+		"model:pgflags-other-bits",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -88,6 +88,10 @@ static inline void update_page_tag_ref(union pgtag_ref_handle handle,
 			flags = old_flags;
 			flags &= ~(alloc_tag_ref_mask << alloc_tag_ref_offs);
 			flags |= idx;
+			if (tf_bug(TF_BUG_PGFLAGS_PLAIN_STORE)) {
+				WRITE_ONCE(page->flags, flags);
+				break;
+			}
 		} while (unlikely(!try_cmpxchg(&page->flags, &old_flags, flags)));
 		return;
 	}

@@ -17,6 +17,8 @@
 #include <linux/page-flags-layout.h>
 #include <linux/printk.h>
 
+#include "tagfuzz/variants.h"
+
 #ifndef IS_ALIGNED
 #define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
 #endif

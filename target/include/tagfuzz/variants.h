@@ -18,6 +18,7 @@ enum tf_bug {
 	TF_BUG_CMPXCHG_LOSER_LEAKS,	/* the CPU that loses the install keeps its page */
 	TF_BUG_POOL_PLAIN_STORE,	/* a new pool page installed with a plain store */
 	TF_BUG_RECORDER_BLOCKING_GFP,	/* tracker page with GFP_KERNEL under rcu_read_lock() */
+	TF_BUG_PGFLAGS_PLAIN_STORE,	/* tag bits written back with a plain store, no cmpxchg */
 	TF_NR_BUGS
 };
 
