@@ -75,6 +75,9 @@ usage: ./build.sh [COMMAND]
                          TARGET_seed_corpus.zip, TARGET.dict and TARGET.options (the
                          default command when LIB_FUZZING_ENGINE and OUT are set)
   corpus                 encode the text corpus into out/corpus/TARGET/
+  bench [--quick] [OPTS] benchmarks: exec/s against a trivial target, time to first finding of
+                         every known-buggy variant (libFuzzer, AFL++), coverage, peak memory;
+                         table into bench/results/ (bench/run.sh --help lists OPTS)
   deps [afl] [coverage]  install the Debian packages the build (and AFL++, coverage) needs (as root)
 Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
 known findings), TAGFUZZ_OUT=DIR (instead of out/), TAGFUZZ_CC (instead of clang).
@@ -999,6 +1002,23 @@ coverage() {
 	echo "HTML report: $rep/html/index.html  (lcov: $rep/$t.lcov)"
 }
 
+# Benchmarks (issue 8): builds what bench/run.sh measures (AFL++ and the
+# coverage builds when they can be had), then runs it.
+bench() {
+	case " $* " in *" -h "* | *" --help "*) bash "$ROOT/bench/run.sh" --help; return ;; esac
+	build
+	local afl=1 t
+	if ! (build_afl) >"$OUT/bench-afl-build.log" 2>&1; then
+		afl="AFL++ not available: $(grep -m1 'build.sh:' "$OUT/bench-afl-build.log" || echo "see $OUT/bench-afl-build.log")"
+		log "$afl"
+	fi
+	for t in "${TARGETS[@]}"; do
+		(coverage "$t") >"$OUT/bench-coverage-$t.log" 2>&1 ||
+			log "coverage of $t: see $OUT/bench-coverage-$t.log"
+	done
+	TAGFUZZ_OUT=$OUT BENCH_TARGETS="${TARGETS[*]}" BENCH_AFL=$afl bash "$ROOT/bench/run.sh" "$@"
+}
+
 case "${1:-}" in
 "")
 	if [ -n "${LIB_FUZZING_ENGINE:-}" ] && [ -n "$OSSFUZZ_OUT" ]; then
@@ -1018,6 +1038,7 @@ coverage) shift; coverage "$@" ;;
 ossfuzz) ossfuzz ;;
 corpus) build ;;
 deps) shift; deps "$@" ;;
+bench) shift; bench "$@" ;;
 help | -h | --help) usage ;;
 *) usage >&2; exit 2 ;;
 esac
