@@ -24,16 +24,20 @@ enum {
 	UF_ENDED	= 1 << 2,	/* freed or split */
 	UF_EMPTY	= 1 << 4,	/* ST_NONE: it held EMPTY, not NULL */
 	UF_UNTAGGED	= 1 << 5,	/* made with no alloc_tag (current->alloc_tag NULL) */
+	UF_DROPPED	= 1 << 6,	/* the tracker said it dropped its pfn (pr_warn) */
+	UF_PART		= 1 << 7,	/* a part of a split: never recorded itself (F2) */
 };
 
 struct unit {
 	uint8_t cpu, order, state, flags;
 	uint8_t nr_expected;	/* checks on it that the model expected */
+	uint8_t section;	/* of its head pfn: when it got page_ext */
 	int16_t tag;		/* the caller's tag id, or TF_TAG_NONE */
 	int16_t end_tag;	/* ST_TAG: the tag it held */
 	int16_t sig;		/* first unexpected check on it: index into sigs, or -1 */
 	uint32_t seq;		/* its place among its CPU's allocations */
 	int32_t op, end_op;
+	int32_t partner;	/* migration target: the unit whose tag it took */
 };
 
 /* One variant's run as the comparison sees it. */
@@ -78,7 +82,10 @@ static int16_t add_sig(const char *sig)
 	return cur->nr_sigs++;
 }
 
-static int32_t new_unit(int cpu, unsigned int order, int tag, long op, bool early)
+static unsigned int section_pages;
+
+static int32_t new_unit(int cpu, unsigned int order, int tag, long op, bool early,
+			unsigned long pfn)
 {
 	struct unit *u;
 
@@ -88,7 +95,8 @@ static int32_t new_unit(int cpu, unsigned int order, int tag, long op, bool earl
 	}
 	u = &cur->u[cur->nr];
 	*u = (struct unit){ .cpu = cpu, .order = order, .tag = tag, .end_tag = -1, .sig = -1,
-			    .seq = cur->seq[cpu]++, .op = op, .end_op = -1 };
+			    .seq = cur->seq[cpu]++, .op = op, .end_op = -1, .partner = -1,
+			    .section = pfn / section_pages };
 	if (early)
 		u->flags |= UF_EARLY;
 	if (tf_sched_active())
@@ -142,7 +150,7 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 			return;
 		}
 		owner[pfn] = new_unit(cpu, ev->order, ev->tag, op,
-				      tf_observe_ref(pfn).state == TF_REF_NO_EXT);
+				      tf_observe_ref(pfn).state == TF_REF_NO_EXT, pfn);
 		cur->subject[cpu] = owner[pfn];
 		break;
 	case TF_EV_PAGE_FREE:
@@ -164,16 +172,29 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 		early = cur->u[parent].flags & UF_EARLY;
 		tag = cur->u[parent].tag;
 		end_unit(parent, pfn, op);
-		for (i = 0; i < n; i++)
-			owner[pfn + i] = new_unit(cpu, 0, tag, op, early);
+		for (i = 0; i < n; i++) {
+			owner[pfn + i] = new_unit(cpu, 0, tag, op, early, pfn + i);
+			if (owner[pfn + i] >= 0)
+				cur->u[owner[pfn + i]].flags |= UF_PART;
+		}
 		cur->subject[cpu] = owner[pfn];
 		break;
 	}
+	case TF_EV_PAGE_MIGRATE:
+		/* pgalloc_tag_swap(): the new page's outcome hangs on the old one's. */
+		if (pfn < owner_max && ev->pfn2 < owner_max && owner[pfn] >= 0)
+			cur->u[owner[pfn]].partner = owner[ev->pfn2];
+		break;
 	case TF_EV_CALL:
 		cur->subject[cpu] = pfn < owner_max ? owner[pfn] : -1;
 		break;
 	case TF_EV_OP_END:
 		cur->subject[cpu] = -1;
+		break;
+	case TF_EV_PRINTK:
+		if (cur->subject[cpu] >= 0 && ev->msg &&
+		    strstr(ev->msg, "early PFN tracking page allocation failed"))
+			cur->u[cur->subject[cpu]].flags |= UF_DROPPED;
 		break;
 	default:
 		break;
@@ -254,6 +275,7 @@ static void run_variant(const struct tf_scenario *s, const struct tf_diff_opts *
 	cur->nr_sigs = 0;
 	cur->nr_tags[0] = cur->nr_tags[1] = 0;
 	owner_max = pages;
+	section_pages = s->m.section_pages;
 	for (unsigned long p = 0; p < pages; p++)
 		owner[p] = -1;
 
@@ -280,6 +302,8 @@ static int cmp_units(const void *a, const void *b)
 }
 
 static uint32_t order_a[MAX_UNITS], order_b[MAX_UNITS];
+/* Per unit index of each side: not comparable. */
+static uint8_t skip_a[MAX_UNITS], skip_b[MAX_UNITS];
 
 static void sort_units(const struct outcome *o, uint32_t *idx)
 {
@@ -367,17 +391,47 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 		}
 	}
 
+	/*
+	 * Not comparable: made or ended while ops were interleaved, or placed
+	 * in different sections (so page_ext reached them at other times),
+	 * or a migration target that took its tag from such a unit.
+	 */
+	for (i = 0; i < A->nr; i++) {
+		const struct unit *a = &A->u[order_a[i]], *b = &B->u[order_b[i]];
+
+		skip_a[order_a[i]] = skip_b[order_b[i]] =
+			((a->flags | b->flags) & UF_RACY) || a->section != b->section ||
+			(a->flags & UF_EARLY) != (b->flags & UF_EARLY);
+	}
+	for (bool changed = true; changed; ) {
+		changed = false;
+		for (i = 0; i < A->nr; i++) {
+			const struct unit *a = &A->u[order_a[i]], *b = &B->u[order_b[i]];
+
+			if (skip_a[order_a[i]])
+				continue;
+			if ((a->partner >= 0 && skip_a[a->partner]) ||
+			    (b->partner >= 0 && skip_b[b->partner])) {
+				skip_a[order_a[i]] = skip_b[order_b[i]] = 1;
+				changed = true;
+			}
+		}
+	}
+
 	for (i = 0; i < A->nr; i++) {
 		const struct unit *a = &A->u[order_a[i]], *b = &B->u[order_b[i]];
 		const char *sa = a->sig >= 0 ? A->sigs[a->sig] : NULL;
 		const char *sb = b->sig >= 0 ? B->sigs[b->sig] : NULL;
 		long op = a->end_op >= 0 ? a->end_op : a->op;
 
-		if ((a->flags | b->flags) & UF_RACY ||
-		    (a->flags & UF_EARLY) != (b->flags & UF_EARLY)) {
+		if (skip_a[order_a[i]]) {
 			r->nr_skipped++;
 			if (a->tag >= 0 && a->tag < MAX_TAGS)
 				tainted |= 1ull << a->tag;
+			if (a->state == ST_TAG && a->end_tag >= 0 && a->end_tag < MAX_TAGS)
+				tainted |= 1ull << a->end_tag;
+			if (b->state == ST_TAG && b->end_tag >= 0 && b->end_tag < MAX_TAGS)
+				tainted |= 1ull << b->end_tag;
 			continue;
 		}
 		r->nr_compared++;
@@ -387,8 +441,8 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 
 			snprintf(what, sizeof(what), "%s:check", bn);
 			add_disagreement(r, o, what, op, known ? ks : NULL, sa ? an : bn,
-					 "allocation %u of CPU%u (op %d, %s early): %s: %s; %s: %s",
-					 a->seq, a->cpu, a->op, a->flags & UF_EARLY ? "" : "not",
+					 "allocation %u of CPU%u (op %d, %s): %s: %s; %s: %s",
+					 a->seq, a->cpu, a->op, a->flags & UF_EARLY ? "early" : "not early",
 					 an, sa ? sa : "no check", bn, sb ? sb : "no check");
 			if (a->tag >= 0 && a->tag < MAX_TAGS)
 				tainted |= 1ull << a->tag;
@@ -397,18 +451,27 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 		if (a->nr_expected != b->nr_expected) {
 			/*
 			 * An untagged allocation warns when freed unless its page
-			 * holds EMPTY: a stale stamp from the clear (O1) is the
-			 * known way for that to differ between trackers whose
-			 * pages sit on different pfns.
+			 * holds EMPTY.  A page the tracker did not record itself
+			 * (allocated with page_ext, or a part split off an early
+			 * allocation) can still hold EMPTY from a stale entry of an
+			 * earlier early allocation of its pfn (O1); which pfns carry
+			 * stale entries depends on where each tracker's own pages
+			 * pushed the allocations, so that is the known way for
+			 * this to differ.
 			 */
 			const struct unit *quiet = a->nr_expected > b->nr_expected ? b : a;
-			bool o1 = (quiet->flags & UF_EMPTY) && !((a->flags | b->flags) & UF_EARLY);
+			const struct unit *loud = quiet == a ? b : a;
+			bool o1 = (quiet->flags & UF_EMPTY) &&
+				  (!((a->flags | b->flags) & UF_EARLY) || (a->flags & UF_PART));
+			bool f3 = loud->flags & UF_DROPPED;
 
 			snprintf(what, sizeof(what), "%s:check", bn);
-			add_disagreement(r, o, what, op, o1 ? "O1 (a stale EMPTY stamp)" : NULL,
-					 quiet == a ? an : bn,
-					 "untagged allocation %u of CPU%u (op %d, %s early): %d expected check(s) in %s, %d in %s",
-					 a->seq, a->cpu, a->op, a->flags & UF_EARLY ? "" : "not",
+			add_disagreement(r, o, what, op,
+					 o1 ? "O1 (a stale EMPTY stamp)" :
+					 f3 ? "F3 (the tracker dropped the pfn of an untagged page)" : NULL,
+					 o1 ? (quiet == a ? an : bn) : (loud == a ? an : bn),
+					 "untagged allocation %u of CPU%u (op %d, %s): %d expected check(s) in %s, %d in %s",
+					 a->seq, a->cpu, a->op, a->flags & UF_EARLY ? "early" : "not early",
 					 a->nr_expected, an, b->nr_expected, bn);
 			continue;
 		}
