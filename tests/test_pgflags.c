@@ -508,7 +508,37 @@ static bool test_pgf_module_unloaded_keeps_range(void)
 	return true;
 }
 
+/*
+ * page_ext lookups are not needed in the compressed mode: page_ext has no
+ * table, the early-PFN tracker records nothing even when called, and the
+ * tags are in the page flags from the first allocation.
+ */
+static bool test_pgf_tracker_stays_out(void)
+{
+	struct tf_tracker_page pages[4];
+
+	PGF_BEGIN();
+	for (unsigned int variant = 0; variant < TF_PGF_NR_VARIANTS; variant++) {
+		pgf_boot(10, 50, variant);
+		ASSERT_TRUE(static_key_enabled(&mem_profiling_compressed));
+		for (unsigned long pfn = 0; pfn < tf_observe_nr_pages(); pfn++)
+			ASSERT_EQ(tf_observe_ref(pfn).state, TF_REF_NO_EXT);
+		alloc_tag_add_early_pfn(3, 0);
+		tf_sim_exec(&(struct tf_op){ .kind = TF_OP_TAGALLOC, .tagsel = 4 });
+		tf_sim_exec(&(struct tf_op){ .kind = TF_OP_PEXT_INIT });
+		ASSERT_EQ(tf_observe_tracker_pages(pages, 4), 0);
+		for (unsigned long pfn = 0; pfn < tf_observe_nr_pages(); pfn++)
+			ASSERT_EQ(tf_observe_ref(pfn).state, TF_REF_NO_EXT);
+		ASSERT_EQ(tf_observe_pgf(0).state, TF_REF_TAG);
+		ASSERT_EQ(tf_observe_pgf(0).tag, TF_TAG_ID_KERNEL + 4);
+		ASSERT_EQ(rec.nr_checks, 0);
+	}
+	pgf_end();
+	return true;
+}
+
 const struct test_case tests_pgflags[] = {
+	TEST(test_pgf_tracker_stays_out),
 	TEST(test_pgf_layout),
 	TEST(test_pgf_kernel_capacity_current),
 	TEST(test_pgf_kernel_capacity_v3),
