@@ -207,6 +207,9 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 		break;
 	case TF_OP_PROF_SHUTDOWN:
 		break;
+	case TF_OP_PROF_SYSCTL:
+		op->n = b[1] & 1;
+		break;
 	}
 }
 
@@ -222,6 +225,7 @@ static bool op_can_start(const struct tf_op *op)
 	case TF_OP_MOD_LOAD:
 	case TF_OP_MOD_UNLOAD:
 	case TF_OP_PROF_SHUTDOWN:
+	case TF_OP_PROF_SYSCTL:
 		return false;
 	default:
 		return true;
@@ -333,6 +337,9 @@ static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_
 		b[2] = op->n & 0xff;
 		b[3] = op->n >> 8;
 		break;
+	case TF_OP_PROF_SYSCTL:
+		b[1] = op->n & 1;
+		break;
 	case TF_OP_PGFLAG:
 		b[1] |= (op->clear ? 8 : 0) | op->page << 4;
 		b[2] = (uint8_t)op->n;
@@ -391,6 +398,7 @@ static const char *const op_names[TF_NR_OPS] = {
 	[TF_OP_MOD_UNLOAD] = "mod_unload",
 	[TF_OP_PGFLAG] = "pgflag",
 	[TF_OP_PROF_SHUTDOWN] = "prof_shutdown",
+	[TF_OP_PROF_SYSCTL] = "prof_sysctl",
 };
 
 static const char *const pgf_variant_names[TF_PGF_NR_VARIANTS] = {
@@ -532,6 +540,8 @@ static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 				op->n, op->page, op->bit, op->clear ? "clear" : "set");
 	case TF_OP_PROF_SHUTDOWN:
 		return snprintf(buf, len, "prof_shutdown");
+	case TF_OP_PROF_SYSCTL:
+		return snprintf(buf, len, "prof_sysctl %s", op->n ? "on" : "off");
 	}
 	return snprintf(buf, len, "?");
 }
@@ -839,6 +849,12 @@ static int parse_pgflags_op(struct line_ctx *c, const struct tf_machine *m, stru
 			return perr(c, "pgflag: say set or clear");
 		return 0;
 	case TF_OP_PROF_SHUTDOWN:
+		return 0;
+	case TF_OP_PROF_SYSCTL:
+		if (find_word(c, "on"))
+			op->n = 1;
+		else if (!find_word(c, "off"))
+			return perr(c, "prof_sysctl: say on or off");
 		return 0;
 	}
 	return perr(c, "unknown op '%s'", c->w[0].key);

@@ -57,6 +57,10 @@ static const struct {
 	{ "model:pgflags-module-refused [v3-page-ext]",
 	  "F12: seed 003 v3 refuses modules for tag alignment after falling back "
 	  "to page_ext (docs/findings.md)" },
+	{ "model:pgflags-capacity [re-enabled]",
+	  "F13: turning vm.mem_profiling back on checks nothing: module tags "
+	  "loaded while it was off (or, in v3, refused by tags_addressable()) "
+	  "come into use past the mask (docs/findings.md)" },
 	{ "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)" },

@@ -423,6 +423,23 @@ static void on_pgf(const struct tf_event *ev)
 	case TF_PGF_EV_MODULE_LOAD:
 		on_module_load(ev);
 		break;
+	case TF_PGF_EV_SYSCTL: {
+		struct tf_pgf_state st = tf_observe_pgf_state();
+		unsigned long last = 1 + M.kernel_tags + mod_high;
+
+		/*
+		 * Profiling back on: every tag it can meet must still fit, module
+		 * tags loaded while it was off included (tags_addressable() ran
+		 * only with profiling on).
+		 */
+		if (!was_profiling && st.profiling && st.compressed && mod_high &&
+		    last > max_fitting_index())
+			fail("model:pgflags-capacity [re-enabled]",
+			     "vm.mem_profiling=1 with module area tags up to index %lu; %u bits and a u16 index hold up to %lu",
+			     last, M.pgflag_bits, max_fitting_index());
+		was_profiling = st.profiling;
+		break;
+	}
 	case TF_PGF_EV_MODULE_FAILED: {
 		struct tf_pgf_state st = tf_observe_pgf_state();
 

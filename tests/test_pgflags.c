@@ -537,7 +537,52 @@ static bool test_pgf_tracker_stays_out(void)
 	return true;
 }
 
+int proc_mem_profiling_write(bool on);
+
+/*
+ * The vm.mem_profiling sysctl.  Refused in debug builds and (current
+ * upstream) after a shutdown.  F13: turning profiling back on does not
+ * check what was loaded while it was off, so module tags that do not fit
+ * come into use (current: loaded with profiling off; v3: also after its
+ * own check turned profiling off).
+ */
+static bool test_pgf_sysctl(void)
+{
+	struct codetag *got;
+
+	PGF_BEGIN();
+	for (unsigned int variant = 0; variant < TF_PGF_NR_VARIANTS; variant++) {
+		pgf_boot(8, 200, variant);	/* debug */
+		ASSERT_NE(proc_mem_profiling_write(false), 0);
+		ASSERT_TRUE(mem_alloc_profiling_enabled());
+
+		M.debug = false;
+		M.profiling = variant == TF_PGF_CURRENT ? false : true;
+		tf_sim_set_machine(&M);
+		tf_machine_boot(&M);
+		tf_pgf_module_load(100, 0, 0);	/* indexes up to 1 + 200 + 100 > 255 */
+		ASSERT_EQ(rec.last_module_slot, 0);
+		ASSERT_FALSE(mem_alloc_profiling_enabled());
+		/* F13: accepted although the area's tags do not fit. */
+		ASSERT_EQ(proc_mem_profiling_write(true), 0);
+		ASSERT_TRUE(mem_alloc_profiling_enabled());
+		ASSERT_FALSE(round_trip(&module_tag(99)->ct, 0, &got));
+		ASSERT_TRUE(round_trip(&module_tag(50)->ct, 0, &got));
+	}
+	/* Current upstream: no way back after a shutdown. */
+	M.pgflags_variant = TF_PGF_CURRENT;
+	M.profiling = true;
+	tf_sim_set_machine(&M);
+	tf_machine_boot(&M);
+	tf_pgf_shutdown();
+	ASSERT_EQ(proc_mem_profiling_write(true), -EINVAL);
+	ASSERT_FALSE(mem_alloc_profiling_enabled());
+	pgf_end();
+	return true;
+}
+
 const struct test_case tests_pgflags[] = {
+	TEST(test_pgf_sysctl),
 	TEST(test_pgf_tracker_stays_out),
 	TEST(test_pgf_layout),
 	TEST(test_pgf_kernel_capacity_current),

@@ -112,6 +112,8 @@ static struct module unloaded_mod;
 static struct module prepend_mod;
 
 struct alloc_tag_module_section module_tags;
+/* mem_profiling_support when alloc_tag_init() set up the sysctl. */
+static bool tf_pgf_support_at_init;
 
 static inline unsigned long alloc_tag_align(unsigned long val)
 {
@@ -379,6 +381,7 @@ int alloc_mod_tags_mem(void)
 	module_tags.size = 0;
 
 	/* Map space to copy allocation tags */
+	tf_pgf_support_at_init = mem_profiling_support;	/* v3's sysctl_init() */
 	addr = tf_execmem_vmap(MODULE_ALLOC_TAG_VMAP_SIZE);
 	if (!addr) {
 		pr_err("Failed to map %lu bytes for module allocation tags\n",
@@ -392,6 +395,28 @@ int alloc_mod_tags_mem(void)
 	/* Ensure the base is alloc_tag aligned when required for indexing */
 	module_tags.start_addr = alloc_tag_align(module_tags.start_addr);
 
+	return 0;
+}
+
+/*
+ * The vm.mem_profiling sysctl written from user space (current->mm set):
+ * proc_mem_profiling_handler(), then proc_do_static_key() on
+ * mem_alloc_profiling_key.  v3's table had proc_do_static_key() itself,
+ * read-only (0444) in debug builds or when profiling was not supported at
+ * init, so a later shutdown did not stop it.
+ */
+int proc_mem_profiling_write(bool on)
+{
+	if (tf_pgf_v3()) {
+		if (mem_profiling_debug() || !tf_pgf_support_at_init)
+			return -EPERM;	/* mode 0444 */
+	} else {
+		if (mem_profiling_debug())
+			return -EACCES;	/* User can't toggle profiling while debugging */
+		if (!mem_profiling_support)
+			return -EINVAL;
+	}
+	tf_kconfig.mem_alloc_profiling = on;	/* static_branch_enable/disable */
 	return 0;
 }
 

@@ -521,6 +521,9 @@ static void run_op(const struct tf_op *op)
 	case TF_OP_PROF_SHUTDOWN:
 		tf_pgf_shutdown();
 		break;
+	case TF_OP_PROF_SYSCTL:
+		tf_pgf_sysctl(op->n);
+		break;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });
 }

@@ -42,6 +42,7 @@ void *reserve_module_tags(struct module *mod, unsigned long size,
 			  unsigned int prepend, unsigned long align);
 void release_module_tags(struct module *mod, bool used);
 int alloc_mod_tags_mem(void);
+int proc_mem_profiling_write(bool on);
 
 #define TAG_SIZE	sizeof(struct alloc_tag)
 #define KREGION_BYTES	((size_t)TF_PGF_MAX_KERNEL_TAGS * TAG_SIZE)
@@ -344,6 +345,15 @@ void tf_pgf_shutdown(void)
 {
 	shutdown_mem_profiling(true);
 	emit_pgf(TF_PGF_EV_SHUTDOWN, 0, 0, 0);
+}
+
+/* prof_sysctl op: echo 0|1 > /proc/sys/vm/mem_profiling. */
+void tf_pgf_sysctl(bool on)
+{
+	int ret = proc_mem_profiling_write(on);
+
+	tf_note("vm.mem_profiling = %d: %d", on, ret);
+	emit_pgf(TF_PGF_EV_SYSCTL, on, (unsigned long)(long)ret, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -76,6 +76,7 @@ enum tf_op_kind {
 	TF_OP_MOD_UNLOAD,	/* n: unload a loaded module (modulo how many) */
 	TF_OP_PGFLAG,		/* cpu, n (live idx), page, bit, clear: set/clear a page flag bit */
 	TF_OP_PROF_SHUTDOWN,	/* shutdown_mem_profiling() */
+	TF_OP_PROF_SYSCTL,	/* n 0/1: write vm.mem_profiling from user space */
 	TF_NR_OPS
 };
 

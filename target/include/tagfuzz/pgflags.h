@@ -83,6 +83,7 @@ enum tf_pgf_event {
 	TF_PGF_EV_MODULE_FAILED,/* pfn: align, pfn2: tags, order: module: the load failed */
 	TF_PGF_EV_MODULE_UNLOAD,/* pfn: first area slot, pfn2: tags, order: module */
 	TF_PGF_EV_SHUTDOWN,	/* shutdown_mem_profiling() by the scenario */
+	TF_PGF_EV_SYSCTL,	/* vm.mem_profiling written: pfn the value, pfn2 the result (0, -errno) */
 };
 
 /* Allocation tag selector (tagalloc op): bits 14-15 which set, 0-13 offset. */

@@ -20,6 +20,7 @@ void tf_pgf_module_load(unsigned int nr_tags, unsigned int align, unsigned int p
 void tf_pgf_module_unload(unsigned int n);
 void tf_pgf_flag_bit(unsigned long pfn, unsigned int bit, bool clear);
 void tf_pgf_shutdown(void);
+void tf_pgf_sysctl(bool on);
 
 /* Harness call sites in page-flag mode: kernel tags by selector. */
 #define TF_PGF_SITE_MIGRATE	0
