@@ -38,6 +38,7 @@ struct unit {
 	uint32_t seq;		/* its place among its CPU's allocations */
 	int32_t op, end_op;
 	int32_t partner;	/* migration target: the unit whose tag it took */
+	int32_t target;		/* migrated: the unit that took its tag */
 };
 
 /* One variant's run as the comparison sees it. */
@@ -95,7 +96,7 @@ static int32_t new_unit(int cpu, unsigned int order, int tag, long op, bool earl
 	}
 	u = &cur->u[cur->nr];
 	*u = (struct unit){ .cpu = cpu, .order = order, .tag = tag, .end_tag = -1, .sig = -1,
-			    .seq = cur->seq[cpu]++, .op = op, .end_op = -1, .partner = -1,
+			    .seq = cur->seq[cpu]++, .op = op, .end_op = -1, .partner = -1, .target = -1,
 			    .section = pfn / section_pages };
 	if (early)
 		u->flags |= UF_EARLY;
@@ -174,16 +175,26 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 		end_unit(parent, pfn, op);
 		for (i = 0; i < n; i++) {
 			owner[pfn + i] = new_unit(cpu, 0, tag, op, early, pfn + i);
-			if (owner[pfn + i] >= 0)
-				cur->u[owner[pfn + i]].flags |= UF_PART;
+			if (owner[pfn + i] < 0)
+				continue;
+			cur->u[owner[pfn + i]].flags |= UF_PART;
+			/* The head part keeps the head's pfn, recorded or dropped. */
+			if (!i)
+				cur->u[owner[pfn]].flags |= cur->u[parent].flags & UF_DROPPED;
 		}
 		cur->subject[cpu] = owner[pfn];
 		break;
 	}
 	case TF_EV_PAGE_MIGRATE:
 		/* pgalloc_tag_swap(): the new page's outcome hangs on the old one's. */
-		if (pfn < owner_max && ev->pfn2 < owner_max && owner[pfn] >= 0)
+		if (pfn < owner_max && ev->pfn2 < owner_max && owner[pfn] >= 0) {
 			cur->u[owner[pfn]].partner = owner[ev->pfn2];
+			if (owner[ev->pfn2] >= 0)
+				cur->u[owner[ev->pfn2]].target = owner[pfn];
+		}
+		/* The swap's checks are about the old page (its tag is read first). */
+		if (ev->pfn2 < owner_max)
+			cur->subject[cpu] = owner[ev->pfn2];
 		break;
 	case TF_EV_CALL:
 		cur->subject[cpu] = pfn < owner_max ? owner[pfn] : -1;
@@ -394,7 +405,7 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 	/*
 	 * Not comparable: made or ended while ops were interleaved, or placed
 	 * in different sections (so page_ext reached them at other times),
-	 * or a migration target that took its tag from such a unit.
+	 * or the other side of a tag swap (migration) with such a unit.
 	 */
 	for (i = 0; i < A->nr; i++) {
 		const struct unit *a = &A->u[order_a[i]], *b = &B->u[order_b[i]];
@@ -411,7 +422,9 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 			if (skip_a[order_a[i]])
 				continue;
 			if ((a->partner >= 0 && skip_a[a->partner]) ||
-			    (b->partner >= 0 && skip_b[b->partner])) {
+			    (b->partner >= 0 && skip_b[b->partner]) ||
+			    (a->target >= 0 && skip_a[a->target]) ||
+			    (b->target >= 0 && skip_b[b->target])) {
 				skip_a[order_a[i]] = skip_b[order_b[i]] = 1;
 				changed = true;
 			}
@@ -467,10 +480,10 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 
 			snprintf(what, sizeof(what), "%s:check", bn);
 			add_disagreement(r, o, what, op,
-					 o1 ? "O1 (a stale EMPTY stamp)" :
-					 f3 ? "F3 (the tracker dropped the pfn of an untagged page)" : NULL,
-					 o1 ? (quiet == a ? an : bn) : (loud == a ? an : bn),
-					 "untagged allocation %u of CPU%u (op %d, %s): %d expected check(s) in %s, %d in %s",
+					 f3 ? "F3 (the tracker dropped the pfn of an untagged page)" :
+					 o1 ? "O1 (a stale EMPTY stamp)" : NULL,
+					 !f3 && o1 ? (quiet == a ? an : bn) : (loud == a ? an : bn),
+					 "allocation %u of CPU%u (op %d, %s): %d expected check(s) in %s, %d in %s",
 					 a->seq, a->cpu, a->op, a->flags & UF_EARLY ? "early" : "not early",
 					 a->nr_expected, an, b->nr_expected, bn);
 			continue;
