@@ -23,6 +23,8 @@ static struct tf_run_opts opts;
 static bool opt_print, opt_trace, bugs_given;
 static unsigned long base_bugs;
 static int opt_tracker = -1;	/* -1: the scenario's own (machine tracker=) */
+/* TAGFUZZ_TRACKER=header: byte inputs keep the tracker their header names. */
+static bool header_tracker;
 static unsigned int opt_diff;	/* trackers of a differential run, or 0 */
 static struct tf_diff_result diff1, diff2;
 static int nr_inputs, nr_findings, nr_errors;
@@ -102,6 +104,13 @@ static void run_one(const char *path)
 		}
 	} else {
 		tf_decode((const uint8_t *)buf, size, &scenario);
+		/*
+		 * The fuzz targets run the current tracker whatever the header
+		 * byte says, unless TAGFUZZ_TRACKER asks otherwise: a byte
+		 * input replays the way it was found.
+		 */
+		if (!header_tracker)
+			scenario.m.tracker = TF_TRACKER_CURRENT;
 	}
 	free(buf);
 	if (opt_tracker >= 0)
@@ -263,7 +272,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);
 			return 2;
 		}
-	} else if (env && *env && strcmp(env, "header")) {
+	} else if (env && !strcmp(env, "header")) {
+		header_tracker = true;
+	} else if (env && *env) {
 		opt_tracker = tf_tracker_by_name(env);
 		if (opt_tracker < 0) {
 			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", env);
