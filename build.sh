@@ -35,7 +35,7 @@ LIB_SRCS=(
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
-NOCOV_SRCS=(reference/model.c reference/pgflags_model.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c)
+NOCOV_SRCS=(reference/model.c reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/run.c fuzz/known.c target/sim/report.c)
 # Every target decodes the same scenario bytes: this whole-op dictionary
 # serves targets that have no fuzz/TARGET.dict of their own.
 SCENARIO_DICT=fuzz/fuzz_boot.dict
