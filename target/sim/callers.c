@@ -77,27 +77,27 @@ static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind 
 
 /*
  * Take the live allocation an op's operand @n picks (modulo the count)
- * off the list, if @ok accepts it; *@l gets it either way.  Taking it
+ * off the list, if @ok accepts it (else say @why in the trace).  Taking it
  * first means an op interleaved with this one cannot pick it too.
  */
-enum { LIVE_NONE, LIVE_REJECTED, LIVE_TAKEN };
-
-static int live_take(unsigned int n, bool (*ok)(const struct tf_live *), struct tf_live *l,
-		     size_t *idx)
+static bool live_take(unsigned int n, bool (*ok)(const struct tf_live *), const char *why,
+		      struct tf_live *l, size_t *idx)
 {
-	int took = LIVE_NONE;
+	bool found = false, took = false;
 
 	tf_harness_lock();
 	if (tf_nr_live) {
+		found = true;
 		*idx = n % tf_nr_live;
 		*l = tf_live[*idx];
-		took = LIVE_REJECTED;
 		if (!ok || ok(l)) {
 			tf_live[*idx] = tf_live[--tf_nr_live];
-			took = LIVE_TAKEN;
+			took = true;
 		}
 	}
 	tf_harness_unlock();
+	if (found && !took)
+		tf_note("live[%zu] (pfn %lu) %s", *idx, l->pfn, why);
 	return took;
 }
 
@@ -204,7 +204,7 @@ static void do_free(unsigned int n)
 	struct tf_live l;
 	size_t i;
 
-	if (live_take(n, NULL, &l, &i) == LIVE_TAKEN)
+	if (live_take(n, NULL, NULL, &l, &i))
 		free_live(&l, i);
 }
 
@@ -219,13 +219,8 @@ static void do_split(unsigned int n)
 	unsigned long k;
 	size_t i;
 
-	switch (live_take(n, splittable, &l, &i)) {
-	case LIVE_NONE:
+	if (!live_take(n, splittable, "is not a splittable allocation", &l, &i))
 		return;
-	case LIVE_REJECTED:
-		tf_note("live[%zu] (pfn %lu) is not a splittable allocation", i, l.pfn);
-		return;
-	}
 	tf_note("split_page(pfn %lu, order %u)", l.pfn, l.order);
 	announce(&l);
 	split_page(pfn_to_page(l.pfn), l.order);
@@ -243,13 +238,8 @@ static void do_free_exact(unsigned int n)
 	struct tf_live l;
 	size_t i;
 
-	switch (live_take(n, not_plain_pages, &l, &i)) {
-	case LIVE_NONE:
+	if (!live_take(n, not_plain_pages, "is not exact", &l, &i))
 		return;
-	case LIVE_REJECTED:
-		tf_note("live[%zu] (pfn %lu) is not exact", i, l.pfn);
-		return;
-	}
 	free_live(&l, i);
 }
 
@@ -275,13 +265,8 @@ static void do_migrate(unsigned int n)
 	struct tf_live l;
 	size_t i;
 
-	switch (live_take(n, migratable, &l, &i)) {
-	case LIVE_NONE:
+	if (!live_take(n, migratable, "is exact: not migrated", &l, &i))
 		return;
-	case LIVE_REJECTED:
-		tf_note("live[%zu] (pfn %lu) is exact: not migrated", i, l.pfn);
-		return;
-	}
 	old = pfn_to_page(l.pfn);
 	announce(&l);
 	new = tf_alloc_migration_target(l.order);
