@@ -113,12 +113,21 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	m->nr_sections = 1 + b[1] % TF_MAX_SECTIONS;
 	m->nr_cpus = 1 + b[2] % TF_MAX_CPUS;
 	m->tracker = b[3] % TF_NR_TRACKERS;
+	/* b4: 0 no PCP mode, else pcp_variant = (b4 - 1) mod 2; not with page flags. */
+	m->pcp = b[4] && !m->pgflag_bits;
+	m->pcp_variant = m->pcp ? (b[4] - 1) % 2 : 0;
 }
 
 static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
 {
 	memset(op, 0, sizeof(*op));
-	op->kind = b[0] % (m->pgflag_bits ? TF_NR_OPS : TF_NR_BASE_OPS);
+	if (m->pcp) {
+		op->kind = b[0] % (TF_NR_BASE_OPS + TF_NR_PCP_EXTRA_OPS);
+		if (op->kind >= TF_NR_BASE_OPS)
+			op->kind += TF_OP_ISOLATE - TF_NR_BASE_OPS;
+	} else {
+		op->kind = b[0] % (m->pgflag_bits ? TF_NR_PGF_OPS : TF_NR_BASE_OPS);
+	}
 
 	switch (op->kind) {
 	case TF_OP_ALLOC:
@@ -210,6 +219,20 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 	case TF_OP_PROF_SYSCTL:
 		op->n = b[1] & 1;
 		break;
+	case TF_OP_ISOLATE:
+		op->clear = b[1] & 1;
+		op->n = (b[2] | (uint16_t)b[3] << 8) %
+			((unsigned int)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER);
+		break;
+	case TF_OP_FREE_BATCH:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->count = 1 + (b[1] >> 3) % TF_MAX_FREE_BATCH;
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		break;
+	case TF_OP_FREE_NOLOCK:
+		op->cpu = (b[1] & 7) % m->nr_cpus;
+		op->n = b[2] | (uint16_t)b[3] << 8;
+		break;
 	}
 }
 
@@ -226,6 +249,7 @@ static bool op_can_start(const struct tf_op *op)
 	case TF_OP_MOD_UNLOAD:
 	case TF_OP_PROF_SHUTDOWN:
 	case TF_OP_PROF_SYSCTL:
+	case TF_OP_ISOLATE:
 		return false;
 	default:
 		return true;
@@ -283,12 +307,14 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 		b[7] = kt < 0 ? 0 : kt >> 8;
 	}
 	b[3] = m->tracker;
+	if (m->pcp)
+		b[4] = 1 + m->pcp_variant;
 }
 
 static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
 {
 	memset(b, 0, TF_OP_BYTES);
-	b[0] = op->kind;
+	b[0] = op->kind >= TF_OP_ISOLATE ? op->kind - TF_OP_ISOLATE + TF_NR_BASE_OPS : op->kind;
 	b[1] = op->cpu & 7;
 
 	switch (op->kind) {
@@ -339,6 +365,18 @@ static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_
 		break;
 	case TF_OP_PROF_SYSCTL:
 		b[1] = op->n & 1;
+		break;
+	case TF_OP_ISOLATE:
+		b[1] = op->clear;
+		b[2] = op->n & 0xff;
+		b[3] = op->n >> 8;
+		break;
+	case TF_OP_FREE_BATCH:
+		b[1] |= (op->count - 1) << 3;
+		/* fall through */
+	case TF_OP_FREE_NOLOCK:
+		b[2] = op->n & 0xff;
+		b[3] = op->n >> 8;
 		break;
 	case TF_OP_PGFLAG:
 		b[1] |= (op->clear ? 8 : 0) | op->page << 4;
@@ -399,7 +437,12 @@ static const char *const op_names[TF_NR_OPS] = {
 	[TF_OP_PGFLAG] = "pgflag",
 	[TF_OP_PROF_SHUTDOWN] = "prof_shutdown",
 	[TF_OP_PROF_SYSCTL] = "prof_sysctl",
+	[TF_OP_ISOLATE] = "isolate",
+	[TF_OP_FREE_BATCH] = "free_batch",
+	[TF_OP_FREE_NOLOCK] = "free_nolock",
 };
+
+static const char *const pcp_variant_names[] = { "upstream", "split" };
 
 static const char *const pgf_variant_names[TF_PGF_NR_VARIANTS] = {
 	[TF_PGF_CURRENT] = "current",
@@ -435,6 +478,12 @@ int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 {
 	int n;
 
+	if (m->pcp) {
+		n = tf_format_machine_base(m, buf, len);
+		if (n < 0 || (size_t)n >= len)
+			return n;
+		return n + snprintf(buf + n, len - n, " pcp=%s", pcp_variant_names[m->pcp_variant & 1]);
+	}
 	if (m->pgflag_bits) {
 		n = tf_format_machine_base(m, buf, len);
 		if (n < 0 || (size_t)n >= len)
@@ -542,6 +591,13 @@ static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 		return snprintf(buf, len, "prof_shutdown");
 	case TF_OP_PROF_SYSCTL:
 		return snprintf(buf, len, "prof_sysctl %s", op->n ? "on" : "off");
+	case TF_OP_ISOLATE:
+		return snprintf(buf, len, "isolate block=%u%s", op->n, op->clear ? " undo" : "");
+	case TF_OP_FREE_BATCH:
+		return snprintf(buf, len, "free_batch cpu=%u idx=%u count=%u", op->cpu, op->n,
+				op->count);
+	case TF_OP_FREE_NOLOCK:
+		return snprintf(buf, len, "free_nolock cpu=%u idx=%u", op->cpu, op->n);
 	}
 	return snprintf(buf, len, "?");
 }
@@ -719,6 +775,18 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	m->wmark = v;
 	if (parse_pgflags(c, m))
 		return -1;
+	w = find_word(c, "pcp");
+	if (w) {
+		if (w->has_val && !strcmp(w->val, "upstream"))
+			m->pcp_variant = 0;
+		else if (w->has_val && !strcmp(w->val, "split"))
+			m->pcp_variant = 1;
+		else
+			return perr(c, "pcp=%s: must be upstream or split", w->has_val ? w->val : "");
+		if (m->pgflag_bits)
+			return perr(c, "pcp= and pgflag_bits= do not go together");
+		m->pcp = true;
+	}
 	m->tracker = TF_TRACKER_CURRENT;
 	w = find_word(c, "tracker");
 	if (w) {
@@ -860,6 +928,34 @@ static int parse_pgflags_op(struct line_ctx *c, const struct tf_machine *m, stru
 	return perr(c, "unknown op '%s'", c->w[0].key);
 }
 
+static int parse_pcp_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	long v;
+
+	if (!m->pcp)
+		return perr(c, "%s needs PCP mode: pcp=upstream or pcp=split in the machine line",
+			    c->w[0].key);
+	switch (op->kind) {
+	case TF_OP_ISOLATE:
+		if (get_num(c, "block", 0,
+			    ((long)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER) - 1, -1, &v))
+			return -1;
+		op->n = v;
+		op->clear = find_word(c, "undo") != NULL;
+		return 0;
+	case TF_OP_FREE_BATCH:
+		if (get_num(c, "count", 1, TF_MAX_FREE_BATCH, -1, &v))
+			return -1;
+		op->count = v;
+		/* fall through */
+	default:
+		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 65535, 0, &v))
+			return -1;
+		op->n = v;
+		return 0;
+	}
+}
+
 static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
 {
 	const char *name = c->w[0].key;
@@ -997,6 +1093,10 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 		}
 		break;
 	}
+	case TF_OP_ISOLATE:
+	case TF_OP_FREE_BATCH:
+	case TF_OP_FREE_NOLOCK:
+		return parse_pcp_op(c, m, op);
 	default:
 		return parse_pgflags_op(c, m, op);
 	}
@@ -1068,7 +1168,7 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 				    strcmp(k, "cpus") && strcmp(k, "debug") &&
 				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
 				    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
-				    strcmp(k, "pgflags_variant") &&
+				    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
 				    strcmp(k, "tracker"))
 					return perr(&c, "machine: unexpected '%s'", k);
 			}

@@ -64,6 +64,15 @@ static const struct {
 	{ "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)" },
+	/* Seed 004's split-path PCP free (issue 5, machine pcp=split). */
+	{ "pcp:stranded-llist-page",
+	  "F14: a remote freer that read PCPF_CPU_DEAD clear pushes after the "
+	  "dead CPU's drain; the page waits on its free_llist until the CPU comes "
+	  "back, for ever if it never does (accepted in the RFC; docs/findings.md)" },
+	{ "pcp:llist-survives-drain-all",
+	  "F15: drain_all_pages() picks CPUs by pcp->count, which leaves out "
+	  "pages on their free_llist: a CPU holding only remote frees is not "
+	  "drained (docs/findings.md)" },
 };
 
 const char *tf_known_reason(const char *sig)

@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "run.h"
 #include "model.h"
+#include "pcp_oracle.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
@@ -112,6 +113,12 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_NOTE:
 		fprintf(t, "  CPU%d # %s\n", ev->cpu, ev->msg);
 		break;
+	case TF_EV_PCP:
+		fprintf(t, "  CPU%d %s (CPU%lu)\n", ev->cpu,
+			ev->section == TF_PCP_PT_DEAD_DONE ? "page_alloc_cpu_dead() done" :
+			ev->section == TF_PCP_PT_ONLINE_DONE ? "page_alloc_cpu_online() done" :
+			"teardown: drain_all_pages() done", ev->pfn);
+		break;
 	case TF_EV_CALL:
 	case TF_EV_OP_END:
 		break;
@@ -131,6 +138,7 @@ static void sink(const struct tf_event *ev)
 {
 	if (cur_o->trace)
 		trace_event(cur_o->trace, ev);
+	pcp_oracle_on_event(ev);
 	model_on_event(ev);
 	if (cur_o->watch)
 		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
@@ -175,6 +183,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_bug_jmp = &jb;
 
 	model_reset(&s->m, model_sink);
+	pcp_oracle_reset(&s->m, model_sink);
 	if (setjmp(jb)) {
 		v->ended_by_bug = true;
 		goto out;
@@ -190,7 +199,12 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 			fprintf(o->trace, "op %zu: %s\n", i, line);
 		}
 		tf_sim_exec(&s->ops[i]);
+		pcp_oracle_check_op();
 		model_check_op();
+	}
+	if (!stop_now) {
+		cur_op = -1;
+		pcp_oracle_end_of_ops();
 	}
 	if (!stop_now) {
 		cur_op = -1;

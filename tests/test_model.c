@@ -118,6 +118,51 @@ static const char *const pgflags_bit_race =
 	"start free cpu=0 idx=0\n"
 	"run first=1 at=1 at2=8\n";
 
+/* PCP mode, split path: CPU1 dies owning pageblock 0; pfn 0 then completes it. */
+static const char *const pcp_dead_owner_block =
+	"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"cpu_down cpu=1\n"
+	"free cpu=0 idx=0\n";
+
+/* A remote free (onto CPU1's free_llist) that CPU1 then absorbs. */
+static const char *const pcp_remote_free_absorbed =
+	"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"free cpu=0 idx=0\n"
+	"alloc cpu=1 order=0 tag=2\n";
+
+/* The remote free races CPU1's death and lands after the drain; CPU1 comes back. */
+static const char *const pcp_race_then_online =
+	"machine section_pages=64 sections=2 cpus=3 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"cpu_up cpu=2\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"start free cpu=2 idx=0\n"
+	"start cpu_down cpu=1\n"
+	"run first=1 at=16\n"
+	"cpu_up cpu=1\n"
+	"free cpu=1 idx=0\n";
+
+/* CPU1's whole block (pcp->count 0) gets a remote free, then CPU1 dies. */
+static const char *const pcp_llist_only_death =
+	"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=3 tag=1\n"
+	"split cpu=1 idx=0\n"
+	"free cpu=0 idx=0\n"
+	"cpu_down cpu=1\n"
+	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n"
+	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -133,6 +178,10 @@ static const struct {
 	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
 	{ TF_BUG_RECORDER_BLOCKING_GFP, &early_on_pagelist, 0, false },
 	{ TF_BUG_PGFLAGS_PLAIN_STORE, &pgflags_bit_race, 4, false },
+	{ TF_BUG_OWNED_BLOCKS_INIT_ONLY, &pcp_dead_owner_block, 4, false },
+	{ TF_BUG_ONLINE_NO_ABSORB, &pcp_race_then_online, 8, false },
+	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },
+	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -78,6 +78,72 @@ void tf_page_alloc_init(unsigned long nr_pages);
 
 static inline int numa_mem_id(void)	{ return 0; }
 
+/* Freeing paths shared by the PCP free-path family (pcp_split.c). */
+void free_pages_nolock(struct page *page, unsigned int order);
+void free_one_page(struct zone *zone, struct page *page,
+		   unsigned long pfn, unsigned int order, fpi_t fpi_flags);
+void add_page_to_zone_llist(struct zone *zone, struct page *page, unsigned int order);
+struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr);
+void pcp_spin_unlock(struct per_cpu_pages *pcp);
+bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+			     struct page *page, int migratetype, unsigned int order);
+int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
+		 struct list_head *list, int migratetype, unsigned int alloc_flags);
+struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
+void __free_one_page_locked(struct page *page, unsigned long pfn, struct zone *zone,
+			    unsigned int order, int migratetype, fpi_t fpi_flags);
+bool check_new_pages(struct page *page, unsigned int order);
+void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate);
+void tf_zone_llist_flush(void);
+
+static inline unsigned int order_to_pindex(int migratetype, int order)
+{
+	return (MIGRATE_PCPTYPES * order) + migratetype;
+}
+
+static inline int pindex_to_order(unsigned int pindex)
+{
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+/*
+ * No compound pages in the port: a batch carries each folio's order
+ * beside it (upstream reads folio_order()).
+ */
+#define FOLIO_BATCH_SIZE	31
+struct folio_batch {
+	unsigned int nr;
+	struct folio *folios[FOLIO_BATCH_SIZE];
+	unsigned char orders[FOLIO_BATCH_SIZE];
+};
+#define folio_pfn(f)		page_to_pfn(&(f)->page)
+#define folio_zone(f)		page_zone(&(f)->page)
+void free_unref_folios(struct folio_batch *folios);
+
+/*
+ * The PCP free-path family (issue 5): 0 runs upstream's paths; 1 seed
+ * 004's split path (target/mm/pcp_split.c), set from the machine header.
+ */
+enum tf_pcp_variant {
+	TF_PCP_UPSTREAM,
+	TF_PCP_SPLIT,
+	TF_NR_PCP_VARIANTS
+};
+extern unsigned int tf_pcp_variant;
+#define tf_pcp_split	(tf_pcp_variant == TF_PCP_SPLIT)
+
+void pcpblock_release(struct zone *zone, unsigned long pfn, unsigned int order);
+struct page *pcp_split_rmqueue(struct zone *zone, unsigned int order, int migratetype,
+			       unsigned int alloc_flags, struct per_cpu_pages *pcp);
+void pcp_split_free_pcppages_bulk(struct zone *zone, int count,
+				  struct per_cpu_pages *pcp, int pindex);
+void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned long pfn,
+				 unsigned int order, int migratetype, fpi_t fpi_flags);
+void pcp_split_free_unref_folios(struct folio_batch *folios);
+void pcp_split_drain_pages_zone(unsigned int cpu, struct zone *zone);
+int pcp_split_cpu_dead(unsigned int cpu);
+int pcp_split_cpu_online(unsigned int cpu);
+
 /* page_owner: the hooks the harness watches allocations and frees through. */
 void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
 		    unsigned int alloc_flags);

@@ -13,6 +13,9 @@
 
 struct zone tf_zone;
 unsigned int tf_max_page_order;
+struct pageblock_data tf_pageblocks[TF_MAX_PAGES >> pageblock_order];
+/* The PCP free-path family member this run uses (enum tf_pcp_variant). */
+unsigned int tf_pcp_variant;
 
 /* ------------------------------------------------------------------ */
 /* Allocation tagging hooks                                            */
@@ -190,6 +193,15 @@ static inline void __free_one_page(struct page *page, unsigned long pfn,
 		if (!buddy)
 			goto done_merging;
 
+		if (unlikely(order >= pageblock_order)) {
+			/* Do not merge an isolated pageblock with a free one. */
+			int buddy_mt = get_pfnblock_migratetype(buddy, buddy_pfn);
+
+			if (migratetype != buddy_mt &&
+			    (is_migrate_isolate(migratetype) || is_migrate_isolate(buddy_mt)))
+				goto done_merging;
+		}
+
 		__del_page_from_free_list(buddy, zone, order, migratetype);
 		combined_pfn = buddy_pfn & pfn;
 		page = page + (combined_pfn - pfn);
@@ -201,6 +213,15 @@ done_merging:
 	set_buddy_order(page, order);
 	to_tail = fpi_flags & FPI_TO_TAIL;
 	__add_to_free_list(page, zone, order, migratetype, to_tail);
+	/* A whole free pageblock in the buddy has no owner any more (seed 004). */
+	if (order >= pageblock_order)
+		pcpblock_release(zone, pfn, order);
+}
+
+void __free_one_page_locked(struct page *page, unsigned long pfn, struct zone *zone,
+			    unsigned int order, int migratetype, fpi_t fpi_flags)
+{
+	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
 }
 
 /* Split a high-order block, putting the halves back on the free lists. */
@@ -230,7 +251,6 @@ static __always_inline void page_del_and_expand(struct zone *zone, struct page *
 	account_freepages(zone, -nr_pages, migratetype);
 }
 
-static __always_inline
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
 {
 	unsigned int current_order;
@@ -277,7 +297,7 @@ static const char *page_bad_reason(struct page *page)
 	return NULL;
 }
 
-static bool check_new_pages(struct page *page, unsigned int order)
+bool check_new_pages(struct page *page, unsigned int order)
 {
 	unsigned long i;
 
@@ -313,18 +333,79 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 static void split_large_buddy(struct zone *zone, struct page *page,
 			      unsigned long pfn, int order, fpi_t fpi)
 {
-	/* Blocks never exceed a pageblock here, so one merge does. */
-	__free_one_page(page, pfn, zone, order, MIGRATE_UNMOVABLE, fpi);
+	/*
+	 * Upstream frees a block larger than a pageblock one pageblock at a
+	 * time (its pageblocks may differ in migratetype).
+	 */
+	if (order > pageblock_order) {
+		unsigned long end = pfn + (1UL << order);
+
+		for (; pfn < end; pfn += pageblock_nr_pages, page += pageblock_nr_pages)
+			__free_one_page(page, pfn, zone, pageblock_order,
+					get_pfnblock_migratetype(page, pfn), fpi);
+		return;
+	}
+	__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(page, pfn), fpi);
 }
 
-static void free_one_page(struct zone *zone, struct page *page,
-			  unsigned long pfn, unsigned int order, fpi_t fpi_flags)
+void add_page_to_zone_llist(struct zone *zone, struct page *page, unsigned int order)
 {
+	/* Remember the order */
+	page->order = order;
+	/* Add the page to the free list */
+	llist_add(&page->pcp_llist, &zone->trylock_free_pages);
+}
+
+void free_one_page(struct zone *zone, struct page *page,
+		   unsigned long pfn, unsigned int order, fpi_t fpi_flags)
+{
+	struct llist_head *llhead;
 	unsigned long flags;
 
-	spin_lock_irqsave(&zone->lock, flags);
+	if (unlikely(fpi_flags & FPI_TRYLOCK)) {
+		if (!spin_trylock_irqsave(&zone->lock, flags)) {
+			add_page_to_zone_llist(zone, page, order);
+			return;
+		}
+	} else {
+		spin_lock_irqsave(&zone->lock, flags);
+	}
+
+	/* The lock succeeded. Process deferred pages. */
+	llhead = &zone->trylock_free_pages;
+	if (unlikely(!llist_empty(llhead) && !(fpi_flags & FPI_TRYLOCK))) {
+		struct llist_node *llnode;
+		struct page *p, *tmp;
+
+		llnode = llist_del_all(llhead);
+		llist_for_each_entry_safe(p, tmp, llnode, pcp_llist) {
+			unsigned int p_order = p->order;
+
+			split_large_buddy(zone, p, page_to_pfn(p), p_order, fpi_flags);
+		}
+	}
 	split_large_buddy(zone, page, pfn, order, fpi_flags);
 	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/*
+ * Harness teardown only: what the next free_one_page() without
+ * FPI_TRYLOCK would do with the deferred pages, so the end check can
+ * expect every page in the buddy lists.
+ */
+void tf_zone_llist_flush(void)
+{
+	struct llist_node *llnode;
+	struct page *p, *tmp;
+	unsigned long flags;
+
+	if (llist_empty(&tf_zone.trylock_free_pages))
+		return;
+	spin_lock_irqsave(&tf_zone.lock, flags);
+	llnode = llist_del_all(&tf_zone.trylock_free_pages);
+	llist_for_each_entry_safe(p, tmp, llnode, pcp_llist)
+		split_large_buddy(&tf_zone, p, page_to_pfn(p), p->order, FPI_NONE);
+	spin_unlock_irqrestore(&tf_zone.lock, flags);
 }
 
 static void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
@@ -341,17 +422,7 @@ static inline bool pcp_allowed_order(unsigned int order)
 	return order <= PAGE_ALLOC_COSTLY_ORDER;
 }
 
-static inline unsigned int order_to_pindex(int migratetype, int order)
-{
-	return (MIGRATE_PCPTYPES * order) + migratetype;
-}
-
-static inline int pindex_to_order(unsigned int pindex)
-{
-	return pindex / MIGRATE_PCPTYPES;
-}
-
-static struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr)
+struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr)
 {
 	struct per_cpu_pages *pcp = this_cpu_ptr(ptr);
 
@@ -360,7 +431,7 @@ static struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr
 	return pcp;
 }
 
-static void pcp_spin_unlock(struct per_cpu_pages *pcp)
+void pcp_spin_unlock(struct per_cpu_pages *pcp)
 {
 	spin_unlock(&pcp->lock);
 }
@@ -372,6 +443,11 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 	unsigned long flags;
 	unsigned int order;
 	struct page *page;
+
+	if (tf_pcp_split) {
+		pcp_split_free_pcppages_bulk(zone, count, pcp, pindex);
+		return;
+	}
 
 	/*
 	 * Ensure proper count is passed which otherwise would stuck in the
@@ -408,16 +484,17 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 			count -= nr_pages;
 			pcp->count -= nr_pages;
 
-			__free_one_page(page, pfn, zone, order, MIGRATE_UNMOVABLE, FPI_NONE);
+			__free_one_page(page, pfn, zone, order,
+					get_pfnblock_migratetype(page, pfn), FPI_NONE);
 		} while (count > 0 && !list_empty(list));
 	}
 
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-static bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
-				    struct page *page, int migratetype,
-				    unsigned int order)
+bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+			     struct page *page, int migratetype,
+			     unsigned int order)
 {
 	int pindex = order_to_pindex(migratetype, order);
 	int high, batch;
@@ -437,7 +514,7 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 	struct per_cpu_pages *pcp;
 	struct zone *zone;
 	unsigned long pfn = page_to_pfn(page);
-	int migratetype = MIGRATE_UNMOVABLE;
+	int migratetype;
 
 	if (!pcp_allowed_order(order)) {
 		__free_pages_ok(page, order, fpi_flags);
@@ -448,6 +525,21 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 		return;
 
 	zone = page_zone(page);
+	migratetype = get_pfnblock_migratetype(page, pfn);
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
+		if (unlikely(is_migrate_isolate(migratetype))) {
+			free_one_page(zone, page, pfn, order, fpi_flags);
+			return;
+		}
+		migratetype = MIGRATE_MOVABLE;
+	}
+
+	if (tf_pcp_split) {
+		pcp_split_free_frozen_pages(zone, page, pfn, order, migratetype, fpi_flags);
+		return;
+	}
+
+	/* (PREEMPT_RT's in_nmi()/in_hardirq() hand-off is not modelled: no RT.) */
 	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
 	if (pcp) {
 		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order))
@@ -486,6 +578,92 @@ void __free_pages(struct page *page, unsigned int order)
 	___free_pages(page, order, FPI_NONE);
 }
 
+/* free_pages_nolock(): for callers that may not take a lock (BPF, NMI). */
+void free_pages_nolock(struct page *page, unsigned int order)
+{
+	___free_pages(page, order, FPI_TRYLOCK);
+}
+
+/*
+ * free_unref_folios() as upstream has it: prepare every folio, then free
+ * the batch under one local PCP lock, isolated pages to the zone.
+ */
+void free_unref_folios(struct folio_batch *folios)
+{
+	struct per_cpu_pages *pcp = NULL;
+	struct zone *locked_zone = NULL;
+	int i, j;
+
+	/* Prepare folios for freeing */
+	for (i = 0, j = 0; i < folios->nr; i++) {
+		struct folio *folio = folios->folios[i];
+		unsigned long pfn = folio_pfn(folio);
+		unsigned int order = folios->orders[i];
+
+		if (!free_pages_prepare(&folio->page, order))
+			continue;
+		/* Free orders not handled on the PCP directly to the allocator. */
+		if (!pcp_allowed_order(order)) {
+			free_one_page(folio_zone(folio), &folio->page, pfn, order, FPI_NONE);
+			continue;
+		}
+		folio->page.private = order;
+		if (j != i)
+			folios->folios[j] = folio;
+		j++;
+	}
+	folios->nr = j;
+
+	if (tf_pcp_split) {
+		pcp_split_free_unref_folios(folios);
+		return;
+	}
+
+	for (i = 0; i < folios->nr; i++) {
+		struct folio *folio = folios->folios[i];
+		struct zone *zone = folio_zone(folio);
+		unsigned long pfn = folio_pfn(folio);
+		unsigned int order = folio->page.private;
+		int migratetype;
+
+		folio->page.private = 0;
+		migratetype = get_pfnblock_migratetype(&folio->page, pfn);
+
+		/* Different zone requires a different pcp lock */
+		if (zone != locked_zone || is_migrate_isolate(migratetype)) {
+			if (pcp) {
+				pcp_spin_unlock(pcp);
+				locked_zone = NULL;
+				pcp = NULL;
+			}
+
+			/* Free isolated pages directly to the allocator. */
+			if (is_migrate_isolate(migratetype)) {
+				free_one_page(zone, &folio->page, pfn, order, FPI_NONE);
+				continue;
+			}
+
+			/* trylock: folios may be freed from IRQ context after I/O. */
+			pcp = pcp_spin_trylock(zone->per_cpu_pageset);
+			if (unlikely(!pcp)) {
+				free_one_page(zone, &folio->page, pfn, order, FPI_NONE);
+				continue;
+			}
+			locked_zone = zone;
+		}
+
+		/* Non-isolated types over MIGRATE_PCPTYPES go on the MOVABLE list. */
+		if (unlikely(migratetype >= MIGRATE_PCPTYPES))
+			migratetype = MIGRATE_MOVABLE;
+
+		free_frozen_page_commit(zone, pcp, &folio->page, migratetype, order);
+	}
+
+	if (pcp)
+		pcp_spin_unlock(pcp);
+	folios->nr = 0;
+}
+
 void free_pages_exact(void *virt, size_t size)
 {
 	unsigned long addr = (unsigned long)virt;
@@ -516,7 +694,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags
 }
 
 /* Take @count blocks of @order from the buddy lists onto a PCP list. */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
+int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
 			struct list_head *list, int migratetype, unsigned int alloc_flags)
 {
 	unsigned long flags;
@@ -546,6 +724,9 @@ static inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int ord
 					     struct list_head *list)
 {
 	struct page *page;
+
+	if (tf_pcp_split)
+		return pcp_split_rmqueue(zone, order, migratetype, alloc_flags, pcp);
 
 	do {
 		if (list_empty(list)) {
@@ -1167,6 +1348,11 @@ static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 	int count;
 
+	if (tf_pcp_split) {
+		pcp_split_drain_pages_zone(cpu, zone);
+		return;
+	}
+
 	do {
 		spin_lock(&pcp->lock);
 		count = pcp->count;
@@ -1209,14 +1395,67 @@ void drain_all_pages(struct zone *zone)
 
 int page_alloc_cpu_dead(unsigned int cpu)
 {
+	if (tf_pcp_split)
+		return pcp_split_cpu_dead(cpu);
 	drain_pages(cpu);
 	return 0;
 }
 
 int page_alloc_cpu_online(unsigned int cpu)
 {
-	(void)cpu;
+	if (tf_pcp_split)
+		return pcp_split_cpu_online(cpu);
 	return 0;
+}
+
+/*
+ * Isolate a pageblock or undo it, as start_isolate_page_range() and
+ * undo_isolate_page_range() do for one block: set the migratetype and
+ * move the block's free buddy pages to that type's free list (a larger
+ * free buddy block around it is first split into pageblocks).  Callers
+ * drain the PCP lists afterwards, as alloc_contig_range() does.
+ */
+void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
+{
+	struct zone *zone = &tf_zone;
+	struct pageblock_data *pbd = pfn_to_pageblock(NULL, start_pfn);
+	int mt = isolate ? MIGRATE_ISOLATE : MIGRATE_UNMOVABLE;
+	unsigned long flags, pfn;
+	unsigned int order;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	if (pbd->migratetype == mt) {
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return;
+	}
+	for (order = MAX_PAGE_ORDER; order > pageblock_order; order--) {
+		unsigned long head = start_pfn & ~((1UL << order) - 1);
+		struct page *page = pfn_to_page(head);
+
+		if (head + (1UL << order) <= max_pfn && PageBuddy(page) &&
+		    buddy_order(page) == order) {
+			__del_page_from_free_list(page, zone, order, MIGRATE_UNMOVABLE);
+			for (pfn = head; pfn < head + (1UL << order); pfn += pageblock_nr_pages) {
+				set_buddy_order(pfn_to_page(pfn), pageblock_order);
+				__add_to_free_list(pfn_to_page(pfn), zone, pageblock_order,
+						   get_pfnblock_migratetype(NULL, pfn), false);
+			}
+			break;
+		}
+	}
+	WRITE_ONCE(pbd->migratetype, mt);
+	for (pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (PageBuddy(page)) {
+			order = buddy_order(page);
+			list_move(&page->buddy_list, &zone->free_area[order].free_list[mt]);
+			pfn += 1UL << order;
+		} else {
+			pfn++;
+		}
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1230,6 +1469,9 @@ static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
 	spin_lock_init(&pcp->lock);
 	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
 		INIT_LIST_HEAD(&pcp->lists[pindex]);
+	INIT_LIST_HEAD(&pcp->owned_blocks);
+	init_llist_head(&pcp->free_llist);
+	pcp->flags = 0;
 	pcp->count = 0;
 	pcp->high = high;
 	pcp->batch = batch;
@@ -1253,6 +1495,14 @@ void tf_page_alloc_init(unsigned long nr_pages)
 		zone->free_area[order].nr_free = 0;
 	}
 	zone->nr_free_pages.counter = 0;
+	init_llist_head(&zone->trylock_free_pages);
+	for (pfn = 0; pfn < nr_pages; pfn += pageblock_nr_pages) {
+		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
+
+		pbd->cpu = 0;
+		pbd->migratetype = MIGRATE_UNMOVABLE;
+		INIT_LIST_HEAD(&pbd->cpu_node);
+	}
 	zone->zone_start_pfn = 0;
 	zone->spanned_pages = nr_pages;
 	zone->managed_pages = nr_pages;
@@ -1271,7 +1521,7 @@ void tf_page_alloc_init(unsigned long nr_pages)
 		while (pfn + (1UL << order) > nr_pages || (pfn & ((1UL << order) - 1)))
 			order--;
 		__free_one_page(pfn_to_page(pfn), pfn, zone, order,
-				MIGRATE_UNMOVABLE, FPI_TO_TAIL);
+				get_pfnblock_migratetype(NULL, pfn), FPI_TO_TAIL);
 	}
 
 	(void)min_free;

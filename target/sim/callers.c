@@ -294,6 +294,15 @@ static noinline struct page *tf_cpuhp_setup_alloc(void)
 	return alloc_pages(GFP_KERNEL, 0);
 }
 
+/* PCP mode: tell the oracles a hotplug or drain point was reached. */
+static void pcp_point(enum tf_pcp_point pt, unsigned int cpu)
+{
+	struct tf_event ev = { .kind = TF_EV_PCP, .section = pt, .pfn = cpu };
+
+	if (tf_m->pcp)
+		tf_emit(&ev);
+}
+
 static void do_cpu_up(unsigned int cpu, unsigned int pages)
 {
 	struct tf_event ev = { .kind = TF_EV_CPU_UP };
@@ -306,6 +315,7 @@ static void do_cpu_up(unsigned int cpu, unsigned int pages)
 	__atomic_store_n(&tf_cpus[cpu].online, true, __ATOMIC_RELEASE);
 	tf_emit(&ev);
 	page_alloc_cpu_online(cpu);
+	pcp_point(TF_PCP_PT_ONLINE_DONE, cpu);
 	for (i = 0; i < pages; i++) {
 		struct page *page = tf_cpuhp_setup_alloc();
 
@@ -338,6 +348,7 @@ static void do_cpu_down(unsigned int cpu)
 	ev.section = cpu;
 	tf_emit(&ev);
 	page_alloc_cpu_dead(cpu);
+	pcp_point(TF_PCP_PT_DEAD_DONE, cpu);
 	tf_note("CPU%u down", cpu);
 }
 
@@ -375,6 +386,61 @@ static void do_burst(const struct tf_op *op)
 	}
 	tf_note("burst: %u of %u order-%u allocations%s", total, op->n * rounds, op->order,
 		op->churn ? ", each round freed" : "");
+}
+
+static bool plain_pages(const struct tf_live *l)
+{
+	return l->kind != TF_LIVE_EXACT;
+}
+
+/* free_pages_nolock(): FPI_TRYLOCK all the way down. */
+static void do_free_nolock(unsigned int n)
+{
+	struct tf_live l;
+	size_t i;
+
+	if (!live_take(n, plain_pages, "is exact: not freed with free_pages_nolock()", &l, &i))
+		return;
+	announce(&l);
+	tf_note("free_pages_nolock live[%zu]: pfn %lu", i, l.pfn);
+	free_pages_nolock(pfn_to_page(l.pfn), l.order);
+}
+
+/*
+ * folios_put(): up to @count allocations, from live index @n on, dropped
+ * and freed as one batch by free_unref_folios().
+ */
+static void do_free_batch(const struct tf_op *op)
+{
+	struct folio_batch fb = { 0 };
+	unsigned int k;
+
+	for (k = 0; k < op->count; k++) {
+		struct tf_live l;
+		struct page *page;
+		size_t i;
+
+		if (!live_take(op->n + k, plain_pages, "is exact: left out of the batch", &l, &i))
+			continue;
+		page = pfn_to_page(l.pfn);
+		announce(&l);
+		if (!put_page_testzero(page)) {
+			tf_note("live[%zu] (pfn %lu) still referenced", i, l.pfn);
+			continue;
+		}
+		fb.folios[fb.nr] = page_folio(page);
+		fb.orders[fb.nr++] = l.order;
+	}
+	tf_note("free_unref_folios: %u folios", fb.nr);
+	free_unref_folios(&fb);
+}
+
+/* start_isolate_page_range() on one block, then drain as alloc_contig_range() does. */
+static void do_isolate(const struct tf_op *op)
+{
+	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
+	if (!op->clear)
+		drain_all_pages(NULL);
 }
 
 static void do_page_ext_online(unsigned int section)
@@ -426,6 +492,7 @@ void tf_sim_set_machine(const struct tf_machine *m)
 {
 	tf_m_copy = *m;
 	tf_m = &tf_m_copy;
+	tf_pcp_variant = m->pcp ? m->pcp_variant : TF_PCP_UPSTREAM;
 }
 
 /* The CPU an op runs on. */
@@ -437,6 +504,7 @@ static int op_cpu(const struct tf_op *op)
 	case TF_OP_CPU_DOWN:
 	case TF_OP_PEXT_ONLINE:
 	case TF_OP_PEXT_INIT:
+	case TF_OP_ISOLATE:
 		return 0;		/* the control CPU */
 	default:
 		/* An op aimed at a CPU that is down runs on the boot CPU. */
@@ -509,6 +577,15 @@ static void run_op(const struct tf_op *op)
 	case TF_OP_PROF_SYSCTL:
 		tf_pgf_sysctl(op->n);
 		break;
+	case TF_OP_ISOLATE:
+		do_isolate(op);
+		break;
+	case TF_OP_FREE_BATCH:
+		do_free_batch(op);
+		break;
+	case TF_OP_FREE_NOLOCK:
+		do_free_nolock(op->n);
+		break;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });
 }
@@ -575,6 +652,42 @@ void tf_sim_exec(const struct tf_op *op)
 	tf_cur_cpu = 0;
 }
 
+/*
+ * PCP mode ends with every CPU online (each absorbs what its llist holds),
+ * everything freed and drained.  drain_all_pages() skips a CPU whose
+ * pcp->count is zero even when its free_llist holds pages; the oracles
+ * look at that point, then every online CPU is drained and the zone's
+ * deferred frees are flushed, so the end check sees what is really lost.
+ */
+static void pcp_teardown(void)
+{
+	int cpu;
+
+	for (cpu = 1; cpu < tf_nr_cpus; cpu++) {
+		if (cpu_online(cpu))
+			continue;
+		tf_cur_cpu = cpu;	/* a CPU comes up on itself */
+		do_cpu_up(cpu, 0);
+		tf_cur_cpu = 0;
+	}
+	while (tf_nr_live)
+		do_free(tf_nr_live - 1);
+	for (cpu = 1; cpu < tf_nr_cpus; cpu++) {
+		for (unsigned int i = 0; i < tf_setup[cpu].nr; i++) {
+			struct tf_live l = { tf_setup[cpu].pfn[i], 0, TF_LIVE_SINGLE, 1 };
+
+			announce(&l);
+			__free_pages(pfn_to_page(l.pfn), 0);
+		}
+		tf_setup[cpu].nr = 0;
+	}
+	drain_all_pages(NULL);
+	pcp_point(TF_PCP_PT_DRAINED_ALL, 0);
+	for_each_online_cpu(cpu)
+		drain_pages(cpu);
+	tf_zone_llist_flush();
+}
+
 void tf_sim_teardown(void)
 {
 	int cpu;
@@ -584,6 +697,10 @@ void tf_sim_teardown(void)
 	tf_machine_pressure(tf_m, 0);
 	tf_fault_fail_next(0, 0);
 	do_page_ext_init();
+	if (tf_m->pcp) {
+		pcp_teardown();
+		return;
+	}
 	while (tf_nr_live)
 		do_free(tf_nr_live - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)

@@ -157,6 +157,10 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 			*why = *why ? *why : "pcp->count differs from its lists";
 		}
 	}
+	if (!tf_observe_llist_mark(loc, TF_LOC_LLIST)) {
+		ok = false;
+		*why = *why ? *why : "a page on an llist is also elsewhere, or an llist does not end";
+	}
 	return ok;
 }
 
@@ -167,5 +171,7 @@ unsigned long tf_observe_free_counted(void)
 
 	for_each_possible_cpu(cpu)
 		total += per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count;
+	/* Freed but on no counter yet: remote frees and deferred zone frees. */
+	total += tf_observe_llist_pages();
 	return total < 0 ? 0 : (unsigned long)total;
 }

@@ -61,6 +61,30 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the tag bits are written back into page->flags with a plain store",
 		"model:pgflags-other-bits",
 	},
+	[TF_BUG_OWNED_BLOCKS_INIT_ONLY] = {
+		"owned-blocks-init-only",
+		"seed 004 (the \"simpler INIT_LIST_HEAD-only form\" its changelog rejects; pcp=split)",
+		"page_alloc_cpu_dead() reinitialises owned_blocks without list_del_init() of each entry",
+		"check:list:list_del corruption. prev->next should be entry",
+	},
+	[TF_BUG_ONLINE_NO_ABSORB] = {
+		"online-no-absorb",
+		"seed 004 (page_alloc_cpu_online() before the patch; pcp=split)",
+		"page_alloc_cpu_online() clears PCPF_CPU_DEAD but leaves the free_llist alone",
+		"pcp:stranded-after-online",
+	},
+	[TF_BUG_ABSORB_NO_COUNT] = {
+		"absorb-no-count",
+		"seed 004 (absorb_remote_frees() counts what it absorbs; pcp=split)",
+		"absorbed pages go on the PCP lists without adding to pcp->count",
+		"pcp:count-mismatch",
+	},
+	[TF_BUG_DRAIN_IGNORES_LLIST] = {
+		"drain-ignores-llist",
+		"seed 004 (drain_pages_zone() before the patch; pcp=split)",
+		"drain_pages_zone() frees pcp->count pages but never absorbs the free_llist",
+		"pcp:dead-cpu-llist-not-drained",
+	},
 };
 
 int tf_bug_by_name(const char *name)

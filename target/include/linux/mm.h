@@ -75,6 +75,9 @@ static inline bool PageBuddy(const struct page *page)
 
 static inline void __SetPageBuddy(struct page *page)	{ page->page_type = PGTY_buddy; }
 static inline void __ClearPageBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
+static inline bool PagePCPBuddy(const struct page *page)	{ return page->page_type == PGTY_pcp_buddy; }
+static inline void __SetPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_pcp_buddy; }
+static inline void __ClearPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
 
 /* No __GFP_COMP allocations are made: pages are never compound. */
 static inline bool PageHead(const struct page *page)	{ (void)page; return false; }

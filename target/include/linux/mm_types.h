@@ -8,6 +8,7 @@
 /* page_type values; the buddy allocator marks its free blocks. */
 #define PGTY_NONE	0u
 #define PGTY_buddy	0xf0u
+#define PGTY_pcp_buddy	0xf1u	/* seed 004's series: on its owner's PCP, may merge */
 
 struct page {
 	unsigned long flags;
@@ -15,7 +16,10 @@ struct page {
 		struct list_head lru;
 		struct list_head buddy_list;
 		struct list_head pcp_list;
-		struct llist_node pcp_llist;
+		struct {
+			struct llist_node pcp_llist;
+			unsigned int order;	/* on zone->trylock_free_pages */
+		};
 	};
 	unsigned long private;	/* buddy order while PageBuddy */
 	unsigned int page_type;

@@ -2,9 +2,12 @@
 #ifndef _LINUX_MMZONE_H
 #define _LINUX_MMZONE_H
 
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+
+#include "tagfuzz/ops.h"
 
 /* Per machine: a max-order block never spans a section (see ops.h). */
 extern unsigned int tf_max_page_order;
@@ -19,8 +22,23 @@ enum migratetype {
 	MIGRATE_RECLAIMABLE,
 	MIGRATE_PCPTYPES,
 	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_ISOLATE,	/* can't allocate from here */
 	MIGRATE_TYPES
 };
+
+static inline bool is_migrate_isolate(int migratetype)
+{
+	return migratetype == MIGRATE_ISOLATE;
+}
+
+/*
+ * A pageblock is as large as the largest order the PCP lists hold, so the
+ * split path's PCP buddies merge up to a whole block (seed 004's series
+ * keeps pageblock_order-sized entries on the PCP lists).
+ */
+#define pageblock_order		PAGE_ALLOC_COSTLY_ORDER
+BUILD_BUG_ON(pageblock_order != TF_PAGEBLOCK_ORDER);
+#define pageblock_nr_pages	(1UL << pageblock_order)
 
 #define NR_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 
@@ -36,13 +54,37 @@ enum zone_watermarks {
 	NR_WMARK
 };
 
+/* pcp->flags (seed 004's series) */
+#define PCPF_CPU_DEAD		0x01	/* page_alloc_cpu_dead() has started */
+
 struct per_cpu_pages {
 	spinlock_t lock;	/* Protects lists field */
 	int count;		/* number of pages in the list */
 	int high;		/* high watermark, emptying needed */
 	int batch;		/* chunk size for buddy add/remove */
+	unsigned char flags;	/* PCPF_* */
+	/* Pageblocks owned by this CPU, for fragment recovery (split path) */
+	struct list_head owned_blocks;
+	/*
+	 * Pages remotely freed by other CPUs into pageblocks owned by this
+	 * CPU (seed 004): pushed lock-free, absorbed under pcp->lock.
+	 */
+	struct llist_head free_llist;
 	struct list_head lists[NR_PCP_LISTS];
 };
+
+/*
+ * Per-pageblock data of seed 004's series: the owning CPU plus one (0:
+ * owned by the zone), the block's migratetype, and its entry on the
+ * owner's owned_blocks list.
+ */
+struct pageblock_data {
+	int cpu;
+	int migratetype;
+	struct list_head cpu_node;
+};
+
+extern struct pageblock_data tf_pageblocks[];
 
 struct zone {
 	unsigned long _watermark[NR_WMARK];
@@ -56,6 +98,8 @@ struct zone {
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS_MAX];
 	atomic_long_t nr_free_pages;	/* vm_stat[NR_FREE_PAGES] */
+	/* Pages freed with FPI_TRYLOCK while zone->lock was held elsewhere */
+	struct llist_head trylock_free_pages;
 };
 
 extern struct zone tf_zone;
@@ -74,6 +118,23 @@ static inline struct zone *page_zone(const struct page *page)
 {
 	(void)page;
 	return &tf_zone;
+}
+
+static inline struct pageblock_data *pfn_to_pageblock(const struct page *page,
+						      unsigned long pfn)
+{
+	(void)page;
+	return &tf_pageblocks[pfn >> pageblock_order];
+}
+
+static inline int pbd_migratetype(const struct pageblock_data *pbd)
+{
+	return READ_ONCE(pbd->migratetype);
+}
+
+static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+{
+	return pbd_migratetype(pfn_to_pageblock(page, pfn));
 }
 
 #endif /* _LINUX_MMZONE_H */

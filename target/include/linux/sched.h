@@ -35,5 +35,6 @@ static inline bool preemptible(void)
 } while (0)
 
 static inline int smp_processor_id(void)	{ return tf_cur_cpu; }
+static inline int raw_smp_processor_id(void)	{ return tf_cur_cpu; }
 
 #endif /* _LINUX_SCHED_H */

@@ -30,6 +30,14 @@ enum tf_event_kind {
 	TF_EV_OP_END,		/* the op running on this CPU has ended */
 	TF_EV_PGF,		/* page-flag mode (tagfuzz/pgflags.h): flag bits,
 				 * modules, shutdown; .section says which */
+	TF_EV_PCP,		/* PCP mode: a hotplug or drain point (TF_PCP_PT_*
+				 * in .section) for CPU .pfn has been reached */
+};
+
+enum tf_pcp_point {
+	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */
+	TF_PCP_PT_ONLINE_DONE,	/* page_alloc_cpu_online() has returned */
+	TF_PCP_PT_DRAINED_ALL,	/* teardown: everything freed, drain_all_pages() done */
 };
 
 #define TF_TAG_NONE	(-1)

@@ -38,6 +38,7 @@ enum tf_page_loc {
 	TF_LOC_BUDDY,
 	TF_LOC_PCP,
 	TF_LOC_MULTI,		/* in more than one container, or twice */
+	TF_LOC_LLIST,		/* a CPU's free_llist or the zone's trylock llist */
 };
 /*
  * Fill @loc[pfn] for every page; returns false with a reason in @why if
@@ -52,6 +53,39 @@ unsigned long tf_observe_free_count(void);
  * themselves are walked at the end.
  */
 unsigned long tf_observe_free_counted(void);
+
+/*
+ * PCP mode (target/sim/observe_pcp.c).  Where each page sits among the
+ * free containers: the buddy lists, one CPU's PCP lists, one CPU's
+ * free_llist, the zone's trylock llist.
+ */
+#define TF_WHERE_NONE		0
+#define TF_WHERE_BUDDY		1
+#define TF_WHERE_PCP(cpu)	(2 + (cpu))
+#define TF_WHERE_LLIST(cpu)	(2 + TF_MAX_CPUS_OBS + (cpu))
+#define TF_WHERE_ZONE_LLIST	(2 + 2 * TF_MAX_CPUS_OBS)
+#define TF_WHERE_MULTI		255
+#define TF_MAX_CPUS_OBS		8
+
+struct tf_pcp_cpu_obs {
+	long count;		/* pcp->count */
+	long listed;		/* pages on its PCP lists */
+	long llist;		/* pages on its free_llist */
+	bool dead;		/* PCPF_CPU_DEAD */
+	unsigned int owned;	/* owned_blocks entries */
+	bool owned_bad;		/* an entry names another owner, or the walk did not end */
+};
+
+/*
+ * Fill @where[pfn] for every page and @cpus[] for every CPU; false with a
+ * reason in @why when a page sits in two containers or a list is corrupt.
+ */
+bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why);
+/* Pages on every CPU's free_llist and on the zone's trylock llist. */
+unsigned long tf_observe_llist_pages(void);
+bool tf_observe_block_isolated(unsigned long pfn);
+/* Mark llist pages in a tf_observe_free_pages() map; false on overlap. */
+bool tf_observe_llist_mark(uint8_t *loc, uint8_t what);
 
 /*
  * The early-PFN tracker's own pages (pool pages, list pages), newest

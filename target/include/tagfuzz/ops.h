@@ -30,6 +30,7 @@
 #define TF_MAX_FAIL_NEXT	15
 #define TF_MAX_FAIL_SKIP	15
 #define TF_NR_PRESSURE		4
+#define TF_PAGEBLOCK_ORDER	3	/* pageblock_order in the port (mmzone.h) */
 #define TF_NR_BASE_OPS		(TF_OP_PREEMPT + 1)	/* kinds outside page-flag mode */
 #define TF_MAX_MOD_ALIGN_CODE	8	/* align = code ? 1 << (code - 1) : 0 */
 #define TF_MOD_PREPEND_STEP	20	/* prepend = code * 20 bytes, code 0..15 */
@@ -51,6 +52,13 @@ struct tf_machine {
 	uint8_t pgflag_bits;
 	uint8_t pgflags_variant;
 	uint32_t kernel_tags;
+	/*
+	 * PCP mode (issue 5, seed 004): the PCP ops are decodable and the run
+	 * uses pcp_variant (0 upstream's free path, 1 seed 004's split path).
+	 * Never together with page-flag mode.
+	 */
+	bool pcp;
+	uint8_t pcp_variant;
 };
 
 enum tf_op_kind {
@@ -77,8 +85,15 @@ enum tf_op_kind {
 	TF_OP_PGFLAG,		/* cpu, n (live idx), page, bit, clear: set/clear a page flag bit */
 	TF_OP_PROF_SHUTDOWN,	/* shutdown_mem_profiling() */
 	TF_OP_PROF_SYSCTL,	/* n 0/1: write vm.mem_profiling from user space */
+	/* PCP mode only. */
+	TF_OP_ISOLATE,		/* n block, clear: isolate a pageblock (then drain all), or undo */
+	TF_OP_FREE_BATCH,	/* cpu, n idx, count: free_unref_folios() of count allocations */
+	TF_OP_FREE_NOLOCK,	/* cpu, n idx: free_pages_nolock() */
 	TF_NR_OPS
 };
+#define TF_NR_PGF_OPS		(TF_OP_PROF_SYSCTL + 1)	/* kinds in page-flag mode */
+#define TF_NR_PCP_EXTRA_OPS	3			/* ISOLATE .. FREE_NOLOCK */
+#define TF_MAX_FREE_BATCH	31			/* a folio_batch */
 
 enum tf_alloc_kind {
 	TF_ALLOC_PAGES,		/* alloc_pages(gfp, order) */
@@ -124,7 +139,8 @@ struct tf_op {
 	uint8_t prepend_code;	/* MOD_LOAD: prepend = code * TF_MOD_PREPEND_STEP bytes */
 	uint8_t bit;		/* PGFLAG: the flag bit (never a tag index bit) */
 	uint8_t page;		/* PGFLAG: page within the allocation (modulo its pages) */
-	bool clear;		/* PGFLAG: clear the bit (else set it) */
+	bool clear;		/* PGFLAG: clear the bit (else set it); ISOLATE: undo */
+	uint8_t count;		/* FREE_BATCH: allocations in the batch (1..31) */
 };
 
 /*

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oracles of the PCP free-path family (issue 5, seed 004), in PCP mode
+ * only.  They read the containers through target/sim/observe_pcp.c:
+ *
+ *  - after every op: each free page in at most one container, every
+ *    pcp->count equal to what its lists hold, no page of an isolated
+ *    pageblock on a PCP list, owned_blocks entries naming their CPU;
+ *  - when page_alloc_cpu_dead() returns: the CPU's lists empty, its
+ *    count zero, owned_blocks empty, and nothing that was on its
+ *    free_llist when it started dying still there;
+ *  - when page_alloc_cpu_online() returns: nothing that was on its
+ *    free_llist while it was down still there (stranded);
+ *  - when the ops are over: pages on a dead CPU's free_llist are stranded;
+ *  - teardown, after drain_all_pages(): an online CPU's free_llist that
+ *    the drain left behind.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcp_oracle.h"
+#include "tagfuzz/observe.h"
+
+static bool active;
+static unsigned long nr_pages;
+static pcp_oracle_report_fn report;
+static uint8_t where[TF_MAX_PAGES];
+static struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
+static int nr_cpus;
+/* Per CPU: pages on its free_llist at the start of its death or online. */
+static uint8_t snap[TF_MAX_CPUS][TF_MAX_PAGES / 8];
+static bool reported;
+
+static void fail(const char *sig, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const char *sig, const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	report(sig, detail);
+}
+
+void pcp_oracle_reset(const struct tf_machine *m, pcp_oracle_report_fn fn)
+{
+	active = m->pcp;
+	report = fn;
+	reported = false;
+	if (!active)
+		return;
+	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
+	nr_cpus = m->nr_cpus;
+}
+
+bool pcp_oracle_active(void)
+{
+	return active;
+}
+
+/* Look at the containers; false (and reported) if they contradict themselves. */
+static bool observe(void)
+{
+	const char *why;
+
+	if (!tf_observe_pcp(where, cpus, &why)) {
+		if (!reported)
+			fail("pcp:containers", "%s", why);
+		reported = true;
+		return false;
+	}
+	return true;
+}
+
+static void snapshot_llist(int cpu)
+{
+	unsigned long pfn;
+
+	memset(snap[cpu], 0, (nr_pages + 7) / 8);
+	if (!observe())
+		return;
+	for (pfn = 0; pfn < nr_pages; pfn++)
+		if (where[pfn] == TF_WHERE_LLIST(cpu))
+			snap[cpu][pfn / 8] |= 1 << (pfn % 8);
+}
+
+/* The first snapshot page of @cpu still on its free_llist, or -1. */
+static long still_on_llist(int cpu)
+{
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < nr_pages; pfn++)
+		if ((snap[cpu][pfn / 8] >> (pfn % 8) & 1) && where[pfn] == TF_WHERE_LLIST(cpu))
+			return (long)pfn;
+	return -1;
+}
+
+static void dead_done(int cpu)
+{
+	long pfn;
+
+	if (!observe())
+		return;
+	if (cpus[cpu].listed || cpus[cpu].count)
+		fail("pcp:dead-cpu-lists-not-empty",
+		     "CPU%d is dead with %ld pages on its PCP lists, pcp->count %ld", cpu,
+		     cpus[cpu].listed, cpus[cpu].count);
+	else if (cpus[cpu].owned || cpus[cpu].owned_bad)
+		fail("pcp:dead-cpu-owned-blocks", "CPU%d is dead with %u owned_blocks entries%s",
+		     cpu, cpus[cpu].owned, cpus[cpu].owned_bad ? " (list corrupt)" : "");
+	pfn = still_on_llist(cpu);
+	if (pfn >= 0)
+		fail("pcp:dead-cpu-llist-not-drained",
+		     "pfn %ld was on CPU%d's free_llist when it started dying and still is", pfn, cpu);
+}
+
+static void online_done(int cpu)
+{
+	long pfn;
+
+	if (!observe())
+		return;
+	pfn = still_on_llist(cpu);
+	if (pfn >= 0)
+		fail("pcp:stranded-after-online",
+		     "pfn %ld landed on CPU%d's free_llist while it was down and is still there after it came back online",
+		     pfn, cpu);
+}
+
+static void drained_all(void)
+{
+	int cpu;
+
+	if (!observe())
+		return;
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpus[cpu].llist > 0)
+			fail("pcp:llist-survives-drain-all",
+			     "drain_all_pages() left %ld pages on CPU%d's free_llist (pcp->count %ld)",
+			     cpus[cpu].llist, cpu, cpus[cpu].count);
+}
+
+void pcp_oracle_on_event(const struct tf_event *ev)
+{
+	if (!active)
+		return;
+	switch (ev->kind) {
+	case TF_EV_CPU_UP:
+		snapshot_llist(ev->cpu);
+		break;
+	case TF_EV_CPU_DOWN:
+		snapshot_llist(ev->section);
+		break;
+	case TF_EV_PCP:
+		if (ev->section == TF_PCP_PT_DEAD_DONE)
+			dead_done(ev->pfn);
+		else if (ev->section == TF_PCP_PT_ONLINE_DONE)
+			online_done(ev->pfn);
+		else if (ev->section == TF_PCP_PT_DRAINED_ALL)
+			drained_all();
+		break;
+	default:
+		break;
+	}
+}
+
+void pcp_oracle_check_op(void)
+{
+	unsigned long pfn;
+	int cpu;
+
+	if (!active || !observe())
+		return;
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		if (cpus[cpu].count != cpus[cpu].listed) {
+			fail("pcp:count-mismatch", "CPU%d: pcp->count %ld, its lists hold %ld pages",
+			     cpu, cpus[cpu].count, cpus[cpu].listed);
+			return;
+		}
+		if (cpus[cpu].owned_bad) {
+			fail("pcp:owned-blocks-corrupt",
+			     "CPU%d's owned_blocks holds an entry of another owner or does not end", cpu);
+			return;
+		}
+	}
+	for (pfn = 0; pfn < nr_pages; pfn++) {
+		if (where[pfn] >= TF_WHERE_PCP(0) && where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
+		    tf_observe_block_isolated(pfn)) {
+			fail("pcp:isolated-page-on-pcp",
+			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list", pfn,
+			     where[pfn] - TF_WHERE_PCP(0));
+			return;
+		}
+	}
+}
+
+void pcp_oracle_end_of_ops(void)
+{
+	unsigned long pfn;
+
+	if (!active || !observe())
+		return;
+	for (pfn = 0; pfn < nr_pages; pfn++) {
+		int w = where[pfn];
+
+		if (w >= TF_WHERE_LLIST(0) && w < TF_WHERE_LLIST(TF_MAX_CPUS) &&
+		    cpus[w - TF_WHERE_LLIST(0)].dead) {
+			fail("pcp:stranded-llist-page",
+			     "pfn %lu is on CPU%d's free_llist and CPU%d stays down: nothing will absorb it",
+			     pfn, w - TF_WHERE_LLIST(0), w - TF_WHERE_LLIST(0));
+			return;
+		}
+	}
+}

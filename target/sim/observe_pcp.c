@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-only views of the PCP free-path family's containers for the
+ * oracles (issue 5): PCP lists, per-CPU free_llists, the zone's trylock
+ * llist, owned pageblocks.  Every walk is bounded, so a corrupted list
+ * is reported instead of looped on.
+ */
+#include <linux/string.h>
+
+#include "../mm/internal.h"
+#include "tagfuzz/observe.h"
+
+BUILD_BUG_ON(TF_MAX_CPUS_OBS != TF_MAX_CPUS);
+
+/* Call @fn on every page of an llist; -1 if it does not end within max_pfn nodes. */
+static long walk_llist(struct llist_head *head, void (*fn)(struct page *, void *), void *arg)
+{
+	struct llist_node *node = __atomic_load_n(&head->first, __ATOMIC_RELAXED);
+	long pages = 0, n = 0;
+
+	for (; node; node = node->next) {
+		struct page *page = llist_entry(node, struct page, pcp_llist);
+
+		if (++n > (long)max_pfn)
+			return -1;
+		if (fn)
+			fn(page, arg);
+		pages++;
+	}
+	return pages;
+}
+
+unsigned long tf_observe_llist_pages(void)
+{
+	unsigned long total = 0;
+	long n;
+	int cpu;
+
+	/* Order-0 on the CPU lists is not assumed: count each page's order. */
+	for_each_possible_cpu(cpu) {
+		struct llist_node *node =
+			per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist.first;
+
+		for (n = 0; node && n <= (long)max_pfn; node = node->next, n++)
+			total += 1UL << llist_entry(node, struct page, pcp_llist)->private;
+	}
+	{
+		struct llist_node *node = tf_zone.trylock_free_pages.first;
+
+		for (n = 0; node && n <= (long)max_pfn; node = node->next, n++)
+			total += 1UL << llist_entry(node, struct page, pcp_llist)->order;
+	}
+	return total;
+}
+
+bool tf_observe_block_isolated(unsigned long pfn)
+{
+	return is_migrate_isolate(tf_pageblocks[pfn >> pageblock_order].migratetype);
+}
+
+struct mark_ctx {
+	uint8_t *where;
+	uint8_t what;
+	uint8_t multi;		/* the map's value for "in two containers" */
+	bool ok;
+	bool zone_order;	/* the zone llist keeps the order in page->order */
+};
+
+static void mark_range(struct mark_ctx *c, unsigned long pfn, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		if (pfn + i >= max_pfn) {
+			c->ok = false;
+			return;
+		}
+		if (c->where[pfn + i] != TF_WHERE_NONE) {
+			c->where[pfn + i] = c->multi;
+			c->ok = false;
+		} else {
+			c->where[pfn + i] = c->what;
+		}
+	}
+}
+
+static void mark_llist_page(struct page *page, void *arg)
+{
+	struct mark_ctx *c = arg;
+
+	mark_range(c, page_to_pfn(page), c->zone_order ? page->order : page->private);
+}
+
+bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why)
+{
+	struct mark_ctx c = { .where = where, .multi = TF_WHERE_MULTI, .ok = true };
+	struct list_head *pos;
+	unsigned long n;
+	int order, mt, cpu, pindex;
+
+	*why = NULL;
+	memset(where, TF_WHERE_NONE, max_pfn);
+	memset(cpus, 0, sizeof(*cpus) * TF_MAX_CPUS);
+
+	c.what = TF_WHERE_BUDDY;
+	for (order = 0; order < NR_PAGE_ORDERS; order++)
+		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+			for (pos = tf_zone.free_area[order].free_list[mt].next, n = 0;
+			     pos != &tf_zone.free_area[order].free_list[mt]; pos = pos->next) {
+				if (++n > max_pfn) {
+					*why = "a buddy free list does not end";
+					return false;
+				}
+				mark_range(&c, page_to_pfn(list_entry(pos, struct page, buddy_list)),
+					   order);
+			}
+
+	for_each_possible_cpu(cpu) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+		struct tf_pcp_cpu_obs *o = &cpus[cpu];
+
+		o->count = pcp->count;
+		o->dead = pcp->flags & PCPF_CPU_DEAD;
+		c.what = TF_WHERE_PCP(cpu);
+		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
+			for (pos = pcp->lists[pindex].next, n = 0; pos != &pcp->lists[pindex];
+			     pos = pos->next) {
+				if (++n > max_pfn) {
+					*why = "a PCP list does not end";
+					return false;
+				}
+				mark_range(&c, page_to_pfn(list_entry(pos, struct page, pcp_list)),
+					   pindex_to_order(pindex));
+				o->listed += 1L << pindex_to_order(pindex);
+			}
+		}
+		c.what = TF_WHERE_LLIST(cpu);
+		c.zone_order = false;
+		o->llist = walk_llist(&pcp->free_llist, mark_llist_page, &c);
+		if (o->llist < 0) {
+			*why = "a free_llist does not end";
+			return false;
+		}
+		for (pos = pcp->owned_blocks.next, n = 0; pos != &pcp->owned_blocks; pos = pos->next) {
+			struct pageblock_data *pbd = list_entry(pos, struct pageblock_data, cpu_node);
+
+			if (++n > (max_pfn >> pageblock_order) + 1 || pbd->cpu != cpu + 1) {
+				o->owned_bad = true;
+				break;
+			}
+			o->owned++;
+		}
+	}
+	c.what = TF_WHERE_ZONE_LLIST;
+	c.zone_order = true;
+	if (walk_llist(&tf_zone.trylock_free_pages, mark_llist_page, &c) < 0) {
+		*why = "the zone's trylock llist does not end";
+		return false;
+	}
+	if (!c.ok)
+		*why = "a page sits in two free containers (or one twice, or past the end)";
+	return c.ok;
+}
+
+bool tf_observe_llist_mark(uint8_t *loc, uint8_t what)
+{
+	struct mark_ctx c = { .where = loc, .what = what, .multi = TF_LOC_MULTI, .ok = true };
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (walk_llist(&per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist,
+			       mark_llist_page, &c) < 0)
+			return false;
+	c.zone_order = true;
+	if (walk_llist(&tf_zone.trylock_free_pages, mark_llist_page, &c) < 0)
+		return false;
+	return c.ok;
+}
