@@ -15,7 +15,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 # A new fuzz target is one word here (fuzz/NAME.c, corpus/NAME/*.txt, and
 # optionally fuzz/NAME.dict; without one it gets SCENARIO_DICT).
-TARGETS=(fuzz_boot fuzz_early_pfn_diff fuzz_pgflags)
+TARGETS=(fuzz_boot fuzz_early_pfn_diff fuzz_pgflags fuzz_pcp)
 LIB_SRCS=(
 	target/lib/list_debug.c
 	target/mm/alloc_tag.c target/mm/page_alloc.c target/mm/page_ext.c target/mm/pcp_split.c

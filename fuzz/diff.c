@@ -58,6 +58,15 @@ struct outcome {
 };
 
 static struct outcome outcomes[TF_NR_TRACKERS];
+
+static const char *const pcp_names[] = { "upstream", "split" };
+static bool family_pcp;		/* this run's variants: PCP free paths, not trackers */
+
+/* A variant's name in the family the differential run compares. */
+static const char *vname(unsigned int t)
+{
+	return family_pcp ? pcp_names[t & 1] : tf_tracker_table[t].name;
+}
 static struct outcome *cur;
 static int32_t owner[TF_MAX_PAGES];	/* pfn -> unit, -1; reset per run */
 static unsigned long owner_max;
@@ -270,7 +279,10 @@ static void run_variant(const struct tf_scenario *s, const struct tf_diff_opts *
 	unsigned long pages = (unsigned long)s->m.section_pages * s->m.nr_sections;
 
 	copy.m = s->m;
-	copy.m.tracker = t;
+	if (o->pcp)
+		copy.m.pcp_variant = t;
+	else
+		copy.m.tracker = t;
 	copy.nr_ops = s->nr_ops;
 	copy.truncated = s->truncated;
 	memcpy(copy.ops, s->ops, s->nr_ops * sizeof(s->ops[0]));
@@ -365,7 +377,7 @@ static void add_disagreement(struct tf_diff_result *r, const struct tf_diff_opts
 	if (i == TF_MAX_FINDINGS)
 		return;
 	f = &r->f[r->nr++];
-	snprintf(f->sig, sizeof(f->sig), "diff:%s/%s", tf_tracker_table[r->variant[0]].name, what);
+	snprintf(f->sig, sizeof(f->sig), "diff:%s/%s", vname(r->variant[0]), what);
 	va_start(ap, fmt);
 	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
 	va_end(ap);
@@ -382,8 +394,8 @@ static void add_disagreement(struct tf_diff_result *r, const struct tf_diff_opts
 /* Compare variant @k's outcome with the baseline's. */
 static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int k)
 {
-	const char *an = tf_tracker_table[r->variant[0]].name;
-	const char *bn = tf_tracker_table[r->variant[k]].name;
+	const char *an = vname(r->variant[0]);
+	const char *bn = vname(r->variant[k]);
 	const struct outcome *A = &outcomes[r->variant[0]], *B = &outcomes[r->variant[k]];
 	uint64_t tainted = 0;
 	char what[64], b1[96], b2[96];
@@ -544,7 +556,9 @@ void tf_diff_run(const struct tf_scenario *s, const struct tf_diff_opts *o,
 	r->nr_variants = 0;
 	r->nr = r->nr_new = 0;
 	r->nr_diverged = r->nr_compared = r->nr_skipped = 0;
-	for (unsigned int t = 0; t < TF_NR_TRACKERS; t++) {
+	family_pcp = o->pcp;
+	r->pcp = o->pcp;
+	for (unsigned int t = 0; t < (o->pcp ? TF_NR_PCP_FAMILY : TF_NR_TRACKERS); t++) {
 		if (!(o->trackers & (1u << t)))
 			continue;
 		k = r->nr_variants++;
@@ -570,7 +584,7 @@ const struct tf_finding *tf_diff_first_new(const struct tf_diff_result *r, bool 
 		const struct tf_finding *f = tf_verdict_first_new(&r->v[k], strict);
 
 		if (f) {
-			*who = tf_tracker_table[r->variant[k]].name;
+			*who = vname(r->variant[k]);
 			return f;
 		}
 	}
@@ -588,10 +602,11 @@ const struct tf_finding *tf_diff_first_new(const struct tf_diff_result *r, bool 
 void tf_diff_print(FILE *f, const struct tf_scenario *s, const struct tf_diff_result *r,
 		   bool strict)
 {
+	family_pcp = r->pcp;
 	for (int k = 0; k < r->nr_variants; k++) {
 		const struct tf_finding *fd = tf_verdict_first_new(&r->v[k], strict);
 
-		fprintf(f, "variant %-10s %s", tf_tracker_table[r->variant[k]].name,
+		fprintf(f, "variant %-10s %s", vname(r->variant[k]),
 			fd ? fd->sig : "clean");
 		for (int i = 0; i < r->v[k].nr; i++)
 			if (r->v[k].f[i].known && !strict)
@@ -600,7 +615,7 @@ void tf_diff_print(FILE *f, const struct tf_scenario *s, const struct tf_diff_re
 	}
 	fprintf(f, "compared %u allocation(s), skipped %u (interleaved or placed apart); "
 		"%u variant(s) diverged from %s\n", r->nr_compared, r->nr_skipped,
-		r->nr_diverged, r->nr_variants ? tf_tracker_table[r->variant[0]].name : "-");
+		r->nr_diverged, r->nr_variants ? vname(r->variant[0]) : "-");
 	for (int i = 0; i < r->nr; i++)
 		fprintf(f, "%s %s: %s\n", r->f[i].known ? "known disagreement" : "DISAGREEMENT",
 			r->f[i].sig, r->f[i].detail);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Differential runs: one scenario through several early-PFN tracker
- * variants, each on a freshly booted machine, and a comparison of what
- * tagging did in each (docs/variants.md):
+ * variants -- or, in PCP mode, through upstream's PCP free path and seed
+ * 004's split path -- each on a freshly booted machine, and a comparison
+ * of what tagging did in each (docs/variants.md):
  *
  *  - per allocation (identified by the CPU it ran on and its place in
  *    that CPU's sequence of allocations): the tag state its head holds
@@ -27,14 +28,19 @@
 #include "run.h"
 #include "tagfuzz/variants.h"
 
+/* PCP mode: upstream's free path (the baseline) and seed 004's split path. */
+#define TF_NR_PCP_FAMILY	2
+
 struct tf_diff_opts {
 	unsigned int trackers;	/* mask of variants; the lowest is the baseline */
+	bool pcp;		/* the variants are PCP free paths (mask bits 0..1), not trackers */
 	bool strict;		/* known findings and known disagreements count */
 	unsigned long bugs;	/* bug switches, for every variant */
 };
 
 struct tf_diff_result {
 	int nr_variants;
+	bool pcp;		/* variants are PCP free paths */
 	uint8_t variant[TF_NR_TRACKERS];
 	struct tf_verdict v[TF_NR_TRACKERS];	/* each variant's own run */
 	/* Disagreements with the baseline, "diff:BASE/OTHER:what". */

@@ -11,9 +11,10 @@
  * list (a,b or "correct") runs each input through all of them and
  * compares them, as fuzz_early_pfn_diff does.
  *
- * Inputs whose header turns page-flag mode on (byte 5) are left out of
- * the corpus: they are fuzz_pgflags's, and running them here spent most
- * of this target's time on module areas it does not check.
+ * Inputs whose header turns page-flag mode on (byte 5) or PCP mode on
+ * (byte 4) are left out of the corpus: they are fuzz_pgflags's and
+ * fuzz_pcp's, and running page-flag ones here spent most of this
+ * target's time on module areas it does not check.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -67,8 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct tf_finding *f;
 
 	tf_decode(data, size, &scenario);
-	if (scenario.m.pgflag_bits)
-		return -1;	/* page-flag mode: fuzz_pgflags's */
+	if (scenario.m.pgflag_bits || scenario.m.pcp)
+		return -1;	/* page-flag mode: fuzz_pgflags's; PCP mode: fuzz_pcp's */
 	if (tracker >= 0)
 		scenario.m.tracker = tracker;
 	if (diff.trackers) {

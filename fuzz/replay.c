@@ -25,7 +25,10 @@ static unsigned long base_bugs;
 static int opt_tracker = -1;	/* -1: the scenario's own (machine tracker=) */
 /* TAGFUZZ_TRACKER=header: byte inputs keep the tracker their header names. */
 static bool header_tracker;
-static unsigned int opt_diff;	/* trackers of a differential run, or 0 */
+static unsigned int opt_diff;
+/* PCP mode: -1 the header's free path; 0/1 upstream/split; or both, compared. */
+static int opt_pcp = -1;
+static bool opt_diff_pcp;	/* trackers of a differential run, or 0 */
 static struct tf_diff_result diff1, diff2;
 static int nr_inputs, nr_findings, nr_errors;
 
@@ -47,7 +50,29 @@ static void usage(FILE *f)
 		"      --diff=LIST    differential run through these tracker variants (a,b;\n"
 		"                     \"correct\", \"all\"), as fuzz_early_pfn_diff does (or a\n"
 		"                     list in $TAGFUZZ_TRACKER)\n"
+		"      --pcp=WHICH    PCP-mode scenarios: upstream or split runs that free\n"
+		"                     path instead of the header's; diff runs both and\n"
+		"                     compares them, as fuzz_pcp with TAGFUZZ_PCP=diff\n"
+		"                     (default: $TAGFUZZ_PCP, else the header's)\n"
 		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
+}
+
+static int set_pcp(const char *which)
+{
+	opt_pcp = -1;
+	opt_diff_pcp = false;
+	if (!strcmp(which, "upstream")) {
+		opt_pcp = 0;
+	} else if (!strcmp(which, "split")) {
+		opt_pcp = 1;
+	} else if (!strcmp(which, "diff")) {
+		opt_diff_pcp = true;
+		opt_diff = (1u << TF_NR_PCP_FAMILY) - 1;
+	} else if (strcmp(which, "header")) {
+		fprintf(stderr, "replay: --pcp=%s: say upstream, split, header or diff\n", which);
+		return -1;
+	}
+	return 0;
 }
 
 static bool verdicts_equal(const struct tf_verdict *a, const struct tf_verdict *b)
@@ -115,6 +140,8 @@ static void run_one(const char *path)
 	free(buf);
 	if (opt_tracker >= 0)
 		scenario.m.tracker = opt_tracker;
+	if (opt_pcp >= 0 && scenario.m.pcp)
+		scenario.m.pcp_variant = opt_pcp;
 
 	printf("== %s\n", path);
 	if (o.bugs) {
@@ -127,8 +154,13 @@ static void run_one(const char *path)
 	if (opt_print)
 		tf_print_scenario(stdout, &scenario);
 
-	if (opt_diff) {
+	if (opt_diff && (!opt_diff_pcp || scenario.m.pcp)) {
 		struct tf_diff_opts d = { .trackers = opt_diff, .strict = o.strict, .bugs = o.bugs };
+
+		if (opt_diff_pcp) {
+			d.pcp = true;
+			d.trackers = (1u << TF_NR_PCP_FAMILY) - 1;
+		}
 		const char *who;
 
 		tf_diff_run(&scenario, &d, &diff1);
@@ -249,6 +281,7 @@ int main(int argc, char **argv)
 		{ "tracker", required_argument, NULL, 'T' },
 		{ "list-trackers", no_argument, NULL, 'R' },
 		{ "diff", required_argument, NULL, 'D' },
+		{ "pcp", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -281,6 +314,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+
+	env = getenv("TAGFUZZ_PCP");
+	if (env && *env && set_pcp(env))
+		return 2;
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -323,6 +360,10 @@ int main(int argc, char **argv)
 					opt_diff ? bad : optarg);
 				return 2;
 			}
+			break;
+		case 'P':
+			if (set_pcp(optarg))
+				return 2;
 			break;
 		case 'R':
 			for (int i = 0; i < TF_NR_TRACKERS; i++)

@@ -30,6 +30,20 @@ bool check_scenario_variants(const char *path, const struct tf_scenario *s)
 	const char *who, *bad;
 	bool ok = true;
 
+	/* PCP mode: upstream's free path and seed 004's split path must agree. */
+	if (s->m.pcp) {
+		d.pcp = true;
+		d.trackers = (1u << TF_NR_PCP_FAMILY) - 1;
+		tf_diff_run(s, &d, &dr);
+		f = tf_diff_first_new(&dr, false, &who);
+		if (f) {
+			printf("FAIL scenario %s: PCP differential run (%s): %s (op %ld): %s\n", path,
+			       who, f->sig, f->op, f->detail);
+			tf_diff_print(stdout, s, &dr, false);
+			return false;
+		}
+		return true;
+	}
 	vs = *s;
 	for (unsigned int t = 0; t < TF_NR_TRACKERS; t++) {
 		if (!tf_tracker_table[t].correct || t == TF_TRACKER_CURRENT)
