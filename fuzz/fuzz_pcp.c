@@ -70,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tf_decode(data, size, &scenario);
 	if (!scenario.m.pcp)
 		return -1;	/* not PCP mode: not this target's */
+	/* The current early-PFN tracker, as fuzz_boot and replay use for bytes. */
+	scenario.m.tracker = TF_TRACKER_CURRENT;
 	if (pcp_variant >= 0)
 		scenario.m.pcp_variant = pcp_variant;
 	if (diff.pcp) {

@@ -73,6 +73,10 @@ static const struct {
 	  "F15: drain_all_pages() picks CPUs by pcp->count, which leaves out "
 	  "pages on their free_llist: a CPU holding only remote frees is not "
 	  "drained (docs/findings.md)" },
+	{ "pcp:isolated-page-on-pcp [via-llist]",
+	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
+	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
+	  "it lands on a PCP list (docs/findings.md)" },
 };
 
 const char *tf_known_reason(const char *sig)

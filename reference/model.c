@@ -121,6 +121,7 @@ struct cpu_ctx {
 	int16_t freed_pref;
 	long last_early;
 	long pending_early;	/* early at its event, lookup maybe still ahead */
+	bool batch;		/* a batched free: each page's free event says which */
 };
 static struct cpu_ctx ctx[TF_MAX_CPUS];
 
@@ -537,6 +538,11 @@ void model_on_event(const struct tf_event *ev)
 		on_alloc(ev);
 		break;
 	case TF_EV_PAGE_FREE:
+		if (ctx[ev->cpu].batch) {
+			ctx[ev->cpu].pfn = ev->pfn;
+			ctx[ev->cpu].nr = 1UL << ev->order;
+			ctx[ev->cpu].freed_pfn = -1;
+		}
 		on_free(ev);
 		break;
 	case TF_EV_PAGE_SPLIT:
@@ -570,6 +576,7 @@ void model_on_event(const struct tf_event *ev)
 		ctx[ev->cpu].pfn = ev->pfn;
 		ctx[ev->cpu].nr = ev->pfn2;
 		ctx[ev->cpu].freed_pfn = -1;
+		ctx[ev->cpu].batch = ev->order == TF_CALL_BATCH;
 		break;
 	default:
 		break;

@@ -26,6 +26,7 @@ static bool active;
 static unsigned long nr_pages;
 static pcp_oracle_report_fn report;
 static uint8_t where[TF_MAX_PAGES];
+static uint8_t prev_where[TF_MAX_PAGES];	/* at the previous op's check */
 static struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
 static int nr_cpus;
 /* Per CPU: pages on its free_llist at the start of its death or online. */
@@ -53,6 +54,7 @@ void pcp_oracle_reset(const struct tf_machine *m, pcp_oracle_report_fn fn)
 		return;
 	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
 	nr_cpus = m->nr_cpus;
+	memset(prev_where, TF_WHERE_NONE, nr_pages);
 }
 
 bool pcp_oracle_active(void)
@@ -188,12 +190,19 @@ void pcp_oracle_check_op(void)
 	for (pfn = 0; pfn < nr_pages; pfn++) {
 		if (where[pfn] >= TF_WHERE_PCP(0) && where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
 		    tf_observe_block_isolated(pfn)) {
-			fail("pcp:isolated-page-on-pcp",
-			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list", pfn,
-			     where[pfn] - TF_WHERE_PCP(0));
+			bool via_llist = prev_where[pfn] >= TF_WHERE_LLIST(0) &&
+					 prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
+
+			/* Absorbed from a free_llist the isolation's drain passed by: F15. */
+			fail(via_llist ? "pcp:isolated-page-on-pcp [via-llist]" :
+				"pcp:isolated-page-on-pcp",
+			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list%s", pfn,
+			     where[pfn] - TF_WHERE_PCP(0),
+			     via_llist ? ", absorbed from a free_llist" : "");
 			return;
 		}
 	}
+	memcpy(prev_where, where, nr_pages);
 }
 
 void pcp_oracle_end_of_ops(void)

@@ -432,6 +432,7 @@ static void do_free_batch(const struct tf_op *op)
 		fb.orders[fb.nr++] = l.order;
 	}
 	tf_note("free_unref_folios: %u folios", fb.nr);
+	tf_emit(&(struct tf_event){ .kind = TF_EV_CALL, .order = TF_CALL_BATCH });
 	free_unref_folios(&fb);
 }
 

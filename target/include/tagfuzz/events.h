@@ -26,7 +26,9 @@ enum tf_event_kind {
 	TF_EV_PRINTK,		/* msg */
 	TF_EV_NOTE,		/* harness narration for the trace: msg */
 	TF_EV_CALL,		/* a caller is about to free/split/migrate the
-				 * allocation at pfn, pfn2 pages long */
+				 * allocation at pfn, pfn2 pages long; with
+				 * .order TF_CALL_BATCH, a batch of them: each
+				 * page's TF_EV_PAGE_FREE says which */
 	TF_EV_OP_END,		/* the op running on this CPU has ended */
 	TF_EV_PGF,		/* page-flag mode (tagfuzz/pgflags.h): flag bits,
 				 * modules, shutdown; .section says which */
@@ -41,6 +43,7 @@ enum tf_pcp_point {
 };
 
 #define TF_TAG_NONE	(-1)
+#define TF_CALL_BATCH	1
 
 /* The ALLOC_NO_CODETAG bit in TF_EV_PAGE_ALLOC's alloc_flags. */
 #define TF_EV_ALLOC_NO_CODETAG	0x1000u
