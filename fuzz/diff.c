@@ -424,7 +424,13 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 
 		skip_a[order_a[i]] = skip_b[order_b[i]] =
 			((a->flags | b->flags) & UF_RACY) || a->section != b->section ||
-			(a->flags & UF_EARLY) != (b->flags & UF_EARLY);
+			(a->flags & UF_EARLY) != (b->flags & UF_EARLY) ||
+			/*
+			 * The PCP free paths hand out other pfns: an early page
+			 * then shares its pfn's history (recorded, freed, reused
+			 * before the clear) with other allocations in each run.
+			 */
+			(family_pcp && ((a->flags | b->flags) & UF_EARLY));
 	}
 	for (bool changed = true; changed; ) {
 		changed = false;
