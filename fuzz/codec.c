@@ -169,14 +169,27 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 	case TF_OP_CPU_DOWN:
 		op->cpu = (b[1] & 7) % m->nr_cpus;
 		break;
-	case TF_OP_BURST:
+	case TF_OP_BURST: {
+		/*
+		 * b2 bits 6-7 pick a size class, so that random bytes make
+		 * light bursts most of the time: 0 the whole range (count
+		 * 1..256 from b3, rounds 1..16 from b1 bits 4-7: every value,
+		 * as before the classes), 1 count 1..256 and rounds 1..4,
+		 * 2 count 1..64 and rounds 1..2, 3 count 1..16 once.  The
+		 * class keeps the low bits of b3 and of b1 bits 4-7.
+		 */
+		static const uint8_t count_mask[4] = { 0xff, 0xff, 0x3f, 0x0f };
+		static const uint8_t rounds_mask[4] = { 0xf, 0x3, 0x1, 0x0 };
+		unsigned int k = b[2] >> 6;
+
 		op->cpu = (b[1] & 7) % m->nr_cpus;
 		op->tag = b[2] % TF_NR_USER_TAGS;
-		op->order = (b[2] >> 4) % (burst_max_order(m) + 1);
-		op->n = 1 + b[3];
+		op->order = ((b[2] >> 4) & 3) % (burst_max_order(m) + 1);
+		op->n = 1 + (b[3] & count_mask[k]);
 		op->churn = (b[1] >> 3) & 1;
-		op->rounds = 1 + (b[1] >> 4);
+		op->rounds = 1 + ((b[1] >> 4) & rounds_mask[k]);
 		break;
+	}
 	case TF_OP_DRAIN:
 		op->all = b[2] & 1;
 		op->cpu = op->all ? 0 : (b[1] & 7) % m->nr_cpus;
@@ -331,11 +344,22 @@ static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_
 		b[2] = op->n & 0xff;
 		b[3] = op->n >> 8;
 		break;
-	case TF_OP_BURST:
-		b[1] |= (op->churn ? 0x08 : 0) | (op->rounds > 1 ? (op->rounds - 1) << 4 : 0);
-		b[2] = op->tag | op->order << 4;
+	case TF_OP_BURST: {
+		/* The lightest size class (decode_op) that holds count and rounds. */
+		unsigned int rounds = op->rounds ? op->rounds : 1;
+		struct tf_op back;
+		int k;
+
+		b[1] |= (op->churn ? 0x08 : 0) | (rounds - 1) << 4;
 		b[3] = op->n - 1;
+		for (k = 3; k >= 0; k--) {
+			b[2] = op->tag | op->order << 4 | k << 6;
+			decode_op(m, b, &back);
+			if (back.n == op->n && back.rounds == rounds)
+				break;
+		}
 		break;
+	}
 	case TF_OP_DRAIN:
 		b[2] = op->all;
 		break;
