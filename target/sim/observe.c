@@ -84,10 +84,38 @@ unsigned long tf_observe_free_count(void)
 	return total;
 }
 
+/* No page of [pfn, pfn + n) is in a container yet (n a power of two). */
+static bool none_yet(const uint8_t *loc, unsigned long pfn, unsigned long n)
+{
+	unsigned long i;
+	uint64_t w;
+
+	if (n < 8 || (pfn & 7)) {
+		for (i = 0; i < n; i++)
+			if (loc[pfn + i] != TF_LOC_NONE)
+				return false;
+		return true;
+	}
+	for (i = 0; i < n; i += 8) {
+		memcpy(&w, loc + pfn + i, sizeof(w));	/* eight pages, one check */
+		if (w)
+			return false;
+	}
+	return true;
+}
+
 static bool mark(uint8_t *loc, unsigned long pfn, unsigned int order, uint8_t what)
 {
 	unsigned long i;
 	bool ok = true;
+
+	_Static_assert(TF_LOC_NONE == 0, "a word of loc[] is 0 where no page is marked");
+	/* The common case: a block inside memory, in no container yet. */
+	if (pfn < max_pfn && (1UL << order) <= max_pfn - pfn &&
+	    none_yet(loc, pfn, 1UL << order)) {
+		memset(loc + pfn, what, 1UL << order);
+		return true;
+	}
 
 	for (i = 0; i < (1UL << order) && pfn + i < max_pfn; i++) {
 		if (loc[pfn + i] != TF_LOC_NONE) {
