@@ -73,6 +73,11 @@ static const struct {
 	  "F15: drain_all_pages() picks CPUs by pcp->count, which leaves out "
 	  "pages on their free_llist: a CPU holding only remote frees is not "
 	  "drained (docs/findings.md)" },
+	{ "pcp:dead-cpu-lists-not-empty",
+	  "F16: a remote push between drain_pages_zone()'s absorb and "
+	  "free_pcppages_bulk()'s is absorbed but not drained; the loop ends on "
+	  "its own count and leaves the page on the dead CPU's PCP list "
+	  "(docs/findings.md)" },
 	{ "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

@@ -86,7 +86,8 @@ void add_page_to_zone_llist(struct zone *zone, struct page *page, unsigned int o
 struct per_cpu_pages *pcp_spin_trylock(struct per_cpu_pages __percpu *ptr);
 void pcp_spin_unlock(struct per_cpu_pages *pcp);
 bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
-			     struct page *page, int migratetype, unsigned int order);
+			     struct page *page, int migratetype, unsigned int order,
+			     fpi_t fpi_flags);
 int rmqueue_bulk(struct zone *zone, unsigned int order, unsigned long count,
 		 struct list_head *list, int migratetype, unsigned int alloc_flags);
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);

@@ -464,11 +464,18 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 		struct list_head *list;
 		int nr_pages;
 
+		int tries = 0;
+
 		/* Remove pages from lists in a round-robin fashion. */
 		do {
 			if (++pindex > NR_PCP_LISTS - 1)
 				pindex = 0;
 			list = &pcp->lists[pindex];
+			/* Upstream would spin here for ever: say so instead. */
+			if (++tries > NR_PCP_LISTS)
+				tf_report_bug(TF_CHECK_BUG, __func__, "pcp->count exceeds its lists",
+					      "free_pcppages_bulk(): %d pages to free, every list empty",
+					      count);
 		} while (list_empty(list));
 
 		order = pindex_to_order(pindex);
@@ -494,7 +501,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 			     struct page *page, int migratetype,
-			     unsigned int order)
+			     unsigned int order, fpi_t fpi_flags)
 {
 	int pindex = order_to_pindex(migratetype, order);
 	int high, batch;
@@ -502,6 +509,13 @@ bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
 
+	if (unlikely(fpi_flags & FPI_TRYLOCK)) {
+		/*
+		 * Do not attempt to take a zone lock. Let pcp->count get
+		 * over high mark temporarily.
+		 */
+		return true;
+	}
 	batch = READ_ONCE(pcp->batch);
 	high = READ_ONCE(pcp->high);
 	if (pcp->count >= high)
@@ -542,7 +556,7 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 	/* (PREEMPT_RT's in_nmi()/in_hardirq() hand-off is not modelled: no RT.) */
 	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
 	if (pcp) {
-		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order))
+		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order, fpi_flags))
 			return;
 		pcp_spin_unlock(pcp);
 	} else {
@@ -656,7 +670,7 @@ void free_unref_folios(struct folio_batch *folios)
 		if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 			migratetype = MIGRATE_MOVABLE;
 
-		free_frozen_page_commit(zone, pcp, &folio->page, migratetype, order);
+		free_frozen_page_commit(zone, pcp, &folio->page, migratetype, order, FPI_NONE);
 	}
 
 	if (pcp)
@@ -1411,9 +1425,11 @@ int page_alloc_cpu_online(unsigned int cpu)
 /*
  * Isolate a pageblock or undo it, as start_isolate_page_range() and
  * undo_isolate_page_range() do for one block: set the migratetype and
- * move the block's free buddy pages to that type's free list (a larger
- * free buddy block around it is first split into pageblocks).  Callers
- * drain the PCP lists afterwards, as alloc_contig_range() does.
+ * move the block's free buddy pages to the isolate free list (a larger
+ * free buddy block around it is first split into pageblocks), or put
+ * them back through the buddy so they merge again.  No has_unmovable_pages()
+ * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
+ * does.
  */
 void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
 {
@@ -1447,13 +1463,19 @@ void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
 	for (pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
 		struct page *page = pfn_to_page(pfn);
 
-		if (PageBuddy(page)) {
-			order = buddy_order(page);
-			list_move(&page->buddy_list, &zone->free_area[order].free_list[mt]);
-			pfn += 1UL << order;
-		} else {
+		if (!PageBuddy(page)) {
 			pfn++;
+			continue;
 		}
+		order = buddy_order(page);
+		if (isolate) {
+			list_move(&page->buddy_list, &zone->free_area[order].free_list[mt]);
+		} else {
+			/* Put back so it merges, as unset_migratetype_isolate() does. */
+			del_page_from_free_list(page, zone, order, MIGRATE_ISOLATE);
+			__free_one_page(page, pfn, zone, order, mt, FPI_NONE);
+		}
+		pfn += 1UL << order;
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 }

@@ -200,6 +200,7 @@ struct page *pcp_split_rmqueue(struct zone *zone, unsigned int order, int migrat
 /* Merge PCP buddies of this CPU's pageblocks, bottom-up, under pcp->lock. */
 static void pcp_merge_pass(struct per_cpu_pages *pcp)
 {
+	unsigned long merges = 0, steps = 0;
 	unsigned int order;
 	int mt;
 
@@ -208,10 +209,17 @@ static void pcp_merge_pass(struct per_cpu_pages *pcp)
 			struct list_head *list = &pcp->lists[order_to_pindex(mt, order)];
 			struct page *page;
 restart:
+			steps = 0;
 			list_for_each_entry(page, list, pcp_list) {
 				unsigned long pfn = page_to_pfn(page);
 				unsigned long buddy_pfn = pfn ^ (1UL << order);
 				struct page *buddy, *combined;
+
+				/* A corrupt list must not make the harness spin. */
+				if (++steps > max_pfn || merges > max_pfn)
+					tf_report_bug(TF_CHECK_BUG, __func__, "PCP lists do not end",
+						      "pcp merge pass: a list of over %lu entries, or %lu merges, on %lu pages",
+						      steps, merges, max_pfn);
 
 				if (!PagePCPBuddy(page) || buddy_pfn >= max_pfn)
 					continue;
@@ -226,6 +234,7 @@ restart:
 				set_pcp_order(combined, order + 1);
 				list_add(&combined->pcp_list,
 					 &pcp->lists[order_to_pindex(mt, order + 1)]);
+				merges++;
 				goto restart;
 			}
 		}
@@ -286,13 +295,13 @@ void pcp_split_free_pcppages_bulk(struct zone *zone, int count,
 
 /* Commit to a PCP list; @owned: this CPU owns the page's block. */
 static bool split_commit(struct zone *zone, struct per_cpu_pages *pcp, struct page *page,
-			 int migratetype, unsigned int order, bool owned)
+			 int migratetype, unsigned int order, fpi_t fpi_flags, bool owned)
 {
 	if (owned) {
 		__SetPagePCPBuddy(page);
 		set_pcp_order(page, order);
 	}
-	return free_frozen_page_commit(zone, pcp, page, migratetype, order);
+	return free_frozen_page_commit(zone, pcp, page, migratetype, order, fpi_flags);
 }
 
 /*
@@ -327,7 +336,8 @@ void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned 
 			return;
 		}
 
-		if (split_commit(zone, pcp, page, migratetype, order, owner_cpu == cache_cpu))
+		if (split_commit(zone, pcp, page, migratetype, order, fpi_flags,
+				 owner_cpu == cache_cpu))
 			spin_unlock(&pcp->lock);
 		return;
 	}
@@ -422,7 +432,7 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 		if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 			migratetype = MIGRATE_MOVABLE;
 
-		if (!split_commit(zone, pcp, &folio->page, migratetype, order,
+		if (!split_commit(zone, pcp, &folio->page, migratetype, order, FPI_NONE,
 				  owner_cpu == locked_cpu)) {
 			pcp = NULL;
 			locked_zone = NULL;

@@ -144,7 +144,9 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 		for (pos = pcp->owned_blocks.next, n = 0; pos != &pcp->owned_blocks; pos = pos->next) {
 			struct pageblock_data *pbd = list_entry(pos, struct pageblock_data, cpu_node);
 
-			if (++n > (max_pfn >> pageblock_order) + 1 || pbd->cpu != cpu + 1) {
+			if (++n > (max_pfn >> pageblock_order) + 1 ||
+			    pbd < tf_pageblocks || pbd >= tf_pageblocks + (max_pfn >> pageblock_order) ||
+			    pbd->cpu != cpu + 1) {
 				o->owned_bad = true;
 				break;
 			}
