@@ -81,22 +81,20 @@ static void run(const struct tf_scenario *s)
 
 /*
  * This mode checks the current upstream port as the foundation runs it:
- * the stock early-PFN tracker with refs in page_ext.  Historical tracker
- * variants (several race by design), the page-flag mode and the PCP mode
- * (seed 004's RFC writes pcp->flags plainly under the lock while remote
- * freers READ_ONCE() it) are left out.
+ * the stock early-PFN tracker with refs in page_ext, and PCP mode on both
+ * free paths (seed 004's flag race is suppressed as F17).  Historical
+ * tracker variants (several race by design) and the page-flag mode are
+ * left out.
  */
 static bool stock(const struct tf_machine *m)
 {
-	return !m->tracker && !m->pgflag_bits && !m->pcp;
+	return !m->tracker && !m->pgflag_bits;
 }
 
 static void make_stock(struct tf_machine *m)
 {
 	m->tracker = 0;
 	m->pgflag_bits = 0;
-	m->pcp = false;
-	m->pcp_variant = 0;
 	m->pgflags_variant = 0;
 	m->kernel_tags = 0;
 }
