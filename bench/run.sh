@@ -23,7 +23,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${TAGFUZZ_OUT:-$ROOT/out}
 CC=${TAGFUZZ_CC:-clang}
-read -r -a TARGETS <<<"${BENCH_TARGETS:-fuzz_boot fuzz_early_pfn_diff fuzz_pgflags}"
+read -r -a TARGETS <<<"${BENCH_TARGETS:-fuzz_boot fuzz_early_pfn_diff fuzz_pgflags fuzz_pcp}"
 AFL=${BENCH_AFL:-1}
 
 usage() {
