@@ -80,7 +80,9 @@ usage: ./build.sh [COMMAND]
                          table into bench/results/ (bench/run.sh --help lists OPTS)
   deps [afl] [coverage]  install the Debian packages the build (and AFL++, coverage) needs (as root)
 Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
-known findings), TAGFUZZ_OUT=DIR (instead of out/), TAGFUZZ_CC (instead of clang).
+known findings), TAGFUZZ_TRACKER=NAME|a,b (early-PFN tracker variant, docs/variants.md),
+TAGFUZZ_PCP=upstream|split|header|diff (PCP free path, docs/pcp.md), TAGFUZZ_OUT=DIR
+(instead of out/), TAGFUZZ_CC (instead of clang).
 EOF
 }
 
@@ -393,6 +395,8 @@ ossfuzz() {
 variant_desc() {
 	local v=stock
 	[ -z "${TAGFUZZ_BUGS:-}" ] || v="bugs=$TAGFUZZ_BUGS"
+	[ -z "${TAGFUZZ_TRACKER:-}" ] || v="$v, tracker=$TAGFUZZ_TRACKER"
+	[ -z "${TAGFUZZ_PCP:-}" ] || v="$v, pcp=$TAGFUZZ_PCP"
 	case ${TAGFUZZ_STRICT:-} in '' | 0) ;; *) v="$v, strict" ;; esac
 	echo "$v"
 }
@@ -424,13 +428,14 @@ signature_of() {
 	fi
 }
 
-# index_lookup FILE: "bugs<TAB>strict" recorded for FILE when a fuzzing run
-# filed it (DIR/.index), or nothing.
+# index_lookup FILE: "bugs<US>strict<US>tracker<US>pcp" recorded for FILE
+# when a fuzzing run filed it (DIR/.index), or nothing.
 index_lookup() {
 	local idx
 	idx=$(dirname "$1")/.index
 	[ -f "$idx" ] || return 0
-	awk -F '\t' -v n="$(basename "$1")" '$1 == n { line = $3 "\t" $4 } END { if (line != "") print line }' "$idx"
+	# Fields joined by a unit separator: read splits on it without merging empty fields.
+	awk -F '\t' -v n="$(basename "$1")" '$1 == n { line = $3 "\037" $4 "\037" $6 "\037" $7 } END { if (line != "") print line }' "$idx"
 }
 
 # use_variant_of FILE: unless TAGFUZZ_BUGS/TAGFUZZ_STRICT are set, take the
@@ -438,14 +443,18 @@ index_lookup() {
 # '# bugs:' line), exported for the replays.  VARIANT_FROM says where it came from.
 VARIANT_FROM=
 use_variant_of() {
-	if [ -n "${TAGFUZZ_BUGS:-}" ] || [ -n "${TAGFUZZ_STRICT:-}" ]; then
+	if [ -n "${TAGFUZZ_BUGS:-}" ] || [ -n "${TAGFUZZ_STRICT:-}" ] ||
+		[ -n "${TAGFUZZ_TRACKER:-}" ] || [ -n "${TAGFUZZ_PCP:-}" ]; then
 		VARIANT_FROM="from the environment"
 		return
 	fi
-	local rec
+	local rec bugs strict tracker pcp
 	rec=$(index_lookup "$1")
 	if [ -n "$rec" ]; then
-		export TAGFUZZ_BUGS=${rec%%$'\t'*} TAGFUZZ_STRICT=${rec#*$'\t'}
+		IFS=$'\037' read -r bugs strict tracker pcp <<<"$rec" || true
+		export TAGFUZZ_BUGS=$bugs TAGFUZZ_STRICT=$strict
+		[ -z "$tracker" ] || export TAGFUZZ_TRACKER=$tracker
+		[ -z "$pcp" ] || export TAGFUZZ_PCP=$pcp
 		VARIANT_FROM="recorded by the fuzzing run that found it"
 	elif [[ "$(basename "$1")" =~ -(address|undefined|memory)-(crash|leak|timeout|oom|slow-unit)- ]]; then
 		VARIANT_FROM="ClusterFuzzLite fuzzes the stock variant"
@@ -478,8 +487,9 @@ summarize() {
 	local f sig i n=0 sigs=() firsts=() counts=() whens=() when
 	for f in "$@"; do
 		sig=$(signature_of "$f")
-		printf '%s\t%s\t%s\t%s\t%s\n' "$(basename "$f")" "$sig" "${TAGFUZZ_BUGS:-}" \
-			"${TAGFUZZ_STRICT:-}" "$engine" >>"$finds/.index"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$f")" "$sig" "${TAGFUZZ_BUGS:-}" \
+			"${TAGFUZZ_STRICT:-}" "$engine" "${TAGFUZZ_TRACKER:-}" "${TAGFUZZ_PCP:-}" \
+			>>"$finds/.index"
 		when=$(awk -v m="$(stat -c %.3Y "$f")" -v s="$t0" 'BEGIN { printf "%.1f", m - s }')
 		for ((i = 0; i < n; i++)); do
 			[ "${sigs[i]}" = "$sig" ] && break
@@ -506,6 +516,8 @@ summarize() {
 	local env=""
 	[ -z "${TAGFUZZ_BUGS:-}" ] || env="TAGFUZZ_BUGS=$TAGFUZZ_BUGS "
 	[ -z "${TAGFUZZ_STRICT:-}" ] || env="${env}TAGFUZZ_STRICT=$TAGFUZZ_STRICT "
+	[ -z "${TAGFUZZ_TRACKER:-}" ] || env="${env}TAGFUZZ_TRACKER=$TAGFUZZ_TRACKER "
+	[ -z "${TAGFUZZ_PCP:-}" ] || env="${env}TAGFUZZ_PCP=$TAGFUZZ_PCP "
 	for ((i = 0; i < n; i++)); do
 		echo
 		echo "== finding $((i + 1))/$n: ${sigs[i]}"
@@ -519,8 +531,12 @@ summarize() {
 
 # Unknown bug switches would only show as the engine failing to start.
 check_variant() {
+	case ${TAGFUZZ_PCP:-} in
+	'' | header | upstream | split | diff) ;;
+	*) die "TAGFUZZ_PCP='$TAGFUZZ_PCP': say upstream, split, header or diff (docs/pcp.md)" ;;
+	esac
 	"$OUT/replay" --list-bugs >/dev/null ||
-		die "TAGFUZZ_BUGS='${TAGFUZZ_BUGS:-}' names an unknown bug switch (out/replay --list-bugs lists them)"
+		die "TAGFUZZ_BUGS='${TAGFUZZ_BUGS:-}' or TAGFUZZ_TRACKER='${TAGFUZZ_TRACKER:-}' names an unknown bug switch or tracker (out/replay --list-bugs, --list-trackers)"
 }
 
 now() { date +%s.%N; }
@@ -710,8 +726,9 @@ fuzz_afl() {
 			files+=("$finds/afl-crash-$h")
 		fi
 		# so that repro of the raw AFL++ file knows its variant too
-		printf '%s\t\t%s\t%s\tAFL++\n' "$(basename "$f")" "${TAGFUZZ_BUGS:-}" \
-			"${TAGFUZZ_STRICT:-}" >>"$(dirname "$f")/.index"
+		printf '%s\t\t%s\t%s\tAFL++\t%s\t%s\n' "$(basename "$f")" "${TAGFUZZ_BUGS:-}" \
+			"${TAGFUZZ_STRICT:-}" "${TAGFUZZ_TRACKER:-}" "${TAGFUZZ_PCP:-}" \
+			>>"$(dirname "$f")/.index"
 	done < <(find "$sync" -path '*/crashes/id:*' -type f -newer "$marker" | sort)
 	if [ ${#failed[@]} -gt 0 ]; then
 		for f in "${failed[@]}"; do

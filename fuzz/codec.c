@@ -965,7 +965,13 @@ static int parse_pcp_op(struct line_ctx *c, const struct tf_machine *m, struct t
 			    ((long)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER) - 1, -1, &v))
 			return -1;
 		op->n = v;
-		op->clear = find_word(c, "undo") != NULL;
+		{
+			struct word *u = find_word(c, "undo");
+
+			if (u && u->has_val)
+				return perr(c, "isolate: write undo alone, without a value");
+			op->clear = u != NULL;
+		}
 		return 0;
 	case TF_OP_FREE_BATCH:
 		if (get_num(c, "count", 1, TF_MAX_FREE_BATCH, -1, &v))

@@ -51,13 +51,13 @@ static void usage(FILE *f)
 		"                     \"correct\", \"all\"), as fuzz_early_pfn_diff does (or a\n"
 		"                     list in $TAGFUZZ_TRACKER)\n"
 		"      --pcp=WHICH    PCP-mode scenarios: upstream or split runs that free\n"
-		"                     path instead of the header's; diff runs both and\n"
-		"                     compares them, as fuzz_pcp with TAGFUZZ_PCP=diff\n"
-		"                     (default: $TAGFUZZ_PCP, else the header's)\n"
+		"                     path instead of the header's; header keeps the\n"
+		"                     header's; diff runs both and compares them, as\n"
+		"                     fuzz_pcp with TAGFUZZ_PCP=diff (default: $TAGFUZZ_PCP)\n"
 		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
 }
 
-static int set_pcp(const char *which)
+static int set_pcp(const char *which, const char *from)
 {
 	opt_pcp = -1;
 	opt_diff_pcp = false;
@@ -69,7 +69,7 @@ static int set_pcp(const char *which)
 		opt_diff_pcp = true;
 		opt_diff = (1u << TF_NR_PCP_FAMILY) - 1;
 	} else if (strcmp(which, "header")) {
-		fprintf(stderr, "replay: --pcp=%s: say upstream, split, header or diff\n", which);
+		fprintf(stderr, "replay: %s=%s: say upstream, split, header or diff\n", from, which);
 		return -1;
 	}
 	return 0;
@@ -196,7 +196,11 @@ static void run_one(const char *path)
 	}
 
 	for (int i = 0; i < v1.nr; i++) {
-		if (v1.f[i].known && !o.strict)
+		if (!v1.f[i].known || o.strict)
+			continue;
+		if (v1.f[i].op < 0)
+			printf("known finding: %s (teardown)\n", v1.f[i].sig);
+		else
 			printf("known finding: %s (op %ld)\n", v1.f[i].sig, v1.f[i].op);
 	}
 	f = tf_verdict_first_new(&v1, o.strict);
@@ -316,7 +320,7 @@ int main(int argc, char **argv)
 	}
 
 	env = getenv("TAGFUZZ_PCP");
-	if (env && *env && set_pcp(env))
+	if (env && *env && set_pcp(env, "TAGFUZZ_PCP"))
 		return 2;
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
@@ -362,7 +366,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'P':
-			if (set_pcp(optarg))
+			if (set_pcp(optarg, "--pcp"))
 				return 2;
 			break;
 		case 'R':

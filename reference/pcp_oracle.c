@@ -107,7 +107,7 @@ static void dead_done(int cpu)
 		return;
 	if (cpus[cpu].listed || cpus[cpu].count)
 		fail("pcp:dead-cpu-lists-not-empty",
-		     "CPU%d is dead with %ld pages on its PCP lists, pcp->count %ld", cpu,
+		     "CPU%d is dead with %ld page(s) on its PCP lists, pcp->count %ld", cpu,
 		     cpus[cpu].listed, cpus[cpu].count);
 	else if (cpus[cpu].owned || cpus[cpu].owned_bad)
 		fail("pcp:dead-cpu-owned-blocks", "CPU%d is dead with %u owned_blocks entries%s",
@@ -140,7 +140,7 @@ static void drained_all(void)
 	for (cpu = 0; cpu < nr_cpus; cpu++)
 		if (cpus[cpu].llist > 0)
 			fail("pcp:llist-survives-drain-all",
-			     "drain_all_pages() left %ld pages on CPU%d's free_llist (pcp->count %ld)",
+			     "drain_all_pages() left %ld page(s) on CPU%d's free_llist (pcp->count %ld)",
 			     cpus[cpu].llist, cpu, cpus[cpu].count);
 }
 

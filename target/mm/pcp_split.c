@@ -15,7 +15,16 @@
  * machine runs the split path (header byte 4, `machine pcp=split`).
  */
 #include "internal.h"
+#include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
+
+/* Harness narration for `replay -t` (where each page went); no effect on the port. */
+#define pcp_trace(...)	tf_note(__VA_ARGS__)
+
+static inline int pcp_cpu(const struct per_cpu_pages *pcp)
+{
+	return ((const char *)pcp - (const char *)tf_zone.per_cpu_pageset) / TF_PCPU_UNIT;
+}
 
 static inline void set_pcp_order(struct page *page, unsigned int order)
 {
@@ -91,6 +100,8 @@ static void absorb_remote_frees(struct per_cpu_pages *pcp)
 			mt = MIGRATE_MOVABLE;
 
 		/* From pageblocks this CPU owns: eligible for PCP-buddy merging. */
+		pcp_trace("CPU%d absorbs pfn %lu (order %u) from its free_llist", pcp_cpu(pcp),
+			  pfn, order);
 		__SetPagePCPBuddy(p);
 		if (tf_bug(TF_BUG_ABSORB_NO_COUNT))
 			list_add(&p->pcp_list, &pcp->lists[order_to_pindex(mt, order)]);
@@ -164,6 +175,9 @@ static bool pcp_claim_block(struct zone *zone, struct per_cpu_pages *pcp, int mi
 	spin_unlock_irqrestore(&zone->lock, flags);
 	if (!page)
 		return false;
+	pcp_trace("CPU%d claims pageblock %lu (pfn %lu..%lu)", smp_processor_id(),
+		  page_to_pfn(page) >> pageblock_order, page_to_pfn(page),
+		  page_to_pfn(page) + pageblock_nr_pages - 1);
 	__SetPagePCPBuddy(page);
 	set_pcp_order(page, pageblock_order);
 	pcp_enqueue(pcp, page, migratetype, pageblock_order);
@@ -323,6 +337,8 @@ void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned 
 		pcp = per_cpu_ptr(zone->per_cpu_pageset, cache_cpu);
 
 		if (!spin_trylock(&pcp->lock)) {
+			pcp_trace("pfn %lu: CPU%d's PCP lock is taken: to the zone%s", pfn, cache_cpu,
+				  fpi_flags & FPI_TRYLOCK ? "'s trylock llist" : "");
 			if (fpi_flags & FPI_TRYLOCK)
 				add_page_to_zone_llist(zone, page, order);
 			else
@@ -346,12 +362,14 @@ void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned 
 	pcp = per_cpu_ptr(zone->per_cpu_pageset, owner_cpu);
 
 	if (unlikely(READ_ONCE(pcp->flags) & PCPF_CPU_DEAD)) {
+		pcp_trace("pfn %lu: owner CPU%d is dead: to the zone", pfn, owner_cpu);
 		free_one_page(zone, page, pfn, order, fpi_flags);
 		return;
 	}
 
 	set_pcp_order(page, order);
 	llist_add(&page->pcp_llist, &pcp->free_llist);
+	pcp_trace("pfn %lu pushed onto owner CPU%d's free_llist", pfn, owner_cpu);
 }
 
 /* The batched free, split the same way (prepared by free_unref_folios()). */
@@ -404,6 +422,7 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 			}
 			set_pcp_order(&folio->page, order);
 			llist_add(&folio->page.pcp_llist, &remote_pcp->free_llist);
+			pcp_trace("pfn %lu pushed onto owner CPU%d's free_llist", pfn, owner_cpu);
 			continue;
 		}
 
@@ -504,6 +523,8 @@ int pcp_split_cpu_dead(unsigned int cpu)
 	 */
 	spin_lock(&pcp->lock);
 	spin_lock_irqsave(&zone->lock, zflags);
+	pcp_trace("CPU%u dead: count %d, free_llist %s; detaching owned_blocks", cpu,
+		  pcp->count, llist_empty(&pcp->free_llist) ? "empty" : "NOT empty");
 	if (!tf_bug(TF_BUG_OWNED_BLOCKS_INIT_ONLY)) {
 		while (!list_empty(&pcp->owned_blocks)) {
 			struct pageblock_data *pbd =

@@ -439,6 +439,10 @@ static void do_free_batch(const struct tf_op *op)
 /* start_isolate_page_range() on one block, then drain as alloc_contig_range() does. */
 static void do_isolate(const struct tf_op *op)
 {
+	tf_note("%s pageblock %u (pfn %lu..%lu)%s", op->clear ? "un-isolate" : "isolate", op->n,
+		(unsigned long)op->n << pageblock_order,
+		((unsigned long)(op->n + 1) << pageblock_order) - 1,
+		op->clear ? "" : ", then drain_all_pages()");
 	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
 	if (!op->clear)
 		drain_all_pages(NULL);
