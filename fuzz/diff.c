@@ -37,7 +37,8 @@ struct unit {
 	int16_t sig;		/* first unexpected check on it: index into sigs, or -1 */
 	uint32_t seq;		/* its place among its CPU's allocations */
 	int32_t op, end_op;
-	int32_t partner;	/* migration target: the unit whose tag it took */
+	int32_t partner;	/* migration target: the unit whose tag it took;
+				 * a part of a split: the unit it was split from */
 	int32_t target;		/* migrated: the unit that took its tag */
 };
 
@@ -187,6 +188,8 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 			if (owner[pfn + i] < 0)
 				continue;
 			cur->u[owner[pfn + i]].flags |= UF_PART;
+			/* What a part holds is what its whole held: skipped with it. */
+			cur->u[owner[pfn + i]].partner = parent;
 			/* The head part keeps the head's pfn, recorded or dropped. */
 			if (!i)
 				cur->u[owner[pfn]].flags |= cur->u[parent].flags & UF_DROPPED;
