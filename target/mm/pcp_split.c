@@ -10,7 +10,7 @@
  * The patch sits on earlier patches of its series that are not in the
  * seeds (pageblock owners, PCP buddies, pcp_rmqueue_smallest()); what
  * they do here is reconstructed from the patch's context lines and
- * comments -- docs/fidelity.md lists each inference.  Upstream's paths
+ * comments -- docs/pcp.md lists each inference.  Upstream's paths
  * stay in page_alloc.c; each function here replaces one of them when the
  * machine runs the split path (header byte 4, `machine pcp=split`).
  */

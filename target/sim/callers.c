@@ -497,7 +497,6 @@ void tf_sim_set_machine(const struct tf_machine *m)
 {
 	tf_m_copy = *m;
 	tf_m = &tf_m_copy;
-	tf_pcp_variant = m->pcp ? m->pcp_variant : TF_PCP_UPSTREAM;
 }
 
 /* The CPU an op runs on. */

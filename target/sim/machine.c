@@ -153,6 +153,7 @@ void tf_machine_boot(const struct tf_machine *m)
 	int cpu;
 
 	tf_nr_cpus = m->nr_cpus;
+	tf_pcp_variant = m->pcp ? m->pcp_variant : TF_PCP_UPSTREAM;
 	tf_kconfig.mem_alloc_profiling_debug = m->debug;
 	tf_kconfig.mem_alloc_profiling = m->profiling;
 
