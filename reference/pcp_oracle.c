@@ -22,6 +22,8 @@
 #include "pcp_oracle.h"
 #include "tagfuzz/observe.h"
 
+#define TF_PAGEBLOCK_PAGES	(1UL << TF_PAGEBLOCK_ORDER)
+
 static bool active;
 static unsigned long nr_pages;
 static pcp_oracle_report_fn report;
@@ -184,6 +186,27 @@ void pcp_oracle_check_op(void)
 		if (cpus[cpu].owned_bad) {
 			fail("pcp:owned-blocks-corrupt",
 			     "CPU%d's owned_blocks holds an entry of another owner or does not end", cpu);
+			return;
+		}
+		if (cpus[cpu].buddy_bad_pfn >= 0) {
+			int owner = tf_observe_block_owner(cpus[cpu].buddy_bad_pfn);
+
+			fail("pcp:pcp-buddy-misplaced",
+			     "pfn %ld is a PCP buddy on CPU%d's lists; its block's owner: %s%d (-1: the zone), or its order is not its list's",
+			     cpus[cpu].buddy_bad_pfn, cpu, "CPU", owner - 1);
+			return;
+		}
+	}
+	/* A pageblock wholly free in the buddy lists has no owner any more. */
+	for (pfn = 0; pfn + TF_PAGEBLOCK_PAGES <= nr_pages; pfn += TF_PAGEBLOCK_PAGES) {
+		unsigned long k;
+
+		for (k = 0; k < TF_PAGEBLOCK_PAGES && where[pfn + k] == TF_WHERE_BUDDY; k++)
+			;
+		if (k == TF_PAGEBLOCK_PAGES && tf_observe_block_owner(pfn)) {
+			fail("pcp:owner-on-free-block",
+			     "pageblock %lu is wholly free in the buddy lists and still owned by CPU%d",
+			     pfn / TF_PAGEBLOCK_PAGES, tf_observe_block_owner(pfn) - 1);
 			return;
 		}
 	}

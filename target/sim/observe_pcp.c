@@ -53,6 +53,11 @@ unsigned long tf_observe_llist_pages(void)
 	return total;
 }
 
+int tf_observe_block_owner(unsigned long pfn)
+{
+	return tf_pageblocks[pfn >> pageblock_order].cpu;
+}
+
 bool tf_observe_block_isolated(unsigned long pfn)
 {
 	return is_migrate_isolate(tf_pageblocks[pfn >> pageblock_order].migratetype);
@@ -121,6 +126,7 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 
 		o->count = pcp->count;
 		o->dead = pcp->flags & PCPF_CPU_DEAD;
+		o->buddy_bad_pfn = -1;
 		c.what = TF_WHERE_PCP(cpu);
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
 			for (pos = pcp->lists[pindex].next, n = 0; pos != &pcp->lists[pindex];
@@ -129,9 +135,16 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 					*why = "a PCP list does not end";
 					return false;
 				}
-				mark_range(&c, page_to_pfn(list_entry(pos, struct page, pcp_list)),
-					   pindex_to_order(pindex));
+				struct page *page = list_entry(pos, struct page, pcp_list);
+				unsigned long pfn = page_to_pfn(page);
+
+				mark_range(&c, pfn, pindex_to_order(pindex));
 				o->listed += 1L << pindex_to_order(pindex);
+				/* A PCP buddy: on its owner's lists, at its own order. */
+				if (PagePCPBuddy(page) && o->buddy_bad_pfn < 0 &&
+				    (tf_pageblocks[pfn >> pageblock_order].cpu != cpu + 1 ||
+				     page->private != (unsigned long)pindex_to_order(pindex)))
+					o->buddy_bad_pfn = pfn;
 			}
 		}
 		c.what = TF_WHERE_LLIST(cpu);

@@ -74,6 +74,7 @@ struct tf_pcp_cpu_obs {
 	bool dead;		/* PCPF_CPU_DEAD */
 	unsigned int owned;	/* owned_blocks entries */
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
+	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
 };
 
 /*
@@ -84,6 +85,8 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 /* Pages on every CPU's free_llist and on the zone's trylock llist. */
 unsigned long tf_observe_llist_pages(void);
 bool tf_observe_block_isolated(unsigned long pfn);
+/* The owner of @pfn's pageblock plus one (0: the zone). */
+int tf_observe_block_owner(unsigned long pfn);
 /* Mark llist pages in a tf_observe_free_pages() map; false on overlap. */
 bool tf_observe_llist_mark(uint8_t *loc, uint8_t what);
 
