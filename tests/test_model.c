@@ -11,10 +11,12 @@
 
 #include <linux/alloc_tag.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/pgalloc_tag.h>
 
 #include "codec.h"
 #include "model.h"
+#include "pcp_oracle.h"
 #include "run.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/observe.h"
@@ -817,7 +819,72 @@ static bool test_model_end_check_finds_pcp_pages(void)
 	return true;
 }
 
+/* The PCP oracles see a PCP buddy at the wrong order and an owner left on a free block. */
+static bool test_pcp_oracle_detects_tampering(void)
+{
+	struct tf_machine m = {
+		.section_pages = 64, .nr_sections = 2, .nr_cpus = 2, .debug = true,
+		.profiling = true, .pcp = true, .pcp_variant = 1,
+	};
+	struct per_cpu_pages *pcp;
+	struct page *buddy = NULL;
+	unsigned long pfn, saved, free_block = 0;
+	int pindex;
+	jmp_buf jb;
+
+	tf_event_sink = NULL;
+	tf_sim_set_machine(&m);
+	tf_machine_boot(&m);
+	memset(&reports, 0, sizeof(reports));
+	pcp_oracle_reset(&m, record_report);
+	tf_bug_jmp = &jb;
+	if (setjmp(jb)) {
+		run_stop();
+		return false;
+	}
+	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_PEXT_INIT });
+	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_CPU_UP, .cpu = 1 });
+	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_ALLOC, .cpu = 1, .tag = 1 });
+	pcp_oracle_check_op();
+	ASSERT_REPORTS(0, "");
+
+	/* CPU1 claimed a block and keeps its remainders as PCP buddies. */
+	pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, 1);
+	for (pindex = 0; pindex < NR_PCP_LISTS && !buddy; pindex++)
+		if (!list_empty(&pcp->lists[pindex]) &&
+		    PagePCPBuddy(list_first_entry(&pcp->lists[pindex], struct page, pcp_list)))
+			buddy = list_first_entry(&pcp->lists[pindex], struct page, pcp_list);
+	ASSERT_TRUE(buddy != NULL);
+	saved = buddy->private;
+	buddy->private = saved + 1;
+	pcp_oracle_check_op();
+	buddy->private = saved;
+	ASSERT_TRUE(reported("pcp:pcp-buddy-misplaced"));
+
+	/* A block nobody touched is wholly free; give it an owner. */
+	memset(&reports, 0, sizeof(reports));
+	for (pfn = max_pfn - pageblock_nr_pages; pfn > 0; pfn -= pageblock_nr_pages)
+		if (!tf_pageblocks[pfn >> pageblock_order].cpu) {
+			free_block = pfn;
+			break;
+		}
+	ASSERT_TRUE(free_block != 0);
+	tf_pageblocks[free_block >> pageblock_order].cpu = 2;
+	pcp_oracle_check_op();
+	tf_pageblocks[free_block >> pageblock_order].cpu = 0;
+	ASSERT_TRUE(reported("pcp:owner-on-free-block"));
+
+	memset(&reports, 0, sizeof(reports));
+	pcp_oracle_check_op();
+	ASSERT_REPORTS(0, "");
+	tf_sim_teardown();
+	run_stop();
+	pcp_oracle_reset(&boot_m, record_report);	/* leave the oracles off */
+	return true;
+}
+
 const struct test_case tests_model[] = {
+	TEST(test_pcp_oracle_detects_tampering),
 	TEST(test_model_bug_switches_give_their_verdicts),
 	TEST(test_model_verdict_details),
 	TEST(test_model_clean_run_is_clean),
