@@ -253,7 +253,8 @@ static noinline struct page *tf_alloc_migration_target(unsigned int order)
 	return alloc_pages(GFP_KERNEL, order);
 }
 
-static bool migratable(const struct tf_live *l)
+/* Anything alloc_pages() or a split made: the exact-size allocations aside. */
+static bool not_exact(const struct tf_live *l)
 {
 	return l->kind != TF_LIVE_EXACT;
 }
@@ -265,7 +266,7 @@ static void do_migrate(unsigned int n)
 	struct tf_live l;
 	size_t i;
 
-	if (!live_take(n, migratable, "is exact: not migrated", &l, &i))
+	if (!live_take(n, not_exact, "is exact: not migrated", &l, &i))
 		return;
 	old = pfn_to_page(l.pfn);
 	announce(&l);
@@ -326,17 +327,11 @@ static void do_cpu_up(unsigned int cpu, unsigned int pages)
 	tf_note("CPU%u up, %u setup pages", cpu, tf_setup[cpu].nr);
 }
 
-static void do_cpu_down(unsigned int cpu)
+/* The pages a CPU's bring-up allocated, freed (when it goes down, or at teardown). */
+static void free_setup_pages(unsigned int cpu)
 {
-	struct tf_event ev = { .kind = TF_EV_CPU_DOWN };
 	unsigned int i;
 
-	if (cpu)
-		tf_sched_wait_idle(cpu);
-	if (!cpu || !cpu_online(cpu)) {
-		tf_note("CPU%u cannot go down", cpu);
-		return;
-	}
 	for (i = 0; i < tf_setup[cpu].nr; i++) {
 		struct tf_live l = { tf_setup[cpu].pfn[i], 0, TF_LIVE_SINGLE, 1 };
 
@@ -344,6 +339,19 @@ static void do_cpu_down(unsigned int cpu)
 		__free_pages(pfn_to_page(l.pfn), 0);
 	}
 	tf_setup[cpu].nr = 0;
+}
+
+static void do_cpu_down(unsigned int cpu)
+{
+	struct tf_event ev = { .kind = TF_EV_CPU_DOWN };
+
+	if (cpu)
+		tf_sched_wait_idle(cpu);
+	if (!cpu || !cpu_online(cpu)) {
+		tf_note("CPU%u cannot go down", cpu);
+		return;
+	}
+	free_setup_pages(cpu);
 	__atomic_store_n(&tf_cpus[cpu].online, false, __ATOMIC_RELEASE);
 	ev.section = cpu;
 	tf_emit(&ev);
@@ -388,18 +396,13 @@ static void do_burst(const struct tf_op *op)
 		op->churn ? ", each round freed" : "");
 }
 
-static bool plain_pages(const struct tf_live *l)
-{
-	return l->kind != TF_LIVE_EXACT;
-}
-
 /* free_pages_nolock(): FPI_TRYLOCK all the way down. */
 static void do_free_nolock(unsigned int n)
 {
 	struct tf_live l;
 	size_t i;
 
-	if (!live_take(n, plain_pages, "is exact: not freed with free_pages_nolock()", &l, &i))
+	if (!live_take(n, not_exact, "is exact: not freed with free_pages_nolock()", &l, &i))
 		return;
 	announce(&l);
 	tf_note("free_pages_nolock live[%zu]: pfn %lu", i, l.pfn);
@@ -420,7 +423,7 @@ static void do_free_batch(const struct tf_op *op)
 		struct page *page;
 		size_t i;
 
-		if (!live_take(op->n + k, plain_pages, "is exact: left out of the batch", &l, &i))
+		if (!live_take(op->n + k, not_exact, "is exact: left out of the batch", &l, &i))
 			continue;
 		page = pfn_to_page(l.pfn);
 		announce(&l);
@@ -676,15 +679,8 @@ static void pcp_teardown(void)
 	}
 	while (tf_nr_live)
 		do_free(tf_nr_live - 1);
-	for (cpu = 1; cpu < tf_nr_cpus; cpu++) {
-		for (unsigned int i = 0; i < tf_setup[cpu].nr; i++) {
-			struct tf_live l = { tf_setup[cpu].pfn[i], 0, TF_LIVE_SINGLE, 1 };
-
-			announce(&l);
-			__free_pages(pfn_to_page(l.pfn), 0);
-		}
-		tf_setup[cpu].nr = 0;
-	}
+	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
+		free_setup_pages(cpu);
 	drain_all_pages(NULL);
 	pcp_point(TF_PCP_PT_DRAINED_ALL, 0);
 	for_each_online_cpu(cpu)
