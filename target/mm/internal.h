@@ -136,12 +136,12 @@ extern unsigned int tf_pcp_variant;
 void pcpblock_release(struct zone *zone, unsigned long pfn, unsigned int order);
 struct page *pcp_split_rmqueue(struct zone *zone, unsigned int order, int migratetype,
 			       unsigned int alloc_flags, struct per_cpu_pages *pcp);
-void pcp_split_free_pcppages_bulk(struct zone *zone, int count,
-				  struct per_cpu_pages *pcp, int pindex);
+void pcp_split_bulk_prepare(struct per_cpu_pages *pcp);
+void pcp_split_drain_absorb(struct per_cpu_pages *pcp);
+void drain_pages_zone(unsigned int cpu, struct zone *zone);
 void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned long pfn,
 				 unsigned int order, int migratetype, fpi_t fpi_flags);
 void pcp_split_free_unref_folios(struct folio_batch *folios);
-void pcp_split_drain_pages_zone(unsigned int cpu, struct zone *zone);
 int pcp_split_cpu_dead(unsigned int cpu);
 int pcp_split_cpu_online(unsigned int cpu);
 

@@ -444,10 +444,9 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 	unsigned int order;
 	struct page *page;
 
-	if (tf_pcp_split) {
-		pcp_split_free_pcppages_bulk(zone, count, pcp, pindex);
-		return;
-	}
+	/* Seed 004: absorb the free_llist, merge PCP buddies (pcp->count unchanged). */
+	if (tf_pcp_split)
+		pcp_split_bulk_prepare(pcp);
 
 	/*
 	 * Ensure proper count is passed which otherwise would stuck in the
@@ -462,9 +461,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 
 	while (count > 0) {
 		struct list_head *list;
-		int nr_pages;
-
-		int tries = 0;
+		int nr_pages, tries = 0;
 
 		/* Remove pages from lists in a round-robin fashion. */
 		do {
@@ -491,6 +488,11 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 			count -= nr_pages;
 			pcp->count -= nr_pages;
 
+			/* Seed 004: a PCP buddy leaves the lists as a plain page. */
+			if (PagePCPBuddy(page)) {
+				__ClearPagePCPBuddy(page);
+				set_page_private(page, 0);
+			}
 			__free_one_page(page, pfn, zone, order,
 					get_pfnblock_migratetype(page, pfn), FPI_NONE);
 		} while (count > 0 && !list_empty(list));
@@ -1357,18 +1359,16 @@ void split_page(struct page *page, unsigned int order)
 /* Draining and CPU hotplug                                             */
 /* ------------------------------------------------------------------ */
 
-static void drain_pages_zone(unsigned int cpu, struct zone *zone)
+void drain_pages_zone(unsigned int cpu, struct zone *zone)
 {
 	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 	int count;
 
-	if (tf_pcp_split) {
-		pcp_split_drain_pages_zone(cpu, zone);
-		return;
-	}
-
 	do {
 		spin_lock(&pcp->lock);
+		/* Seed 004: what remote freers pushed is drained too. */
+		if (tf_pcp_split)
+			pcp_split_drain_absorb(pcp);
 		count = pcp->count;
 		if (count) {
 			int to_drain = min(count, pcp->batch << 5);

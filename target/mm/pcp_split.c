@@ -255,56 +255,16 @@ restart:
 	}
 }
 
-void pcp_split_free_pcppages_bulk(struct zone *zone, int count,
-				  struct per_cpu_pages *pcp, int pindex)
+/*
+ * The start of the series' free_pcppages_bulk() (upstream's loop in
+ * page_alloc.c does the rest): remotely freed pages take part in merging
+ * like local ones, then a "bottom-up merge pass over PagePCPBuddy entries
+ * under pcp->lock only".  pcp->count is unchanged by the merge.
+ */
+void pcp_split_bulk_prepare(struct per_cpu_pages *pcp)
 {
-	unsigned long flags;
-	struct page *page;
-
-	/* Remotely freed pages take part in merging like local ones. */
 	absorb_remote_frees(pcp);
-
-	count = min(pcp->count, count);
 	pcp_merge_pass(pcp);
-
-	/* Ensure requested pindex is drained first. */
-	pindex = pindex - 1;
-
-	spin_lock_irqsave(&zone->lock, flags);
-
-	while (count > 0) {
-		struct list_head *list;
-		int nr_pages, tries = 0;
-
-		do {
-			if (++pindex > NR_PCP_LISTS - 1)
-				pindex = 0;
-			list = &pcp->lists[pindex];
-			/* Upstream would spin here for ever: say so instead. */
-			if (++tries > NR_PCP_LISTS)
-				tf_report_bug(TF_CHECK_BUG, __func__, "pcp->count exceeds its lists",
-					      "free_pcppages_bulk(): %d pages to free, every list empty",
-					      count);
-		} while (list_empty(list));
-
-		nr_pages = 1 << pindex_to_order(pindex);
-		do {
-			unsigned long pfn;
-
-			page = list_last_entry(list, struct page, pcp_list);
-			pfn = page_to_pfn(page);
-			list_del(&page->pcp_list);
-			count -= nr_pages;
-			pcp->count -= nr_pages;
-
-			__ClearPagePCPBuddy(page);
-			set_page_private(page, 0);
-			__free_one_page_locked(page, pfn, zone, pindex_to_order(pindex),
-					       get_pfnblock_migratetype(page, pfn), FPI_NONE);
-		} while (count > 0 && !list_empty(list));
-	}
-
-	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 /* Commit to a PCP list; @owned: this CPU owns the page's block. */
@@ -464,24 +424,11 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 	folios->nr = 0;
 }
 
-void pcp_split_drain_pages_zone(unsigned int cpu, struct zone *zone)
+/* The absorb seed 004 adds to each round of drain_pages_zone(). */
+void pcp_split_drain_absorb(struct per_cpu_pages *pcp)
 {
-	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
-	int count;
-
-	do {
-		spin_lock(&pcp->lock);
-		if (!tf_bug(TF_BUG_DRAIN_IGNORES_LLIST))
-			absorb_remote_frees(pcp);
-		count = pcp->count;
-		if (count) {
-			int to_drain = min(count, pcp->batch << 5);
-
-			pcp_split_free_pcppages_bulk(zone, to_drain, pcp, 0);
-			count -= to_drain;
-		}
-		spin_unlock(&pcp->lock);
-	} while (count);
+	if (!tf_bug(TF_BUG_DRAIN_IGNORES_LLIST))
+		absorb_remote_frees(pcp);
 }
 
 /*
@@ -515,7 +462,7 @@ int pcp_split_cpu_dead(unsigned int cpu)
 	 * and pushes after the drain leaves pages on the llist: the RFC
 	 * absorbs them when the CPU comes back online.
 	 */
-	pcp_split_drain_pages_zone(cpu, zone);
+	drain_pages_zone(cpu, zone);
 
 	/*
 	 * Detach every owned pageblock before reinitialising the head, so a
