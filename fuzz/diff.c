@@ -635,3 +635,23 @@ void tf_diff_print(FILE *f, const struct tf_scenario *s, const struct tf_diff_re
 			r->f[i].sig, r->f[i].detail);
 	(void)s;
 }
+
+void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
+		      struct tf_diff_result *r, const char *env)
+{
+	const struct tf_finding *f;
+	const char *who;
+
+	tf_diff_run(s, o, r);
+	f = tf_diff_first_new(r, o->strict, &who);
+	if (!f)
+		return;
+	if (env)
+		fprintf(stderr, "==tagfuzz== variant: %s (%s=%s to replay)\n", who, env, who);
+	else
+		fprintf(stderr, "==tagfuzz== variant: %s\n", who);
+	tf_diff_print(stderr, s, r, o->strict);
+	tf_print_finding(stderr, s, f);
+	fflush(stderr);
+	abort();
+}

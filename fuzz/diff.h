@@ -63,6 +63,14 @@ void tf_diff_run(const struct tf_scenario *s, const struct tf_diff_opts *o,
 const struct tf_finding *tf_diff_first_new(const struct tf_diff_result *r, bool strict,
 					   const char **who);
 
+/*
+ * A differential fuzz target's body: tf_diff_run(); on a new finding print
+ * which variant (and, with @env, "ENV=WHO to replay"), the comparison,
+ * the finding and the scenario to stderr and abort.
+ */
+void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
+		      struct tf_diff_result *r, const char *env);
+
 /* One summary line per variant and the disagreements, for the tools. */
 void tf_diff_print(FILE *f, const struct tf_scenario *s, const struct tf_diff_result *r,
 		   bool strict);

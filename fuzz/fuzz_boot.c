@@ -64,34 +64,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tf_verdict v;
-	const struct tf_finding *f;
-
 	tf_decode(data, size, &scenario);
 	if (scenario.m.pgflag_bits || scenario.m.pcp)
 		return -1;	/* page-flag mode: fuzz_pgflags's; PCP mode: fuzz_pcp's */
 	if (tracker >= 0)
 		scenario.m.tracker = tracker;
-	if (diff.trackers) {
-		const char *who;
-
-		tf_diff_run(&scenario, &diff, &result);
-		f = tf_diff_first_new(&result, diff.strict, &who);
-		if (f) {
-			fprintf(stderr, "==tagfuzz== variant: %s\n", who);
-			tf_diff_print(stderr, &scenario, &result, diff.strict);
-			tf_print_finding(stderr, &scenario, f);
-			fflush(stderr);
-			abort();
-		}
-		return 0;
-	}
-	tf_run(&scenario, &opts, &v);
-	f = tf_verdict_first_new(&v, opts.strict);
-	if (f) {
-		tf_print_finding(stderr, &scenario, f);
-		fflush(stderr);
-		abort();
-	}
+	if (diff.trackers)
+		tf_fuzz_diff_one(&scenario, &diff, &result, "TAGFUZZ_TRACKER");
+	else
+		tf_fuzz_one(&scenario, &opts);
 	return 0;
 }

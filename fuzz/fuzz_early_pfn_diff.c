@@ -48,19 +48,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct tf_finding *f;
-	const char *who;
-
 	tf_decode(data, size, &scenario);
 	scenario.m.tracker = TF_TRACKER_CURRENT;	/* the variants come from opts */
-	tf_diff_run(&scenario, &opts, &result);
-	f = tf_diff_first_new(&result, opts.strict, &who);
-	if (f) {
-		fprintf(stderr, "==tagfuzz== variant: %s (TAGFUZZ_TRACKER=%s to replay)\n", who, who);
-		tf_diff_print(stderr, &scenario, &result, opts.strict);
-		tf_print_finding(stderr, &scenario, f);
-		fflush(stderr);
-		abort();
-	}
+	tf_fuzz_diff_one(&scenario, &opts, &result, "TAGFUZZ_TRACKER");
 	return 0;
 }

@@ -64,9 +64,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tf_verdict v;
-	const struct tf_finding *f;
-
 	tf_decode(data, size, &scenario);
 	if (!scenario.m.pcp)
 		return -1;	/* not PCP mode: not this target's */
@@ -74,26 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scenario.m.tracker = TF_TRACKER_CURRENT;
 	if (pcp_variant >= 0)
 		scenario.m.pcp_variant = pcp_variant;
-	if (diff.pcp) {
-		const char *who;
-
-		tf_diff_run(&scenario, &diff, &result);
-		f = tf_diff_first_new(&result, diff.strict, &who);
-		if (f) {
-			fprintf(stderr, "==tagfuzz== variant: %s\n", who);
-			tf_diff_print(stderr, &scenario, &result, diff.strict);
-			tf_print_finding(stderr, &scenario, f);
-			fflush(stderr);
-			abort();
-		}
-		return 0;
-	}
-	tf_run(&scenario, &opts, &v);
-	f = tf_verdict_first_new(&v, opts.strict);
-	if (f) {
-		tf_print_finding(stderr, &scenario, f);
-		fflush(stderr);
-		abort();
-	}
+	if (diff.pcp)
+		tf_fuzz_diff_one(&scenario, &diff, &result, NULL);
+	else
+		tf_fuzz_one(&scenario, &opts);
 	return 0;
 }

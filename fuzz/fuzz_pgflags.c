@@ -41,18 +41,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tf_verdict v;
-	const struct tf_finding *f;
-
 	tf_decode(data, size, &scenario);
 	if (!scenario.m.pgflag_bits)
 		return -1;	/* page_ext mode: not this target's */
-	tf_run(&scenario, &opts, &v);
-	f = tf_verdict_first_new(&v, opts.strict);
-	if (f) {
-		tf_print_finding(stderr, &scenario, f);
-		fflush(stderr);
-		abort();
-	}
+	tf_fuzz_one(&scenario, &opts);
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
@@ -246,4 +247,18 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 		fprintf(f, "==tagfuzz== known: %s\n", fd->known);
 	fprintf(f, "==tagfuzz== scenario:\n");
 	tf_print_scenario(f, s);
+}
+
+void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
+{
+	struct tf_verdict v;
+	const struct tf_finding *f;
+
+	tf_run(s, o, &v);
+	f = tf_verdict_first_new(&v, o->strict);
+	if (f) {
+		tf_print_finding(stderr, s, f);
+		fflush(stderr);
+		abort();
+	}
 }

@@ -64,6 +64,13 @@ const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v,
 void tf_print_finding(FILE *f, const struct tf_scenario *s,
 		      const struct tf_finding *fd);
 
+/*
+ * A fuzz target's body: run @s; on its first new finding print the
+ * finding and the scenario to stderr and abort (the crash libFuzzer and
+ * AFL++ file).
+ */
+void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
+
 /* Known, accepted findings: fuzz/known.c. */
 const char *tf_known_reason(const char *sig);
 
