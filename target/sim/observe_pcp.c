@@ -30,26 +30,25 @@ static long walk_llist(struct llist_head *head, void (*fn)(struct page *, void *
 	return pages;
 }
 
+static void add_cpu_llist_page(struct page *page, void *arg)
+{
+	*(unsigned long *)arg += 1UL << page->private;	/* set_pcp_order() */
+}
+
+static void add_zone_llist_page(struct page *page, void *arg)
+{
+	*(unsigned long *)arg += 1UL << page->order;	/* add_page_to_zone_llist() */
+}
+
 unsigned long tf_observe_llist_pages(void)
 {
 	unsigned long total = 0;
-	long n;
 	int cpu;
 
-	/* Order-0 on the CPU lists is not assumed: count each page's order. */
-	for_each_possible_cpu(cpu) {
-		struct llist_node *node =
-			per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist.first;
-
-		for (n = 0; node && n <= (long)max_pfn; node = node->next, n++)
-			total += 1UL << llist_entry(node, struct page, pcp_llist)->private;
-	}
-	{
-		struct llist_node *node = tf_zone.trylock_free_pages.first;
-
-		for (n = 0; node && n <= (long)max_pfn; node = node->next, n++)
-			total += 1UL << llist_entry(node, struct page, pcp_llist)->order;
-	}
+	for_each_possible_cpu(cpu)
+		walk_llist(&per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist,
+			   add_cpu_llist_page, &total);
+	walk_llist(&tf_zone.trylock_free_pages, add_zone_llist_page, &total);
 	return total;
 }
 
