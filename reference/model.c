@@ -187,9 +187,10 @@ static void touch(unsigned long pfn)
 	touched[nr_touched++] = pfn;
 }
 
-static void fail(const char *sig, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void fail(const char *sig, const char *fmt, ...)
+/* A finding of this model: its signature and a formatted detail. */
+#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+
+void model_reportf(model_report_fn fn, const char *sig, const char *fmt, ...)
 {
 	char detail[256];
 	va_list ap;
@@ -197,7 +198,7 @@ static void fail(const char *sig, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	report(sig, detail);
+	fn(sig, detail);
 }
 
 /* Page-flag mode: reference/pgflags_model.c models the whole run. */

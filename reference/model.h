@@ -15,6 +15,9 @@
 
 /* Called for each disagreement: a stable signature and a detail line. */
 typedef void (*model_report_fn)(const char *sig, const char *detail);
+/* Format a detail and hand the finding to @fn (the oracles' fail()). */
+void model_reportf(model_report_fn fn, const char *sig, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 void model_reset(const struct tf_machine *m, model_report_fn report);
 void model_on_event(const struct tf_event *ev);

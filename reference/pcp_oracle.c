@@ -15,10 +15,10 @@
  *  - teardown, after drain_all_pages(): an online CPU's free_llist that
  *    the drain left behind.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "pcp_oracle.h"
 #include "tagfuzz/observe.h"
 
@@ -26,7 +26,7 @@
 
 static bool active;
 static unsigned long nr_pages;
-static pcp_oracle_report_fn report;
+static model_report_fn report;
 static uint8_t where[TF_MAX_PAGES];
 static uint8_t prev_where[TF_MAX_PAGES];	/* at the previous op's check */
 static struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
@@ -35,19 +35,10 @@ static int nr_cpus;
 static uint8_t snap[TF_MAX_CPUS][TF_MAX_PAGES / 8];
 static bool reported;
 
-static void fail(const char *sig, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(const char *sig, const char *fmt, ...)
-{
-	char detail[256];
-	va_list ap;
+/* A finding of this model: its signature and a formatted detail. */
+#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	report(sig, detail);
-}
-
-void pcp_oracle_reset(const struct tf_machine *m, pcp_oracle_report_fn fn)
+void pcp_oracle_reset(const struct tf_machine *m, model_report_fn fn)
 {
 	active = m->pcp;
 	report = fn;

@@ -5,13 +5,12 @@
 
 #include <stdbool.h>
 
+#include "model.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/ops.h"
 
-typedef void (*pcp_oracle_report_fn)(const char *sig, const char *detail);
-
 /* Every run; the oracles stay quiet unless the machine is in PCP mode. */
-void pcp_oracle_reset(const struct tf_machine *m, pcp_oracle_report_fn fn);
+void pcp_oracle_reset(const struct tf_machine *m, model_report_fn fn);
 bool pcp_oracle_active(void);
 void pcp_oracle_on_event(const struct tf_event *ev);
 /* After each op, before the reference model's own check. */

@@ -91,18 +91,8 @@ static bool capacity_checked;
 /* A decode named the wrong tag (reported): counts on unused tags follow from it. */
 static bool decode_lost;
 
-static void fail(const char *sig, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void fail(const char *sig, const char *fmt, ...)
-{
-	char detail[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	report(sig, detail);
-}
+/* A finding of this model: its signature and a formatted detail. */
+#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
 
 static bool pgf_id(int id)
 {
