@@ -542,7 +542,8 @@ static void on_callbacks(void)
 		if (pref[pfn] == PREF_NULL)
 			pref[pfn] = PREF_EMPTY;
 		stale[pfn] = !!(units[pfn].flags & U_TRACKER);
-		clearing[pfn] = 1;
+		/* How many entries the clear walks for it (see the WARN below). */
+		clearing[pfn] = recorded[pfn] > UINT8_MAX ? UINT8_MAX : recorded[pfn];
 		recorded[pfn] = 0;
 	}
 }
@@ -688,15 +689,23 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 			/*
 			 * The untagged allocation in flight on this CPU found
 			 * its section's page_ext after all: not early, not
-			 * recorded, its ref stays NULL.
+			 * recorded, and alloc_tag_add() leaves its ref alone.
+			 * That ref is NULL unless the clear already ran and
+			 * had an older entry for the pfn (an earlier early
+			 * allocation of it): then it stamped EMPTY, before or
+			 * after this lookup (O1).
 			 */
 			if (p >= 0 && (units[p].flags & U_EXT_RACE)) {
 				units[p].flags &= ~(U_EXT_RACE | U_EARLY);
-				if (units[p].flags & U_RECORDED) {
-					recorded[p]--;
-					units[p].flags &= ~U_RECORDED;
-				}
 				pref[p] = PREF_NULL;
+				bool own = (units[p].flags & U_RECORDED) && !(units[p].flags & U_DROPPED);
+
+				/* The clear's count took in the entry this allocation never made. */
+				if (clearing[p] > own)
+					pref[p] = PREF_EMPTY;
+				else if (!clearing[p] && own)
+					recorded[p]--;
+				units[p].flags &= ~U_RECORDED;
 				touch(p);
 			}
 			return true;
