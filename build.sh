@@ -43,6 +43,13 @@ INCS=(-I"$ROOT/target/include" -I"$ROOT/fuzz" -I"$ROOT/reference")
 WARN=(-std=gnu11 -fno-strict-overflow -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-unused-function -Werror)
 OPT=(${TAGFUZZ_OPT:--O1})
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+# libFuzzer's scheduling: inputs that run long (bursts of thousands of
+# allocations, kept for the hit-count buckets they fill) get their energy
+# scaled down by their run time, so fuzzing spends its time on many short
+# runs rather than a few long ones (docs/benchmarks.md: 3-4x the exec/s,
+# the same or more features).  Used by `fuzz`, `bench` and the .options
+# files of `ossfuzz`; TAGFUZZ_LIBFUZZER_FLAGS replaces it (empty: none).
+read -r -a LF_FLAGS <<<"${TAGFUZZ_LIBFUZZER_FLAGS--entropic_scale_per_exec_time=1}"
 
 die() { echo "build.sh: $*" >&2; exit 2; }
 log() { echo "build.sh: $*" >&2; }
@@ -82,7 +89,8 @@ usage: ./build.sh [COMMAND]
 Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
 known findings), TAGFUZZ_TRACKER=NAME|a,b (early-PFN tracker variant, docs/variants.md),
 TAGFUZZ_PCP=upstream|split|header|diff (PCP free path, docs/pcp.md), TAGFUZZ_OUT=DIR
-(instead of out/), TAGFUZZ_CC (instead of clang).
+(instead of out/), TAGFUZZ_CC (instead of clang), TAGFUZZ_LIBFUZZER_FLAGS (libFuzzer
+scheduling flags for fuzz, bench and ossfuzz; default -entropic_scale_per_exec_time=1).
 EOF
 }
 
@@ -381,7 +389,15 @@ ossfuzz() {
 		# The port wraps unsigned counters on purpose, as the kernel does
 		# (the undefined build's unsigned-integer-overflow check is
 		# recoverable; this keeps it quiet, as OSS-Fuzz's runners do).
-		printf '[libfuzzer]\ndict = %s.dict\n\n[ubsan]\nsilence_unsigned_overflow = 1\n' "$t" >"$out/$t.options"
+		{
+			printf '[libfuzzer]\ndict = %s.dict\n' "$t"
+			local f
+			for f in "${LF_FLAGS[@]}"; do
+				f=${f#-}
+				printf '%s = %s\n' "${f%%=*}" "${f#*=}"
+			done
+			printf '\n[ubsan]\nsilence_unsigned_overflow = 1\n'
+		} >"$out/$t.options"
 		ls "$ROOT/corpus/$t"/*.txt >/dev/null 2>&1 ||
 			die "corpus/$t/ has no seed scenarios (*.txt); every target ships a seed corpus"
 		encode_corpus "$work/host/scenario" "$t" "$work/corpus/$t"
@@ -617,7 +633,7 @@ fuzz_libfuzzer() {
 	local work=$OUT/work/$t finds=$OUT/findings/$t logf=$OUT/$t.log
 	mkdir -p "$work" "$finds"
 	local args=(-max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$finds/"
-		-dict="$(dict_for "$t")")
+		-dict="$(dict_for "$t")" "${LF_FLAGS[@]}")
 	# Fork mode keeps going past a finding (each is a file); one job stops at the first.
 	[ "$jobs" = 1 ] || args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 	log "fuzzing $t with libFuzzer for ${secs}s, $jobs job(s), variant $(variant_desc); corpus $work (seeded from corpus/$t), findings in $finds/"
@@ -1033,7 +1049,8 @@ bench() {
 		(coverage "$t") >"$OUT/bench-coverage-$t.log" 2>&1 ||
 			log "coverage of $t: see $OUT/bench-coverage-$t.log"
 	done
-	TAGFUZZ_OUT=$OUT BENCH_TARGETS="${TARGETS[*]}" BENCH_AFL=$afl bash "$ROOT/bench/run.sh" "$@"
+	TAGFUZZ_OUT=$OUT BENCH_TARGETS="${TARGETS[*]}" BENCH_AFL=$afl BENCH_LF_FLAGS="${LF_FLAGS[*]}" \
+		bash "$ROOT/bench/run.sh" "$@"
 }
 
 case "${1:-}" in

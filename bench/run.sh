@@ -41,6 +41,8 @@ usage: ./build.sh bench [--quick] [--runs N] [--cap SECS] [--exec-secs SECS]
 EOF
 }
 
+# libFuzzer's scheduling flags, as `./build.sh fuzz` uses them (build.sh sets them).
+read -r -a LF_FLAGS <<<"${BENCH_LF_FLAGS-}"
 QUICK=0 RUNS=5 CAP=120 EXEC_SECS=30 DRIVER_SECS=1 PAR=$(nproc 2>/dev/null || echo 2)
 ONLY="" ENGINES="libfuzzer,afl"
 set_runs= set_cap= set_exec=
@@ -112,7 +114,7 @@ lf_rate() {
 	t0=$(now)
 	(unset TAGFUZZ_BUGS TAGFUZZ_TRACKER TAGFUZZ_STRICT
 		ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 /usr/bin/time -f '%M' -o "$d/maxrss" \
-			"$bin" -max_total_time="$EXEC_SECS" -print_final_stats=1 -dict="$dict" \
+			"$bin" -max_total_time="$EXEC_SECS" -print_final_stats=1 -dict="$dict" "${LF_FLAGS[@]}" \
 			-artifact_prefix="$d/art/" "$d/work" "$corpus") >"$d/log" 2>&1
 	rc=$?
 	el=$(since "$t0")
@@ -269,7 +271,7 @@ run_one() {
 		env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT $envs \
 			ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 			timeout -k 5 $((CAP + 60)) "$OUT/$t" -seed="$seed" -max_total_time="$CAP" \
-			-timeout=25 -print_final_stats=1 -dict="$(dict_for "$t")" -artifact_prefix="$d/art/" \
+			-timeout=25 -print_final_stats=1 -dict="$(dict_for "$t")" "${LF_FLAGS[@]}" -artifact_prefix="$d/art/" \
 			"$d/work" "$W/seeds/$name" >"$d/log" 2>&1
 		rc=$?
 		el=$(since "$t0")
@@ -379,7 +381,7 @@ MODE="full"
 	echo
 	echo "Machine: $M_NPROC cores, $M_CPU; memory $M_MEM; $M_OS, kernel $M_KERNEL; $M_CC; AFL++ $M_AFL."
 	echo "Load average (1, 5, 15 min): $LOAD0 at the start, $LOAD_FIND before the fuzzing runs, $LOAD_END at the end."
-	echo "Settings: exec/s windows ${EXEC_SECS} s (replay-only driver ${DRIVER_SECS} s per seed); $RUNS run(s) per variant and engine (seeds 1..$RUNS), cap ${CAP} s per run, $PAR run(s) at once. Total ${TOTAL_SECS} s (fuzzing runs ${FIND_SECS} s)."
+	echo "Settings: exec/s windows ${EXEC_SECS} s (replay-only driver ${DRIVER_SECS} s per seed); $RUNS run(s) per variant and engine (seeds 1..$RUNS), cap ${CAP} s per run, $PAR run(s) at once; libFuzzer flags: ${LF_FLAGS[*]:-none}. Total ${TOTAL_SECS} s (fuzzing runs ${FIND_SECS} s)."
 	echo
 	echo "## Speed, memory, coverage (ASan+UBSan, libFuzzer, one process, shipped corpus)"
 	echo
@@ -442,7 +444,7 @@ MODE="full"
 	echo "  \"mode\": $(json_str "$MODE"), \"date\": $(json_str "$M_DATE"),"
 	echo "  \"machine\": {\"nproc\": $M_NPROC, \"cpu\": $(json_str "$M_CPU"), \"memory\": $(json_str "$M_MEM"), \"os\": $(json_str "$M_OS"), \"kernel\": $(json_str "$M_KERNEL"), \"cc\": $(json_str "$M_CC"), \"afl\": $(json_str "$M_AFL")},"
 	echo "  \"load\": {\"start\": $(json_str "$LOAD0"), \"fuzzing\": $(json_str "$LOAD_FIND"), \"end\": $(json_str "$LOAD_END")},"
-	echo "  \"settings\": {\"exec_secs\": $EXEC_SECS, \"driver_secs_per_seed\": $DRIVER_SECS, \"runs\": $RUNS, \"cap_secs\": $CAP, \"parallel\": $PAR},"
+	echo "  \"settings\": {\"exec_secs\": $EXEC_SECS, \"driver_secs_per_seed\": $DRIVER_SECS, \"runs\": $RUNS, \"cap_secs\": $CAP, \"parallel\": $PAR, \"libfuzzer_flags\": $(json_str "${LF_FLAGS[*]}")},"
 	echo "  \"total_secs\": $TOTAL_SECS, \"fuzzing_secs\": $FIND_SECS,"
 	echo "  \"trivial\": {\"exec_per_sec\": $TRIV_RATE, \"peak_rss_mb\": $(echo "$TRIV" | cut -f4)},"
 	echo "  \"targets\": ["

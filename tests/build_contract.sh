@@ -88,6 +88,9 @@ check_out() {
 				grep -v -E "^(libc|libm|libdl|libpthread|librt|libutil|libstdc\+\+|libc\+\+|libc\+\+abi|libgcc_s|ld-linux[-a-z0-9_]*)\.so"' _ "$out/$t"
 		check "$fl: $t.dict is the target's dictionary" cmp "$out/$t.dict" "$(dict_of "$t")"
 		check "$fl: $t.options names the dictionary" grep -qx "dict = $t.dict" "$out/$t.options"
+		[ -n "${TAGFUZZ_LIBFUZZER_FLAGS+set}" ] ||
+			check "$fl: $t.options has the fuzz command's scheduling (entropic_scale_per_exec_time)" \
+				grep -qx "entropic_scale_per_exec_time = 1" "$out/$t.options"
 		rm -rf "$TMP/seeds"
 		mkdir -p "$TMP/seeds"
 		local n

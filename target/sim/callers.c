@@ -176,10 +176,8 @@ static void do_alloc(const struct tf_op *op)
 /* Tell the oracles which allocation the next kernel calls act on. */
 static void announce(const struct tf_live *l)
 {
-	struct tf_event ev = { .kind = TF_EV_CALL, .pfn = l->pfn };
-
-	ev.pfn2 = l->kind == TF_LIVE_EXACT ? l->nr_pages : 1UL << l->order;
-	tf_emit(&ev);
+	tf_emit_page(TF_EV_CALL, l->pfn, l->kind == TF_LIVE_EXACT ? l->nr_pages : 1UL << l->order,
+		     0, 0, 0, 0);
 }
 
 /*

@@ -12,39 +12,19 @@ int tf_tag_id(const struct alloc_tag *tag);
 void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
 		    unsigned int alloc_flags)
 {
-	struct tf_event ev = {
-		.kind = TF_EV_PAGE_ALLOC,
-		.pfn = page_to_pfn(page),
-		.order = order,
-		.tag = tf_tag_id(current->alloc_tag),
-		.alloc_flags = alloc_flags,
-		.gfp = gfp_mask,
-	};
-
 	/* pgalloc_tag_add() comes next: the gfp for the seed 000 trackers. */
 	tf_tagging_gfp_cpu[tf_cur_cpu] = gfp_mask;
-	tf_emit(&ev);
+	tf_emit_page(TF_EV_PAGE_ALLOC, page_to_pfn(page), 0, order,
+		     tf_tag_id(current->alloc_tag), alloc_flags, gfp_mask);
 }
 
 void reset_page_owner(struct page *page, unsigned int order)
 {
-	struct tf_event ev = {
-		.kind = TF_EV_PAGE_FREE,
-		.pfn = page_to_pfn(page),
-		.order = order,
-	};
-
-	tf_emit(&ev);
+	tf_emit_page(TF_EV_PAGE_FREE, page_to_pfn(page), 0, order, 0, 0, 0);
 }
 
 void split_page_owner(struct page *page, int old_order, int new_order)
 {
-	struct tf_event ev = {
-		.kind = TF_EV_PAGE_SPLIT,
-		.pfn = page_to_pfn(page),
-		.order = old_order,
-	};
-
 	(void)new_order;
-	tf_emit(&ev);
+	tf_emit_page(TF_EV_PAGE_SPLIT, page_to_pfn(page), 0, old_order, 0, 0, 0);
 }

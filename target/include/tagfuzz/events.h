@@ -69,6 +69,9 @@ struct tf_event {
 extern void (*tf_event_sink)(const struct tf_event *ev);
 /* Stamps ev->cpu and hands the event to the sink (no copy: hot path). */
 void tf_emit(struct tf_event *ev);
+/* The same for the per-page events; the fields not named are zero. */
+void tf_emit_page(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2,
+		  unsigned int order, int tag, unsigned int alloc_flags, unsigned int gfp);
 
 /* Tags, by id: user call sites first, then sites inside the port. */
 struct tf_tag_info {
