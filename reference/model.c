@@ -189,6 +189,7 @@ static void touch(unsigned long pfn)
 
 /* A finding of this model: its signature and a formatted detail. */
 #define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+static const char *ref_name(int16_t ref, char *buf, size_t len);
 
 void model_reportf(model_report_fn fn, const char *sig, const char *fmt, ...)
 {
@@ -392,6 +393,16 @@ static void on_free(const struct tf_event *ev)
 	}
 	if (clearing[pfn] && in_clear(ev->cpu))
 		free_either[pfn] = 1;
+	if ((u->flags & U_CLEAR_RACE) && pref[pfn] >= 0 && profiling() && has_ext(pfn) &&
+	    tf_observe_ref(pfn).state == TF_REF_EMPTY) {
+		char b[64];
+
+		/* F5 as in check_ref(), freed before its op ended: nothing is subtracted. */
+		fail("model:early-clear-race",
+		     "pfn %lu was allocated with %s during the early clear, which then stamped it EMPTY (freed in the same op)",
+		     pfn, ref_name(pref[pfn], b, sizeof(b)));
+		pref[pfn] = PREF_EMPTY;
+	}
 	ctx[ev->cpu].freed_pfn = pfn;
 	ctx[ev->cpu].freed_unit = *u;
 	ctx[ev->cpu].freed_pref = pref[pfn];
@@ -797,7 +808,7 @@ static void check_ref(unsigned long pfn)
 		 * the tag's counters never come back down.
 		 */
 		fail("model:early-clear-race",
-		     "pfn %lu was allocated with tag %s during the early clear, which then stamped it EMPTY",
+		     "pfn %lu was allocated with %s during the early clear, which then stamped it EMPTY",
 		     pfn, ref_name(want, b1, sizeof(b1)));
 		pref[pfn] = PREF_EMPTY;
 		return;
