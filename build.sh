@@ -636,7 +636,7 @@ fuzz_libfuzzer() {
 		-dict="$(dict_for "$t")" "${LF_FLAGS[@]}")
 	# Fork mode keeps going past a finding (each is a file); one job stops at the first.
 	[ "$jobs" = 1 ] || args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
-	log "fuzzing $t with libFuzzer for ${secs}s, $jobs job(s), variant $(variant_desc); corpus $work (seeded from corpus/$t), findings in $finds/"
+	log "fuzzing $t with libFuzzer (${LF_FLAGS[*]:-default scheduling}) for ${secs}s, $jobs job(s), variant $(variant_desc); corpus $work (seeded from corpus/$t), findings in $finds/"
 	local marker=$finds/.run-start rc t0 elapsed
 	touch "$marker"
 	t0=$(now)
