@@ -365,7 +365,9 @@ static void resolve_ext_race(unsigned long pfn)
 		return;		/* the early path: as the model has it */
 	u->flags &= ~U_EARLY;
 	if (u->flags & U_RECORDED) {
-		recorded[pfn]--;
+		/* After the clear, recorded[] is spent (zeroed): nothing to take back. */
+		if (!clearing[pfn])
+			recorded[pfn]--;
 		u->flags &= ~U_RECORDED;
 	}
 	exp_inaccurate[u->tag]--;
