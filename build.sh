@@ -53,6 +53,11 @@ read -r -a LF_FLAGS <<<"${TAGFUZZ_LIBFUZZER_FLAGS--entropic_scale_per_exec_time=
 
 die() { echo "build.sh: $*" >&2; exit 2; }
 log() { echo "build.sh: $*" >&2; }
+for f in "${LF_FLAGS[@]}"; do
+	# -name=value only: the .options files need both halves.
+	[[ "$f" =~ ^-[a-z_]+=[^=]+$ ]] ||
+		die "TAGFUZZ_LIBFUZZER_FLAGS: '$f' is not a libFuzzer flag of the form -name=value"
+done
 
 usage() {
 	cat <<'EOF'
