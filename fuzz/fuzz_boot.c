@@ -34,17 +34,12 @@ static struct tf_diff_result result;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
 	const char *trk = getenv("TAGFUZZ_TRACKER");
 	const char *bad;
 
 	(void)argc;
 	(void)argv;
-	opts.strict = strict && *strict && *strict != '0';
-	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
-		fprintf(stderr, "fuzz_boot: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
-		exit(2);
-	}
+	tf_fuzz_env("fuzz_boot", &opts.strict, &opts.bugs);
 	if (trk && *trk && (strchr(trk, ',') || !strcmp(trk, "correct") || !strcmp(trk, "all"))) {
 		if (tf_trackers_parse(trk, &diff.trackers, &bad)) {
 			fprintf(stderr, "fuzz_boot: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);

@@ -25,17 +25,12 @@ static struct tf_diff_result result;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
 	const char *trackers = getenv("TAGFUZZ_TRACKER");
 	const char *bad;
 
 	(void)argc;
 	(void)argv;
-	opts.strict = strict && *strict && *strict != '0';
-	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
-		fprintf(stderr, "fuzz_early_pfn_diff: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
-		exit(2);
-	}
+	tf_fuzz_env("fuzz_early_pfn_diff", &opts.strict, &opts.bugs);
 	if (!trackers || !*trackers)
 		trackers = "correct";
 	if (tf_trackers_parse(trackers, &opts.trackers, &bad) || !opts.trackers) {

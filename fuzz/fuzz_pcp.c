@@ -32,17 +32,11 @@ static struct tf_diff_result result;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
 	const char *pcp = getenv("TAGFUZZ_PCP");
-	const char *bad;
 
 	(void)argc;
 	(void)argv;
-	opts.strict = strict && *strict && *strict != '0';
-	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
-		fprintf(stderr, "fuzz_pcp: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
-		exit(2);
-	}
+	tf_fuzz_env("fuzz_pcp", &opts.strict, &opts.bugs);
 	if (pcp && *pcp && strcmp(pcp, "header")) {
 		if (!strcmp(pcp, "upstream")) {
 			pcp_variant = 0;

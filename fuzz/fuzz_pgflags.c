@@ -26,16 +26,9 @@ static struct tf_run_opts opts;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
-	const char *bad;
-
 	(void)argc;
 	(void)argv;
-	opts.strict = strict && *strict && *strict != '0';
-	if (bugs && tf_bugs_parse(bugs, &opts.bugs, &bad)) {
-		fprintf(stderr, "fuzz_pgflags: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
-		exit(2);
-	}
+	tf_fuzz_env("fuzz_pgflags", &opts.strict, &opts.bugs);
 	return 0;
 }
 

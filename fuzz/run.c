@@ -249,6 +249,18 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 	tf_print_scenario(f, s);
 }
 
+void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out)
+{
+	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
+	const char *bad;
+
+	*strict_out = strict && *strict && *strict != '0';
+	if (bugs && tf_bugs_parse(bugs, bugs_out, &bad)) {
+		fprintf(stderr, "%s: TAGFUZZ_BUGS: unknown bug switch '%s'\n", target, bad);
+		exit(2);
+	}
+}
+
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 {
 	struct tf_verdict v;

@@ -65,6 +65,13 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s,
 		      const struct tf_finding *fd);
 
 /*
+ * A fuzz target's start: TAGFUZZ_STRICT and TAGFUZZ_BUGS into @strict and
+ * @bugs (run or diff options); an unknown bug switch ends the process
+ * (status 2) naming @target.
+ */
+void tf_fuzz_env(const char *target, bool *strict, unsigned long *bugs);
+
+/*
  * A fuzz target's body: run @s; on its first new finding print the
  * finding and the scenario to stderr and abort (the crash libFuzzer and
  * AFL++ file).
