@@ -29,10 +29,7 @@ void tf_emit_page(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2
 {
 	struct tf_event ev;
 
-	if (!tf_event_sink)
-		return;
 	ev.kind = kind;
-	ev.cpu = tf_cur_cpu;
 	ev.pfn = pfn;
 	ev.pfn2 = pfn2;
 	ev.order = order;
@@ -44,7 +41,7 @@ void tf_emit_page(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2
 	ev.func = NULL;
 	ev.site = NULL;
 	ev.msg = NULL;
-	tf_event_sink(&ev);
+	tf_emit(&ev);
 }
 
 /* @src into @dst (truncated to fit), less trailing newlines (and colons). */
