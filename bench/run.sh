@@ -195,13 +195,15 @@ VARIANTS=$W/variants.tsv
 	/^ +verdict: / { verdict = $0; sub(/^ +verdict: /, "", verdict) }
 	function flush() { if (name != "") { env = "TAGFUZZ_BUGS=" name; if (tracker != "") env = env " TAGFUZZ_TRACKER=" tracker
 		if (verdict ~ /pgflags/) target = "fuzz_pgflags"
+		if (verdict ~ /\[what-if\]$/) env = env " TAGFUZZ_WHAT_IF=smp-early-boot"
 		printf "%s\tbug switch\t%s\t%s\t%s\n", name, target, env, verdict } }
 	END { flush() }' >>"$VARIANTS"
 "$OUT/replay" --list-trackers 2>/dev/null | awk '
 	/^[^ ]/ { flush(); name = $1; verdict = "" }
 	/^ +verdict: / { verdict = $0; sub(/^ +verdict: /, "", verdict) }
 	function flush() { if (name != "" && verdict !~ /^clean/)
-		printf "%s\ttracker\tfuzz_boot\tTAGFUZZ_TRACKER=%s\t%s\n", name, name, verdict }
+		printf "%s\ttracker\tfuzz_boot\tTAGFUZZ_TRACKER=%s%s\t%s\n", name, name,
+			verdict ~ /\[what-if\]$/ ? " TAGFUZZ_WHAT_IF=smp-early-boot" : "", verdict }
 	END { flush() }' >>"$VARIANTS"
 if [ -n "$ONLY" ]; then
 	awk -F '\t' -v only=",$ONLY," 'index(only, "," $1 ",")' "$VARIANTS" >"$VARIANTS.new"

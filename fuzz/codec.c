@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "phases.h"
 #include "tagfuzz/pgflags.h"
 #include "tagfuzz/variants.h"
 
@@ -116,6 +117,9 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	/* b4: 0 no PCP mode, else pcp_variant = (b4 - 1) mod 2; not with page flags. */
 	m->pcp = b[4] && !m->pgflag_bits;
 	m->pcp_variant = m->pcp ? (b[4] - 1) % 2 : 0;
+	/* b0 bit 7: early_page_ext on a non-debug kernel (debug has it always). */
+	m->early_page_ext = m->debug || (b[0] & 0x80);
+	m->what_if = b[5] & 0x40 ? TF_WHAT_IF_SMP_EARLY_BOOT : TF_WHAT_IF_NONE;
 }
 
 static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
@@ -271,13 +275,25 @@ static bool op_can_start(const struct tf_op *op)
 
 void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 {
+	tf_decode_what_if(data, size, TF_WHAT_IF_NONE, s);
+}
+
+void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
+		       struct tf_scenario *s)
+{
+	static const struct tf_op pext_init = { .kind = TF_OP_PEXT_INIT };
 	uint8_t hdr[TF_HDR_BYTES], ob[TF_OP_BYTES];
+	struct tf_phase_state st;
 	size_t i, pos, nr;
 	bool start = false;
+	const char *rule;
 
 	for (i = 0; i < TF_HDR_BYTES; i++)
 		hdr[i] = byte_at(data, size, i);
 	decode_machine(hdr, &s->m);
+	if (!s->m.what_if)
+		s->m.what_if = what_if;
+	tf_phase_begin(&st, &s->m);
 
 	nr = size > TF_HDR_BYTES ?
 		(size - TF_HDR_BYTES + TF_OP_BYTES - 1) / TF_OP_BYTES : 0;
@@ -288,6 +304,11 @@ void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 	for (i = 0, pos = TF_HDR_BYTES; i < nr; i++, pos += TF_OP_BYTES) {
 		struct tf_op *op = &s->ops[s->nr_ops];
 
+		if (s->nr_ops == TF_MAX_OPS) {	/* a pext_init went in */
+			s->truncated = true;
+			return;
+		}
+
 		for (size_t k = 0; k < TF_OP_BYTES; k++)
 			ob[k] = byte_at(data, size, pos + k);
 		decode_op(&s->m, ob, op);
@@ -297,6 +318,31 @@ void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
 		}
 		op->async = start && op_can_start(op);
 		start = false;
+		/*
+		 * The boot order (phases.c): a start where only the boot CPU
+		 * runs runs at once; an op that needs page_ext_init() to have
+		 * returned gets a pext_init before it (at most once a run).
+		 */
+		for (;;) {
+			enum tf_phase_action a = tf_phase_need(&st, op, &rule);
+
+			if (a == TF_PHASE_OK)
+				break;
+			if (a == TF_PHASE_RUN_NOW) {
+				op->async = false;
+				continue;
+			}
+			if (s->nr_ops + 1 == TF_MAX_OPS) {
+				s->truncated = true;
+				return;
+			}
+			op[1] = *op;
+			*op = pext_init;
+			tf_phase_step(&st, op);
+			s->nr_ops++;
+			op++;
+		}
+		tf_phase_step(&st, op);
 		s->nr_ops++;
 	}
 }
@@ -322,6 +368,10 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 	b[3] = m->tracker;
 	if (m->pcp)
 		b[4] = 1 + m->pcp_variant;
+	if (!m->debug && m->early_page_ext)
+		b[0] |= 0x80;
+	if (m->what_if)
+		b[5] |= 0x40;
 }
 
 static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
@@ -500,24 +550,24 @@ static const char *const gfp_names[TF_NR_GFP_CLASSES] = {
 
 int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 {
-	int n;
+	int n = tf_format_machine_base(m, buf, len);
 
-	if (m->pcp) {
-		n = tf_format_machine_base(m, buf, len);
-		if (n < 0 || (size_t)n >= len)
-			return n;
-		return n + snprintf(buf + n, len - n, " pcp=%s", pcp_variant_names[m->pcp_variant & 1]);
-	}
-	if (m->pgflag_bits) {
-		n = tf_format_machine_base(m, buf, len);
-		if (n < 0 || (size_t)n >= len)
-			return n;
-		return n + snprintf(buf + n, len - n,
-				    " pgflag_bits=%u kernel_tags=%u pgflags_variant=%s",
-				    m->pgflag_bits, m->kernel_tags,
-				    pgf_variant_names[m->pgflags_variant % TF_PGF_NR_VARIANTS]);
-	}
-	return tf_format_machine_base(m, buf, len);
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	if (m->pcp)
+		n += snprintf(buf + n, len - n, " pcp=%s", pcp_variant_names[m->pcp_variant & 1]);
+	else if (m->pgflag_bits)
+		n += snprintf(buf + n, len - n,
+			      " pgflag_bits=%u kernel_tags=%u pgflags_variant=%s",
+			      m->pgflag_bits, m->kernel_tags,
+			      pgf_variant_names[m->pgflags_variant % TF_PGF_NR_VARIANTS]);
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	/* The boot order (phases.c): early_page_ext is always on with debug. */
+	return n + snprintf(buf + n, len - n, "%s%s%s",
+			    m->debug ? "" : m->early_page_ext ? " early_page_ext=1" :
+			    " early_page_ext=0", m->what_if ? " what_if=" : "",
+			    m->what_if ? tf_what_if_names[m->what_if % TF_NR_WHAT_IF] : "");
 }
 
 static int tf_format_machine_base(const struct tf_machine *m, char *buf, size_t len)
@@ -628,14 +678,29 @@ static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 
 void tf_print_scenario(FILE *f, const struct tf_scenario *s)
 {
-	char line[160];
+	struct tf_phase_state st;
+	enum tf_phase shown = TF_NR_PHASES;
+	char line[256];
 	size_t i;
 
 	tf_format_machine(&s->m, line, sizeof(line));
 	fprintf(f, "%s\n", line);
+	tf_phase_begin(&st, &s->m);
 	for (i = 0; i < s->nr_ops; i++) {
+		enum tf_phase p = tf_op_phase(&st, &s->ops[i]);
+
+		if (p != shown) {
+			struct tf_phase_state at = st;
+
+			at.phase = p;
+			fprintf(f, "# phase %s: %s%s\n", tf_phase_name(p), tf_phase_what(&at),
+				st.what_if && tf_phase_boot_cpu_only(&at) ?
+				" [what-if: other CPUs run too]" : "");
+			shown = p;
+		}
 		tf_format_op(&s->ops[i], line, sizeof(line));
 		fprintf(f, "%s\n", line);
+		tf_phase_step(&st, &s->ops[i]);
 	}
 	if (s->truncated)
 		fprintf(f, "# input held more than %d ops; the rest was not run\n",
@@ -650,7 +715,7 @@ struct word {
 	bool used;
 };
 
-#define MAX_WORDS	12
+#define MAX_WORDS	16
 
 struct line_ctx {
 	int lineno;
@@ -810,6 +875,21 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 		if (m->pgflag_bits)
 			return perr(c, "pcp= and pgflag_bits= do not go together");
 		m->pcp = true;
+	}
+	if (get_num(c, "early_page_ext", 0, 1, m->debug, &v))
+		return -1;
+	if (m->debug && !v)
+		return perr(c, "early_page_ext=0 with debug=1: CONFIG_MEM_ALLOC_PROFILING_DEBUG turns it on (mm/page_ext.c), and the boot parameter can only turn it on");
+	m->early_page_ext = v;
+	m->what_if = TF_WHAT_IF_NONE;
+	w = find_word(c, "what_if");
+	if (w) {
+		int k = w->has_val ? tf_what_if_by_name(w->val) : -1;
+
+		if (k < 0)
+			return perr(c, "what_if=%s: the what-if modes are none and smp-early-boot",
+				    w->has_val ? w->val : "");
+		m->what_if = k;
 	}
 	m->tracker = TF_TRACKER_CURRENT;
 	w = find_word(c, "tracker");
@@ -1133,6 +1213,20 @@ static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op
 	return 0;
 }
 
+/* A written op that the boot order does not allow is an error naming the rule. */
+static int boot_order(struct line_ctx *c, const struct tf_phase_state *st,
+		      const struct tf_op *op)
+{
+	const char *rule;
+	char name[48];
+
+	if (tf_phase_need(st, op, &rule) == TF_PHASE_OK)
+		return 0;
+	snprintf(name, sizeof(name), "%s%s", op->async ? "start " : "",
+		 op->kind == TF_OP_ALLOC ? alloc_names[op->alloc_kind] : op_names[op->kind]);
+	return perr(c, "%s %s (what_if=smp-early-boot allows it)", name, rule);
+}
+
 static int check_unused(struct line_ctx *c)
 {
 	for (int i = 1; i < c->nr; i++) {
@@ -1144,9 +1238,16 @@ static int check_unused(struct line_ctx *c)
 
 int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen)
 {
+	return tf_parse_text_what_if(text, TF_WHAT_IF_NONE, s, err, errlen);
+}
+
+int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario *s,
+			  char *err, size_t errlen)
+{
 	struct line_ctx c = { .err = err, .errlen = errlen };
 	const char *p = text, *nl;
 	bool have_machine = false, start;
+	struct tf_phase_state st;
 	char line[512];
 
 	memset(&s->m, 0, sizeof(s->m));
@@ -1179,6 +1280,11 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 			continue;
 		if (split_words(&c, q))
 			return -1;
+		if (!s->nr_ops && strcmp(c.w[0].key, "machine")) {
+			if (!s->m.what_if)
+				s->m.what_if = what_if;
+			tf_phase_begin(&st, &s->m);
+		}
 		for (int i = 0; i < c.nr; i++)
 			c.w[i].used = false;
 
@@ -1187,6 +1293,8 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 				return perr(&c, "the machine line must come first, once");
 			if (parse_machine(&c, &s->m))
 				return -1;
+			if (!s->m.what_if)
+				s->m.what_if = what_if;
 			for (int i = 1; i < c.nr; i++)
 				c.w[i].used = true;
 			have_machine = true;
@@ -1199,7 +1307,8 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
 				    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
 				    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
-				    strcmp(k, "tracker"))
+				    strcmp(k, "tracker") && strcmp(k, "early_page_ext") &&
+				    strcmp(k, "what_if"))
 					return perr(&c, "machine: unexpected '%s'", k);
 			}
 			continue;
@@ -1218,6 +1327,9 @@ int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t err
 				return perr(&c, "%s cannot be started, only run", c.w[0].key);
 			s->ops[s->nr_ops].async = true;
 		}
+		if (boot_order(&c, &st, &s->ops[s->nr_ops]))
+			return -1;
+		tf_phase_step(&st, &s->ops[s->nr_ops]);
 		s->nr_ops++;
 	}
 	return 0;

@@ -2,7 +2,7 @@
 /*
  * The scenario codec: bytes <-> struct tf_scenario <-> text.
  *
- * Bytes: a 3-byte machine header, then 4 bytes per op.  The decoder is
+ * Bytes: an 8-byte machine header, then 4 bytes per op.  The decoder is
  * total: every byte string is a scenario, missing bytes read as zero,
  * and every operand is reduced into its valid range.  The encoder writes
  * bytes that decode to exactly the scenario given.
@@ -28,7 +28,15 @@
 #define TF_HDR_BYTES	8
 #define TF_OP_BYTES	4
 
+/*
+ * Ops are mapped onto the machine's boot order (fuzz/phases.h): a start
+ * where only the boot CPU runs runs at once, and an op that needs
+ * page_ext_init() to have returned gets a pext_init before it.
+ */
 void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s);
+/* The same with @what_if (enum tf_what_if) when the header names no mode. */
+void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
+		       struct tf_scenario *s);
 /* Returns the number of bytes the encoding takes; writes at most @cap. */
 size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap);
 
@@ -43,6 +51,10 @@ void tf_print_scenario(FILE *f, const struct tf_scenario *s);
  * tf_text_directive()).
  */
 int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen);
+/* The same with @what_if when the machine line names no mode. */
+int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario *s,
+			  char *err, size_t errlen);
+
 
 /*
  * The value of the first `# key: value` comment line in @text, copied

@@ -62,6 +62,7 @@ static struct outcome outcomes[TF_NR_TRACKERS];
 
 static const char *const pcp_names[] = { "upstream", "split" };
 static bool family_pcp;		/* this run's variants: PCP free paths, not trackers */
+static bool what_if;		/* the scenario's machine runs a what-if mode */
 
 /* A variant's name in the family the differential run compares. */
 static const char *vname(unsigned int t)
@@ -380,7 +381,8 @@ static void add_disagreement(struct tf_diff_result *r, const struct tf_diff_opts
 	if (i == TF_MAX_FINDINGS)
 		return;
 	f = &r->f[r->nr++];
-	snprintf(f->sig, sizeof(f->sig), "diff:%s/%s", vname(r->variant[0]), what);
+	snprintf(f->sig, sizeof(f->sig), "diff:%s/%s%s", vname(r->variant[0]), what,
+		 what_if ? TF_WHAT_IF_SUFFIX : "");
 	va_start(ap, fmt);
 	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
 	va_end(ap);
@@ -490,7 +492,7 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 		r->nr_compared++;
 		if (!sa != !sb) {
 			const char *ks = sa ? sa : sb;
-			bool known = tf_known_reason(ks) != NULL;
+			bool known = tf_known_reason(ks, what_if) != NULL;
 
 			snprintf(what, sizeof(what), "%s:check", bn);
 			add_disagreement(r, o, what, op, known ? ks : NULL, sa ? an : bn,
@@ -545,7 +547,7 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 	}
 	if (!A->nr_loose != !B->nr_loose) {
 		const char *ks = A->nr_loose ? A->sigs[A->loose_sig] : B->sigs[B->loose_sig];
-		bool known = tf_known_reason(ks) != NULL;
+		bool known = tf_known_reason(ks, what_if) != NULL;
 
 		snprintf(what, sizeof(what), "%s:check", bn);
 		add_disagreement(r, o, what, -1, known ? ks : NULL, A->nr_loose ? an : bn,
@@ -590,6 +592,7 @@ void tf_diff_run(const struct tf_scenario *s, const struct tf_diff_opts *o,
 	r->nr = r->nr_new = 0;
 	r->nr_diverged = r->nr_compared = r->nr_skipped = 0;
 	family_pcp = o->pcp;
+	what_if = s->m.what_if;
 	r->pcp = o->pcp;
 	for (unsigned int t = 0; t < (o->pcp ? TF_NR_PCP_FAMILY : TF_NR_TRACKERS); t++) {
 		if (!(o->trackers & (1u << t)))

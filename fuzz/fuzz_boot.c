@@ -28,6 +28,7 @@
 
 static struct tf_scenario scenario;
 static struct tf_run_opts opts;
+static uint8_t what_if;			/* TAGFUZZ_WHAT_IF */
 static int tracker = TF_TRACKER_CURRENT;	/* -1: the input's header chooses */
 static struct tf_diff_opts diff;		/* .trackers set: differential runs */
 static struct tf_diff_result result;
@@ -39,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	tf_fuzz_env("fuzz_boot", &opts.strict, &opts.bugs);
+	tf_fuzz_env("fuzz_boot", &opts.strict, &opts.bugs, &what_if);
 	if (trk && *trk && (strchr(trk, ',') || !strcmp(trk, "correct") || !strcmp(trk, "all"))) {
 		if (tf_trackers_parse(trk, &diff.trackers, &bad)) {
 			fprintf(stderr, "fuzz_boot: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);
@@ -59,7 +60,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tf_decode(data, size, &scenario);
+	if (!tf_fuzz_decode(data, size, what_if, &scenario))
+		return -1;	/* a what-if mode this run was not asked for */
 	if (scenario.m.pgflag_bits || scenario.m.pcp)
 		return -1;	/* page-flag mode: fuzz_pgflags's; PCP mode: fuzz_pcp's */
 	if (tracker >= 0)

@@ -22,6 +22,7 @@
 static struct tf_scenario scenario;
 static struct tf_diff_opts opts;
 static struct tf_diff_result result;
+static uint8_t what_if;			/* TAGFUZZ_WHAT_IF */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -30,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	tf_fuzz_env("fuzz_early_pfn_diff", &opts.strict, &opts.bugs);
+	tf_fuzz_env("fuzz_early_pfn_diff", &opts.strict, &opts.bugs, &what_if);
 	if (!trackers || !*trackers)
 		trackers = "correct";
 	if (tf_trackers_parse(trackers, &opts.trackers, &bad) || !opts.trackers) {
@@ -43,7 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tf_decode(data, size, &scenario);
+	if (!tf_fuzz_decode(data, size, what_if, &scenario))
+		return -1;	/* a what-if mode this run was not asked for */
 	scenario.m.tracker = TF_TRACKER_CURRENT;	/* the variants come from opts */
 	tf_fuzz_diff_one(&scenario, &opts, &result, "TAGFUZZ_TRACKER");
 	return 0;

@@ -26,6 +26,7 @@
 
 static struct tf_scenario scenario;
 static struct tf_run_opts opts;
+static uint8_t what_if;			/* TAGFUZZ_WHAT_IF */
 static int pcp_variant = -1;		/* -1: the input's header chooses */
 static struct tf_diff_opts diff;	/* .pcp set: differential runs */
 static struct tf_diff_result result;
@@ -36,7 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	tf_fuzz_env("fuzz_pcp", &opts.strict, &opts.bugs);
+	tf_fuzz_env("fuzz_pcp", &opts.strict, &opts.bugs, &what_if);
 	if (pcp && *pcp && strcmp(pcp, "header")) {
 		if (!strcmp(pcp, "upstream")) {
 			pcp_variant = 0;
@@ -58,7 +59,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tf_decode(data, size, &scenario);
+	if (!tf_fuzz_decode(data, size, what_if, &scenario))
+		return -1;	/* a what-if mode this run was not asked for */
 	if (!scenario.m.pcp)
 		return -1;	/* not PCP mode: not this target's */
 	/* The current early-PFN tracker, as fuzz_boot and replay use for bytes. */

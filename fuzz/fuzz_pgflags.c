@@ -23,18 +23,20 @@
 
 static struct tf_scenario scenario;
 static struct tf_run_opts opts;
+static uint8_t what_if;			/* TAGFUZZ_WHAT_IF */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	tf_fuzz_env("fuzz_pgflags", &opts.strict, &opts.bugs);
+	tf_fuzz_env("fuzz_pgflags", &opts.strict, &opts.bugs, &what_if);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	tf_decode(data, size, &scenario);
+	if (!tf_fuzz_decode(data, size, what_if, &scenario))
+		return -1;	/* a what-if mode this run was not asked for */
 	if (!scenario.m.pgflag_bits)
 		return -1;	/* page_ext mode: not this target's */
 	tf_fuzz_one(&scenario, &opts);

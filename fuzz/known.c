@@ -8,88 +8,98 @@
 
 #include "run.h"
 
+/*
+ * what_if: the finding needs an order a real kernel cannot run (another
+ * CPU inside the early phase or page_ext_init(), docs/findings.md
+ * "What-if only"): known only in that mode; on a real boot order the
+ * same signature is new, since it then has some other cause.
+ */
 static const struct {
 	const char *sig;
 	const char *reason;
+	bool what_if;
 } known[] = {
 	{ "check:WARN:alloc_tag was not set [early-before-clear]",
-	  "F1: an early page freed after its section's page_ext is live but "
-	  "before the init callbacks ran the clear (docs/findings.md)" },
+	  "F1 (what-if): an early page freed by another CPU after its section's "
+	  "page_ext is live but before the init callbacks ran the clear "
+	  "(docs/findings.md)", true },
 	{ "check:WARN:alloc_tag was not set [early-tail]",
 	  "F2: only the head pfn of an early allocation is recorded; a tail "
-	  "split off and freed after the clear holds NULL (docs/findings.md)" },
+	  "split off and freed after the clear holds NULL (docs/findings.md)", false },
 	{ "check:WARN:alloc_tag was not set [early-dropped]",
 	  "F3: the tracker could not get a pool page, said so with "
-	  "pr_warn_once and dropped the pfn (docs/findings.md)" },
+	  "pr_warn_once and dropped the pfn (docs/findings.md)", false },
 	{ "model:early-clear-race",
 	  "F5: the early clear's check-then-set race, accepted in its own "
 	  "comment: a page allocated by another CPU between the clear's read "
-	  "and its write is stamped EMPTY over its new tag (docs/findings.md)" },
+	  "and its write is stamped EMPTY over its new tag (what-if; "
+	  "docs/findings.md)", true },
 	{ "check:WARN:alloc_tag was not set [early-during-clear]",
-	  "F1 during the clear: an early page freed by another CPU before the "
-	  "clear reached it (docs/findings.md)" },
+	  "F1' (what-if): an early page freed by another CPU before the "
+	  "clear reached it (docs/findings.md)", true },
 	{ "model:early-record-race",
-	  "F6: an early allocation whose recorder call comes after the clear "
-	  "reset the recorder and its grace period ended: never recorded, its "
-	  "ref stays NULL (docs/findings.md)" },
+	  "F6 (what-if): an early allocation whose recorder call comes after the "
+	  "clear reset the recorder and its grace period ended: never recorded, "
+	  "its ref stays NULL (docs/findings.md)", true },
 	{ "check:WARN:alloc_tag was not set [early-record-race]",
-	  "F6: the free of a page the recorder missed (docs/findings.md)" },
+	  "F6 (what-if): the free of a page the recorder missed (docs/findings.md)",
+	  true },
 	{ "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
-	  "tracker's call site and never uncounted (docs/findings.md)" },
+	  "tracker's call site and never uncounted (docs/findings.md)", false },
 	/* Page-flag tag references (issue 6, seed 003, current upstream). */
 	{ "model:pgflags-capacity [off-by-two]",
 	  "F9: alloc_tag_sec_init() accepts (1 << bits) - 1 and 1 << bits kernel "
-	  "tags, forgetting the two reserved indexes (docs/findings.md)" },
+	  "tags, forgetting the two reserved indexes (docs/findings.md)", false },
 	{ "model:pgflags-decode [index-overflow]",
-	  "F9: a kernel tag past the mask is stored as NULL or EMPTY (docs/findings.md)" },
+	  "F9: a kernel tag past the mask is stored as NULL or EMPTY (docs/findings.md)", false },
 	{ "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
-	  "F9: the free of a page whose tag index overflowed to NULL (docs/findings.md)" },
+	  "F9: the free of a page whose tag index overflowed to NULL (docs/findings.md)", false },
 	{ "model:pgflags-capacity [index-type]",
 	  "F10: with more than 16 spare bits the capacity checks allow indexes "
-	  "past 65535, which pgalloc_tag_idx (u16) truncates (docs/findings.md)" },
+	  "past 65535, which pgalloc_tag_idx (u16) truncates (docs/findings.md)", false },
 	{ "model:pgflags-decode [index-truncated]",
 	  "F10: a tag index past 65535 is truncated and names another tag "
-	  "(docs/findings.md)" },
+	  "(docs/findings.md)", false },
 	{ "model:pgflags-capacity-refused [module-off-by-one]",
 	  "F11: tags_addressable() refuses the module tag that would take the "
-	  "last index, the mask itself (docs/findings.md)" },
+	  "last index, the mask itself (docs/findings.md)", false },
 	{ "model:pgflags-module-refused [v3-page-ext]",
 	  "F12: seed 003 v3 refuses modules for tag alignment after falling back "
-	  "to page_ext (docs/findings.md)" },
+	  "to page_ext (docs/findings.md)", false },
 	{ "model:pgflags-capacity [re-enabled]",
 	  "F13: turning vm.mem_profiling back on checks nothing: module tags "
 	  "loaded while it was off (or, in v3, refused by tags_addressable()) "
-	  "come into use past the mask (docs/findings.md)" },
+	  "come into use past the mask (docs/findings.md)", false },
 	{ "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
-	  "back to page_ext, and turns profiling off (docs/findings.md)" },
+	  "back to page_ext, and turns profiling off (docs/findings.md)", false },
 	/* Seed 004's split-path PCP free (issue 5, machine pcp=split). */
 	{ "pcp:stranded-llist-page",
 	  "F14: a remote freer that read PCPF_CPU_DEAD clear pushes after the "
 	  "dead CPU's drain; the page waits on its free_llist until the CPU comes "
-	  "back, for ever if it never does (accepted in the RFC; docs/findings.md)" },
+	  "back, for ever if it never does (accepted in the RFC; docs/findings.md)", false },
 	{ "pcp:llist-survives-drain-all",
 	  "F15: drain_all_pages() picks CPUs by pcp->count, which leaves out "
 	  "pages on their free_llist: a CPU holding only remote frees is not "
-	  "drained (docs/findings.md)" },
+	  "drained (docs/findings.md)", false },
 	{ "pcp:dead-cpu-lists-not-empty",
 	  "F16: a remote push between drain_pages_zone()'s absorb and "
 	  "free_pcppages_bulk()'s is absorbed but not drained; the loop ends on "
 	  "its own count and leaves the page on the dead CPU's PCP list "
-	  "(docs/findings.md)" },
+	  "(docs/findings.md)", false },
 	{ "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
-	  "it lands on a PCP list (docs/findings.md)" },
+	  "it lands on a PCP list (docs/findings.md)", false },
 };
 
-const char *tf_known_reason(const char *sig)
+const char *tf_known_reason(const char *sig, bool what_if)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (!strcmp(known[i].sig, sig))
+		if (!strcmp(known[i].sig, sig) && (what_if || !known[i].what_if))
 			return known[i].reason;
 	}
 	return NULL;

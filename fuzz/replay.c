@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "diff.h"
+#include "phases.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 
@@ -29,6 +30,7 @@ static unsigned int opt_diff;
 /* PCP mode: -1 the header's free path; 0/1 upstream/split; or both, compared. */
 static int opt_pcp = -1;
 static bool opt_diff_pcp;	/* trackers of a differential run, or 0 */
+static uint8_t opt_what_if;	/* --what-if / TAGFUZZ_WHAT_IF: for inputs that name none */
 static struct tf_diff_result diff1, diff2;
 static int nr_inputs, nr_findings, nr_errors;
 
@@ -54,6 +56,9 @@ static void usage(FILE *f)
 		"                     path instead of the header's; header keeps the\n"
 		"                     header's; diff runs both and compares them, as\n"
 		"                     fuzz_pcp with TAGFUZZ_PCP=diff (default: $TAGFUZZ_PCP)\n"
+		"      --what-if=MODE run inputs whose machine names no what-if mode in MODE:\n"
+		"                     smp-early-boot lets other CPUs run during early boot and\n"
+		"                     page_ext_init (default: $TAGFUZZ_WHAT_IF; none)\n"
 		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
 }
 
@@ -72,6 +77,19 @@ static int set_pcp(const char *which, const char *from)
 		fprintf(stderr, "replay: %s=%s: say upstream, split, header or diff\n", from, which);
 		return -1;
 	}
+	return 0;
+}
+
+static int set_what_if(const char *mode, const char *from)
+{
+	int k = tf_what_if_by_name(mode);
+
+	if (k < 0) {
+		fprintf(stderr, "replay: %s=%s: the what-if modes are none and smp-early-boot\n",
+			from, mode);
+		return -1;
+	}
+	opt_what_if = k;
 	return 0;
 }
 
@@ -112,7 +130,7 @@ static void run_one(const char *path)
 		char err[256], bugs[256];
 		const char *bad;
 
-		if (tf_parse_text(buf, &scenario, err, sizeof(err))) {
+		if (tf_parse_text_what_if(buf, opt_what_if, &scenario, err, sizeof(err))) {
 			fprintf(stderr, "replay: %s: %s\n", path, err);
 			nr_errors++;
 			free(buf);
@@ -128,7 +146,7 @@ static void run_one(const char *path)
 			}
 		}
 	} else {
-		tf_decode((const uint8_t *)buf, size, &scenario);
+		tf_decode_what_if((const uint8_t *)buf, size, opt_what_if, &scenario);
 		/*
 		 * The fuzz targets run the current tracker whatever the header
 		 * byte says, unless TAGFUZZ_TRACKER asks otherwise: a byte
@@ -286,6 +304,7 @@ int main(int argc, char **argv)
 		{ "list-trackers", no_argument, NULL, 'R' },
 		{ "diff", required_argument, NULL, 'D' },
 		{ "pcp", required_argument, NULL, 'P' },
+		{ "what-if", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +340,9 @@ int main(int argc, char **argv)
 
 	env = getenv("TAGFUZZ_PCP");
 	if (env && *env && set_pcp(env, "TAGFUZZ_PCP"))
+		return 2;
+	env = getenv("TAGFUZZ_WHAT_IF");
+	if (env && *env && set_what_if(env, "TAGFUZZ_WHAT_IF"))
 		return 2;
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
@@ -367,6 +389,10 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			if (set_pcp(optarg, "--pcp"))
+				return 2;
+			break;
+		case 'W':
+			if (set_what_if(optarg, "--what-if"))
 				return 2;
 			break;
 		case 'R':

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "phases.h"
 #include "run.h"
 #include "model.h"
 #include "pcp_oracle.h"
@@ -23,6 +24,7 @@ static struct tf_verdict *cur_v;
 static const struct tf_run_opts *cur_o;
 static long cur_op;
 static bool stop_now;
+static bool cur_what_if;	/* the machine runs a what-if mode */
 
 static const char *const check_kind_name[] = {
 	[TF_CHECK_WARN] = "WARN",
@@ -38,7 +40,7 @@ static void add_finding(const char *sig, const char *detail)
 {
 	struct tf_verdict *v = cur_v;
 	struct tf_finding *f;
-	const char *known = tf_known_reason(sig);
+	const char *known = tf_known_reason(sig, cur_what_if);
 
 	if (cur_o->trace)
 		fprintf(cur_o->trace, "  !! %s%s: %s\n", sig,
@@ -63,7 +65,7 @@ static void add_finding(const char *sig, const char *detail)
 			return;
 		f = &v->f[i];
 	}
-	snprintf(f->sig, sizeof(f->sig), "%s", sig);
+	snprintf(f->sig, sizeof(f->sig), "%s%s", sig, cur_what_if ? TF_WHAT_IF_SUFFIX : "");
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
 	f->op = cur_op;
 	f->known = known;
@@ -169,6 +171,7 @@ static void model_sink(const char *sig, const char *detail)
 void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	    struct tf_verdict *v)
 {
+	struct tf_phase_state phase;
 	jmp_buf jb;
 	size_t i;
 	char line[160];
@@ -178,6 +181,8 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	cur_o = o;
 	cur_op = -1;
 	stop_now = false;
+	cur_what_if = s->m.what_if != TF_WHAT_IF_NONE;
+	tf_phase_begin(&phase, &s->m);
 	tf_bugs = o->bugs;
 	tf_trace_enabled = o->trace != NULL;
 	tf_event_sink = sink;
@@ -194,11 +199,20 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	model_boot_done();
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
+		const char *rule;
+
 		cur_op = (long)i;
 		if (o->trace) {
 			tf_format_op(&s->ops[i], line, sizeof(line));
-			fprintf(o->trace, "op %zu: %s\n", i, line);
+			fprintf(o->trace, "op %zu [%s]: %s\n", i,
+				tf_phase_name(tf_op_phase(&phase, &s->ops[i])), line);
 		}
+		/* The codec never builds such a scenario; a test or tool might. */
+		if (tf_phase_need(&phase, &s->ops[i], &rule) != TF_PHASE_OK) {
+			add_finding("harness:boot-order", rule);
+			break;
+		}
+		tf_phase_step(&phase, &s->ops[i]);
 		tf_sim_exec(&s->ops[i]);
 		pcp_oracle_check_op();
 		model_check_op();
@@ -245,20 +259,44 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
 	if (fd->known)
 		fprintf(f, "==tagfuzz== known: %s\n", fd->known);
+	if (s->m.what_if)
+		fprintf(f, "==tagfuzz== what-if: made with what_if=%s, an order a real kernel "
+			"does not run (docs/findings.md); not a claim about upstream\n",
+			tf_what_if_names[s->m.what_if % TF_NR_WHAT_IF]);
 	fprintf(f, "==tagfuzz== scenario:\n");
 	tf_print_scenario(f, s);
 }
 
-void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out)
+void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out,
+		 uint8_t *what_if_out)
 {
 	const char *bugs = getenv("TAGFUZZ_BUGS"), *strict = getenv("TAGFUZZ_STRICT");
+	const char *what_if = getenv("TAGFUZZ_WHAT_IF");
 	const char *bad;
+	int k;
 
 	*strict_out = strict && *strict && *strict != '0';
 	if (bugs && tf_bugs_parse(bugs, bugs_out, &bad)) {
 		fprintf(stderr, "%s: TAGFUZZ_BUGS: unknown bug switch '%s'\n", target, bad);
 		exit(2);
 	}
+	*what_if_out = TF_WHAT_IF_NONE;
+	if (what_if && *what_if) {
+		k = tf_what_if_by_name(what_if);
+		if (k < 0) {
+			fprintf(stderr, "%s: TAGFUZZ_WHAT_IF=%s: the what-if modes are none and smp-early-boot\n",
+				target, what_if);
+			exit(2);
+		}
+		*what_if_out = k;
+	}
+}
+
+bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
+		    struct tf_scenario *s)
+{
+	tf_decode_what_if(data, size, what_if, s);
+	return !s->m.what_if || what_if;
 }
 
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)

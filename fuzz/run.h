@@ -65,11 +65,19 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s,
 		      const struct tf_finding *fd);
 
 /*
- * A fuzz target's start: TAGFUZZ_STRICT and TAGFUZZ_BUGS into @strict and
- * @bugs (run or diff options); an unknown bug switch ends the process
- * (status 2) naming @target.
+ * A fuzz target's start: TAGFUZZ_STRICT, TAGFUZZ_BUGS and TAGFUZZ_WHAT_IF
+ * into @strict, @bugs (run or diff options) and @what_if; an unknown bug
+ * switch or what-if mode ends the process (status 2) naming @target.
  */
-void tf_fuzz_env(const char *target, bool *strict, unsigned long *bugs);
+void tf_fuzz_env(const char *target, bool *strict, unsigned long *bugs, uint8_t *what_if);
+
+/*
+ * A fuzz target's decode, in the what-if mode TAGFUZZ_WHAT_IF gave (or
+ * none).  False for an input whose header names a what-if mode the run
+ * was not started in: default fuzzing stays on the real boot orders.
+ */
+bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
+		    struct tf_scenario *s);
 
 /*
  * A fuzz target's body: run @s; on its first new finding print the
@@ -78,7 +86,14 @@ void tf_fuzz_env(const char *target, bool *strict, unsigned long *bugs);
  */
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
 
-/* Known, accepted findings: fuzz/known.c. */
-const char *tf_known_reason(const char *sig);
+/*
+ * Known, accepted findings (fuzz/known.c): the reason @sig (without the
+ * what-if suffix) is accepted, or NULL.  @what_if: the run's machine is in
+ * a what-if mode, where the what-if-only findings are known too.
+ */
+const char *tf_known_reason(const char *sig, bool what_if);
+
+/* Every finding of a run in a what-if mode ends with this. */
+#define TF_WHAT_IF_SUFFIX	" [what-if]"
 
 #endif /* _TAGFUZZ_RUN_H */

@@ -177,8 +177,9 @@ static bool test_text_parses_every_op(void)
 		"alloc cpu=1 order=2 gfp=atomic tag=3   # trailing comment\n"
 		"alloc_exact pages=5 tag=none\n"
 		"alloc_bulk nr=8 gfp=memalloc\n"
+		"pext_online section=3\npext_init\n"
 		"free idx=3\nsplit cpu=1 idx=2\nfree_exact idx=1\nmigrate idx=300\n"
-		"pext_online section=3\npext_init\npressure level=2\nfail_next n=3 skip=1\n"
+		"pressure level=2\nfail_next n=3 skip=1\n"
 		"cpu_up cpu=1 pages=4\ncpu_down cpu=1\nburst count=40 order=1 tag=2\n"
 		"drain cpu=1\ndrain all\n"
 		"start alloc cpu=1 order=0 tag=1\nstart free cpu=0 idx=0\npreempt at=700\n"
@@ -204,7 +205,7 @@ static bool test_text_parses_every_op(void)
 	ASSERT_EQ(a.ops[1].alloc_kind, TF_ALLOC_EXACT);
 	ASSERT_TRUE(a.ops[1].untagged);
 	ASSERT_EQ(a.ops[2].n, 8);
-	ASSERT_EQ(a.ops[6].n, 300);
+	ASSERT_EQ(a.ops[8].n, 300);
 	ASSERT_EQ(a.ops[10].skip, 1);
 	ASSERT_EQ(a.ops[13].order, 1);
 	ASSERT_TRUE(a.ops[15].all);

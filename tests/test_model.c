@@ -67,12 +67,13 @@ static const char *const early_under_pressure =
 	"pext_init\n";
 
 /*
- * An early pfn is freed before its section has page_ext and allocated
- * again after: at the clear it already holds a tag, which must stay.
+ * An early pfn is freed before page_ext_init() and taken again by one of
+ * its own allocations after its section came online: at the clear it
+ * already holds a tag, which must stay.  (The section's table takes the
+ * other freed pfn.)
  */
 static const char *const early_pfn_reused =
 	"machine section_pages=64 sections=2 cpus=1\n"
-	"pext_online section=1\n"
 	"alloc order=0 tag=1\n"
 	"alloc order=0 tag=1\n"
 	"free idx=0\n"
@@ -85,10 +86,11 @@ static const char *const early_pfn_reused =
 /*
  * Two CPUs allocate early with no pool yet: CPU0 reads the empty head and
  * takes its pool page, then (change point at step 45) CPU1 installs its
- * own; CPU0's cmpxchg then fails.
+ * own; CPU0's cmpxchg then fails.  What-if: a debug kernel runs its early
+ * allocations on the boot CPU alone.
  */
 static const char *const race_on_empty_pool =
-	"machine section_pages=64 sections=2 cpus=2\n"
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
 	"cpu_up cpu=1\n"
 	"start alloc cpu=0 order=0 tag=1\n"
 	"start alloc cpu=1 order=0 tag=2\n"
@@ -97,7 +99,7 @@ static const char *const race_on_empty_pool =
 
 /* The same race; CPU1's page (live[0]) is freed before page_ext comes up. */
 static const char *const race_then_free =
-	"machine section_pages=64 sections=2 cpus=2\n"
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
 	"cpu_up cpu=1\n"
 	"start alloc cpu=0 order=0 tag=1\n"
 	"start alloc cpu=1 order=0 tag=2\n"
@@ -174,7 +176,7 @@ static const struct {
 	{ TF_BUG_SKIP_EARLY_CLEAR, &early_then_init, 1, false },
 	{ TF_BUG_RECORDER_NO_GUARD, &early_then_init, 0, true },
 	{ TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, &early_under_pressure, 1, true },
-	{ TF_BUG_CLEAR_OVERWRITES_SET, &early_pfn_reused, 7, false },
+	{ TF_BUG_CLEAR_OVERWRITES_SET, &early_pfn_reused, 6, false },
 	{ TF_BUG_POOL_NOT_FREED, &early_then_init, 1, false },
 	{ TF_BUG_CMPXCHG_LOSER_LEAKS, &race_on_empty_pool, 4, false },
 	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
@@ -263,11 +265,11 @@ static bool test_model_clean_run_is_clean(void)
 
 	ASSERT_TRUE(parse(
 		"machine section_pages=64 sections=4 cpus=3 wmark=2\n"
-		"cpu_up cpu=1 pages=2\n"
 		"alloc cpu=1 order=2 tag=1\n"
 		"alloc_bulk nr=6 tag=2\n"
 		"pext_online section=3\n"
 		"pext_init\n"
+		"cpu_up cpu=1 pages=2\n"
 		"alloc_exact pages=5 tag=3\n"
 		"alloc cpu=1 order=3 tag=4\n"
 		"split idx=7\n"
@@ -316,20 +318,21 @@ static bool test_model_clean_run_is_clean(void)
 static bool test_model_known_finding_is_classified(void)
 {
 	struct tf_run_opts o = { 0 };
-	const char *want = "check:WARN:alloc_tag was not set [early-before-clear]";
+	const char *want = "check:WARN:alloc_tag was not set [early-before-clear] [what-if]";
 
-	/* Freed after its section's page_ext is live, before the clear. */
+	/* Freed by CPU1 after its section's page_ext is live, before the clear. */
 	ASSERT_TRUE(parse(
-		"machine section_pages=64 sections=2 cpus=1\n"
+		"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
 		"alloc order=0 tag=1\n"
+		"cpu_up cpu=1\n"
 		"pext_online section=0\n"
-		"free idx=0\n"));
+		"free cpu=1 idx=0\n"));
 	tf_run(&sc, &o, &v);
 	ASSERT_EQ(v.nr_new, 0);
 	ASSERT_TRUE(v.nr >= 1);
 	ASSERT_STREQ(v.f[0].sig, want);
 	ASSERT_TRUE(v.f[0].known != NULL);
-	ASSERT_EQ(v.f[0].op, 2);
+	ASSERT_EQ(v.f[0].op, 3);
 	ASSERT_TRUE(tf_verdict_first_new(&v, false) == NULL);
 
 	o.strict = true;

@@ -199,7 +199,7 @@ static bool test_diff_correct_variants_agree(void)
 
 	ASSERT_EQ(tf_trackers_parse("correct", &d.trackers, &bad), 0);
 	ASSERT_TRUE(parse("machine section_pages=64 sections=4 cpus=2\n"
-			  "cpu_up cpu=1 pages=10\n"
+			  "burst count=10 order=0 tag=4\n"
 			  "alloc order=2 tag=1\n"
 			  "alloc order=0 tag=none\n"
 			  "burst count=200 order=0 tag=2 rounds=4 free=1\n"
@@ -340,7 +340,7 @@ static bool test_diff_deterministic(void)
 
 	ASSERT_EQ(tf_trackers_parse("all", &d.trackers, &bad), 0);
 	ASSERT_TRUE(parse("machine section_pages=32 sections=4 cpus=2\n"
-			  "cpu_up cpu=1 pages=5\n"
+			  "burst count=5 order=0 tag=4\n"
 			  "alloc order=1 tag=1\n"
 			  "pext_online section=0\n"
 			  "alloc order=0 tag=2\n"

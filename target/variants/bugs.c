@@ -41,13 +41,13 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"cmpxchg-loser-leaks",
 		"seed 000 v2/v3 (the loser must free its page and retry)",
 		"a CPU whose cmpxchg on the pool head fails keeps its new page",
-		"model:leaked-tracking-page",
+		"model:leaked-tracking-page [what-if]",	/* two CPUs in early boot */
 	},
 	[TF_BUG_POOL_PLAIN_STORE] = {
 		"pool-plain-store",
 		"seed 000 v1 (refill without cmpxchg)",
 		"a new pool page replaces the head with a plain store",
-		"model:leaked-tracking-page",
+		"model:leaked-tracking-page [what-if]",	/* two CPUs in early boot */
 	},
 	[TF_BUG_RECORDER_BLOCKING_GFP] = {
 		"recorder-blocking-gfp",

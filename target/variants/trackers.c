@@ -19,7 +19,7 @@ const struct tf_tracker_info tf_tracker_table[TF_NR_TRACKERS] = {
 		.origin = "seed 002 (ALLOC_NO_CODETAG v2 13/13 as reviewed) on the pfn_pool of the seed 000 review",
 		.what = "pfn_pool pages from __alloc_pages(__GFP_HIGH, ALLOC_NO_CODETAG), cmpxchg on the head, loser frees",
 		.verdict = "clean",
-		.test = "every scenario of tests/scenarios and corpus/ (known F1-F6 only)",
+		.test = "every scenario of tests/scenarios and corpus/ (known findings only)",
 		.correct = true,
 		.records = true,
 	},
@@ -62,7 +62,7 @@ const struct tf_tracker_info tf_tracker_table[TF_NR_TRACKERS] = {
 		.name = "llist",
 		.origin = "seed 000 v3 review: the llist_head alternative Hao Ge sketched",
 		.what = "pages pushed with llist_add(); concurrent refills each push one, only the head is filled",
-		.verdict = "model:stranded-tracking-slots",
+		.verdict = "model:stranded-tracking-slots [what-if]",	/* two CPUs refill */
 		.test = "tests/scenarios/variant-llist-stranded.txt",
 		.records = true,
 	},

@@ -59,6 +59,24 @@ struct tf_machine {
 	 */
 	bool pcp;
 	uint8_t pcp_variant;
+	/*
+	 * Boot order (fuzz/phases.c, docs/fidelity.md "Execution contexts").
+	 * early_page_ext: page_ext_init() runs from mm_core_init() on the
+	 * boot CPU, before smp_init(); always so with debug (the DEBUG config
+	 * defaults it on, the boot parameter can only turn it on).  Off (a
+	 * non-debug kernel with deferred struct page init) it runs from
+	 * kernel_init_freeable() after smp_init(), while other CPUs run.
+	 * what_if (enum tf_what_if): a labelled mode that lifts the boot
+	 * order; its findings are not claims about upstream.
+	 */
+	bool early_page_ext;
+	uint8_t what_if;
+};
+
+enum tf_what_if {
+	TF_WHAT_IF_NONE,
+	TF_WHAT_IF_SMP_EARLY_BOOT,	/* other CPUs run in the early phase and in page_ext_init() */
+	TF_NR_WHAT_IF
 };
 
 enum tf_op_kind {
