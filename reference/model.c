@@ -460,14 +460,23 @@ static void on_split(const struct tf_event *ev)
 		units[pfn + i].flags = head.flags;
 		units[pfn + i].order = 0;
 		touch(pfn + i);
-		if (!i || !profiling() || !has_ext(pfn) || tag < 0)
+		if (!i)
 			continue;
-		/* pgalloc_tag_split(): each part refers to the head's tag. */
-		if (has_ext(pfn + i)) {
-			pref[pfn + i] = tag;
-			if (!is_tracker_tag(tag))
-				exp_calls[tag]++;
+		if (!profiling() || !has_ext(pfn) || tag < 0 || !has_ext(pfn + i)) {
+			/*
+			 * The part keeps the ref it had as a free page: one freed
+			 * while the clear ran may hold its late stamp (O1).
+			 */
+			if (free_either[pfn + i])
+				units[pfn + i].flags |= U_REF_EITHER;
+			free_either[pfn + i] = 0;
+			continue;
 		}
+		/* pgalloc_tag_split(): each part refers to the head's tag. */
+		pref[pfn + i] = tag;
+		free_either[pfn + i] = 0;
+		if (!is_tracker_tag(tag))
+			exp_calls[tag]++;
 	}
 }
 
