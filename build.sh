@@ -93,7 +93,9 @@ usage: ./build.sh [COMMAND]
   deps [afl] [coverage]  install the Debian packages the build (and AFL++, coverage) needs (as root)
 Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
 known findings), TAGFUZZ_TRACKER=NAME|a,b (early-PFN tracker variant, docs/variants.md),
-TAGFUZZ_PCP=upstream|split|header|diff (PCP free path, docs/pcp.md), TAGFUZZ_OUT=DIR
+TAGFUZZ_PCP=upstream|split|header|diff (PCP free path, docs/pcp.md),
+TAGFUZZ_WHAT_IF=smp-early-boot (lift the boot order: other CPUs run during early boot and
+page_ext_init; findings end in [what-if], docs/findings.md), TAGFUZZ_OUT=DIR
 (instead of out/), TAGFUZZ_CC (instead of clang), TAGFUZZ_LIBFUZZER_FLAGS (libFuzzer
 scheduling flags for fuzz, bench and ossfuzz; default -entropic_scale_per_exec_time=1).
 EOF
@@ -418,6 +420,7 @@ variant_desc() {
 	[ -z "${TAGFUZZ_BUGS:-}" ] || v="bugs=$TAGFUZZ_BUGS"
 	[ -z "${TAGFUZZ_TRACKER:-}" ] || v="$v, tracker=$TAGFUZZ_TRACKER"
 	[ -z "${TAGFUZZ_PCP:-}" ] || v="$v, pcp=$TAGFUZZ_PCP"
+	[ -z "${TAGFUZZ_WHAT_IF:-}" ] || v="$v, what_if=$TAGFUZZ_WHAT_IF"
 	case ${TAGFUZZ_STRICT:-} in '' | 0) ;; *) v="$v, strict" ;; esac
 	echo "$v"
 }
@@ -449,14 +452,14 @@ signature_of() {
 	fi
 }
 
-# index_lookup FILE: "bugs<US>strict<US>tracker<US>pcp" recorded for FILE
+# index_lookup FILE: "bugs<US>strict<US>tracker<US>pcp<US>what_if" recorded for FILE
 # when a fuzzing run filed it (DIR/.index), or nothing.
 index_lookup() {
 	local idx
 	idx=$(dirname "$1")/.index
 	[ -f "$idx" ] || return 0
 	# Fields joined by a unit separator: read splits on it without merging empty fields.
-	awk -F '\t' -v n="$(basename "$1")" '$1 == n { line = $3 "\037" $4 "\037" $6 "\037" $7 } END { if (line != "") print line }' "$idx"
+	awk -F '\t' -v n="$(basename "$1")" '$1 == n { line = $3 "\037" $4 "\037" $6 "\037" $7 "\037" $8 } END { if (line != "") print line }' "$idx"
 }
 
 # use_variant_of FILE: unless TAGFUZZ_BUGS/TAGFUZZ_STRICT are set, take the
@@ -465,17 +468,19 @@ index_lookup() {
 VARIANT_FROM=
 use_variant_of() {
 	if [ -n "${TAGFUZZ_BUGS:-}" ] || [ -n "${TAGFUZZ_STRICT:-}" ] ||
-		[ -n "${TAGFUZZ_TRACKER:-}" ] || [ -n "${TAGFUZZ_PCP:-}" ]; then
+		[ -n "${TAGFUZZ_TRACKER:-}" ] || [ -n "${TAGFUZZ_PCP:-}" ] ||
+		[ -n "${TAGFUZZ_WHAT_IF:-}" ]; then
 		VARIANT_FROM="from the environment"
 		return
 	fi
-	local rec bugs strict tracker pcp
+	local rec bugs strict tracker pcp what_if
 	rec=$(index_lookup "$1")
 	if [ -n "$rec" ]; then
-		IFS=$'\037' read -r bugs strict tracker pcp <<<"$rec" || true
+		IFS=$'\037' read -r bugs strict tracker pcp what_if <<<"$rec" || true
 		export TAGFUZZ_BUGS=$bugs TAGFUZZ_STRICT=$strict
 		[ -z "$tracker" ] || export TAGFUZZ_TRACKER=$tracker
 		[ -z "$pcp" ] || export TAGFUZZ_PCP=$pcp
+		[ -z "$what_if" ] || export TAGFUZZ_WHAT_IF=$what_if
 		VARIANT_FROM="recorded by the fuzzing run that found it"
 	elif [[ "$(basename "$1")" =~ -(address|undefined|memory)-(crash|leak|timeout|oom|slow-unit)- ]]; then
 		VARIANT_FROM="ClusterFuzzLite fuzzes the stock variant"
@@ -508,9 +513,9 @@ summarize() {
 	local f sig i n=0 sigs=() firsts=() counts=() whens=() when
 	for f in "$@"; do
 		sig=$(signature_of "$f")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$f")" "$sig" "${TAGFUZZ_BUGS:-}" \
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$f")" "$sig" "${TAGFUZZ_BUGS:-}" \
 			"${TAGFUZZ_STRICT:-}" "$engine" "${TAGFUZZ_TRACKER:-}" "${TAGFUZZ_PCP:-}" \
-			>>"$finds/.index"
+			"${TAGFUZZ_WHAT_IF:-}" >>"$finds/.index"
 		when=$(awk -v m="$(stat -c %.3Y "$f")" -v s="$t0" 'BEGIN { printf "%.1f", m - s }')
 		for ((i = 0; i < n; i++)); do
 			[ "${sigs[i]}" = "$sig" ] && break
@@ -539,6 +544,7 @@ summarize() {
 	[ -z "${TAGFUZZ_STRICT:-}" ] || env="${env}TAGFUZZ_STRICT=$TAGFUZZ_STRICT "
 	[ -z "${TAGFUZZ_TRACKER:-}" ] || env="${env}TAGFUZZ_TRACKER=$TAGFUZZ_TRACKER "
 	[ -z "${TAGFUZZ_PCP:-}" ] || env="${env}TAGFUZZ_PCP=$TAGFUZZ_PCP "
+	[ -z "${TAGFUZZ_WHAT_IF:-}" ] || env="${env}TAGFUZZ_WHAT_IF=$TAGFUZZ_WHAT_IF "
 	for ((i = 0; i < n; i++)); do
 		echo
 		echo "== finding $((i + 1))/$n: ${sigs[i]}"
@@ -555,6 +561,10 @@ check_variant() {
 	case ${TAGFUZZ_PCP:-} in
 	'' | header | upstream | split | diff) ;;
 	*) die "TAGFUZZ_PCP='$TAGFUZZ_PCP': say upstream, split, header or diff (docs/pcp.md)" ;;
+	esac
+	case ${TAGFUZZ_WHAT_IF:-} in
+	'' | none | smp-early-boot) ;;
+	*) die "TAGFUZZ_WHAT_IF='$TAGFUZZ_WHAT_IF': the what-if modes are none and smp-early-boot (docs/findings.md)" ;;
 	esac
 	"$OUT/replay" --list-bugs >/dev/null ||
 		die "TAGFUZZ_BUGS='${TAGFUZZ_BUGS:-}' or TAGFUZZ_TRACKER='${TAGFUZZ_TRACKER:-}' names an unknown bug switch or tracker (out/replay --list-bugs, --list-trackers)"
@@ -747,9 +757,9 @@ fuzz_afl() {
 			files+=("$finds/afl-crash-$h")
 		fi
 		# so that repro of the raw AFL++ file knows its variant too
-		printf '%s\t\t%s\t%s\tAFL++\t%s\t%s\n' "$(basename "$f")" "${TAGFUZZ_BUGS:-}" \
+		printf '%s\t\t%s\t%s\tAFL++\t%s\t%s\t%s\n' "$(basename "$f")" "${TAGFUZZ_BUGS:-}" \
 			"${TAGFUZZ_STRICT:-}" "${TAGFUZZ_TRACKER:-}" "${TAGFUZZ_PCP:-}" \
-			>>"$(dirname "$f")/.index"
+			"${TAGFUZZ_WHAT_IF:-}" >>"$(dirname "$f")/.index"
 	done < <(find "$sync" -path '*/crashes/id:*' -type f -newer "$marker" | sort)
 	if [ ${#failed[@]} -gt 0 ]; then
 		for f in "${failed[@]}"; do
