@@ -484,6 +484,10 @@ use_variant_of() {
 		VARIANT_FROM="recorded by the fuzzing run that found it"
 	elif [[ "$(basename "$1")" =~ -(address|undefined|memory)-(crash|leak|timeout|oom|slow-unit)- ]]; then
 		VARIANT_FROM="ClusterFuzzLite fuzzes the stock variant"
+		if [[ "$(basename "$1")" == fuzz_early_pfn_diff-* ]]; then
+			export TAGFUZZ_TRACKER=correct
+			VARIANT_FROM="$VARIANT_FROM (fuzz_early_pfn_diff: the correct trackers, compared)"
+		fi
 	elif [[ "$1" == *.txt ]] && grep -q '^# bugs:' "$1"; then
 		export TAGFUZZ_BUGS
 		TAGFUZZ_BUGS=$(sed -n 's/^# bugs: *//p' "$1" | head -n 1)
@@ -500,6 +504,11 @@ use_variant_of() {
 summarize() {
 	local engine=$1 t=$2 jobs=$3 secs=$4 elapsed=$5 execs=$6 corpus=$7 logf=$8 t0=$9
 	shift 9
+	# fuzz_early_pfn_diff runs the correct variants unless told otherwise: its
+	# reproducers replay (and are filed) as that differential run.
+	if [ "$t" = fuzz_early_pfn_diff ] && [ -z "${TAGFUZZ_TRACKER:-}" ]; then
+		export TAGFUZZ_TRACKER=correct
+	fi
 	local finds=$OUT/findings/$t rate
 	rate=$(awk -v n="$execs" -v s="$elapsed" 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }')
 	echo

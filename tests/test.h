@@ -9,6 +9,7 @@
 #define _TAGFUZZ_TEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,15 @@
 		return false;						\
 	}								\
 } while (0)
+
+/* xorshift: the tests must not depend on libc's rand(). */
+static inline uint64_t test_rand(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
 
 struct test_case {
 	const char *name;

@@ -8,14 +8,10 @@
 static struct tf_scenario a, b;
 static uint8_t buf[TF_HDR_BYTES + TF_OP_BYTES * TF_MAX_OPS], buf2[sizeof(buf)];
 
-/* xorshift: the tests must not depend on libc's rand(). */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_rand(&rng);
 }
 
 static bool scenarios_equal(const struct tf_scenario *x, const struct tf_scenario *y)

@@ -19,10 +19,7 @@ static uint64_t rng = 0x5eed0fb007ULL;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_rand(&rng);
 }
 
 /* Random ops on a page_ext-mode machine (no PCP, no page flags, no what-if). */
