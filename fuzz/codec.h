@@ -2,10 +2,13 @@
 /*
  * The scenario codec: bytes <-> struct tf_scenario <-> text.
  *
- * Bytes: an 8-byte machine header, then 4 bytes per op.  The decoder is
- * total: every byte string is a scenario, missing bytes read as zero,
- * and every operand is reduced into its valid range.  The encoder writes
- * bytes that decode to exactly the scenario given.
+ * Bytes: an 8-byte machine header (TF_HDR_BYTES), then 4 bytes per op
+ * (TF_OP_BYTES).  The decoder is total: every byte string is a scenario,
+ * missing bytes read as zero, and every operand is reduced into its valid
+ * range.  The encoder writes bytes that decode to exactly the scenario
+ * given.  Each op's byte code per mode and its operands' bits, ranges and
+ * text keys come from one table in codec.c (its compatibility rule: codes
+ * and fields are append-only, saved inputs keep their meaning).
  *
  * Text: one line per op, '#' starts a comment, a `machine` line first.
  * docs/scenarios.md describes the format.
@@ -39,6 +42,24 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 		       struct tf_scenario *s);
 /* Returns the number of bytes the encoding takes; writes at most @cap. */
 size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap);
+
+/*
+ * Modes with their own op codes: base (page_ext refs), page-flag mode
+ * (machine pgflag_bits=N) and PCP mode (machine pcp=...).  Byte 0 of an op
+ * is reduced modulo tf_mode_nr_codes() of the machine's mode.
+ */
+enum tf_op_mode {
+	TF_MODE_BASE,
+	TF_MODE_PGFLAGS,
+	TF_MODE_PCP,
+	TF_NR_MODES
+};
+enum tf_op_mode tf_machine_mode(const struct tf_machine *m);
+/* The byte code of @kind in @mode, or -1 when the mode has no such op. */
+int tf_op_code(enum tf_op_kind kind, enum tf_op_mode mode);
+int tf_mode_nr_codes(enum tf_op_mode mode);
+/* The op's text name (alloc, alloc_exact, alloc_bulk by alloc kind). */
+const char *tf_op_name(const struct tf_op *op);
 
 /* Text form of one line; both return what snprintf returns. */
 int tf_format_machine(const struct tf_machine *m, char *buf, size_t len);

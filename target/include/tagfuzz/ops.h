@@ -129,7 +129,7 @@ enum tf_gfp_class {
 };
 
 struct tf_op {
-	uint8_t kind;		/* enum tf_op_kind */
+	enum tf_op_kind kind;
 	uint8_t cpu;		/* < machine.nr_cpus */
 	uint8_t alloc_kind;	/* ALLOC: enum tf_alloc_kind */
 	uint8_t gfp;		/* ALLOC: enum tf_gfp_class */
