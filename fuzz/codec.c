@@ -1245,6 +1245,24 @@ static int check_unused(struct line_ctx *c)
 	return 0;
 }
 
+/* The machine line's words: anything but its fields is a typo. */
+static int check_machine_words(struct line_ctx *c)
+{
+	for (int i = 1; i < c->nr; i++) {
+		const char *k = c->w[i].key;
+
+		if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
+		    strcmp(k, "cpus") && strcmp(k, "debug") &&
+		    strcmp(k, "profiling") && strcmp(k, "wmark") &&
+		    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
+		    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
+		    strcmp(k, "tracker") && strcmp(k, "early_page_ext") &&
+		    strcmp(k, "what_if"))
+			return perr(c, "machine: unexpected '%s'", k);
+	}
+	return 0;
+}
+
 int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen)
 {
 	return tf_parse_text_what_if(text, TF_WHAT_IF_NONE, s, err, errlen);
@@ -1307,19 +1325,8 @@ int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario 
 			for (int i = 1; i < c.nr; i++)
 				c.w[i].used = true;
 			have_machine = true;
-			/* get_num marks what it read; anything else is a typo. */
-			for (int i = 1; i < c.nr; i++) {
-				const char *k = c.w[i].key;
-
-				if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
-				    strcmp(k, "cpus") && strcmp(k, "debug") &&
-				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
-				    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
-				    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
-				    strcmp(k, "tracker") && strcmp(k, "early_page_ext") &&
-				    strcmp(k, "what_if"))
-					return perr(&c, "machine: unexpected '%s'", k);
-			}
+			if (check_machine_words(&c))
+				return -1;
 			continue;
 		}
 		if (s->nr_ops == TF_MAX_OPS)
@@ -1416,4 +1423,194 @@ char *tf_read_file(const char *path, size_t *size)
 	buf[n] = '\0';
 	*size = n;
 	return buf;
+}
+
+void tf_decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
+{
+	decode_op(m, b, op);
+}
+
+void tf_encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
+{
+	encode_op(m, op, b);
+}
+
+/*
+ * One line of text into words (@line_buf holds a copy); NULL for a blank
+ * or comment-only line (c->nr 0) or an error (c->nr set).
+ */
+static char *line_words(struct line_ctx *c, const char *text, char *line_buf, size_t len)
+{
+	char *hash, *q;
+
+	c->nr = 0;
+	snprintf(line_buf, len, "%s", text);
+	hash = strchr(line_buf, '#');
+	if (hash)
+		*hash = '\0';
+	for (q = line_buf; isspace((unsigned char)*q); q++)
+		;
+	if (!*q)
+		return NULL;
+	if (split_words(c, q)) {
+		c->nr = c->nr ? c->nr : 1;
+		return NULL;
+	}
+	return q;
+}
+
+static int parse_machine_words(struct line_ctx *c, struct tf_machine *m)
+{
+	uint8_t zero[TF_HDR_BYTES] = { 0 };
+
+	decode_machine(zero, m);
+	if (strcmp(c->w[0].key, "machine"))
+		return perr(c, "not a machine line");
+	if (parse_machine(c, m))
+		return -1;
+	return check_machine_words(c);
+}
+
+/* `[start] OP operands`, without the boot order (a dictionary entry). */
+static int parse_op_words(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	bool start = c->nr > 1 && !strcmp(c->w[0].key, "start") && !c->w[0].has_val;
+
+	if (start) {
+		memmove(&c->w[0], &c->w[1], (c->nr - 1) * sizeof(c->w[0]));
+		c->nr--;
+	}
+	if (parse_op(c, m, op) || check_unused(c))
+		return -1;
+	if (start && !op_can_start(op))
+		return perr(c, "%s cannot be started, only run", c->w[0].key);
+	op->async = start;
+	return 0;
+}
+
+int tf_parse_op_line(const struct tf_machine *m, const char *line, struct tf_op *op,
+		     char *err, size_t errlen)
+{
+	struct line_ctx c = { .lineno = 1, .err = err, .errlen = errlen };
+	char buf[512];
+
+	if (!line_words(&c, line, buf, sizeof(buf)))
+		return c.nr ? -1 : perr(&c, "no op");
+	return parse_op_words(&c, m, op);
+}
+
+int tf_parse_machine_line(const char *line, struct tf_machine *m, char *err, size_t errlen)
+{
+	struct line_ctx c = { .lineno = 1, .err = err, .errlen = errlen };
+	char buf[512];
+
+	if (!line_words(&c, line, buf, sizeof(buf)))
+		return c.nr ? -1 : perr(&c, "no machine line");
+	return parse_machine_words(&c, m);
+}
+
+static void dict_entry(FILE *out, const char *name, const uint8_t *b, size_t n)
+{
+	fprintf(out, "%s=\"", name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "\\x%02x", b[i]);
+	fprintf(out, "\"\n");
+}
+
+/*
+ * A libFuzzer/AFL dictionary from named text (docs/scenarios.md,
+ * "Dictionaries"): `# ...` lines and blank lines are copied (`## ...`
+ * lines are not), one
+ * `machine ...` line names the mode and the machine the operands are
+ * checked against, and each `NAME: TEXT` line becomes NAME="BYTES": TEXT
+ * is an op (`start OP` gives the START op and OP; `start` alone the START
+ * op) or a `machine` line (an 8-byte header).
+ */
+int tf_write_dict(const char *text, FILE *out, char *err, size_t errlen)
+{
+	struct line_ctx c = { .err = err, .errlen = errlen };
+	uint8_t zero[TF_HDR_BYTES] = { 0 }, b[2 * TF_OP_BYTES];
+	bool have_machine = false, have_entry = false;
+	const char *p, *nl;
+	struct tf_machine m;
+	char line[512], words[512];
+
+	decode_machine(zero, &m);
+	for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		size_t len, nlen;
+		const char *t;
+		char *colon;
+
+		c.lineno++;
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(line))
+			return perr(&c, "line longer than %zu characters", sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		for (t = line; isspace((unsigned char)*t); t++)
+			;
+		if (t[0] == '#' && t[1] == '#')
+			continue;	/* about the source only */
+		if (!*t || *t == '#') {
+			fprintf(out, "%s\n", line);
+			continue;
+		}
+		colon = strchr(line, ':');
+		if (!colon) {
+			c.nr = 0;
+			if (!line_words(&c, line, words, sizeof(words)))
+				return -1;
+			if (have_machine || have_entry)
+				return perr(&c, "one machine line, before the entries");
+			if (parse_machine_words(&c, &m))
+				return -1;
+			have_machine = true;
+			continue;
+		}
+		*colon = '\0';
+		nlen = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (!nlen || t[nlen])
+			return perr(&c, "'%s': an entry is NAME: TEXT, NAME of letters, digits, _", t);
+		have_entry = true;
+		c.nr = 0;
+		if (!line_words(&c, colon + 1, words, sizeof(words)))
+			return c.nr ? -1 : perr(&c, "%s: no text", t);
+		if (!strcmp(c.w[0].key, "machine")) {
+			struct tf_machine hm;
+			uint8_t h[TF_HDR_BYTES];
+
+			if (parse_machine_words(&c, &hm))
+				return -1;
+			encode_machine(&hm, h);
+			dict_entry(out, t, h, sizeof(h));
+		} else if (c.nr == 1 && !strcmp(c.w[0].key, "start") && !c.w[0].has_val) {
+			static const struct tf_op start = { .kind = TF_OP_START };
+
+			encode_op(&m, &start, b);
+			dict_entry(out, t, b, TF_OP_BYTES);
+		} else {
+			struct tf_op op;
+			size_t n = 0;
+
+			if (parse_op_words(&c, &m, &op))
+				return -1;
+			if (op.async) {
+				static const struct tf_op start = { .kind = TF_OP_START };
+
+				encode_op(&m, &start, b);
+				n = TF_OP_BYTES;
+			}
+			encode_op(&m, &op, b + n);
+			/*
+			 * A burst in size class 0 (every count and rounds
+			 * value), so that mutating its count and rounds bits
+			 * reaches the heavy bursts random bytes seldom make.
+			 */
+			if (op.kind == TF_OP_BURST)
+				b[n + 2] &= 0x3f;
+			dict_entry(out, t, b, n + TF_OP_BYTES);
+		}
+	}
+	return 0;
 }

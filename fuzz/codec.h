@@ -78,6 +78,26 @@ int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario 
 
 
 /*
+ * One op or machine line, without the boot order and without a scenario
+ * around it (dictionary entries).  `start OP` sets async.  Return 0, or -1
+ * with "line 1: reason" in @err.
+ */
+int tf_parse_op_line(const struct tf_machine *m, const char *line, struct tf_op *op,
+		     char *err, size_t errlen);
+int tf_parse_machine_line(const char *line, struct tf_machine *m, char *err, size_t errlen);
+/* One op's TF_OP_BYTES bytes in @m's mode, both ways (no START folding). */
+void tf_decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op);
+void tf_encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b);
+
+/*
+ * A libFuzzer/AFL dictionary from named text ops (docs/scenarios.md,
+ * "Dictionaries"): `NAME: OP TEXT` lines under one `machine` line that
+ * names the mode; `#` lines are copied.  Returns 0, or -1 with "line N:
+ * reason" in @err.
+ */
+int tf_write_dict(const char *text, FILE *out, char *err, size_t errlen);
+
+/*
  * The value of the first `# key: value` comment line in @text, copied
  * into @val; returns false when there is none.
  */

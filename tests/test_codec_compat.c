@@ -168,8 +168,168 @@ static bool test_compat_random_inputs(void)
 	return true;
 }
 
+/* fuzz/NAME next to tests/: the dictionaries and their text sources. */
+static char *read_fuzz(const char *name)
+{
+	const char *slash = strrchr(__FILE__, '/');
+	char path[4096];
+	size_t size;
+	char *buf;
+
+	snprintf(path, sizeof(path), "%.*s../fuzz/%s",
+		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, name);
+	buf = tf_read_file(path, &size);
+	if (!buf)
+		fprintf(stderr, "  cannot read %s\n", path);
+	return buf;
+}
+
+/* The text of entry @name in a dictionary source, or NULL. */
+static const char *source_entry(const char *src, const char *name, char *buf, size_t len)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = src; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, name, n) && p[n] == ':') {
+			snprintf(buf, len, "%.*s", (int)strcspn(p + n + 1, "\n"), p + n + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* NAME is op_OPNAME or op_OPNAME_..., OPNAME the op's text name (hdr_ for headers). */
+static bool name_says(const char *name, const char *prefix, const char *op)
+{
+	size_t p = strlen(prefix), n = strlen(op);
+
+	return !strncmp(name, prefix, p) && !strncmp(name + p, op, n) &&
+	       (!name[p + n] || name[p + n] == '_');
+}
+
+static bool check_dict_text(const char *target, const char *src, char *dict)
+{
+	char *gen = NULL, err[256], text[256], want[256], got[256];
+	struct tf_machine m;
+	size_t gen_len = 0;
+	int entries = 0;
+	bool same;
+	FILE *f;
+
+	/* The checked-in dictionary is what its source generates. */
+	f = open_memstream(&gen, &gen_len);
+	ASSERT_TRUE(f != NULL);
+	if (tf_write_dict(src, f, err, sizeof(err))) {
+		fprintf(stderr, "  %s.dict.txt: %s\n", target, err);
+		fclose(f);
+		free(gen);
+		return false;
+	}
+	fclose(f);
+	same = !strcmp(gen, dict);
+	free(gen);
+	if (!same) {
+		fprintf(stderr, "  fuzz/%s.dict is not what `scenario dict fuzz/%s.dict.txt` writes\n",
+			target, target);
+		return false;
+	}
+	/* The mode's machine: the source's machine line. */
+	for (const char *p = src; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, "machine", 7)) {
+			snprintf(text, sizeof(text), "%.*s", (int)strcspn(p, "\n"), p);
+			break;
+		}
+	}
+	ASSERT_EQ(tf_parse_machine_line(text, &m, err, sizeof(err)), 0);
+
+	/* Every entry decodes to the op its source text and its name say. */
+	for (char *p = dict; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		char name[64], *q = strchr(p, '=');
+		uint8_t b[16];
+		size_t n = 0;
+		struct tf_op op, back;
+
+		if (*p == '#' || *p == '\n' || !q)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(q - p), p);
+		ASSERT_TRUE(q[1] == '"');
+		for (q += 2; *q == '\\' && q[1] == 'x' && n < sizeof(b); q += 4)
+			b[n++] = (uint8_t)strtoul((char[3]){ q[2], q[3], 0 }, NULL, 16);
+		ASSERT_TRUE(*q == '"');
+		if (!source_entry(src, name, text, sizeof(text))) {
+			fprintf(stderr, "  %s: %s has no source line\n", target, name);
+			return false;
+		}
+		entries++;
+		if (strstr(text, "machine")) {
+			struct tf_machine hm;
+
+			ASSERT_EQ(n, TF_HDR_BYTES);
+			ASSERT_EQ(tf_parse_machine_line(text, &hm, err, sizeof(err)), 0);
+			tf_decode(b, n, &s);
+			tf_format_machine(&hm, want, sizeof(want));
+			tf_format_machine(&s.m, got, sizeof(got));
+			ASSERT_STREQ(got, want);
+			ASSERT_TRUE(!strncmp(name, "hdr_", 4));
+			continue;
+		}
+		if (!strcmp(text + strspn(text, " "), "start")) {
+			ASSERT_EQ(n, TF_OP_BYTES);
+			tf_decode_op(&m, b, &back);
+			ASSERT_EQ(back.kind, TF_OP_START);
+			ASSERT_TRUE(name_says(name, "op_", "start"));
+			continue;
+		}
+		if (tf_parse_op_line(&m, text, &op, err, sizeof(err))) {
+			fprintf(stderr, "  %s: %s: %s\n", target, name, err);
+			return false;
+		}
+		ASSERT_EQ(n, (op.async ? 2 : 1) * TF_OP_BYTES);
+		if (op.async) {
+			tf_decode_op(&m, b, &back);
+			ASSERT_EQ(back.kind, TF_OP_START);
+		}
+		tf_decode_op(&m, b + n - TF_OP_BYTES, &back);
+		back.async = op.async;
+		ASSERT_EQ(back.kind, op.kind);
+		tf_format_op(&op, want, sizeof(want));
+		tf_format_op(&back, got, sizeof(got));
+		ASSERT_STREQ(got, want);
+		if (!name_says(name, op.async ? "op_start_" : "op_", tf_op_name(&op))) {
+			fprintf(stderr, "  %s: %s does not name its op (%s)\n", target, name, want);
+			return false;
+		}
+	}
+	ASSERT_TRUE(entries >= 20);
+	return true;
+}
+
+static bool check_dict(const char *target)
+{
+	char file[64], *src, *dict;
+	bool ok;
+
+	snprintf(file, sizeof(file), "%s.dict.txt", target);
+	src = read_fuzz(file);
+	snprintf(file, sizeof(file), "%s.dict", target);
+	dict = read_fuzz(file);
+	ok = src && dict && check_dict_text(target, src, dict);
+	free(src);
+	free(dict);
+	return ok;
+}
+
+static bool test_dicts_decode_to_their_ops(void)
+{
+	ASSERT_TRUE(check_dict("fuzz_boot"));
+	ASSERT_TRUE(check_dict("fuzz_pcp"));
+	ASSERT_TRUE(check_dict("fuzz_pgflags"));
+	return true;
+}
+
 const struct test_case tests_compat[] = {
 	TEST(test_compat_corpus_inputs),
 	TEST(test_compat_random_inputs),
+	TEST(test_dicts_decode_to_their_ops),
 };
 const size_t nr_tests_compat = ARRAY_LEN(tests_compat);
