@@ -147,7 +147,9 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 #define NO_CODE		0xff
 #define CODES(base, pgflags, pcp)	{ [TF_MODE_BASE] = (base), \
 					  [TF_MODE_PGFLAGS] = (pgflags), [TF_MODE_PCP] = (pcp) }
-#define BASE_CODE(c)	CODES(c, c, c)
+#define BASE_CODE(c)	CODES(c, c, c)			/* the base ops: in every mode */
+#define PGF_CODE(c)	CODES(NO_CODE, c, NO_CODE)	/* page-flag mode only */
+#define PCP_CODE(c)	CODES(NO_CODE, NO_CODE, c)	/* PCP mode only */
 
 /* Upper bounds that depend on the machine (tf_field.lim). */
 enum tf_limit {
@@ -178,15 +180,15 @@ enum tf_field_type {
 #define F_REQUIRED	0x01	/* text: the key must be given (else it defaults to lo) */
 #define F_QUIET		0x02	/* text: printed only when not lo */
 #define F_TOGETHER	0x04	/* text: F_QUIET fields printed together if any is not lo */
-#define F_ZERO_IS_LO	0x08	/* bytes: a zero raw value (and a zero member) reads as lo */
-#define F_ZERO_IF_DEP	0x10	/* zero, absent from the text, when field @dep is not zero */
+#define F_ZERO_IS_LO	0x08	/* a zero raw value (and a zero member) reads as lo */
+#define F_ZERO_IF_DEP	0x10	/* zero, not in the text, when field @dep is not zero */
 #define F_DEP_NEEDED	0x20	/* zero when field @dep is zero; in text an error (@err) */
 
 struct tf_field {
 	const char *key;	/* text key; NULL: bytes only (set through another field's text) */
 	uint16_t off;		/* the member of struct tf_op */
 	uint8_t size;		/* its size: 1 or 2 */
-	uint8_t pos, width;	/* bits pos .. pos + width - 1 of the op's 4 bytes, little-endian */
+	uint8_t pos, width;	/* bits pos .. pos + width - 1 of the op's 4 bytes (LE) */
 	uint8_t type;		/* enum tf_field_type */
 	uint8_t lim;		/* enum tf_limit: hi from the machine */
 	uint8_t flags;
@@ -205,6 +207,11 @@ struct tf_op_def {
 	uint8_t code[TF_NR_MODES];	/* byte 0 in each mode; NO_CODE: not in that mode */
 	bool can_start;			/* `start OP` puts it in flight */
 	struct tf_field f[TF_MAX_FIELDS];	/* up to the first of width 0 */
+	/*
+	 * The order the parser reads the fields in, as field indexes ("0652"):
+	 * which of two errors on one line it names.  NULL: the table's order.
+	 */
+	const char *parse_order;
 };
 
 #define for_each_field(d, i)	for (int i = 0; i < TF_MAX_FIELDS && (d)->f[i].width; i++)
@@ -228,90 +235,103 @@ static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
 static const struct tf_op_def op_table[TF_NR_OPS] = {
 	[TF_OP_ALLOC] = {
 		/* alloc, alloc_exact, alloc_bulk: the name is the alloc kind */
-		"alloc", BASE_CODE(0), true, {
+		.name = "alloc", .code = BASE_CODE(0), .can_start = true, .f = {
 			F_CPU,
-			{ .key = NULL, MEMBER(alloc_kind), BITS(1, 5, 2), .hi = TF_NR_ALLOC_KINDS - 1, ANY },
+			{ .key = NULL, MEMBER(alloc_kind), BITS(1, 5, 2),
+			  .hi = TF_NR_ALLOC_KINDS - 1, ANY },
 			{ .key = "order", MEMBER(n), BITS(3, 0, 8), .lim = LIM_MAX_ORDER,
 			  .when = TF_ALLOC_PAGES },
 			{ .key = "pages", MEMBER(n), BITS(3, 0, 8), .lo = 1, .lim = LIM_EXACT_PAGES,
 			  .flags = F_REQUIRED, .when = TF_ALLOC_EXACT },
 			{ .key = "nr", MEMBER(n), BITS(3, 0, 8), .lo = 1, .hi = TF_MAX_BULK,
 			  .flags = F_REQUIRED, .when = TF_ALLOC_BULK },
-			FIELD("gfp", gfp, BITS(1, 3, 2), .type = FT_GFP, .hi = TF_NR_GFP_CLASSES - 1),
+			FIELD("gfp", gfp, BITS(1, 3, 2), .type = FT_GFP,
+			      .hi = TF_NR_GFP_CLASSES - 1),
 			/* tag=none sets untagged (bit 7), and the tag reads as 0 */
 			FIELD("tag", tag, BITS(2, 0, 8), .type = FT_TAG, .hi = TF_NR_USER_TAGS - 1),
-		},
+		}, .parse_order = "0652341",
 	},
-	[TF_OP_FREE] = { "free", BASE_CODE(1), true, { F_CPU, F_IDX16 } },
-	[TF_OP_SPLIT] = { "split", BASE_CODE(2), true, { F_CPU, F_IDX16 } },
-	[TF_OP_FREE_EXACT] = { "free_exact", BASE_CODE(3), true, { F_CPU, F_IDX16 } },
-	[TF_OP_PEXT_ONLINE] = { "pext_online", BASE_CODE(4), true, {
+	[TF_OP_FREE] = { .name = "free", .code = BASE_CODE(1), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_SPLIT] = { .name = "split", .code = BASE_CODE(2), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_FREE_EXACT] = { .name = "free_exact", .code = BASE_CODE(3), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_PEXT_ONLINE] = { .name = "pext_online", .code = BASE_CODE(4), .can_start = true,
+		.f = {
 		FIELD("section", n, BITS(3, 0, 8), .lim = LIM_SECTIONS, .flags = F_REQUIRED),
 	} },
-	[TF_OP_PEXT_INIT] = { "pext_init", BASE_CODE(5), true, { } },
-	[TF_OP_PRESSURE] = { "pressure", BASE_CODE(6), false, {
+	[TF_OP_PEXT_INIT] = { .name = "pext_init", .code = BASE_CODE(5), .can_start = true,
+		.f = { } },
+	[TF_OP_PRESSURE] = { .name = "pressure", .code = BASE_CODE(6), .can_start = false, .f = {
 		FIELD("level", n, BITS(3, 0, 8), .hi = TF_NR_PRESSURE - 1, .flags = F_REQUIRED),
 	} },
-	[TF_OP_FAIL_NEXT] = { "fail_next", BASE_CODE(7), false, {
+	[TF_OP_FAIL_NEXT] = { .name = "fail_next", .code = BASE_CODE(7), .can_start = false, .f = {
 		FIELD("n", n, BITS(3, 0, 8), .hi = TF_MAX_FAIL_NEXT, .flags = F_REQUIRED),
 		FIELD("skip", skip, BITS(2, 0, 8), .hi = TF_MAX_FAIL_SKIP,
 		      .flags = F_QUIET | F_DEP_NEEDED, .dep = 0,
 		      .err = "fail_next: skip= needs n= above 0"),
 	} },
-	[TF_OP_CPU_UP] = { "cpu_up", BASE_CODE(8), true, {
+	[TF_OP_CPU_UP] = { .name = "cpu_up", .code = BASE_CODE(8), .can_start = true, .f = {
 		F_CPU,
 		FIELD("pages", n, BITS(3, 0, 8), .hi = TF_MAX_SETUP_PAGES),
 	} },
-	[TF_OP_CPU_DOWN] = { "cpu_down", BASE_CODE(9), true, { F_CPU } },
+	[TF_OP_CPU_DOWN] = { .name = "cpu_down", .code = BASE_CODE(9), .can_start = true,
+		.f = { F_CPU } },
 	[TF_OP_BURST] = {
-		/* byte 2 bits 6-7: the size class (burst_masks[]); the encoder picks the lightest */
-		"burst", BASE_CODE(10), true, {
+		/* byte 2 bits 6-7: the size class (burst_masks[]); encoded: the lightest */
+		.name = "burst", .code = BASE_CODE(10), .can_start = true, .f = {
 			F_CPU,
-			FIELD("count", n, BITS(3, 0, 8), .type = FT_BURST, .lo = 1, .hi = TF_MAX_BURST,
-			      .flags = F_REQUIRED, .dep = 0),
+			FIELD("count", n, BITS(3, 0, 8), .type = FT_BURST, .lo = 1,
+			      .hi = TF_MAX_BURST, .flags = F_REQUIRED, .dep = 0),
 			FIELD("order", order, BITS(2, 4, 2), .lim = LIM_BURST_ORDER),
 			FIELD("tag", tag, BITS(2, 0, 4), .hi = TF_NR_USER_TAGS - 1),
 			FIELD("rounds", rounds, BITS(1, 4, 4), .type = FT_BURST, .lo = 1,
-			      .hi = TF_MAX_BURST_ROUNDS, .flags = F_QUIET | F_TOGETHER | F_ZERO_IS_LO,
-			      .dep = 1),
+			      .hi = TF_MAX_BURST_ROUNDS,
+			      .flags = F_QUIET | F_TOGETHER | F_ZERO_IS_LO, .dep = 1),
 			FIELD("free", churn, BITS(1, 3, 1), .hi = 1, .flags = F_QUIET | F_TOGETHER),
-		},
+		}, .parse_order = "031245",
 	},
-	[TF_OP_DRAIN] = { "drain", BASE_CODE(11), true, {
+	[TF_OP_DRAIN] = { .name = "drain", .code = BASE_CODE(11), .can_start = true, .f = {
 		FIELD("all", all, BITS(2, 0, 1), .type = FT_WORD, .hi = 1,
 		      .words = { NULL, "all" }, .err = "drain all takes no value"),
 		FIELD("cpu", cpu, BITS(1, 0, 3), .lim = LIM_CPUS, .flags = F_ZERO_IF_DEP, .dep = 0),
 	} },
-	[TF_OP_MIGRATE] = { "migrate", BASE_CODE(12), true, { F_CPU, F_IDX16 } },
+	[TF_OP_MIGRATE] = { .name = "migrate", .code = BASE_CODE(12), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
 	/* bytes only: the op after it is started (tf_op.async) */
-	[TF_OP_START] = { "start", BASE_CODE(13), false, { } },
-	[TF_OP_RUN] = { "run", BASE_CODE(14), false, {
+	[TF_OP_START] = { .name = "start", .code = BASE_CODE(13), .can_start = false, .f = { } },
+	[TF_OP_RUN] = { .name = "run", .code = BASE_CODE(14), .can_start = false, .f = {
 		FIELD("first", first, BITS(1, 0, 8), .hi = TF_MAX_CPUS - 1),
 		FIELD("at", at, BITS(2, 0, 8), .hi = 255, .flags = F_QUIET),
 		FIELD("at2", at2, BITS(3, 0, 8), .type = FT_AT2, .hi = 510, .flags = F_QUIET,
 		      .dep = 1),
 	} },
-	[TF_OP_PREEMPT] = { "preempt", BASE_CODE(15), false, {
+	[TF_OP_PREEMPT] = { .name = "preempt", .code = BASE_CODE(15), .can_start = false, .f = {
 		FIELD("at", n, BITS(2, 0, 16), .lo = 1, .hi = 65535,
 		      .flags = F_REQUIRED | F_ZERO_IS_LO),
 	} },
 
 	/* Page-flag mode (machine pgflag_bits=N) */
-	[TF_OP_TAGALLOC] = { "tagalloc", CODES(NO_CODE, 16, NO_CODE), true, {
+	[TF_OP_TAGALLOC] = { .name = "tagalloc", .code = PGF_CODE(16), .can_start = true,
+		.f = {
 		F_CPU,
 		FIELD("order", n, BITS(1, 5, 3), .lim = LIM_MAX_ORDER),
 		FIELD("gfp", gfp, BITS(1, 3, 2), .type = FT_GFP, .hi = TF_NR_GFP_CLASSES - 1),
 		FIELD("tag", tagsel, BITS(2, 0, 16), .type = FT_TAGSEL, .hi = 65535,
 		      .flags = F_REQUIRED),
 	} },
-	[TF_OP_MOD_LOAD] = { "mod_load", CODES(NO_CODE, 17, NO_CODE), false, {
+	[TF_OP_MOD_LOAD] = { .name = "mod_load", .code = PGF_CODE(17), .can_start = false,
+		.f = {
 		FIELD("tags", n, BITS(2, 0, 16), .hi = 65535, .flags = F_REQUIRED),
 		FIELD("align", align_code, BITS(1, 0, 4), .type = FT_ALIGN,
 		      .hi = TF_MAX_MOD_ALIGN_CODE),
 		FIELD("prepend", prepend_code, BITS(1, 4, 4), .type = FT_PREPEND, .hi = 15),
 	} },
-	[TF_OP_MOD_UNLOAD] = { "mod_unload", CODES(NO_CODE, 18, NO_CODE), false, { F_IDX16 } },
-	[TF_OP_PGFLAG] = { "pgflag", CODES(NO_CODE, 19, NO_CODE), true, {
+	[TF_OP_MOD_UNLOAD] = { .name = "mod_unload", .code = PGF_CODE(18), .can_start = false,
+		.f = { F_IDX16 } },
+	[TF_OP_PGFLAG] = { .name = "pgflag", .code = PGF_CODE(19), .can_start = true,
+		.f = {
 		F_CPU,
 		FIELD("idx", n, BITS(2, 0, 8), .hi = 255),
 		FIELD("page", page, BITS(1, 4, 4), .hi = 15),
@@ -320,25 +340,30 @@ static const struct tf_op_def op_table[TF_NR_OPS] = {
 		      .flags = F_REQUIRED, .words = { "set", "clear" },
 		      .err = "pgflag: say set or clear"),
 	} },
-	[TF_OP_PROF_SHUTDOWN] = { "prof_shutdown", CODES(NO_CODE, 20, NO_CODE), false, { } },
-	[TF_OP_PROF_SYSCTL] = { "prof_sysctl", CODES(NO_CODE, 21, NO_CODE), false, {
+	[TF_OP_PROF_SHUTDOWN] = { .name = "prof_shutdown", .code = PGF_CODE(20), .can_start = false,
+		.f = { } },
+	[TF_OP_PROF_SYSCTL] = { .name = "prof_sysctl", .code = PGF_CODE(21), .can_start = false,
+		.f = {
 		FIELD("on", n, BITS(1, 0, 1), .type = FT_WORD, .hi = 1, .flags = F_REQUIRED,
 		      .words = { "off", "on" }, .err = "prof_sysctl: say on or off"),
 	} },
 
 	/* PCP mode (machine pcp=upstream|split) */
-	[TF_OP_ISOLATE] = { "isolate", CODES(NO_CODE, NO_CODE, 16), false, {
+	[TF_OP_ISOLATE] = { .name = "isolate", .code = PCP_CODE(16), .can_start = false,
+		.f = {
 		FIELD("block", n, BITS(2, 0, 16), .lim = LIM_BLOCKS, .flags = F_REQUIRED),
 		FIELD("undo", clear, BITS(1, 0, 1), .type = FT_WORD, .hi = 1,
-		      .words = { NULL, "undo" }, .err = "isolate: write undo alone, without a value"),
+		      .words = { NULL, "undo" },
+		      .err = "isolate: write undo alone, without a value"),
 	} },
-	[TF_OP_FREE_BATCH] = { "free_batch", CODES(NO_CODE, NO_CODE, 17), true, {
+	[TF_OP_FREE_BATCH] = { .name = "free_batch", .code = PCP_CODE(17), .can_start = true,
+		.f = {
 		F_CPU, F_IDX16,
 		FIELD("count", count, BITS(1, 3, 5), .lo = 1, .hi = TF_MAX_FREE_BATCH,
 		      .flags = F_REQUIRED),
-	} },
-	[TF_OP_FREE_NOLOCK] = { "free_nolock", CODES(NO_CODE, NO_CODE, 18), true,
-				{ F_CPU, F_IDX16 } },
+	}, .parse_order = "201" },
+	[TF_OP_FREE_NOLOCK] = { .name = "free_nolock", .code = PCP_CODE(18), .can_start = true,
+				.f = { F_CPU, F_IDX16 } },
 };
 
 /*
@@ -359,6 +384,18 @@ static uint8_t nr_codes[TF_NR_MODES];
 
 __attribute__((constructor)) static void op_table_init(void)
 {
+	for (int k = 0; k < TF_NR_OPS; k++) {
+		const char *order = op_table[k].parse_order;
+		size_t n = 0;
+
+		for_each_field(&op_table[k], i)
+			n++;
+		if (order && strlen(order) != n) {
+			fprintf(stderr, "codec: op %s: parse_order names %zu of %zu fields\n",
+				op_table[k].name, strlen(order), n);
+			abort();
+		}
+	}
 	for (int mode = 0; mode < TF_NR_MODES; mode++) {
 		for (int k = 0; k < TF_NR_OPS; k++) {
 			uint8_t c = op_table[k].code[mode];
@@ -1215,7 +1252,7 @@ found:
 			    name);
 	}
 	for_each_field(d, i) {
-		const struct tf_field *f = &d->f[i];
+		const struct tf_field *f = &d->f[d->parse_order ? d->parse_order[i] - '0' : i];
 
 		if (f->key && field_applies(d, op, f) && parse_field(c, m, d, f, op))
 			return -1;
