@@ -79,17 +79,42 @@ static void show_difference(const char *name, const char *want, const char *got)
 		(int)strcspn(got + start, "\n"), got + start);
 }
 
+/*
+ * Kind bytes at or past a mode's number of codes are reduced modulo it, so
+ * their meaning moves when the mode gains an op (docs/scenarios.md, "The
+ * op table and compatibility"); everything else keeps it.  A file that
+ * says `# codes: BASE PGFLAGS PCP` was recorded with those counts: once a
+ * mode has more, its records with such bytes are left out.
+ */
+static bool kind_bytes_canonical(const uint8_t *b, size_t n, const int *codes)
+{
+	enum tf_op_mode mode;
+
+	tf_decode(b, n < TF_HDR_BYTES ? n : TF_HDR_BYTES, &s);
+	mode = tf_machine_mode(&s.m);
+	if (codes[mode] == tf_mode_nr_codes(mode))
+		return true;
+	for (size_t i = TF_HDR_BYTES; i < n; i += TF_OP_BYTES)
+		if (b[i] >= codes[mode])
+			return false;
+	return true;
+}
+
 /* Each record: `== NAME HEX CANON`, then the decoded text. */
 static bool check_file(const char *file, int *records)
 {
 	char *data = read_data(file), *p, *next;
+	int nr = 0, skipped = 0, codes[TF_NR_MODES];
 	char err[256];
-	int nr = 0;
 	bool ok = true;
 
 	if (!data)
 		return false;
-	for (p = data; p && *p; p = next) {
+	for (int mode = 0; mode < TF_NR_MODES; mode++)
+		codes[mode] = tf_mode_nr_codes(mode);
+	for (p = data; *p == '#'; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		sscanf(p, "# codes: %d %d %d", &codes[0], &codes[1], &codes[2]);
+	for (; p && *p; p = next) {
 		char name[256], *eol = strchr(p, '\n'), *hex, *canon_hex, *body, *end;
 		int n, nc;
 		size_t len;
@@ -122,6 +147,10 @@ static bool check_file(const char *file, int *records)
 		memcpy(want, body, len);
 		want[len] = '\0';
 		nr++;
+		if (!kind_bytes_canonical(in, n, codes)) {
+			skipped++;
+			continue;
+		}
 
 		tf_decode(in, n, &s);
 		if (!print_to(&s, text, sizeof(text))) {
@@ -146,6 +175,9 @@ static bool check_file(const char *file, int *records)
 		}
 	}
 	free(data);
+	if (skipped)
+		fprintf(stderr, "  %s: %d of %d records have kind bytes past a mode's codes as "
+			"recorded (# codes:); not checked\n", file, skipped, nr);
 	*records = nr;
 	return ok;
 }

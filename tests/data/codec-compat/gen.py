@@ -11,6 +11,11 @@ how the data was made.
 
     python3 tests/data/codec-compat/gen.py OUT_DIR_OF_THAT_BUILD
 
+random.compat starts with `# codes: 16 22 19`, the number of op codes in
+base, page-flag and PCP mode when it was recorded: once a mode has more,
+kind bytes past the old count mean other ops, and the test leaves out the
+records that have such bytes.
+
 Record format (one file per set): a line `== NAME HEX CANON` (HEX the input,
 `-` when empty; CANON what `scenario encode` made of the decoded text: the
 encoder's canonical bytes), then the decoded text, up to the next `== ` line.
@@ -96,6 +101,7 @@ def main():
             texts.append((os.path.relpath(path, ROOT), encode(scenario, path)))
     write('corpus.compat', seeds + texts, scenario)
     write('random.compat', list(random_inputs()), scenario)
+    # (the `# codes: 16 22 19` line was added in front by hand)
 
 
 if __name__ == '__main__':
