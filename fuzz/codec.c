@@ -503,19 +503,39 @@ static unsigned int field_value(const struct tf_op *op, const struct tf_field *f
 	return !v && (f->flags & F_ZERO_IS_LO) ? f->lo : v;
 }
 
-static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
+/* What decoding needs of the machine, worked out once a scenario. */
+struct op_ctx {
+	const struct tf_machine *m;
+	enum tf_op_mode mode;
+	long hi[LIM_BLOCKS + 1];	/* by enum tf_limit; LIM_CONST unused */
+};
+
+static void op_ctx_init(struct op_ctx *x, const struct tf_machine *m)
 {
-	enum tf_op_mode mode = tf_machine_mode(m);
+	static const struct tf_field probe[] = {
+		{ .lim = LIM_CPUS }, { .lim = LIM_MAX_ORDER }, { .lim = LIM_BURST_ORDER },
+		{ .lim = LIM_EXACT_PAGES }, { .lim = LIM_SECTIONS }, { .lim = LIM_BLOCKS },
+	};
+
+	x->m = m;
+	x->mode = tf_machine_mode(m);
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		x->hi[probe[i].lim] = field_hi(m, &probe[i]);
+}
+
+static void decode_op_ctx(const struct op_ctx *x, const uint8_t *b, struct tf_op *op)
+{
 	uint32_t w = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
 	const struct tf_op_def *d;
 
 	memset(op, 0, sizeof(*op));
-	op->kind = kind_by_code[mode][b[0] % nr_codes[mode]];
+	op->kind = kind_by_code[x->mode][b[0] % nr_codes[x->mode]];
 	d = &op_table[op->kind];
 	for_each_field(d, i) {
 		const struct tf_field *f = &d->f[i];
 		unsigned int raw = w >> f->pos & ((1u << f->width) - 1), v;
-		long hi = field_hi(m, f);
+		long hi = f->lim ? x->hi[f->lim] : f->hi;
+		unsigned long span = hi - f->lo + 1;
 
 		if (!field_applies(d, op, f))
 			continue;
@@ -532,21 +552,29 @@ static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op
 			v = f->lo + (raw & burst_masks[f->dep][w >> BURST_CLASS_POS & 3]);
 			break;
 		case FT_PGBIT:
-			v = raw % (64 - m->pgflag_bits);
+			v = raw % (64 - x->m->pgflag_bits);
 			if (v >= TF_PGF_NR_PAGEFLAGS)
-				v += m->pgflag_bits;
+				v += x->m->pgflag_bits;
 			break;
 		default:
 			if ((f->flags & F_ZERO_IS_LO) && raw <= hi)
 				v = raw ? raw : f->lo;
 			else
-				v = f->lo + raw % (hi - f->lo + 1);
+				v = f->lo + (raw < span ? raw : raw % span);
 			break;
 		}
 		if ((f->flags & F_DEP_NEEDED) && !get_member(op, &d->f[f->dep]))
 			v = 0;
 		set_member(op, f, v);
 	}
+}
+
+static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
+{
+	struct op_ctx x;
+
+	op_ctx_init(&x, m);
+	decode_op_ctx(&x, b, op);
 }
 
 static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
@@ -621,6 +649,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 	size_t i, pos, nr;
 	bool start = false;
 	const char *rule;
+	struct op_ctx x;
 
 	for (i = 0; i < TF_HDR_BYTES; i++)
 		hdr[i] = byte_at(data, size, i);
@@ -628,6 +657,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 	if (!s->m.what_if)
 		s->m.what_if = what_if;
 	tf_phase_begin(&st, &s->m);
+	op_ctx_init(&x, &s->m);
 
 	nr = size > TF_HDR_BYTES ?
 		(size - TF_HDR_BYTES + TF_OP_BYTES - 1) / TF_OP_BYTES : 0;
@@ -645,7 +675,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 
 		for (size_t k = 0; k < TF_OP_BYTES; k++)
 			ob[k] = byte_at(data, size, pos + k);
-		decode_op(&s->m, ob, op);
+		decode_op_ctx(&x, ob, op);
 		if (op->kind == TF_OP_START) {
 			start = true;
 			continue;
