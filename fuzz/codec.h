@@ -23,10 +23,11 @@
 #include "tagfuzz/ops.h"
 
 /*
- * Header bytes 0-2: the machine; 3: the early-PFN tracker variant (issue 4);
- * 4: the PCP free-path variant (issue 5); 5-7: the page-flag tag reference
- * mode (issue 6).  Bytes not yet given a meaning decode to nothing and
- * encode as zero.
+ * Header bytes 0-2: the machine (byte 0 bit 7: early_page_ext on a
+ * non-debug machine); 3: the early-PFN tracker variant (issue 4); 4: the
+ * PCP free-path variant (issue 5); 5-7: the page-flag tag reference mode
+ * (issue 6), byte 5 bit 6 the what-if mode.  Every bit has a meaning
+ * (docs/scenarios.md, "Byte form").
  */
 #define TF_HDR_BYTES	8
 #define TF_OP_BYTES	4
