@@ -2,14 +2,13 @@
 /*
  * The scenario codec.  Byte layout (docs/scenarios.md):
  *
- *   header  b0: bits 0-1 section size (16 << n pages), bit 2 non-debug
- *               build, bit 3 profiling off, bits 4-6 watermark level
- *           b1: sections - 1 (mod 64)      b2: CPUs - 1 (mod 8)
- *           b3: early-PFN tracker variant (mod TF_NR_TRACKERS)
- *   op      b0: kind (mod TF_NR_OPS)
- *           b1: bits 0-2 cpu (mod CPUs), bits 3-4 gfp class,
- *               bits 5-6 alloc kind (mod 3), bit 7 untagged
- *           b2, b3: operands by kind (see decode_op)
+ *   header  8 bytes: the machine (decode_machine(); b0 bits 0-1 section
+ *           size, 2 non-debug, 3 profiling off, 4-6 watermark, 7
+ *           early_page_ext; b1 sections; b2 CPUs; b3 tracker variant;
+ *           b4 PCP mode; b5-b7 page-flag mode and the what-if bit)
+ *   op      4 bytes: b0 the op's code in the machine's mode, modulo the
+ *           mode's number of codes; the operands' bits by the op table
+ *           (op_table[] below, with the compatibility rule)
  *
  * A START op is folded into the op after it (tf_op.async): started ops
  * run interleaved at the next RUN.
@@ -122,155 +121,518 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	m->what_if = b[5] & 0x40 ? TF_WHAT_IF_SMP_EARLY_BOOT : TF_WHAT_IF_NONE;
 }
 
+/* ------------------------------------------------------------------ */
+/* The op table                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One entry per op: its text name, its byte code in each mode that has
+ * it, whether it can be started, and its operands.  Decoding, encoding,
+ * formatting and parsing all walk this table; nothing else in this file
+ * knows an op's layout (the burst size class and the few value mappings
+ * below are named by their field type).
+ *
+ * Compatibility rule: a code, once given, never changes and is never
+ * reused.  Codes are append-only per mode: byte 0 of an op is reduced
+ * modulo the number of codes of the scenario's mode, and code c means
+ * the op whose code in that mode is c.  A new op takes the next free code
+ * in every mode that has it (a new base op: 16 in base mode, 22 in
+ * page-flag mode, 19 in PCP mode), so no existing code moves; only kind
+ * bytes at or past a mode's count (which the encoder never writes) are
+ * reduced onto other ops when the mode grows.  The same holds for a field:
+ * its bits and its reduction keep their meaning; a new operand takes bits
+ * no field uses.  tests/test_codec_compat.c checks saved inputs against
+ * the decoder as it was, and test_op_codes_are_pinned the codes.
+ */
+#define NO_CODE		0xff
+#define CODES(base, pgflags, pcp)	{ [TF_MODE_BASE] = (base), \
+					  [TF_MODE_PGFLAGS] = (pgflags), [TF_MODE_PCP] = (pcp) }
+#define BASE_CODE(c)	CODES(c, c, c)			/* the base ops: in every mode */
+#define PGF_CODE(c)	CODES(NO_CODE, c, NO_CODE)	/* page-flag mode only */
+#define PCP_CODE(c)	CODES(NO_CODE, NO_CODE, c)	/* PCP mode only */
+
+/* Upper bounds that depend on the machine (tf_field.lim). */
+enum tf_limit {
+	LIM_CONST,		/* tf_field.hi */
+	LIM_CPUS,		/* nr_cpus - 1 */
+	LIM_MAX_ORDER,		/* tf_machine_max_order() */
+	LIM_BURST_ORDER,	/* burst_max_order() */
+	LIM_EXACT_PAGES,	/* exact_max_pages() */
+	LIM_SECTIONS,		/* nr_sections - 1 */
+	LIM_BLOCKS,		/* pageblocks - 1 */
+};
+
+/* How a field's value is read from its bits and written as text. */
+enum tf_field_type {
+	FT_NUM,		/* lo + raw mod (hi - lo + 1); text key=N */
+	FT_GFP,		/* a GFP class; text gfp=kernel|atomic|nowait|memalloc */
+	FT_TAG,		/* ALLOC's call site; text tag=N, or tag=none (the untagged field) */
+	FT_WORD,	/* a bit; text a bare word: words[1] for 1, words[0] (or nothing) for 0 */
+	FT_AT2,		/* RUN: at + raw, 0 when either is 0; text at2=at+1..at+255 */
+	FT_BURST,	/* BURST count and rounds: lo + (raw & the size class's mask) */
+	FT_TAGSEL,	/* TAGALLOC: a tag selector; text k:N, k:-N, m:N, m:-N */
+	FT_ALIGN,	/* MOD_LOAD: a code; text the alignment, 0 or 1 << (code - 1) */
+	FT_PREPEND,	/* MOD_LOAD: a code; text the bytes, code * TF_MOD_PREPEND_STEP */
+	FT_PGBIT,	/* PGFLAG: one of the 64 - bits flag bits that are not tag index bits */
+};
+
+/* tf_field.flags */
+#define F_REQUIRED	0x01	/* text: the key must be given (else it defaults to lo) */
+#define F_QUIET		0x02	/* text: printed only when not lo */
+#define F_TOGETHER	0x04	/* text: F_QUIET fields printed together if any is not lo */
+#define F_ZERO_IS_LO	0x08	/* a zero raw value (and a zero member) reads as lo */
+#define F_ZERO_IF_DEP	0x10	/* zero, not in the text, when field @dep is not zero */
+#define F_DEP_NEEDED	0x20	/* zero when field @dep is zero; in text an error (@err) */
+
+struct tf_field {
+	const char *key;	/* text key; NULL: bytes only (set through another field's text) */
+	uint16_t off;		/* the member of struct tf_op */
+	uint8_t size;		/* its size: 1 or 2 */
+	uint8_t pos, width;	/* bits pos .. pos + width - 1 of the op's 4 bytes (LE) */
+	uint8_t type;		/* enum tf_field_type */
+	uint8_t lim;		/* enum tf_limit: hi from the machine */
+	uint8_t flags;
+	int8_t dep;		/* F_ZERO_IF_DEP, F_DEP_NEEDED, FT_AT2: index of another field;
+				   FT_BURST: the row of burst_masks[] */
+	int8_t when;		/* only for this alloc kind (ALLOC's n); -1: always */
+	int32_t lo, hi;		/* the value's range */
+	const char *words[2];	/* FT_WORD */
+	const char *err;	/* FT_WORD: the word missing or given a value; F_DEP_NEEDED */
+};
+
+#define TF_MAX_FIELDS	8
+
+struct tf_op_def {
+	const char *name;		/* text name (ALLOC: by alloc kind, alloc_names[]) */
+	uint8_t code[TF_NR_MODES];	/* byte 0 in each mode; NO_CODE: not in that mode */
+	bool can_start;			/* `start OP` puts it in flight */
+	struct tf_field f[TF_MAX_FIELDS];	/* up to the first of width 0 */
+	/*
+	 * The order the parser reads the fields in, as field indexes ("0652"):
+	 * which of two errors on one line it names.  NULL: the table's order.
+	 */
+	const char *parse_order;
+};
+
+#define for_each_field(d, i)	for (int i = 0; i < TF_MAX_FIELDS && (d)->f[i].width; i++)
+
+#define MEMBER(m)	.off = offsetof(struct tf_op, m), .size = sizeof(((struct tf_op *)0)->m)
+/* Bits: byte @b, bit @bit within it, @w wide. */
+#define BITS(b, bit, w)	.pos = (b) * 8 + (bit), .width = (w)
+#define ANY		.when = -1
+#define FIELD(k, m, ...)	{ .key = k, MEMBER(m), ANY, __VA_ARGS__ }
+
+/* Operands several ops share. */
+#define F_CPU		FIELD("cpu", cpu, BITS(1, 0, 3), .lim = LIM_CPUS)
+#define F_IDX16		FIELD("idx", n, BITS(2, 0, 16), .hi = 65535)
+
+static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
+	[TF_ALLOC_PAGES] = "alloc",
+	[TF_ALLOC_EXACT] = "alloc_exact",
+	[TF_ALLOC_BULK] = "alloc_bulk",
+};
+
+static const struct tf_op_def op_table[TF_NR_OPS] = {
+	[TF_OP_ALLOC] = {
+		/* alloc, alloc_exact, alloc_bulk: the name is the alloc kind */
+		.name = "alloc", .code = BASE_CODE(0), .can_start = true, .f = {
+			F_CPU,
+			{ .key = NULL, MEMBER(alloc_kind), BITS(1, 5, 2),
+			  .hi = TF_NR_ALLOC_KINDS - 1, ANY },
+			{ .key = "order", MEMBER(n), BITS(3, 0, 8), .lim = LIM_MAX_ORDER,
+			  .when = TF_ALLOC_PAGES },
+			{ .key = "pages", MEMBER(n), BITS(3, 0, 8), .lo = 1, .lim = LIM_EXACT_PAGES,
+			  .flags = F_REQUIRED, .when = TF_ALLOC_EXACT },
+			{ .key = "nr", MEMBER(n), BITS(3, 0, 8), .lo = 1, .hi = TF_MAX_BULK,
+			  .flags = F_REQUIRED, .when = TF_ALLOC_BULK },
+			FIELD("gfp", gfp, BITS(1, 3, 2), .type = FT_GFP,
+			      .hi = TF_NR_GFP_CLASSES - 1),
+			/* tag=none sets untagged (bit 7), and the tag reads as 0 */
+			FIELD("tag", tag, BITS(2, 0, 8), .type = FT_TAG, .hi = TF_NR_USER_TAGS - 1),
+		}, .parse_order = "0652341",
+	},
+	[TF_OP_FREE] = { .name = "free", .code = BASE_CODE(1), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_SPLIT] = { .name = "split", .code = BASE_CODE(2), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_FREE_EXACT] = { .name = "free_exact", .code = BASE_CODE(3), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_PEXT_ONLINE] = { .name = "pext_online", .code = BASE_CODE(4), .can_start = true,
+		.f = {
+		FIELD("section", n, BITS(3, 0, 8), .lim = LIM_SECTIONS, .flags = F_REQUIRED),
+	} },
+	[TF_OP_PEXT_INIT] = { .name = "pext_init", .code = BASE_CODE(5), .can_start = true,
+		.f = { } },
+	[TF_OP_PRESSURE] = { .name = "pressure", .code = BASE_CODE(6), .can_start = false, .f = {
+		FIELD("level", n, BITS(3, 0, 8), .hi = TF_NR_PRESSURE - 1, .flags = F_REQUIRED),
+	} },
+	[TF_OP_FAIL_NEXT] = { .name = "fail_next", .code = BASE_CODE(7), .can_start = false, .f = {
+		FIELD("n", n, BITS(3, 0, 8), .hi = TF_MAX_FAIL_NEXT, .flags = F_REQUIRED),
+		FIELD("skip", skip, BITS(2, 0, 8), .hi = TF_MAX_FAIL_SKIP,
+		      .flags = F_QUIET | F_DEP_NEEDED, .dep = 0,
+		      .err = "fail_next: skip= needs n= above 0"),
+	} },
+	[TF_OP_CPU_UP] = { .name = "cpu_up", .code = BASE_CODE(8), .can_start = true, .f = {
+		F_CPU,
+		FIELD("pages", n, BITS(3, 0, 8), .hi = TF_MAX_SETUP_PAGES),
+	} },
+	[TF_OP_CPU_DOWN] = { .name = "cpu_down", .code = BASE_CODE(9), .can_start = true,
+		.f = { F_CPU } },
+	[TF_OP_BURST] = {
+		/* byte 2 bits 6-7: the size class (burst_masks[]); encoded: the lightest */
+		.name = "burst", .code = BASE_CODE(10), .can_start = true, .f = {
+			F_CPU,
+			FIELD("count", n, BITS(3, 0, 8), .type = FT_BURST, .lo = 1,
+			      .hi = TF_MAX_BURST, .flags = F_REQUIRED, .dep = 0),
+			FIELD("order", order, BITS(2, 4, 2), .lim = LIM_BURST_ORDER),
+			FIELD("tag", tag, BITS(2, 0, 4), .hi = TF_NR_USER_TAGS - 1),
+			FIELD("rounds", rounds, BITS(1, 4, 4), .type = FT_BURST, .lo = 1,
+			      .hi = TF_MAX_BURST_ROUNDS,
+			      .flags = F_QUIET | F_TOGETHER | F_ZERO_IS_LO, .dep = 1),
+			FIELD("free", churn, BITS(1, 3, 1), .hi = 1, .flags = F_QUIET | F_TOGETHER),
+		}, .parse_order = "031245",
+	},
+	[TF_OP_DRAIN] = { .name = "drain", .code = BASE_CODE(11), .can_start = true, .f = {
+		FIELD("all", all, BITS(2, 0, 1), .type = FT_WORD, .hi = 1,
+		      .words = { NULL, "all" }, .err = "drain all takes no value"),
+		FIELD("cpu", cpu, BITS(1, 0, 3), .lim = LIM_CPUS, .flags = F_ZERO_IF_DEP, .dep = 0),
+	} },
+	[TF_OP_MIGRATE] = { .name = "migrate", .code = BASE_CODE(12), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	/* bytes only: the op after it is started (tf_op.async) */
+	[TF_OP_START] = { .name = "start", .code = BASE_CODE(13), .can_start = false, .f = { } },
+	[TF_OP_RUN] = { .name = "run", .code = BASE_CODE(14), .can_start = false, .f = {
+		FIELD("first", first, BITS(1, 0, 8), .hi = TF_MAX_CPUS - 1),
+		FIELD("at", at, BITS(2, 0, 8), .hi = 255, .flags = F_QUIET),
+		FIELD("at2", at2, BITS(3, 0, 8), .type = FT_AT2, .hi = 510, .flags = F_QUIET,
+		      .dep = 1),
+	} },
+	[TF_OP_PREEMPT] = { .name = "preempt", .code = BASE_CODE(15), .can_start = false, .f = {
+		FIELD("at", n, BITS(2, 0, 16), .lo = 1, .hi = 65535,
+		      .flags = F_REQUIRED | F_ZERO_IS_LO),
+	} },
+
+	/* Page-flag mode (machine pgflag_bits=N) */
+	[TF_OP_TAGALLOC] = { .name = "tagalloc", .code = PGF_CODE(16), .can_start = true,
+		.f = {
+		F_CPU,
+		FIELD("order", n, BITS(1, 5, 3), .lim = LIM_MAX_ORDER),
+		FIELD("gfp", gfp, BITS(1, 3, 2), .type = FT_GFP, .hi = TF_NR_GFP_CLASSES - 1),
+		FIELD("tag", tagsel, BITS(2, 0, 16), .type = FT_TAGSEL, .hi = 65535,
+		      .flags = F_REQUIRED),
+	} },
+	[TF_OP_MOD_LOAD] = { .name = "mod_load", .code = PGF_CODE(17), .can_start = false,
+		.f = {
+		FIELD("tags", n, BITS(2, 0, 16), .hi = 65535, .flags = F_REQUIRED),
+		FIELD("align", align_code, BITS(1, 0, 4), .type = FT_ALIGN,
+		      .hi = TF_MAX_MOD_ALIGN_CODE),
+		FIELD("prepend", prepend_code, BITS(1, 4, 4), .type = FT_PREPEND, .hi = 15),
+	} },
+	[TF_OP_MOD_UNLOAD] = { .name = "mod_unload", .code = PGF_CODE(18), .can_start = false,
+		.f = { F_IDX16 } },
+	[TF_OP_PGFLAG] = { .name = "pgflag", .code = PGF_CODE(19), .can_start = true,
+		.f = {
+		F_CPU,
+		FIELD("idx", n, BITS(2, 0, 8), .hi = 255),
+		FIELD("page", page, BITS(1, 4, 4), .hi = 15),
+		FIELD("bit", bit, BITS(3, 0, 8), .type = FT_PGBIT, .hi = 63, .flags = F_REQUIRED),
+		FIELD("clear", clear, BITS(1, 3, 1), .type = FT_WORD, .hi = 1,
+		      .flags = F_REQUIRED, .words = { "set", "clear" },
+		      .err = "pgflag: say set or clear"),
+	} },
+	[TF_OP_PROF_SHUTDOWN] = { .name = "prof_shutdown", .code = PGF_CODE(20), .can_start = false,
+		.f = { } },
+	[TF_OP_PROF_SYSCTL] = { .name = "prof_sysctl", .code = PGF_CODE(21), .can_start = false,
+		.f = {
+		FIELD("on", n, BITS(1, 0, 1), .type = FT_WORD, .hi = 1, .flags = F_REQUIRED,
+		      .words = { "off", "on" }, .err = "prof_sysctl: say on or off"),
+	} },
+
+	/* PCP mode (machine pcp=upstream|split) */
+	[TF_OP_ISOLATE] = { .name = "isolate", .code = PCP_CODE(16), .can_start = false,
+		.f = {
+		FIELD("block", n, BITS(2, 0, 16), .lim = LIM_BLOCKS, .flags = F_REQUIRED),
+		FIELD("undo", clear, BITS(1, 0, 1), .type = FT_WORD, .hi = 1,
+		      .words = { NULL, "undo" },
+		      .err = "isolate: write undo alone, without a value"),
+	} },
+	[TF_OP_FREE_BATCH] = { .name = "free_batch", .code = PCP_CODE(17), .can_start = true,
+		.f = {
+		F_CPU, F_IDX16,
+		FIELD("count", count, BITS(1, 3, 5), .lo = 1, .hi = TF_MAX_FREE_BATCH,
+		      .flags = F_REQUIRED),
+	}, .parse_order = "201" },
+	[TF_OP_FREE_NOLOCK] = { .name = "free_nolock", .code = PCP_CODE(18), .can_start = true,
+				.f = { F_CPU, F_IDX16 } },
+};
+
+/*
+ * BURST's size classes, byte 2 bits 6-7: the mask of the count's and of
+ * the rounds' raw bits.  Class 0 is every value (the layout before the
+ * classes); 1 count 1..256 and rounds 1..4, 2 1..64 and 1..2, 3 1..16 once,
+ * so random bytes make light bursts most of the time.
+ */
+#define BURST_CLASS_POS	22
+static const uint8_t burst_masks[2][4] = {
+	{ 0xff, 0xff, 0x3f, 0x0f },	/* count (FT_BURST with dep 0) */
+	{ 0xf, 0x3, 0x1, 0x0 },		/* rounds (dep 1) */
+};
+
+/* Per mode: the op of each code, and how many codes (byte 0 is reduced modulo it). */
+static uint8_t kind_by_code[TF_NR_MODES][TF_NR_OPS];
+static uint8_t nr_codes[TF_NR_MODES];
+
+__attribute__((constructor)) static void op_table_init(void)
+{
+	for (int k = 0; k < TF_NR_OPS; k++) {
+		const char *order = op_table[k].parse_order;
+		size_t n = 0;
+
+		for_each_field(&op_table[k], i)
+			n++;
+		if (order && strlen(order) != n) {
+			fprintf(stderr, "codec: op %s: parse_order names %zu of %zu fields\n",
+				op_table[k].name, strlen(order), n);
+			abort();
+		}
+	}
+	for (int mode = 0; mode < TF_NR_MODES; mode++) {
+		for (int k = 0; k < TF_NR_OPS; k++) {
+			uint8_t c = op_table[k].code[mode];
+
+			if (c == NO_CODE)
+				continue;
+			if (c >= TF_NR_OPS) {
+				fprintf(stderr, "codec: op %s: code %u out of range\n",
+					op_table[k].name, c);
+				abort();
+			}
+			kind_by_code[mode][c] = k;
+			if (c >= nr_codes[mode])
+				nr_codes[mode] = c + 1;
+		}
+	}
+}
+
+enum tf_op_mode tf_machine_mode(const struct tf_machine *m)
+{
+	return m->pcp ? TF_MODE_PCP : m->pgflag_bits ? TF_MODE_PGFLAGS : TF_MODE_BASE;
+}
+
+int tf_op_code(enum tf_op_kind kind, enum tf_op_mode mode)
+{
+	if (kind >= TF_NR_OPS || mode >= TF_NR_MODES || op_table[kind].code[mode] == NO_CODE)
+		return -1;
+	return op_table[kind].code[mode];
+}
+
+int tf_mode_nr_codes(enum tf_op_mode mode)
+{
+	return mode < TF_NR_MODES ? nr_codes[mode] : 0;
+}
+
+const char *tf_op_name(const struct tf_op *op)
+{
+	if (op->kind == TF_OP_ALLOC)
+		return alloc_names[op->alloc_kind % TF_NR_ALLOC_KINDS];
+	return op->kind < TF_NR_OPS ? op_table[op->kind].name : "?";
+}
+
+static unsigned int get_member(const struct tf_op *op, const struct tf_field *f)
+{
+	const char *p = (const char *)op + f->off;
+
+	if (f->size == 2) {
+		uint16_t v;
+
+		memcpy(&v, p, 2);
+		return v;
+	}
+	return *(const uint8_t *)p;
+}
+
+static void set_member(struct tf_op *op, const struct tf_field *f, unsigned int v)
+{
+	char *p = (char *)op + f->off;
+
+	if (f->size == 2) {
+		uint16_t w = v;
+
+		memcpy(p, &w, 2);
+	} else {
+		*(uint8_t *)p = v;
+	}
+}
+
+static long field_hi(const struct tf_machine *m, const struct tf_field *f)
+{
+	switch (f->lim) {
+	case LIM_CPUS:
+		return m->nr_cpus - 1;
+	case LIM_MAX_ORDER:
+		return tf_machine_max_order(m);
+	case LIM_BURST_ORDER:
+		return burst_max_order(m);
+	case LIM_EXACT_PAGES:
+		return exact_max_pages(m);
+	case LIM_SECTIONS:
+		return m->nr_sections - 1;
+	case LIM_BLOCKS:
+		return ((long)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER) - 1;
+	default:
+		return f->hi;
+	}
+}
+
+/* Does field @f apply to @op (ALLOC's n by alloc kind; a field its dep zeroes)? */
+static bool field_applies(const struct tf_op_def *d, const struct tf_op *op,
+			  const struct tf_field *f)
+{
+	if (f->when >= 0 && op->alloc_kind != f->when)
+		return false;
+	if ((f->flags & F_ZERO_IF_DEP) && get_member(op, &d->f[f->dep]))
+		return false;
+	return true;
+}
+
+/* A field's value, with F_ZERO_IS_LO applied. */
+static unsigned int field_value(const struct tf_op *op, const struct tf_field *f)
+{
+	unsigned int v = get_member(op, f);
+
+	return !v && (f->flags & F_ZERO_IS_LO) ? f->lo : v;
+}
+
+/* What decoding needs of the machine, worked out once a scenario. */
+struct op_ctx {
+	const struct tf_machine *m;
+	enum tf_op_mode mode;
+	long hi[LIM_BLOCKS + 1];	/* by enum tf_limit; LIM_CONST unused */
+};
+
+static void op_ctx_init(struct op_ctx *x, const struct tf_machine *m)
+{
+	static const struct tf_field probe[] = {
+		{ .lim = LIM_CPUS }, { .lim = LIM_MAX_ORDER }, { .lim = LIM_BURST_ORDER },
+		{ .lim = LIM_EXACT_PAGES }, { .lim = LIM_SECTIONS }, { .lim = LIM_BLOCKS },
+	};
+
+	x->m = m;
+	x->mode = tf_machine_mode(m);
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		x->hi[probe[i].lim] = field_hi(m, &probe[i]);
+}
+
+static void decode_op_ctx(const struct op_ctx *x, const uint8_t *b, struct tf_op *op)
+{
+	uint32_t w = b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+	const struct tf_op_def *d;
+
+	memset(op, 0, sizeof(*op));
+	op->kind = kind_by_code[x->mode][b[0] % nr_codes[x->mode]];
+	d = &op_table[op->kind];
+	for_each_field(d, i) {
+		const struct tf_field *f = &d->f[i];
+		unsigned int raw = w >> f->pos & ((1u << f->width) - 1), v;
+		long hi = f->lim ? x->hi[f->lim] : f->hi;
+		unsigned long span = hi - f->lo + 1;
+
+		if (!field_applies(d, op, f))
+			continue;
+		switch (f->type) {
+		case FT_TAG:		/* 0 when untagged: bit 7 of byte 1 */
+			op->untagged = b[1] >> 7;
+			v = op->untagged ? 0 : raw % (hi + 1);
+			break;
+		case FT_AT2:
+			v = raw && get_member(op, &d->f[f->dep]) ?
+				get_member(op, &d->f[f->dep]) + raw : 0;
+			break;
+		case FT_BURST:
+			v = f->lo + (raw & burst_masks[f->dep][w >> BURST_CLASS_POS & 3]);
+			break;
+		case FT_PGBIT:
+			v = raw % (64 - x->m->pgflag_bits);
+			if (v >= TF_PGF_NR_PAGEFLAGS)
+				v += x->m->pgflag_bits;
+			break;
+		default:
+			if ((f->flags & F_ZERO_IS_LO) && raw <= hi)
+				v = raw ? raw : f->lo;
+			else
+				v = f->lo + (raw < span ? raw : raw % span);
+			break;
+		}
+		if ((f->flags & F_DEP_NEEDED) && !get_member(op, &d->f[f->dep]))
+			v = 0;
+		set_member(op, f, v);
+	}
+}
+
 static void decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
 {
-	memset(op, 0, sizeof(*op));
-	if (m->pcp) {
-		op->kind = b[0] % (TF_NR_BASE_OPS + TF_NR_PCP_EXTRA_OPS);
-		if (op->kind >= TF_NR_BASE_OPS)
-			op->kind += TF_OP_ISOLATE - TF_NR_BASE_OPS;
-	} else {
-		op->kind = b[0] % (m->pgflag_bits ? TF_NR_PGF_OPS : TF_NR_BASE_OPS);
-	}
+	struct op_ctx x;
 
-	switch (op->kind) {
-	case TF_OP_ALLOC:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->gfp = (b[1] >> 3) & 3;
-		op->alloc_kind = ((b[1] >> 5) & 3) % TF_NR_ALLOC_KINDS;
-		op->untagged = b[1] >> 7;
-		op->tag = op->untagged ? 0 : b[2] % TF_NR_USER_TAGS;
-		if (op->alloc_kind == TF_ALLOC_EXACT)
-			op->n = 1 + b[3] % exact_max_pages(m);
-		else if (op->alloc_kind == TF_ALLOC_BULK)
-			op->n = 1 + b[3] % TF_MAX_BULK;
-		else
-			op->n = b[3] % (tf_machine_max_order(m) + 1);
-		break;
-	case TF_OP_FREE:
-	case TF_OP_SPLIT:
-	case TF_OP_FREE_EXACT:
-	case TF_OP_MIGRATE:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		break;
-	case TF_OP_PEXT_ONLINE:
-		op->n = b[3] % m->nr_sections;
-		break;
-	case TF_OP_PEXT_INIT:
-		break;
-	case TF_OP_PRESSURE:
-		op->n = b[3] % TF_NR_PRESSURE;
-		break;
-	case TF_OP_FAIL_NEXT:
-		op->n = b[3] % (TF_MAX_FAIL_NEXT + 1);
-		op->skip = op->n ? b[2] % (TF_MAX_FAIL_SKIP + 1) : 0;
-		break;
-	case TF_OP_CPU_UP:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->n = b[3] % (TF_MAX_SETUP_PAGES + 1);
-		break;
-	case TF_OP_CPU_DOWN:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		break;
-	case TF_OP_BURST: {
-		/*
-		 * b2 bits 6-7 pick a size class, so that random bytes make
-		 * light bursts most of the time: 0 the whole range (count
-		 * 1..256 from b3, rounds 1..16 from b1 bits 4-7: every value,
-		 * as before the classes), 1 count 1..256 and rounds 1..4,
-		 * 2 count 1..64 and rounds 1..2, 3 count 1..16 once.  The
-		 * class keeps the low bits of b3 and of b1 bits 4-7.
-		 */
-		static const uint8_t count_mask[4] = { 0xff, 0xff, 0x3f, 0x0f };
-		static const uint8_t rounds_mask[4] = { 0xf, 0x3, 0x1, 0x0 };
-		unsigned int k = b[2] >> 6;
+	op_ctx_init(&x, m);
+	decode_op_ctx(&x, b, op);
+}
 
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->tag = b[2] % TF_NR_USER_TAGS;
-		op->order = ((b[2] >> 4) & 3) % (burst_max_order(m) + 1);
-		op->n = 1 + (b[3] & count_mask[k]);
-		op->churn = (b[1] >> 3) & 1;
-		op->rounds = 1 + ((b[1] >> 4) & rounds_mask[k]);
-		break;
+static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
+{
+	const struct tf_op_def *d = &op_table[op->kind];
+	uint32_t w = d->code[tf_machine_mode(m)];
+	struct tf_op back;
+
+	for_each_field(d, i) {
+		const struct tf_field *f = &d->f[i];
+		unsigned int v = field_value(op, f), raw;
+
+		if (!field_applies(d, op, f))
+			continue;
+		switch (f->type) {
+		case FT_TAG:
+			w |= (uint32_t)op->untagged << 15;
+			raw = v;
+			break;
+		case FT_AT2:
+			raw = v ? v - get_member(op, &d->f[f->dep]) : 0;
+			break;
+		case FT_PGBIT:
+			raw = v < TF_PGF_NR_PAGEFLAGS ? v : v - m->pgflag_bits;
+			break;
+		case FT_GFP:
+		case FT_WORD:
+		case FT_TAGSEL:
+		case FT_ALIGN:
+		case FT_PREPEND:
+			raw = v;
+			break;
+		case FT_BURST:
+			raw = v - f->lo;
+			break;
+		default:	/* FT_NUM: raw mod span is v - lo; F_ZERO_IS_LO: raw is v */
+			raw = f->flags & F_ZERO_IS_LO ? v : v - f->lo;
+			break;
+		}
+		w |= (raw & ((1u << f->width) - 1)) << f->pos;
 	}
-	case TF_OP_DRAIN:
-		op->all = b[2] & 1;
-		op->cpu = op->all ? 0 : (b[1] & 7) % m->nr_cpus;
-		break;
-	case TF_OP_RUN:
-		op->first = b[1] % TF_MAX_CPUS;
-		op->at = b[2];
-		op->at2 = b[2] && b[3] ? b[2] + b[3] : 0;
-		break;
-	case TF_OP_PREEMPT:
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		if (!op->n)
-			op->n = 1;
-		break;
-	case TF_OP_TAGALLOC:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->gfp = (b[1] >> 3) & 3;
-		op->n = (b[1] >> 5) % (tf_machine_max_order(m) + 1);
-		op->tagsel = b[2] | (uint16_t)b[3] << 8;
-		break;
-	case TF_OP_MOD_LOAD:
-		op->align_code = (b[1] & 15) % (TF_MAX_MOD_ALIGN_CODE + 1);
-		op->prepend_code = b[1] >> 4;
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		break;
-	case TF_OP_MOD_UNLOAD:
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		break;
-	case TF_OP_PGFLAG:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->clear = (b[1] >> 3) & 1;
-		op->page = b[1] >> 4;
-		op->n = b[2];
-		op->bit = b[3] % (64 - m->pgflag_bits);
-		if (op->bit >= TF_PGF_NR_PAGEFLAGS)
-			op->bit += m->pgflag_bits;
-		break;
-	case TF_OP_PROF_SHUTDOWN:
-		break;
-	case TF_OP_PROF_SYSCTL:
-		op->n = b[1] & 1;
-		break;
-	case TF_OP_ISOLATE:
-		op->clear = b[1] & 1;
-		op->n = (b[2] | (uint16_t)b[3] << 8) %
-			((unsigned int)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER);
-		break;
-	case TF_OP_FREE_BATCH:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->count = 1 + (b[1] >> 3) % TF_MAX_FREE_BATCH;
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		break;
-	case TF_OP_FREE_NOLOCK:
-		op->cpu = (b[1] & 7) % m->nr_cpus;
-		op->n = b[2] | (uint16_t)b[3] << 8;
-		break;
+	for (int i = 0; i < TF_OP_BYTES; i++)
+		b[i] = w >> 8 * i;
+	if (op->kind != TF_OP_BURST)
+		return;
+	/* The lightest size class that holds count and rounds. */
+	for (int k = 3; k >= 0; k--) {
+		b[2] = (b[2] & 0x3f) | k << 6;
+		decode_op(m, b, &back);
+		if (back.n == op->n && back.rounds == field_value(op, &d->f[4]))
+			break;
 	}
 }
 
 /* Ops that can be started on a CPU and left in flight. */
 static bool op_can_start(const struct tf_op *op)
 {
-	switch (op->kind) {
-	case TF_OP_PRESSURE:
-	case TF_OP_FAIL_NEXT:
-	case TF_OP_START:
-	case TF_OP_RUN:
-	case TF_OP_PREEMPT:
-	case TF_OP_MOD_LOAD:
-	case TF_OP_MOD_UNLOAD:
-	case TF_OP_PROF_SHUTDOWN:
-	case TF_OP_PROF_SYSCTL:
-	case TF_OP_ISOLATE:
-		return false;
-	default:
-		return true;
-	}
+	return op->kind < TF_NR_OPS && op_table[op->kind].can_start;
 }
 
 void tf_decode(const uint8_t *data, size_t size, struct tf_scenario *s)
@@ -287,6 +649,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 	size_t i, pos, nr;
 	bool start = false;
 	const char *rule;
+	struct op_ctx x;
 
 	for (i = 0; i < TF_HDR_BYTES; i++)
 		hdr[i] = byte_at(data, size, i);
@@ -294,6 +657,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 	if (!s->m.what_if)
 		s->m.what_if = what_if;
 	tf_phase_begin(&st, &s->m);
+	op_ctx_init(&x, &s->m);
 
 	nr = size > TF_HDR_BYTES ?
 		(size - TF_HDR_BYTES + TF_OP_BYTES - 1) / TF_OP_BYTES : 0;
@@ -311,7 +675,7 @@ void tf_decode_what_if(const uint8_t *data, size_t size, uint8_t what_if,
 
 		for (size_t k = 0; k < TF_OP_BYTES; k++)
 			ob[k] = byte_at(data, size, pos + k);
-		decode_op(&s->m, ob, op);
+		decode_op_ctx(&x, ob, op);
 		if (op->kind == TF_OP_START) {
 			start = true;
 			continue;
@@ -374,95 +738,6 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 		b[5] |= 0x40;
 }
 
-static void encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
-{
-	memset(b, 0, TF_OP_BYTES);
-	b[0] = op->kind >= TF_OP_ISOLATE ? op->kind - TF_OP_ISOLATE + TF_NR_BASE_OPS : op->kind;
-	b[1] = op->cpu & 7;
-
-	switch (op->kind) {
-	case TF_OP_ALLOC:
-		b[1] |= (op->gfp & 3) << 3 | (op->alloc_kind & 3) << 5 |
-			(op->untagged ? 0x80 : 0);
-		b[2] = op->tag;
-		b[3] = op->alloc_kind == TF_ALLOC_PAGES ? op->n : op->n - 1;
-		break;
-	case TF_OP_FREE:
-	case TF_OP_SPLIT:
-	case TF_OP_FREE_EXACT:
-	case TF_OP_MIGRATE:
-		b[2] = op->n & 0xff;
-		b[3] = op->n >> 8;
-		break;
-	case TF_OP_BURST: {
-		/* The lightest size class (decode_op) that holds count and rounds. */
-		unsigned int rounds = op->rounds ? op->rounds : 1;
-		struct tf_op back;
-		int k;
-
-		b[1] |= (op->churn ? 0x08 : 0) | (rounds - 1) << 4;
-		b[3] = op->n - 1;
-		for (k = 3; k >= 0; k--) {
-			b[2] = op->tag | op->order << 4 | k << 6;
-			decode_op(m, b, &back);
-			if (back.n == op->n && back.rounds == rounds)
-				break;
-		}
-		break;
-	}
-	case TF_OP_DRAIN:
-		b[2] = op->all;
-		break;
-	case TF_OP_FAIL_NEXT:
-		b[2] = op->skip;
-		b[3] = (uint8_t)op->n;
-		break;
-	case TF_OP_RUN:
-		b[1] = op->first;
-		b[2] = (uint8_t)op->at;
-		b[3] = op->at2 ? (uint8_t)(op->at2 - op->at) : 0;
-		break;
-	case TF_OP_PREEMPT:
-	case TF_OP_MOD_UNLOAD:
-		b[2] = op->n & 0xff;
-		b[3] = op->n >> 8;
-		break;
-	case TF_OP_TAGALLOC:
-		b[1] |= (op->gfp & 3) << 3 | (op->n & 7) << 5;
-		b[2] = op->tagsel & 0xff;
-		b[3] = op->tagsel >> 8;
-		break;
-	case TF_OP_MOD_LOAD:
-		b[1] = op->align_code | op->prepend_code << 4;
-		b[2] = op->n & 0xff;
-		b[3] = op->n >> 8;
-		break;
-	case TF_OP_PROF_SYSCTL:
-		b[1] = op->n & 1;
-		break;
-	case TF_OP_ISOLATE:
-		b[1] = op->clear;
-		b[2] = op->n & 0xff;
-		b[3] = op->n >> 8;
-		break;
-	case TF_OP_FREE_BATCH:
-		b[1] |= (op->count - 1) << 3;
-		/* fall through */
-	case TF_OP_FREE_NOLOCK:
-		b[2] = op->n & 0xff;
-		b[3] = op->n >> 8;
-		break;
-	case TF_OP_PGFLAG:
-		b[1] |= (op->clear ? 8 : 0) | op->page << 4;
-		b[2] = (uint8_t)op->n;
-		b[3] = op->bit < TF_PGF_NR_PAGEFLAGS ? op->bit : op->bit - m->pgflag_bits;
-		break;
-	default:
-		b[3] = (uint8_t)op->n;
-		break;
-	}
-}
-
 size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap)
 {
 	uint8_t tmp[TF_HDR_BYTES > TF_OP_BYTES ? TF_HDR_BYTES : TF_OP_BYTES];
@@ -488,34 +763,6 @@ size_t tf_encode(const struct tf_scenario *s, uint8_t *buf, size_t cap)
 /* Text                                                                */
 /* ------------------------------------------------------------------ */
 
-static const char *const op_names[TF_NR_OPS] = {
-	[TF_OP_ALLOC] = "alloc",
-	[TF_OP_FREE] = "free",
-	[TF_OP_SPLIT] = "split",
-	[TF_OP_FREE_EXACT] = "free_exact",
-	[TF_OP_PEXT_ONLINE] = "pext_online",
-	[TF_OP_PEXT_INIT] = "pext_init",
-	[TF_OP_PRESSURE] = "pressure",
-	[TF_OP_FAIL_NEXT] = "fail_next",
-	[TF_OP_CPU_UP] = "cpu_up",
-	[TF_OP_CPU_DOWN] = "cpu_down",
-	[TF_OP_BURST] = "burst",
-	[TF_OP_DRAIN] = "drain",
-	[TF_OP_MIGRATE] = "migrate",
-	[TF_OP_START] = "start",
-	[TF_OP_RUN] = "run",
-	[TF_OP_PREEMPT] = "preempt",
-	[TF_OP_TAGALLOC] = "tagalloc",
-	[TF_OP_MOD_LOAD] = "mod_load",
-	[TF_OP_MOD_UNLOAD] = "mod_unload",
-	[TF_OP_PGFLAG] = "pgflag",
-	[TF_OP_PROF_SHUTDOWN] = "prof_shutdown",
-	[TF_OP_PROF_SYSCTL] = "prof_sysctl",
-	[TF_OP_ISOLATE] = "isolate",
-	[TF_OP_FREE_BATCH] = "free_batch",
-	[TF_OP_FREE_NOLOCK] = "free_nolock",
-};
-
 static const char *const pcp_variant_names[] = { "upstream", "split" };
 
 static const char *const pgf_variant_names[TF_PGF_NR_VARIANTS] = {
@@ -534,12 +781,6 @@ static int format_tagsel(unsigned int sel, char *buf, size_t len)
 	return snprintf(buf, len, "%c:%s%u", region < TF_PGF_SEL_MODULE ? 'k' : 'm',
 			end ? "-" : "", end ? off + 1 : off);
 }
-
-static const char *const alloc_names[TF_NR_ALLOC_KINDS] = {
-	[TF_ALLOC_PAGES] = "alloc",
-	[TF_ALLOC_EXACT] = "alloc_exact",
-	[TF_ALLOC_BULK] = "alloc_bulk",
-};
 
 static const char *const gfp_names[TF_NR_GFP_CLASSES] = {
 	[TF_GFP_KERNEL] = "kernel",
@@ -593,87 +834,74 @@ int tf_format_op(const struct tf_op *op, char *buf, size_t len)
 	return n + format_op_body(op, buf + n, len - n);
 }
 
+static int append(char *buf, size_t len, int n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int append(char *buf, size_t len, int n, const char *fmt, ...)
+{
+	bool room = n >= 0 && (size_t)n < len;
+	va_list ap;
+	int k;
+
+	if (n < 0)
+		return n;
+	va_start(ap, fmt);
+	k = vsnprintf(room ? buf + n : NULL, room ? len - n : 0, fmt, ap);
+	va_end(ap);
+	return k < 0 ? k : n + k;
+}
+
 static int format_op_body(const struct tf_op *op, char *buf, size_t len)
 {
+	const struct tf_op_def *d;
+	bool together = false;
 	char tag[16];
+	int n;
 
-	switch (op->kind) {
-	case TF_OP_ALLOC:
-		if (op->untagged)
-			snprintf(tag, sizeof(tag), "none");
-		else
-			snprintf(tag, sizeof(tag), "%u", op->tag);
-		return snprintf(buf, len, "%s cpu=%u %s=%u gfp=%s tag=%s",
-				alloc_names[op->alloc_kind], op->cpu,
-				op->alloc_kind == TF_ALLOC_EXACT ? "pages" :
-				op->alloc_kind == TF_ALLOC_BULK ? "nr" : "order",
-				op->n, gfp_names[op->gfp], tag);
-	case TF_OP_FREE:
-	case TF_OP_SPLIT:
-	case TF_OP_FREE_EXACT:
-	case TF_OP_MIGRATE:
-		return snprintf(buf, len, "%s cpu=%u idx=%u", op_names[op->kind],
-				op->cpu, op->n);
-	case TF_OP_PEXT_ONLINE:
-		return snprintf(buf, len, "pext_online section=%u", op->n);
-	case TF_OP_PEXT_INIT:
-		return snprintf(buf, len, "pext_init");
-	case TF_OP_PRESSURE:
-		return snprintf(buf, len, "pressure level=%u", op->n);
-	case TF_OP_FAIL_NEXT:
-		if (op->skip)
-			return snprintf(buf, len, "fail_next n=%u skip=%u", op->n, op->skip);
-		return snprintf(buf, len, "fail_next n=%u", op->n);
-	case TF_OP_CPU_UP:
-		return snprintf(buf, len, "cpu_up cpu=%u pages=%u", op->cpu, op->n);
-	case TF_OP_CPU_DOWN:
-		return snprintf(buf, len, "cpu_down cpu=%u", op->cpu);
-	case TF_OP_BURST:
-		if (op->rounds > 1 || op->churn)
-			return snprintf(buf, len, "burst cpu=%u count=%u order=%u tag=%u rounds=%u free=%d",
-					op->cpu, op->n, op->order, op->tag,
-					op->rounds ? op->rounds : 1, op->churn);
-		return snprintf(buf, len, "burst cpu=%u count=%u order=%u tag=%u",
-				op->cpu, op->n, op->order, op->tag);
-	case TF_OP_DRAIN:
-		if (op->all)
-			return snprintf(buf, len, "drain all");
-		return snprintf(buf, len, "drain cpu=%u", op->cpu);
-	case TF_OP_RUN:
-		if (op->at2)
-			return snprintf(buf, len, "run first=%u at=%u at2=%u", op->first,
-					op->at, op->at2);
-		if (op->at)
-			return snprintf(buf, len, "run first=%u at=%u", op->first, op->at);
-		return snprintf(buf, len, "run first=%u", op->first);
-	case TF_OP_PREEMPT:
-		return snprintf(buf, len, "preempt at=%u", op->n);
-	case TF_OP_TAGALLOC:
-		format_tagsel(op->tagsel, tag, sizeof(tag));
-		return snprintf(buf, len, "tagalloc cpu=%u order=%u gfp=%s tag=%s", op->cpu,
-				op->n, gfp_names[op->gfp], tag);
-	case TF_OP_MOD_LOAD:
-		return snprintf(buf, len, "mod_load tags=%u align=%u prepend=%u", op->n,
-				op->align_code ? 1u << (op->align_code - 1) : 0,
-				op->prepend_code * TF_MOD_PREPEND_STEP);
-	case TF_OP_MOD_UNLOAD:
-		return snprintf(buf, len, "mod_unload idx=%u", op->n);
-	case TF_OP_PGFLAG:
-		return snprintf(buf, len, "pgflag cpu=%u idx=%u page=%u bit=%u %s", op->cpu,
-				op->n, op->page, op->bit, op->clear ? "clear" : "set");
-	case TF_OP_PROF_SHUTDOWN:
-		return snprintf(buf, len, "prof_shutdown");
-	case TF_OP_PROF_SYSCTL:
-		return snprintf(buf, len, "prof_sysctl %s", op->n ? "on" : "off");
-	case TF_OP_ISOLATE:
-		return snprintf(buf, len, "isolate block=%u%s", op->n, op->clear ? " undo" : "");
-	case TF_OP_FREE_BATCH:
-		return snprintf(buf, len, "free_batch cpu=%u idx=%u count=%u", op->cpu, op->n,
-				op->count);
-	case TF_OP_FREE_NOLOCK:
-		return snprintf(buf, len, "free_nolock cpu=%u idx=%u", op->cpu, op->n);
+	if (op->kind >= TF_NR_OPS)
+		return snprintf(buf, len, "?");
+	d = &op_table[op->kind];
+	for_each_field(d, i)
+		if ((d->f[i].flags & F_TOGETHER) && field_value(op, &d->f[i]) != d->f[i].lo)
+			together = true;
+	n = snprintf(buf, len, "%s", tf_op_name(op));
+	for_each_field(d, i) {
+		const struct tf_field *f = &d->f[i];
+		unsigned int v = field_value(op, f);
+
+		if (!f->key || !field_applies(d, op, f))
+			continue;
+		if ((f->flags & F_QUIET) && v == f->lo && !((f->flags & F_TOGETHER) && together))
+			continue;
+		switch (f->type) {
+		case FT_GFP:
+			n = append(buf, len, n, " %s=%s", f->key, gfp_names[v % TF_NR_GFP_CLASSES]);
+			break;
+		case FT_TAG:
+			if (op->untagged)
+				n = append(buf, len, n, " %s=none", f->key);
+			else
+				n = append(buf, len, n, " %s=%u", f->key, v);
+			break;
+		case FT_WORD:
+			if (f->words[v & 1])
+				n = append(buf, len, n, " %s", f->words[v & 1]);
+			break;
+		case FT_TAGSEL:
+			format_tagsel(v, tag, sizeof(tag));
+			n = append(buf, len, n, " %s=%s", f->key, tag);
+			break;
+		case FT_ALIGN:
+			n = append(buf, len, n, " %s=%u", f->key, v ? 1u << (v - 1) : 0);
+			break;
+		case FT_PREPEND:
+			n = append(buf, len, n, " %s=%u", f->key, v * TF_MOD_PREPEND_STEP);
+			break;
+		default:
+			n = append(buf, len, n, " %s=%u", f->key, v);
+			break;
+		}
 	}
-	return snprintf(buf, len, "?");
+	return n;
 }
 
 void tf_print_scenario(FILE *f, const struct tf_scenario *s)
@@ -904,34 +1132,6 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	return 0;
 }
 
-static int get_cpu(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
-{
-	long v;
-
-	if (get_num(c, "cpu", 0, m->nr_cpus - 1, 0, &v))
-		return -1;
-	op->cpu = v;
-	return 0;
-}
-
-static int get_tag(struct line_ctx *c, struct tf_op *op, bool may_be_none)
-{
-	struct word *w = find_word(c, "tag");
-	long v;
-
-	if (w && may_be_none && w->has_val && !strcmp(w->val, "none")) {
-		op->untagged = true;
-		op->tag = 0;
-		return 0;
-	}
-	if (w)
-		w->used = false;
-	if (get_num(c, "tag", 0, TF_NR_USER_TAGS - 1, 0, &v))
-		return -1;
-	op->tag = v;
-	return 0;
-}
-
 /* tag=k:N, k:-N, m:N or m:-N (format_tagsel()). */
 static int parse_tagsel(struct line_ctx *c, struct tf_op *op)
 {
@@ -957,20 +1157,31 @@ static int parse_tagsel(struct line_ctx *c, struct tf_op *op)
 	return 0;
 }
 
-static int parse_pgflags_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+/* One operand of @op from the line's words, by its field. */
+static int parse_field(struct line_ctx *c, const struct tf_machine *m,
+		       const struct tf_op_def *d, const struct tf_field *f, struct tf_op *op)
 {
+	long v, hi = field_hi(m, f);
 	struct word *w;
-	long v;
 
-	if (!m->pgflag_bits)
-		return perr(c, "%s needs page-flag mode: pgflag_bits=1..%d in the machine line",
-			    c->w[0].key, TF_PGF_MAX_BITS);
-	switch (op->kind) {
-	case TF_OP_TAGALLOC:
-		if (get_cpu(c, m, op) || get_num(c, "order", 0, tf_machine_max_order(m), 0, &v))
-			return -1;
-		op->n = v;
-		w = find_word(c, "gfp");
+	switch (f->type) {
+	case FT_WORD:
+		w = find_word(c, f->words[1]);
+		if (w) {
+			if (w->has_val && !f->words[0])
+				return perr(c, "%s", f->err);
+			v = 1;
+		} else if (f->words[0] && find_word(c, f->words[0])) {
+			v = 0;
+		} else if (f->flags & F_REQUIRED) {
+			return perr(c, "%s", f->err);
+		} else {
+			v = 0;
+		}
+		break;
+	case FT_GFP:
+		v = 0;
+		w = find_word(c, f->key);
 		if (w) {
 			for (v = 0; v < TF_NR_GFP_CLASSES; v++)
 				if (w->has_val && !strcmp(w->val, gfp_names[v]))
@@ -978,237 +1189,103 @@ static int parse_pgflags_op(struct line_ctx *c, const struct tf_machine *m, stru
 			if (v == TF_NR_GFP_CLASSES)
 				return perr(c, "gfp=%s: must be kernel, atomic, nowait or memalloc",
 					    w->val);
-			op->gfp = v;
 		}
-		return parse_tagsel(c, op);
-	case TF_OP_MOD_LOAD:
-		if (get_num(c, "tags", 0, 65535, -1, &v))
+		break;
+	case FT_TAG:
+		w = find_word(c, f->key);
+		if (w && w->has_val && !strcmp(w->val, "none")) {
+			op->untagged = true;
+			v = 0;
+			break;
+		}
+		if (w)
+			w->used = false;
+		if (get_num(c, f->key, f->lo, hi, f->lo, &v))
 			return -1;
-		op->n = v;
-		if (get_num(c, "align", 0, 1 << (TF_MAX_MOD_ALIGN_CODE - 1), 0, &v))
+		break;
+	case FT_TAGSEL:
+		return parse_tagsel(c, op);
+	case FT_ALIGN:
+		if (get_num(c, f->key, 0, 1 << (hi - 1), 0, &v))
 			return -1;
 		if (v & (v - 1))
-			return perr(c, "align=%ld: must be 0 or a power of two up to %d", v,
-				    1 << (TF_MAX_MOD_ALIGN_CODE - 1));
-		op->align_code = v ? 1 + __builtin_ctzl(v) : 0;
-		if (get_num(c, "prepend", 0, 15 * TF_MOD_PREPEND_STEP, 0, &v))
+			return perr(c, "%s=%ld: must be 0 or a power of two up to %ld", f->key, v,
+				    1L << (hi - 1));
+		v = v ? 1 + __builtin_ctzl(v) : 0;
+		break;
+	case FT_PREPEND:
+		if (get_num(c, f->key, 0, hi * TF_MOD_PREPEND_STEP, 0, &v))
 			return -1;
 		if (v % TF_MOD_PREPEND_STEP)
-			return perr(c, "prepend=%ld: must be a multiple of %d", v, TF_MOD_PREPEND_STEP);
-		op->prepend_code = v / TF_MOD_PREPEND_STEP;
-		return 0;
-	case TF_OP_MOD_UNLOAD:
-		if (get_num(c, "idx", 0, 65535, 0, &v))
-			return -1;
-		op->n = v;
-		return 0;
-	case TF_OP_PGFLAG:
-		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 255, 0, &v))
-			return -1;
-		op->n = v;
-		if (get_num(c, "page", 0, 15, 0, &v))
-			return -1;
-		op->page = v;
-		if (get_num(c, "bit", 0, 63, -1, &v))
+			return perr(c, "%s=%ld: must be a multiple of %d", f->key, v,
+				    TF_MOD_PREPEND_STEP);
+		v /= TF_MOD_PREPEND_STEP;
+		break;
+	case FT_PGBIT:
+		if (get_num(c, f->key, f->lo, hi, f->flags & F_REQUIRED ? -1 : f->lo, &v))
 			return -1;
 		if (v >= TF_PGF_NR_PAGEFLAGS && v < TF_PGF_NR_PAGEFLAGS + m->pgflag_bits)
 			return perr(c, "bit=%ld is a tag index bit (%d..%d)", v, TF_PGF_NR_PAGEFLAGS,
 				    TF_PGF_NR_PAGEFLAGS + m->pgflag_bits - 1);
-		op->bit = v;
-		if (find_word(c, "clear"))
-			op->clear = true;
-		else if (!find_word(c, "set"))
-			return perr(c, "pgflag: say set or clear");
-		return 0;
-	case TF_OP_PROF_SHUTDOWN:
-		return 0;
-	case TF_OP_PROF_SYSCTL:
-		if (find_word(c, "on"))
-			op->n = 1;
-		else if (!find_word(c, "off"))
-			return perr(c, "prof_sysctl: say on or off");
-		return 0;
+		break;
+	case FT_AT2: {
+		long at = get_member(op, &d->f[f->dep]);
+
+		if (get_num(c, f->key, f->lo, hi, f->lo, &v))
+			return -1;
+		if (v && (!at || v <= at || v > at + 255))
+			return perr(c, "run: at2=%ld needs at= and must lie in [at+1, at+255]", v);
+		break;
 	}
-	return perr(c, "unknown op '%s'", c->w[0].key);
-}
-
-static int parse_pcp_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
-{
-	long v;
-
-	if (!m->pcp)
-		return perr(c, "%s needs PCP mode: pcp=upstream or pcp=split in the machine line",
-			    c->w[0].key);
-	switch (op->kind) {
-	case TF_OP_ISOLATE:
-		if (get_num(c, "block", 0,
-			    ((long)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER) - 1, -1, &v))
+	default:	/* FT_NUM, FT_BURST */
+		if (get_num(c, f->key, f->lo, hi, f->flags & F_REQUIRED ? -1 : f->lo, &v))
 			return -1;
-		op->n = v;
-		{
-			struct word *u = find_word(c, "undo");
-
-			if (u && u->has_val)
-				return perr(c, "isolate: write undo alone, without a value");
-			op->clear = u != NULL;
-		}
-		return 0;
-	case TF_OP_FREE_BATCH:
-		if (get_num(c, "count", 1, TF_MAX_FREE_BATCH, -1, &v))
-			return -1;
-		op->count = v;
-		/* fall through */
-	default:
-		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 65535, 0, &v))
-			return -1;
-		op->n = v;
-		return 0;
+		break;
 	}
+	if ((f->flags & F_DEP_NEEDED) && v && !get_member(op, &d->f[f->dep]))
+		return perr(c, "%s", f->err);
+	set_member(op, f, v);
+	return 0;
 }
 
 static int parse_op(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
 {
 	const char *name = c->w[0].key;
-	unsigned int max_order = tf_machine_max_order(m);
-	long v;
+	enum tf_op_mode mode = tf_machine_mode(m);
+	const struct tf_op_def *d;
 	int kind;
 
 	memset(op, 0, sizeof(*op));
-	for (kind = 0; kind < TF_NR_ALLOC_KINDS; kind++) {
-		if (!strcmp(name, alloc_names[kind]))
-			break;
-	}
-	if (kind < TF_NR_ALLOC_KINDS) {
-		struct word *g;
-
-		op->kind = TF_OP_ALLOC;
-		op->alloc_kind = kind;
-		if (get_cpu(c, m, op) || get_tag(c, op, true))
-			return -1;
-		g = find_word(c, "gfp");
-		if (g) {
-			for (v = 0; v < TF_NR_GFP_CLASSES; v++)
-				if (g->has_val && !strcmp(g->val, gfp_names[v]))
-					break;
-			if (v == TF_NR_GFP_CLASSES)
-				return perr(c, "gfp=%s: must be kernel, atomic, nowait or memalloc",
-					    g->val);
-			op->gfp = v;
-		}
-		if (kind == TF_ALLOC_EXACT) {
-			if (get_num(c, "pages", 1, exact_max_pages(m), -1, &v))
-				return -1;
-		} else if (kind == TF_ALLOC_BULK) {
-			if (get_num(c, "nr", 1, TF_MAX_BULK, -1, &v))
-				return -1;
-		} else if (get_num(c, "order", 0, max_order, 0, &v)) {
-			return -1;
-		}
-		op->n = v;
-		return 0;
-	}
-
 	for (kind = 0; kind < TF_NR_OPS; kind++) {
-		if (kind != TF_OP_ALLOC && !strcmp(name, op_names[kind]))
-			break;
-	}
-	if (kind == TF_NR_OPS)
-		return perr(c, "unknown op '%s'", name);
-	op->kind = kind;
-
-	switch (kind) {
-	case TF_OP_FREE:
-	case TF_OP_SPLIT:
-	case TF_OP_FREE_EXACT:
-	case TF_OP_MIGRATE:
-		if (get_cpu(c, m, op) || get_num(c, "idx", 0, 65535, 0, &v))
-			return -1;
-		op->n = v;
-		break;
-	case TF_OP_PEXT_ONLINE:
-		if (get_num(c, "section", 0, m->nr_sections - 1, -1, &v))
-			return -1;
-		op->n = v;
-		break;
-	case TF_OP_PEXT_INIT:
-		break;
-	case TF_OP_PRESSURE:
-		if (get_num(c, "level", 0, TF_NR_PRESSURE - 1, -1, &v))
-			return -1;
-		op->n = v;
-		break;
-	case TF_OP_FAIL_NEXT:
-		if (get_num(c, "n", 0, TF_MAX_FAIL_NEXT, -1, &v))
-			return -1;
-		op->n = v;
-		if (get_num(c, "skip", 0, TF_MAX_FAIL_SKIP, 0, &v))
-			return -1;
-		if (v && !op->n)
-			return perr(c, "fail_next: skip= needs n= above 0");
-		op->skip = v;
-		break;
-	case TF_OP_CPU_UP:
-		if (get_cpu(c, m, op) || get_num(c, "pages", 0, TF_MAX_SETUP_PAGES, 0, &v))
-			return -1;
-		op->n = v;
-		break;
-	case TF_OP_CPU_DOWN:
-		if (get_cpu(c, m, op))
-			return -1;
-		break;
-	case TF_OP_BURST:
-		if (get_cpu(c, m, op) || get_tag(c, op, false) ||
-		    get_num(c, "count", 1, TF_MAX_BURST, -1, &v))
-			return -1;
-		op->n = v;
-		if (get_num(c, "order", 0, burst_max_order(m), 0, &v))
-			return -1;
-		op->order = v;
-		if (get_num(c, "rounds", 1, TF_MAX_BURST_ROUNDS, 1, &v))
-			return -1;
-		op->rounds = v;
-		if (get_num(c, "free", 0, 1, 0, &v))
-			return -1;
-		op->churn = v;
-		break;
-	case TF_OP_RUN:
-		if (get_num(c, "first", 0, TF_MAX_CPUS - 1, 0, &v))
-			return -1;
-		op->first = v;
-		if (get_num(c, "at", 0, 255, 0, &v))
-			return -1;
-		op->at = v;
-		if (get_num(c, "at2", 0, 510, 0, &v))
-			return -1;
-		if (v && (!op->at || v <= op->at || v > op->at + 255))
-			return perr(c, "run: at2=%ld needs at= and must lie in [at+1, at+255]", v);
-		op->at2 = v;
-		break;
-	case TF_OP_PREEMPT:
-		if (get_num(c, "at", 1, 65535, -1, &v))
-			return -1;
-		op->n = v;
-		break;
-	case TF_OP_START:
-		return perr(c, "start needs an op after it: start alloc cpu=1 ...");
-	case TF_OP_DRAIN: {
-		struct word *all = find_word(c, "all");
-
-		if (all) {
-			if (all->has_val)
-				return perr(c, "drain all takes no value");
-			op->all = true;
-		} else if (get_cpu(c, m, op)) {
-			return -1;
+		if (kind == TF_OP_ALLOC) {
+			for (int a = 0; a < TF_NR_ALLOC_KINDS; a++) {
+				if (!strcmp(name, alloc_names[a])) {
+					op->alloc_kind = a;
+					goto found;
+				}
+			}
+		} else if (!strcmp(name, op_table[kind].name)) {
+			goto found;
 		}
-		break;
 	}
-	case TF_OP_ISOLATE:
-	case TF_OP_FREE_BATCH:
-	case TF_OP_FREE_NOLOCK:
-		return parse_pcp_op(c, m, op);
-	default:
-		return parse_pgflags_op(c, m, op);
+	return perr(c, "unknown op '%s'", name);
+found:
+	op->kind = kind;
+	d = &op_table[kind];
+	if (kind == TF_OP_START)
+		return perr(c, "start needs an op after it: start alloc cpu=1 ...");
+	if (d->code[mode] == NO_CODE) {
+		if (d->code[TF_MODE_PGFLAGS] != NO_CODE)
+			return perr(c, "%s needs page-flag mode: pgflag_bits=1..%d in the machine line",
+				    name, TF_PGF_MAX_BITS);
+		return perr(c, "%s needs PCP mode: pcp=upstream or pcp=split in the machine line",
+			    name);
+	}
+	for_each_field(d, i) {
+		const struct tf_field *f = &d->f[d->parse_order ? d->parse_order[i] - '0' : i];
+
+		if (f->key && field_applies(d, op, f) && parse_field(c, m, d, f, op))
+			return -1;
 	}
 	return 0;
 }
@@ -1222,8 +1299,7 @@ static int boot_order(struct line_ctx *c, const struct tf_phase_state *st,
 
 	if (tf_phase_need(st, op, &rule) == TF_PHASE_OK)
 		return 0;
-	snprintf(name, sizeof(name), "%s%s", op->async ? "start " : "",
-		 op->kind == TF_OP_ALLOC ? alloc_names[op->alloc_kind] : op_names[op->kind]);
+	snprintf(name, sizeof(name), "%s%s", op->async ? "start " : "", tf_op_name(op));
 	return perr(c, "%s %s (what_if=smp-early-boot allows it)", name, rule);
 }
 
@@ -1232,6 +1308,24 @@ static int check_unused(struct line_ctx *c)
 	for (int i = 1; i < c->nr; i++) {
 		if (!c->w[i].used)
 			return perr(c, "%s: unexpected '%s'", c->w[0].key, c->w[i].key);
+	}
+	return 0;
+}
+
+/* The machine line's words: anything but its fields is a typo. */
+static int check_machine_words(struct line_ctx *c)
+{
+	for (int i = 1; i < c->nr; i++) {
+		const char *k = c->w[i].key;
+
+		if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
+		    strcmp(k, "cpus") && strcmp(k, "debug") &&
+		    strcmp(k, "profiling") && strcmp(k, "wmark") &&
+		    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
+		    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
+		    strcmp(k, "tracker") && strcmp(k, "early_page_ext") &&
+		    strcmp(k, "what_if"))
+			return perr(c, "machine: unexpected '%s'", k);
 	}
 	return 0;
 }
@@ -1298,19 +1392,8 @@ int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario 
 			for (int i = 1; i < c.nr; i++)
 				c.w[i].used = true;
 			have_machine = true;
-			/* get_num marks what it read; anything else is a typo. */
-			for (int i = 1; i < c.nr; i++) {
-				const char *k = c.w[i].key;
-
-				if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
-				    strcmp(k, "cpus") && strcmp(k, "debug") &&
-				    strcmp(k, "profiling") && strcmp(k, "wmark") &&
-				    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
-				    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&
-				    strcmp(k, "tracker") && strcmp(k, "early_page_ext") &&
-				    strcmp(k, "what_if"))
-					return perr(&c, "machine: unexpected '%s'", k);
-			}
+			if (check_machine_words(&c))
+				return -1;
 			continue;
 		}
 		if (s->nr_ops == TF_MAX_OPS)
@@ -1407,4 +1490,194 @@ char *tf_read_file(const char *path, size_t *size)
 	buf[n] = '\0';
 	*size = n;
 	return buf;
+}
+
+void tf_decode_op(const struct tf_machine *m, const uint8_t *b, struct tf_op *op)
+{
+	decode_op(m, b, op);
+}
+
+void tf_encode_op(const struct tf_machine *m, const struct tf_op *op, uint8_t *b)
+{
+	encode_op(m, op, b);
+}
+
+/*
+ * One line of text into words (@line_buf holds a copy); NULL for a blank
+ * or comment-only line (c->nr 0) or an error (c->nr set).
+ */
+static char *line_words(struct line_ctx *c, const char *text, char *line_buf, size_t len)
+{
+	char *hash, *q;
+
+	c->nr = 0;
+	snprintf(line_buf, len, "%s", text);
+	hash = strchr(line_buf, '#');
+	if (hash)
+		*hash = '\0';
+	for (q = line_buf; isspace((unsigned char)*q); q++)
+		;
+	if (!*q)
+		return NULL;
+	if (split_words(c, q)) {
+		c->nr = c->nr ? c->nr : 1;
+		return NULL;
+	}
+	return q;
+}
+
+static int parse_machine_words(struct line_ctx *c, struct tf_machine *m)
+{
+	uint8_t zero[TF_HDR_BYTES] = { 0 };
+
+	decode_machine(zero, m);
+	if (strcmp(c->w[0].key, "machine"))
+		return perr(c, "not a machine line");
+	if (parse_machine(c, m))
+		return -1;
+	return check_machine_words(c);
+}
+
+/* `[start] OP operands`, without the boot order (a dictionary entry). */
+static int parse_op_words(struct line_ctx *c, const struct tf_machine *m, struct tf_op *op)
+{
+	bool start = c->nr > 1 && !strcmp(c->w[0].key, "start") && !c->w[0].has_val;
+
+	if (start) {
+		memmove(&c->w[0], &c->w[1], (c->nr - 1) * sizeof(c->w[0]));
+		c->nr--;
+	}
+	if (parse_op(c, m, op) || check_unused(c))
+		return -1;
+	if (start && !op_can_start(op))
+		return perr(c, "%s cannot be started, only run", c->w[0].key);
+	op->async = start;
+	return 0;
+}
+
+int tf_parse_op_line(const struct tf_machine *m, const char *line, struct tf_op *op,
+		     char *err, size_t errlen)
+{
+	struct line_ctx c = { .lineno = 1, .err = err, .errlen = errlen };
+	char buf[512];
+
+	if (!line_words(&c, line, buf, sizeof(buf)))
+		return c.nr ? -1 : perr(&c, "no op");
+	return parse_op_words(&c, m, op);
+}
+
+int tf_parse_machine_line(const char *line, struct tf_machine *m, char *err, size_t errlen)
+{
+	struct line_ctx c = { .lineno = 1, .err = err, .errlen = errlen };
+	char buf[512];
+
+	if (!line_words(&c, line, buf, sizeof(buf)))
+		return c.nr ? -1 : perr(&c, "no machine line");
+	return parse_machine_words(&c, m);
+}
+
+static void dict_entry(FILE *out, const char *name, const uint8_t *b, size_t n)
+{
+	fprintf(out, "%s=\"", name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "\\x%02x", b[i]);
+	fprintf(out, "\"\n");
+}
+
+/*
+ * A libFuzzer/AFL dictionary from named text (docs/scenarios.md,
+ * "Dictionaries"): `# ...` lines and blank lines are copied (`## ...`
+ * lines are not), one
+ * `machine ...` line names the mode and the machine the operands are
+ * checked against, and each `NAME: TEXT` line becomes NAME="BYTES": TEXT
+ * is an op (`start OP` gives the START op and OP; `start` alone the START
+ * op) or a `machine` line (an 8-byte header).
+ */
+int tf_write_dict(const char *text, FILE *out, char *err, size_t errlen)
+{
+	struct line_ctx c = { .err = err, .errlen = errlen };
+	uint8_t zero[TF_HDR_BYTES] = { 0 }, b[2 * TF_OP_BYTES];
+	bool have_machine = false, have_entry = false;
+	const char *p, *nl;
+	struct tf_machine m;
+	char line[512], words[512];
+
+	decode_machine(zero, &m);
+	for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		size_t len, nlen;
+		const char *t;
+		char *colon;
+
+		c.lineno++;
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(line))
+			return perr(&c, "line longer than %zu characters", sizeof(line) - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		for (t = line; isspace((unsigned char)*t); t++)
+			;
+		if (t[0] == '#' && t[1] == '#')
+			continue;	/* about the source only */
+		if (!*t || *t == '#') {
+			fprintf(out, "%s\n", line);
+			continue;
+		}
+		colon = strchr(line, ':');
+		if (!colon) {
+			c.nr = 0;
+			if (!line_words(&c, line, words, sizeof(words)))
+				return -1;
+			if (have_machine || have_entry)
+				return perr(&c, "one machine line, before the entries");
+			if (parse_machine_words(&c, &m))
+				return -1;
+			have_machine = true;
+			continue;
+		}
+		*colon = '\0';
+		nlen = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+		if (!nlen || t[nlen])
+			return perr(&c, "'%s': an entry is NAME: TEXT, NAME of letters, digits, _", t);
+		have_entry = true;
+		c.nr = 0;
+		if (!line_words(&c, colon + 1, words, sizeof(words)))
+			return c.nr ? -1 : perr(&c, "%s: no text", t);
+		if (!strcmp(c.w[0].key, "machine")) {
+			struct tf_machine hm;
+			uint8_t h[TF_HDR_BYTES];
+
+			if (parse_machine_words(&c, &hm))
+				return -1;
+			encode_machine(&hm, h);
+			dict_entry(out, t, h, sizeof(h));
+		} else if (c.nr == 1 && !strcmp(c.w[0].key, "start") && !c.w[0].has_val) {
+			static const struct tf_op start = { .kind = TF_OP_START };
+
+			encode_op(&m, &start, b);
+			dict_entry(out, t, b, TF_OP_BYTES);
+		} else {
+			struct tf_op op;
+			size_t n = 0;
+
+			if (parse_op_words(&c, &m, &op))
+				return -1;
+			if (op.async) {
+				static const struct tf_op start = { .kind = TF_OP_START };
+
+				encode_op(&m, &start, b);
+				n = TF_OP_BYTES;
+			}
+			encode_op(&m, &op, b + n);
+			/*
+			 * A burst in size class 0 (every count and rounds
+			 * value), so that mutating its count and rounds bits
+			 * reaches the heavy bursts random bytes seldom make.
+			 */
+			if (op.kind == TF_OP_BURST)
+				b[n + 2] &= 0x3f;
+			dict_entry(out, t, b, n + TF_OP_BYTES);
+		}
+	}
+	return 0;
 }

@@ -5,6 +5,7 @@
  *   scenario encode IN.txt OUT     text -> bytes (a fuzzer input)
  *   scenario decode IN             bytes -> text, on stdout
  *   scenario check IN.txt...       parse only; report errors
+ *   scenario dict IN.txt           named text ops -> a fuzzer dictionary, on stdout
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -77,6 +78,25 @@ static int decode(const char *in)
 	return 0;
 }
 
+static int dict(const char *in)
+{
+	char err[256];
+	size_t size;
+	char *text = tf_read_file(in, &size);
+
+	if (!text) {
+		fprintf(stderr, "scenario: %s: %s\n", in, strerror(errno));
+		return 1;
+	}
+	if (tf_write_dict(text, stdout, err, sizeof(err))) {
+		fprintf(stderr, "scenario: %s: %s\n", in, err);
+		free(text);
+		return 1;
+	}
+	free(text);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 0;
@@ -85,6 +105,8 @@ int main(int argc, char **argv)
 		return encode(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "decode"))
 		return decode(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "dict"))
+		return dict(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "check")) {
 		for (int i = 2; i < argc; i++)
 			if (parse_file(argv[i]))
@@ -94,6 +116,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: scenario encode IN.txt OUT   text scenario -> fuzzer input bytes\n"
 		"       scenario decode IN           fuzzer input -> text, on stdout\n"
-		"       scenario check IN.txt...     parse text scenarios, report errors\n");
+		"       scenario check IN.txt...     parse text scenarios, report errors\n"
+		"       scenario dict IN.txt         named text ops (NAME: OP) -> fuzzer dictionary\n");
 	return 2;
 }

@@ -309,6 +309,102 @@ static bool test_directives(void)
 	return true;
 }
 
+/*
+ * The op codes are what saved inputs mean (fuzz/codec.c, the op table and
+ * its compatibility rule): pinned here, per mode.  A new op appends a
+ * code in each mode that has it; changing a line below breaks every
+ * corpus saved before.
+ */
+static bool test_op_codes_are_pinned(void)
+{
+	static const struct { enum tf_op_kind kind; int code[TF_NR_MODES]; } pinned[] = {
+		{ TF_OP_ALLOC, { 0, 0, 0 } },		{ TF_OP_FREE, { 1, 1, 1 } },
+		{ TF_OP_SPLIT, { 2, 2, 2 } },		{ TF_OP_FREE_EXACT, { 3, 3, 3 } },
+		{ TF_OP_PEXT_ONLINE, { 4, 4, 4 } },	{ TF_OP_PEXT_INIT, { 5, 5, 5 } },
+		{ TF_OP_PRESSURE, { 6, 6, 6 } },	{ TF_OP_FAIL_NEXT, { 7, 7, 7 } },
+		{ TF_OP_CPU_UP, { 8, 8, 8 } },		{ TF_OP_CPU_DOWN, { 9, 9, 9 } },
+		{ TF_OP_BURST, { 10, 10, 10 } },	{ TF_OP_DRAIN, { 11, 11, 11 } },
+		{ TF_OP_MIGRATE, { 12, 12, 12 } },	{ TF_OP_START, { 13, 13, 13 } },
+		{ TF_OP_RUN, { 14, 14, 14 } },		{ TF_OP_PREEMPT, { 15, 15, 15 } },
+		{ TF_OP_TAGALLOC, { -1, 16, -1 } },	{ TF_OP_MOD_LOAD, { -1, 17, -1 } },
+		{ TF_OP_MOD_UNLOAD, { -1, 18, -1 } },	{ TF_OP_PGFLAG, { -1, 19, -1 } },
+		{ TF_OP_PROF_SHUTDOWN, { -1, 20, -1 } }, { TF_OP_PROF_SYSCTL, { -1, 21, -1 } },
+		{ TF_OP_ISOLATE, { -1, -1, 16 } },	{ TF_OP_FREE_BATCH, { -1, -1, 17 } },
+		{ TF_OP_FREE_NOLOCK, { -1, -1, 18 } },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(pinned); i++)
+		for (int mode = 0; mode < TF_NR_MODES; mode++)
+			ASSERT_EQ(tf_op_code(pinned[i].kind, mode), pinned[i].code[mode]);
+	/* Each mode's codes are 0..n-1, each once, and every op has a mode. */
+	for (int mode = 0; mode < TF_NR_MODES; mode++) {
+		int n = tf_mode_nr_codes(mode), seen[TF_NR_OPS] = { 0 };
+
+		for (int k = 0; k < TF_NR_OPS; k++) {
+			int c = tf_op_code(k, mode);
+
+			if (c < 0)
+				continue;
+			ASSERT_TRUE(c < n);
+			ASSERT_EQ(seen[c]++, 0);
+		}
+		for (int c = 0; c < n; c++)
+			ASSERT_EQ(seen[c], 1);
+	}
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_BASE), 16);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PGFLAGS), 22);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PCP), 19);
+	for (int k = 0; k < TF_NR_OPS; k++) {
+		bool any = false;
+
+		for (int mode = 0; mode < TF_NR_MODES; mode++)
+			any |= tf_op_code(k, mode) >= 0;
+		ASSERT_TRUE(any);
+	}
+	return true;
+}
+
+/* Every op's text form parses back to it, one line alone (tf_parse_op_line). */
+static bool test_every_op_formats_and_parses(void)
+{
+	static const char *const machines[] = {
+		"machine section_pages=64 sections=4 cpus=4",
+		"machine section_pages=64 sections=4 cpus=4 pgflag_bits=12 kernel_tags=5000",
+		"machine section_pages=64 sections=4 cpus=4 pcp=split",
+	};
+	char err[256], line[256], again[256];
+	struct tf_machine m;
+	struct tf_op op, back;
+
+	for (int mode = 0; mode < TF_NR_MODES; mode++) {
+		int seen[TF_NR_OPS] = { 0 };
+
+		ASSERT_EQ(tf_parse_machine_line(machines[mode], &m, err, sizeof(err)), 0);
+		ASSERT_EQ(tf_machine_mode(&m), mode);
+		for (int iter = 0; iter < 20000; iter++) {
+			uint8_t b[TF_OP_BYTES];
+
+			for (int i = 0; i < TF_OP_BYTES; i++)
+				b[i] = (uint8_t)next_rand();
+			tf_decode_op(&m, b, &op);
+			seen[op.kind]++;
+			if (op.kind == TF_OP_START)
+				continue;
+			tf_format_op(&op, line, sizeof(line));
+			if (tf_parse_op_line(&m, line, &back, err, sizeof(err))) {
+				fprintf(stderr, "  %s: %s\n", line, err);
+				return false;
+			}
+			tf_format_op(&back, again, sizeof(again));
+			ASSERT_STREQ(again, line);
+			ASSERT_TRUE(!memcmp(&op, &back, sizeof(op)));
+		}
+		for (int k = 0; k < TF_NR_OPS; k++)
+			ASSERT_EQ(!!seen[k], tf_op_code(k, mode) >= 0);
+	}
+	return true;
+}
+
 const struct test_case tests_codec[] = {
 	TEST(test_decode_empty_input),
 	TEST(test_decode_partial_op_reads_zeroes),
@@ -320,5 +416,7 @@ const struct test_case tests_codec[] = {
 	TEST(test_burst_size_classes),
 	TEST(test_text_errors_are_clear),
 	TEST(test_directives),
+	TEST(test_op_codes_are_pinned),
+	TEST(test_every_op_formats_and_parses),
 };
 const size_t nr_tests_codec = ARRAY_LEN(tests_codec);

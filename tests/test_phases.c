@@ -39,7 +39,7 @@ static size_t random_input(bool debug, bool early_page_ext)
 	in[5] = 0;
 	/* Light bursts: count 1..16, one round. */
 	for (size_t i = TF_HDR_BYTES; i + 3 < len; i += TF_OP_BYTES)
-		if (in[i] % TF_NR_BASE_OPS == TF_OP_BURST)
+		if (in[i] % tf_mode_nr_codes(TF_MODE_BASE) == tf_op_code(TF_OP_BURST, TF_MODE_BASE))
 			in[i + 2] |= 0xc0;
 	return len;
 }

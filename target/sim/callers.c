@@ -591,6 +591,11 @@ static void run_op(const struct tf_op *op)
 	case TF_OP_FREE_NOLOCK:
 		do_free_nolock(op->n);
 		break;
+	case TF_OP_START:	/* tf_sim_exec() takes these */
+	case TF_OP_RUN:
+	case TF_OP_PREEMPT:
+	case TF_NR_OPS:
+		break;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_OP_END });
 }
@@ -638,6 +643,8 @@ void tf_sim_exec(const struct tf_op *op)
 		return;
 	case TF_OP_START:
 		return;
+	default:
+		break;
 	}
 	if (op->async) {
 		if (!tf_sched_queue(cpu, op)) {

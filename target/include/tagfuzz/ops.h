@@ -31,7 +31,6 @@
 #define TF_MAX_FAIL_SKIP	15
 #define TF_NR_PRESSURE		4
 #define TF_PAGEBLOCK_ORDER	3	/* pageblock_order in the port (mmzone.h) */
-#define TF_NR_BASE_OPS		(TF_OP_PREEMPT + 1)	/* kinds outside page-flag mode */
 #define TF_MAX_MOD_ALIGN_CODE	8	/* align = code ? 1 << (code - 1) : 0 */
 #define TF_MOD_PREPEND_STEP	20	/* prepend = code * 20 bytes, code 0..15 */
 
@@ -79,6 +78,11 @@ enum tf_what_if {
 	TF_NR_WHAT_IF
 };
 
+/*
+ * The ops.  These values are not byte codes: an op's code in each mode
+ * (what saved inputs mean) is fixed in the op table of fuzz/codec.c, with
+ * its compatibility rule, so a new op can go anywhere here.
+ */
 enum tf_op_kind {
 	TF_OP_ALLOC,		/* cpu, alloc kind, order/pages/nr, gfp, tag, untagged */
 	TF_OP_FREE,		/* cpu, idx: free a live allocation (whole) */
@@ -96,21 +100,19 @@ enum tf_op_kind {
 	TF_OP_START,		/* bytes only: the next op is started, not awaited */
 	TF_OP_RUN,		/* first, at, at2: run the started ops interleaved */
 	TF_OP_PREEMPT,		/* at: one more change point for the next run */
-	/* Page-flag mode only (the byte decoder reaches them only there). */
+	/* Page-flag mode only (machine pgflag_bits=N). */
 	TF_OP_TAGALLOC,		/* cpu, order, gfp, tagsel: alloc_pages() from any kernel/module tag */
 	TF_OP_MOD_LOAD,		/* n tags, align, prepend: load a module */
 	TF_OP_MOD_UNLOAD,	/* n: unload a loaded module (modulo how many) */
 	TF_OP_PGFLAG,		/* cpu, n (live idx), page, bit, clear: set/clear a page flag bit */
 	TF_OP_PROF_SHUTDOWN,	/* shutdown_mem_profiling() */
 	TF_OP_PROF_SYSCTL,	/* n 0/1: write vm.mem_profiling from user space */
-	/* PCP mode only. */
+	/* PCP mode only (machine pcp=...). */
 	TF_OP_ISOLATE,		/* n block, clear: isolate a pageblock (then drain all), or undo */
 	TF_OP_FREE_BATCH,	/* cpu, n idx, count: free_unref_folios() of count allocations */
 	TF_OP_FREE_NOLOCK,	/* cpu, n idx: free_pages_nolock() */
 	TF_NR_OPS
 };
-#define TF_NR_PGF_OPS		(TF_OP_PROF_SYSCTL + 1)	/* kinds in page-flag mode */
-#define TF_NR_PCP_EXTRA_OPS	3			/* ISOLATE .. FREE_NOLOCK */
 #define TF_MAX_FREE_BATCH	31			/* a folio_batch */
 
 enum tf_alloc_kind {
@@ -129,7 +131,7 @@ enum tf_gfp_class {
 };
 
 struct tf_op {
-	uint8_t kind;		/* enum tf_op_kind */
+	enum tf_op_kind kind;
 	uint8_t cpu;		/* < machine.nr_cpus */
 	uint8_t alloc_kind;	/* ALLOC: enum tf_alloc_kind */
 	uint8_t gfp;		/* ALLOC: enum tf_gfp_class */
