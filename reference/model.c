@@ -20,13 +20,11 @@
  *    that a pfn is dropped and its page is not stamped);
  *  - every page is allocated or in exactly one free container.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
-#include "pgflags_model.h"
+#include "oracle.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/variants.h"
 
@@ -58,7 +56,7 @@ struct unit {
 };
 
 static struct tf_machine M;
-static model_report_fn report;
+static tf_report_fn report;
 
 static int16_t pref[TF_MAX_PAGES];	/* the ref each page should hold */
 static struct unit units[TF_MAX_PAGES];	/* by head pfn */
@@ -192,40 +190,17 @@ static void touch(unsigned long pfn)
 	touched[nr_touched++] = pfn;
 }
 
-/* A finding of this model: its signature and a formatted detail. */
-#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+/* A finding of this model: its signature, a class or NULL, a formatted detail. */
+#define fail(sig, cls, ...)	tf_oracle_reportf(report, sig, cls, __VA_ARGS__)
 static void clear_race(unsigned long pfn, const char *when);
 
-void model_reportf(model_report_fn fn, const char *sig, const char *fmt, ...)
-{
-	char detail[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	fn(sig, detail);
-}
-
-/* Page-flag mode: reference/pgflags_model.c models the whole run. */
-static bool pgf_active;
-
-void model_boot_done(void)
-{
-	if (pgf_active)
-		pgflags_model_boot_done();
-}
-
-void model_reset(const struct tf_machine *m, model_report_fn fn)
+/* Refs in page_ext; page-flag mode is reference/pgflags_model.c's. */
+static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 {
 	unsigned long old = nr_pages;
 
-	pgf_active = m->pgflag_bits != 0;
-	if (pgf_active) {
-		pgflags_model_reset(m, fn);
-		return;
-	}
-
+	if (m->pgflag_bits)
+		return false;
 	M = *m;
 	report = fn;
 	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
@@ -261,6 +236,7 @@ void model_reset(const struct tf_machine *m, model_report_fn fn)
 	tracker_leak_reported = false;
 	expect_current_not_set = 0;
 	may_current_not_set = 0;
+	return true;
 }
 
 static bool profiling(void)
@@ -274,13 +250,13 @@ static void on_alloc(const struct tf_event *ev)
 	struct unit *u;
 
 	if (pfn + n > nr_pages) {
-		fail("model:bad-pfn", "allocation at pfn %lu order %u is outside memory",
+		fail(TF_SIG_BAD_PFN, NULL, "allocation at pfn %lu order %u is outside memory",
 		     pfn, ev->order);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (allocated[pfn + i])
-			fail("model:page-allocated-twice",
+			fail(TF_SIG_PAGE_ALLOCATED_TWICE, NULL,
 			     "pfn %lu handed out while still allocated", pfn + i);
 		allocated[pfn + i] = 1;
 	}
@@ -396,7 +372,7 @@ static void on_free(const struct tf_event *ev)
 		touch_tag(pref[pfn]);
 	}
 	if (pfn + n > nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
-		fail("model:free-mismatch", "free of pfn %lu order %u, which is not a live allocation of that order",
+		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
@@ -452,7 +428,7 @@ static void on_split(const struct tf_event *ev)
 	tag = pref[pfn];
 
 	if (!(head.flags & U_LIVE) || head.order != ev->order) {
-		fail("model:split-mismatch", "split of pfn %lu order %u, which is not a live allocation of that order",
+		fail(TF_SIG_SPLIT_MISMATCH, NULL, "split of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
@@ -593,12 +569,8 @@ static void on_printk(const struct tf_event *ev)
 	}
 }
 
-void model_on_event(const struct tf_event *ev)
+static void model_on_event(const struct tf_event *ev)
 {
-	if (pgf_active) {
-		pgflags_model_on_event(ev);
-		return;
-	}
 	switch (ev->kind) {
 	case TF_EV_PAGE_ALLOC:
 		on_alloc(ev);
@@ -695,12 +667,13 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 	return false;
 }
 
-bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+/*
+ * A kernel check: expected when an untagged caller explains it; for
+ * "alloc_tag was not set" on an early page, a class saying why.
+ */
+static bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 {
 	bool expected = false;
-
-	if (pgf_active)
-		return pgflags_model_classify_check(ev, cls, len);
 
 	cls[0] = '\0';
 	if (ev->check != TF_CHECK_WARN)
@@ -794,7 +767,7 @@ static void clear_race(unsigned long pfn, const char *when)
 {
 	char b[64];
 
-	fail("model:early-clear-race",
+	fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 	     "pfn %lu was allocated with %s during the early clear, which then stamped it EMPTY%s",
 	     pfn, ref_name(pref[pfn], b, sizeof(b)), when);
 	pref[pfn] = PREF_EMPTY;
@@ -822,7 +795,7 @@ static void check_ref(unsigned long pfn)
 		return;		/* cleared and freed by the tracker itself */
 	if (!has_ext(pfn)) {
 		if (o.state != TF_REF_NO_EXT)
-			fail("model:page-ext-state", "pfn %lu has a page_ext entry before its section came online", pfn);
+			fail(TF_SIG_PAGE_EXT_STATE, NULL, "pfn %lu has a page_ext entry before its section came online", pfn);
 		return;
 	}
 	switch (o.state) {
@@ -852,18 +825,18 @@ static void check_ref(unsigned long pfn)
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL &&
 	    (units[pfn].flags & U_LATE_RECORD)) {
-		fail("model:early-record-race",
+		fail(TF_SIG_EARLY_RECORD_RACE, NULL,
 		     "pfn %lu was allocated before page_ext; its recorder ran after the early clear, so it was never recorded and holds NULL",
 		     pfn);
 		pref[pfn] = PREF_NULL;
 		return;
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL)
-		fail("model:early-ref-not-empty",
+		fail(TF_SIG_EARLY_REF_NOT_EMPTY, NULL,
 		     "pfn %lu was allocated before page_ext and should be EMPTY after the init callbacks, holds NULL",
 		     pfn);
 	else
-		fail("model:ref-mismatch", "pfn %lu should hold %s, holds %s", pfn,
+		fail(TF_SIG_REF_MISMATCH, NULL, "pfn %lu should hold %s, holds %s", pfn,
 		     ref_name(want, b1, sizeof(b1)), obs_name(o, b2, sizeof(b2)));
 }
 
@@ -887,7 +860,7 @@ static void check_counters(bool all, bool end)
 			 * counts never go back.  Reported once, at the end.
 			 */
 			if (end && nr_tracker == 0 && (o.calls || o.bytes))
-				fail("model:tracker-tag-drift",
+				fail(TF_SIG_TRACKER_TAG_DRIFT, NULL,
 				     "%s keeps %lld calls / %lld bytes after every pool page was freed",
 				     tf_tag_info(id).function, (long long)o.calls, (long long)o.bytes);
 			continue;
@@ -895,18 +868,18 @@ static void check_counters(bool all, bool end)
 		int64_t dc = o.calls - exp_calls[id], db = o.bytes - exp_bytes[id];
 
 		if (dc > 0 && dc <= f5_calls[id] && db > 0 && db <= f5_bytes[id]) {
-			fail("model:early-clear-race",
+			fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 			     "tag %s keeps %lld calls / %lld bytes of pages freed during the early clear, which stamped them EMPTY before the free read their ref",
 			     tf_tag_info(id).function, (long long)dc, (long long)db);
 			exp_calls[id] += dc;
 			exp_bytes[id] += db;
 		} else if (dc || db)
-			fail("model:counter-mismatch",
+			fail(TF_SIG_COUNTER_MISMATCH, NULL,
 			     "tag %s: %lld calls / %lld bytes, the live allocations account for %lld / %lld",
 			     tf_tag_info(id).function, (long long)o.calls, (long long)o.bytes,
 			     (long long)exp_calls[id], (long long)exp_bytes[id]);
 		if (end && o.inaccurate != (exp_inaccurate[id] > 0))
-			fail("model:inaccurate-flag", "tag %s is %s marked inaccurate",
+			fail(TF_SIG_INACCURATE_FLAG, NULL, "tag %s is %s marked inaccurate",
 			     tf_tag_info(id).function, o.inaccurate ? "wrongly" : "not");
 	}
 }
@@ -916,7 +889,7 @@ static void check_page_count(void)
 	unsigned long free = tf_observe_free_counted();
 
 	if (free + nr_allocated != nr_pages)
-		fail("model:page-conservation",
+		fail(TF_SIG_PAGE_CONSERVATION, NULL,
 		     "%lu pages free by the zone and pageset counters plus %lu allocated != %lu pages",
 		     free, nr_allocated, nr_pages);
 }
@@ -937,7 +910,7 @@ static void check_stranded_slots(void)
 		if (pages[i].head || pages[i].used >= pages[i].slots)
 			continue;
 		stranded_reported = true;
-		fail("model:stranded-tracking-slots",
+		fail(TF_SIG_STRANDED_TRACKING_SLOTS, NULL,
 		     "tracking page pfn %lu is not the head and holds %u of %u pfns: %u slots will never be filled",
 		     pages[i].pfn, pages[i].used, pages[i].slots, pages[i].slots - pages[i].used);
 		return;
@@ -950,18 +923,13 @@ static void check_tracker_pages(void)
 	if (!callbacks_done || !nr_tracker || tracker_leak_reported)
 		return;
 	tracker_leak_reported = true;
-	fail("model:leaked-tracking-page",
+	fail(TF_SIG_LEAKED_TRACKING_PAGE, NULL,
 	     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
 }
 
-void model_check_op(void)
+static void model_check_op(void)
 {
 	unsigned long i;
-
-	if (pgf_active) {
-		pgflags_model_check_op();
-		return;
-	}
 
 	if (check_all) {
 		for (i = 0; i < nr_pages; i++) {
@@ -997,27 +965,22 @@ void model_check_op(void)
 	check_page_count();
 	may_current_not_set = 0;
 	if (expect_current_not_set > 0) {
-		fail("model:missing-check", "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
+		fail(TF_SIG_MISSING_CHECK, NULL, "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
 		expect_current_not_set = 0;
 	}
 }
 
-void model_check_end(void)
+static void model_check_end(void)
 {
 	static uint8_t loc[TF_MAX_PAGES];
 	const char *why;
 	unsigned long pfn;
 
-	if (pgf_active) {
-		pgflags_model_check_end();
-		return;
-	}
-
 	model_check_op();
 	check_counters(true, true);
 	check_tracker_pages();
 	if (!tf_observe_free_pages(loc, &why))
-		fail("model:free-lists", "%s", why);
+		fail(TF_SIG_FREE_LISTS, NULL, "%s", why);
 	_Static_assert(TF_LOC_NONE == 0 && TF_LOC_BUDDY == 1, "loc is !allocated where all is well");
 	for (pfn = 0; pfn < nr_pages; pfn++) {
 		/* allocated[] is 0 or 1: eight pages in place when loc = allocated ^ 1. */
@@ -1026,11 +989,11 @@ void model_check_end(void)
 			continue;
 		}
 		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
-			fail("model:page-conservation", "pfn %lu is allocated and free at once", pfn);
+			fail(TF_SIG_PAGE_CONSERVATION, NULL, "pfn %lu is allocated and free at once", pfn);
 			return;
 		}
 		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
-			fail("model:page-conservation", "pfn %lu is %s after teardown, not in the buddy lists",
+			fail(TF_SIG_PAGE_CONSERVATION, NULL, "pfn %lu is %s after teardown, not in the buddy lists",
 			     pfn, loc[pfn] == TF_LOC_PCP ? "on a PCP list" :
 				  loc[pfn] == TF_LOC_MULTI ? "in two free containers" :
 				  "lost (in no container)");
@@ -1038,3 +1001,12 @@ void model_check_end(void)
 		}
 	}
 }
+
+const struct tf_oracle tf_model_oracle = {
+	.name = "model",
+	.reset = model_reset,
+	.on_event = model_on_event,
+	.classify = model_classify_check,
+	.check_op = model_check_op,
+	.check_end = model_check_end,
+};

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reference model in page-flag mode (issue 6): the whole run's model
- * when struct tf_machine.pgflag_bits is set (reference/model.c hands
- * every call over).  Its rules, from the stated intent of the compressed
- * tag references:
+ * The reference model in page-flag mode (issue 6): the run's model when
+ * struct tf_machine.pgflag_bits is set, in place of reference/model.c
+ * (each oracle's reset says which runs it takes).  Its rules, from the
+ * stated intent of the compressed tag references:
  *
  *  - while profiling is on, a page allocated with a tag holds that tag and
  *    the tag counts a call and the bytes until the page is freed; split
@@ -24,11 +24,10 @@
  * Page refs are read through tf_observe_pgf() (the port's decode of its
  * flags, or page_ext after v3's fall-back); nothing else of the port.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "oracle.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
 
@@ -50,7 +49,7 @@ struct unit {
 };
 
 static struct tf_machine M;
-static model_report_fn report;
+static tf_report_fn report;
 static unsigned long nr_pages, nr_allocated;
 static int32_t pref[TF_MAX_PAGES];
 static struct unit units[TF_MAX_PAGES];
@@ -91,8 +90,8 @@ static bool capacity_checked;
 /* A decode named the wrong tag (reported): counts on unused tags follow from it. */
 static bool decode_lost;
 
-/* A finding of this model: its signature and a formatted detail. */
-#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+/* A finding of this model: its signature, a class or NULL, a formatted detail. */
+#define fail(sig, cls, ...)	tf_oracle_reportf(report, sig, cls, __VA_ARGS__)
 
 static bool pgf_id(int id)
 {
@@ -162,10 +161,13 @@ static unsigned long max_fitting_index(void)
 	return mask < IDX_TYPE_MAX ? mask : IDX_TYPE_MAX;
 }
 
-void pgflags_model_reset(const struct tf_machine *m, model_report_fn fn)
+/* Page-flag mode only. */
+static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 {
 	unsigned long old = nr_pages;
 
+	if (!m->pgflag_bits)
+		return false;
 	M = *m;
 	report = fn;
 	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
@@ -192,10 +194,11 @@ void pgflags_model_reset(const struct tf_machine *m, model_report_fn fn)
 	was_profiling = m->profiling;
 	capacity_checked = false;
 	decode_lost = false;
+	return true;
 }
 
 /* Boot is over: alloc_tag_sec_init() has decided. */
-void pgflags_model_boot_done(void)
+static void pgflags_model_boot_done(void)
 {
 	struct tf_pgf_state st = tf_observe_pgf_state();
 	unsigned long last = 1 + (unsigned long)M.kernel_tags;	/* the last kernel tag's index */
@@ -208,12 +211,13 @@ void pgflags_model_boot_done(void)
 	if (!M.kernel_tags)
 		return;
 	if (indexing && !fits)
-		fail(last <= (1UL << M.pgflag_bits) - 1 || last > IDX_TYPE_MAX ?
-		     "model:pgflags-capacity [index-type]" : "model:pgflags-capacity [off-by-two]",
+		fail(TF_SIG_PGF_CAPACITY,
+		     last <= (1UL << M.pgflag_bits) - 1 || last > IDX_TYPE_MAX ?
+		     "index-type" : "off-by-two",
 		     "%u kernel tags need indices up to %lu; %u bits and a u16 index hold up to %lu, yet alloc_tag_sec_init() accepted them",
 		     M.kernel_tags, last, M.pgflag_bits, max_fitting_index());
 	if (!indexing && fits)
-		fail("model:pgflags-capacity-refused",
+		fail(TF_SIG_PGF_CAPACITY_REFUSED, NULL,
 		     "%u kernel tags need indices up to %lu, which %u bits hold, yet alloc_tag_sec_init() refused them",
 		     M.kernel_tags, last, M.pgflag_bits);
 }
@@ -236,13 +240,13 @@ static void on_alloc(const struct tf_event *ev)
 	struct unit *u;
 
 	if (pfn + n > nr_pages) {
-		fail("model:bad-pfn", "allocation at pfn %lu order %u is outside memory",
+		fail(TF_SIG_BAD_PFN, NULL, "allocation at pfn %lu order %u is outside memory",
 		     pfn, ev->order);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (allocated[pfn + i])
-			fail("model:page-allocated-twice",
+			fail(TF_SIG_PAGE_ALLOCATED_TWICE, NULL,
 			     "pfn %lu handed out while still allocated", pfn + i);
 		allocated[pfn + i] = 1;
 	}
@@ -278,7 +282,7 @@ static void on_free(const struct tf_event *ev)
 	struct unit *u = &units[pfn];
 
 	if (pfn + n > nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
-		fail("model:free-mismatch", "free of pfn %lu order %u, which is not a live allocation of that order",
+		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
@@ -313,7 +317,7 @@ static void on_split(const struct tf_event *ev)
 	tag = pref[pfn];
 
 	if (!(head.flags & U_LIVE) || head.order != ev->order) {
-		fail("model:split-mismatch", "split of pfn %lu order %u, which is not a live allocation of that order",
+		fail(TF_SIG_SPLIT_MISMATCH, NULL, "split of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
@@ -366,7 +370,7 @@ static void on_module_load(const struct tf_event *ev)
 		if (!exp[h].id)
 			continue;
 		if (exp[h].bytes && !exp[h].aliased)
-			fail("model:pgflags-module-area-reused",
+			fail(TF_SIG_PGF_MODULE_AREA_REUSED, NULL,
 			     "module %u's tags were placed over area tag %lu, which still accounts for %lld bytes",
 			     ev->order, s, (long long)exp[h].bytes);
 		exp[h].calls = exp[h].bytes = 0;
@@ -381,18 +385,18 @@ static void on_module_load(const struct tf_event *ev)
 	if (!st.compressed) {
 		/* v3's fall-back: page_ext addresses any tag. */
 		if (!st.profiling)
-			fail("model:pgflags-capacity-refused [v3-page-ext]",
+			fail(TF_SIG_PGF_CAPACITY_REFUSED, "v3-page-ext",
 			     "module %u: the tag references are in page_ext, yet tags_addressable() turned profiling off",
 			     ev->order);
 		return;
 	}
 	if (st.profiling && last > max_fitting_index())
-		fail(last > IDX_TYPE_MAX && last < (1UL << M.pgflag_bits) ?
-		     "model:pgflags-capacity [index-type]" : "model:pgflags-capacity [module]",
+		fail(TF_SIG_PGF_CAPACITY,
+		     last > IDX_TYPE_MAX && last < (1UL << M.pgflag_bits) ? "index-type" : "module",
 		     "module %u: area tags up to index %lu; %u bits and a u16 index hold up to %lu, yet tags_addressable() passed",
 		     ev->order, last, M.pgflag_bits, max_fitting_index());
 	if (!st.profiling && last <= max_fitting_index())
-		fail("model:pgflags-capacity-refused [module-off-by-one]",
+		fail(TF_SIG_PGF_CAPACITY_REFUSED, "module-off-by-one",
 		     "module %u: area tags up to index %lu fit in %u bits, yet tags_addressable() shut profiling down",
 		     ev->order, last, M.pgflag_bits);
 }
@@ -424,7 +428,7 @@ static void on_pgf(const struct tf_event *ev)
 		 */
 		if (!was_profiling && st.profiling && st.compressed && mod_high &&
 		    last > max_fitting_index())
-			fail("model:pgflags-capacity [re-enabled]",
+			fail(TF_SIG_PGF_CAPACITY, "re-enabled",
 			     "vm.mem_profiling=1 with module area tags up to index %lu; %u bits and a u16 index hold up to %lu",
 			     last, M.pgflag_bits, max_fitting_index());
 		was_profiling = st.profiling;
@@ -438,7 +442,7 @@ static void on_pgf(const struct tf_event *ev)
 		 * page_ext (v3's fall-back) a module must not fail for it.
 		 */
 		if (!st.compressed && ev->pfn && 40 % ev->pfn)
-			fail("model:pgflags-module-refused [v3-page-ext]",
+			fail(TF_SIG_PGF_MODULE_REFUSED, "v3-page-ext",
 			     "module %u (alignment %lu) failed to load although the tag references are in page_ext",
 			     ev->order, ev->pfn);
 		break;
@@ -448,7 +452,7 @@ static void on_pgf(const struct tf_event *ev)
 	}
 }
 
-void pgflags_model_on_event(const struct tf_event *ev)
+static void pgflags_model_on_event(const struct tf_event *ev)
 {
 	switch (ev->kind) {
 	case TF_EV_PAGE_ALLOC:
@@ -505,7 +509,7 @@ static bool untagged_in(const struct cpu_ctx *C, unsigned long start, unsigned l
 	return false;
 }
 
-bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 {
 	const struct cpu_ctx *C = &ctx[ev->cpu];
 
@@ -533,25 +537,25 @@ static const char *decode_class(int32_t want)
 	unsigned long idx;
 
 	if (want < 0 || !pgf_id(want))
-		return "";
+		return NULL;
 	idx = index_of(want);
 	if (idx > (1UL << M.pgflag_bits) - 1)
-		return " [index-overflow]";
+		return "index-overflow";
 	if (idx > IDX_TYPE_MAX)
-		return " [index-truncated]";
-	return "";
+		return "index-truncated";
+	return NULL;
 }
 
 static void check_page(unsigned long pfn, bool prof)
 {
 	struct tf_pgf_obs o = tf_observe_pgf(pfn);
 	uint64_t outside = o.compressed ? o.flags & ~tag_field : o.flags;
-	char b1[64], b2[64], sig[96];
+	char b1[64], b2[64];
 	int32_t got;
 	bool ok;
 
 	if (outside != obits[pfn]) {
-		fail("model:pgflags-other-bits",
+		fail(TF_SIG_PGF_OTHER_BITS, NULL,
 		     "pfn %lu: page->flags %#llx, bits outside the tag index should be %#llx",
 		     pfn, (unsigned long long)o.flags, (unsigned long long)obits[pfn]);
 		obits[pfn] = outside;
@@ -577,14 +581,12 @@ static void check_page(unsigned long pfn, bool prof)
 	}
 	if (ok)
 		return;
-	snprintf(sig, sizeof(sig), "%s%s", o.compressed ? "model:pgflags-decode" :
-		 "model:ref-mismatch", decode_class(pref[pfn]));
 	if (o.compressed)
-		fail(sig, "pfn %lu was tagged %s; its flags hold index %llu, which decodes to %s",
+		fail(TF_SIG_PGF_DECODE, decode_class(pref[pfn]), "pfn %lu was tagged %s; its flags hold index %llu, which decodes to %s",
 		     pfn, ref_name(pref[pfn], b1, sizeof(b1)), (unsigned long long)o.idx,
 		     o.state == TF_REF_BAD ? "a pointer to no tag" : ref_name(got, b2, sizeof(b2)));
 	else
-		fail(sig, "pfn %lu should hold %s, holds %s", pfn,
+		fail(TF_SIG_REF_MISMATCH, decode_class(pref[pfn]), "pfn %lu should hold %s, holds %s", pfn,
 		     ref_name(pref[pfn], b1, sizeof(b1)), ref_name(got, b2, sizeof(b2)));
 	pref[pfn] = got;	/* follow the port from here on */
 	if (got >= 0 && pgf_id(got))
@@ -603,7 +605,7 @@ static void check_counter(struct exp *e)
 	/* Tags nobody allocated with share one counter block that wrong decodes hit. */
 	if (decode_lost && tf_observe_pgf_tag_unused(e->id))
 		return;
-	fail("model:pgflags-counter-mismatch",
+	fail(TF_SIG_PGF_COUNTER_MISMATCH, NULL,
 	     "%s: %lld calls / %lld bytes, the live allocations account for %lld / %lld%s",
 	     ref_name(e->id, b, sizeof(b)), (long long)o.calls, (long long)o.bytes,
 	     (long long)e->calls, (long long)e->bytes,
@@ -618,20 +620,20 @@ static void check_common(void)
 	unsigned long free = tf_observe_free_count();
 
 	if (st.shadow_counted && !decode_lost)
-		fail("model:pgflags-unused-tag-counted",
+		fail(TF_SIG_PGF_UNUSED_TAG_COUNTED, NULL,
 		     "a kernel or module tag no allocation used has counts: a decode named the wrong tag");
 	if (free + nr_allocated != nr_pages)
-		fail("model:page-conservation",
+		fail(TF_SIG_PAGE_CONSERVATION, NULL,
 		     "%lu pages free in buddy and PCP lists plus %lu allocated != %lu pages",
 		     free, nr_allocated, nr_pages);
 	if (expect_current_not_set > 0) {
-		fail("model:missing-check", "an untagged allocation did not warn \"current->alloc_tag not set\"");
+		fail(TF_SIG_MISSING_CHECK, NULL, "an untagged allocation did not warn \"current->alloc_tag not set\"");
 		expect_current_not_set = 0;
 	}
 	was_profiling = st.profiling;
 }
 
-void pgflags_model_check_op(void)
+static void pgflags_model_check_op(void)
 {
 	bool prof = profiling();
 
@@ -649,7 +651,7 @@ void pgflags_model_check_op(void)
 	check_common();
 }
 
-void pgflags_model_check_end(void)
+static void pgflags_model_check_end(void)
 {
 	static uint8_t loc[TF_MAX_PAGES];
 	bool prof = profiling();
@@ -661,16 +663,16 @@ void pgflags_model_check_end(void)
 	for (int i = 0; i < nr_used; i++)
 		check_counter(&exp[used_slots[i]]);
 	if (!tf_observe_free_pages(loc, &why))
-		fail("model:free-lists", "%s", why);
+		fail(TF_SIG_FREE_LISTS, NULL, "%s", why);
 	for (unsigned long pfn = 0; pfn < nr_pages; pfn++) {
 		if (allocated[pfn] && (units[pfn].flags & U_INTERNAL))
 			continue;
 		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
-			fail("model:page-conservation", "pfn %lu is allocated and free at once", pfn);
+			fail(TF_SIG_PAGE_CONSERVATION, NULL, "pfn %lu is allocated and free at once", pfn);
 			return;
 		}
 		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
-			fail("model:page-conservation", "pfn %lu is %s after teardown, not in the buddy lists",
+			fail(TF_SIG_PAGE_CONSERVATION, NULL, "pfn %lu is %s after teardown, not in the buddy lists",
 			     pfn, loc[pfn] == TF_LOC_PCP ? "on a PCP list" :
 				  loc[pfn] == TF_LOC_MULTI ? "in two free containers" :
 				  "lost (in no container)");
@@ -678,3 +680,13 @@ void pgflags_model_check_end(void)
 		}
 	}
 }
+
+const struct tf_oracle tf_pgflags_oracle = {
+	.name = "pgflags",
+	.reset = pgflags_model_reset,
+	.boot_done = pgflags_model_boot_done,
+	.on_event = pgflags_model_on_event,
+	.classify = pgflags_model_classify_check,
+	.check_op = pgflags_model_check_op,
+	.check_end = pgflags_model_check_end,
+};

@@ -15,8 +15,7 @@
 #include <linux/pgalloc_tag.h>
 
 #include "codec.h"
-#include "model.h"
-#include "pcp_oracle.h"
+#include "oracle.h"
 #include "run.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/observe.h"
@@ -411,7 +410,7 @@ static void model_start(unsigned int section_pages, unsigned int sections, bool 
 		.debug = debug, .profiling = true,
 	};
 	memset(&reports, 0, sizeof(reports));
-	model_reset(&mm, record_report);
+	tf_model_oracle.reset(&mm, record_report);
 }
 
 /* An allocation whose op is still running (its tagging may lie ahead). */
@@ -419,7 +418,7 @@ static void ev_alloc_in_flight(unsigned long pfn, unsigned int order, int tag)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_ALLOC, .pfn = pfn, .order = order, .tag = tag };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 /* An allocation op that has ended. */
@@ -428,14 +427,14 @@ static void ev_alloc(unsigned long pfn, unsigned int order, int tag)
 	struct tf_event end = { .kind = TF_EV_OP_END };
 
 	ev_alloc_in_flight(pfn, order, tag);
-	model_on_event(&end);
+	tf_model_oracle.on_event(&end);
 }
 
 static void ev_free(unsigned long pfn, unsigned int order)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_FREE, .pfn = pfn, .order = order };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 static void ev_simple(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2,
@@ -444,7 +443,7 @@ static void ev_simple(enum tf_event_kind kind, unsigned long pfn, unsigned long 
 	struct tf_event ev = { .kind = kind, .pfn = pfn, .pfn2 = pfn2, .order = order,
 			       .section = section, .tag = TF_TAG_NONE };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 static bool classify(enum tf_check_kind kind, const char *site, char *cls, size_t len)
@@ -452,7 +451,7 @@ static bool classify(enum tf_check_kind kind, const char *site, char *cls, size_
 	struct tf_event ev = { .kind = TF_EV_CHECK, .check = kind, .site = site,
 			       .func = "test", .msg = site };
 
-	return model_classify_check(&ev, cls, len);
+	return tf_model_oracle.classify(&ev, cls, len);
 }
 
 static bool test_model_page_allocated_twice(void)
@@ -630,8 +629,8 @@ static bool test_model_classifies_early_pages(void)
 				       .msg = "early PFN tracking page allocation failed" };
 		struct tf_event end = { .kind = TF_EV_OP_END };
 
-		model_on_event(&pr);
-		model_on_event(&end);
+		tf_model_oracle.on_event(&pr);
+		tf_model_oracle.on_event(&end);
 	}
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
@@ -661,7 +660,7 @@ static int nr_port_checks;
 
 static void model_only_sink(const struct tf_event *ev)
 {
-	model_on_event(ev);
+	tf_model_oracle.on_event(ev);
 	nr_port_checks += ev->kind == TF_EV_CHECK;
 }
 
@@ -671,14 +670,14 @@ static void run_start(unsigned int section_pages, unsigned int sections, bool de
 	boot_quietly(section_pages, sections, debug);
 	memset(&reports, 0, sizeof(reports));
 	nr_port_checks = 0;
-	model_reset(&boot_m, record_report);
+	tf_model_oracle.reset(&boot_m, record_report);
 	tf_event_sink = model_only_sink;
 }
 
 static void run_op(struct tf_op op)
 {
 	tf_sim_exec(&op);
-	model_check_op();
+	tf_model_oracle.check_op();
 }
 
 #define RUN_OP(...)	run_op((struct tf_op){ __VA_ARGS__ })
@@ -694,10 +693,10 @@ static bool test_model_detects_page_conservation(void)
 {
 	boot_quietly(16, 2, true);
 	model_start(16, 2, true);
-	model_check_op();
+	tf_model_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 	ev_alloc(0, 1, TF_TAG_NONE);
-	model_check_op();
+	tf_model_oracle.check_op();
 	ASSERT_REPORTS(1, "model:page-conservation");
 	ASSERT_TRUE(strstr(reports.detail[0], "32 pages free") != NULL);
 	return true;
@@ -736,7 +735,7 @@ static bool test_model_detects_counter_tampering(void)
 	tf_user_tags[4].ct.flags |= CODETAG_FLAG_INACCURATE;
 	RUN_OP(.kind = TF_OP_FREE, .n = 0);
 	tf_sim_teardown();
-	model_check_end();
+	tf_model_oracle.check_end();
 	this_cpu_sub(tf_user_tags[9].counters->bytes, 4096);
 	tf_user_tags[4].ct.flags &= ~CODETAG_FLAG_INACCURATE;
 	run_stop();
@@ -809,14 +808,14 @@ static bool test_model_end_check_finds_pcp_pages(void)
 	RUN_OP(.kind = TF_OP_FREE, .n = 0);
 	ASSERT_REPORTS(0, "");
 	/* No teardown drain: the freed page still sits on CPU 0's pageset. */
-	model_check_end();
+	tf_model_oracle.check_end();
 	ASSERT_TRUE(reported("model:page-conservation"));
 	ASSERT_TRUE(strstr(reports.detail[0], "on a PCP list") != NULL);
 
 	/* After the real teardown the same end check is clean. */
 	memset(&reports, 0, sizeof(reports));
 	tf_sim_teardown();
-	model_check_end();
+	tf_model_oracle.check_end();
 	run_stop();
 	ASSERT_REPORTS(0, "");
 	return true;
@@ -839,7 +838,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_sim_set_machine(&m);
 	tf_machine_boot(&m);
 	memset(&reports, 0, sizeof(reports));
-	pcp_oracle_reset(&m, record_report);
+	tf_pcp_oracle.reset(&m, record_report);
 	tf_bug_jmp = &jb;
 	if (setjmp(jb)) {
 		run_stop();
@@ -848,7 +847,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_PEXT_INIT });
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_CPU_UP, .cpu = 1 });
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_ALLOC, .cpu = 1, .tag = 1 });
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 
 	/* CPU1 claimed a block and keeps its remainders as PCP buddies. */
@@ -860,7 +859,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	ASSERT_TRUE(buddy != NULL);
 	saved = buddy->private;
 	buddy->private = saved + 1;
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	buddy->private = saved;
 	ASSERT_TRUE(reported("pcp:pcp-buddy-misplaced"));
 
@@ -873,16 +872,15 @@ static bool test_pcp_oracle_detects_tampering(void)
 		}
 	ASSERT_TRUE(free_block != 0);
 	tf_pageblocks[free_block >> pageblock_order].cpu = 2;
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	tf_pageblocks[free_block >> pageblock_order].cpu = 0;
 	ASSERT_TRUE(reported("pcp:owner-on-free-block"));
 
 	memset(&reports, 0, sizeof(reports));
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 	tf_sim_teardown();
 	run_stop();
-	pcp_oracle_reset(&boot_m, record_report);	/* leave the oracles off */
 	return true;
 }
 
