@@ -85,32 +85,31 @@ static void trace_pgf(FILE *t, const struct tf_event *ev)
 	switch ((enum tf_pgf_event)ev->section) {
 	case TF_PGF_EV_BIT_SET:
 		fprintf(t, "set bit %u of pfn %lu\n", ev->order, ev->pfn);
-		break;
+		return;
 	case TF_PGF_EV_BIT_CLEAR:
 		fprintf(t, "clear bit %u of pfn %lu\n", ev->order, ev->pfn);
-		break;
+		return;
 	case TF_PGF_EV_MODULE_LOAD:
 		fprintf(t, "module %u loaded: %lu tags at area slot %lu\n", ev->order,
 			ev->pfn2, ev->pfn);
-		break;
+		return;
 	case TF_PGF_EV_MODULE_FAILED:
 		fprintf(t, "module %u (%lu tags, alignment %lu) failed to load\n", ev->order,
 			ev->pfn2, ev->pfn);
-		break;
+		return;
 	case TF_PGF_EV_MODULE_UNLOAD:
 		fprintf(t, "module %u unloaded: %lu tags at area slot %lu\n", ev->order,
 			ev->pfn2, ev->pfn);
-		break;
+		return;
 	case TF_PGF_EV_SHUTDOWN:
 		fprintf(t, "profiling shut down\n");
-		break;
+		return;
 	case TF_PGF_EV_SYSCTL:
 		fprintf(t, "vm.mem_profiling = %lu: %ld\n", ev->pfn, (long)ev->pfn2);
-		break;
-	default:
-		fprintf(t, "event %u (%lu %lu %u)\n", ev->section, ev->pfn, ev->pfn2, ev->order);
-		break;
+		return;
 	}
+	/* No default above: -Wswitch names a new event that has no line here. */
+	fprintf(t, "event %u (%lu %lu %u)\n", ev->section, ev->pfn, ev->pfn2, ev->order);
 }
 
 static void trace_event(FILE *t, const struct tf_event *ev)

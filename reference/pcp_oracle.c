@@ -23,22 +23,26 @@
 
 #define TF_PAGEBLOCK_PAGES	(1UL << TF_PAGEBLOCK_ORDER)
 
-/*
- * The oracles' state, all of it here.  pcp_reset() sets everything a run
- * reads before writing; where[] and cpus[] are each observation's, and
- * snap[] is written when a CPU starts dying or coming up, before it is read.
- */
-static struct pcp_state {
+/* What the oracles know of a run: pcp_reset() replaces all of it. */
+static struct pcp_run {
 	unsigned long nr_pages;
 	int nr_cpus;
 	tf_report_fn report;
 	bool reported;		/* pcp:containers, once a run */
+} st;
+
+/*
+ * The containers, by pfn: where[] and cpus[] are each observation's,
+ * prev_where[] is cleared for the run's pages at reset, and snap[] is
+ * written when a CPU starts dying or coming up, before it is read.
+ */
+static struct pcp_pages {
 	uint8_t where[TF_MAX_PAGES];
 	uint8_t prev_where[TF_MAX_PAGES];	/* at the previous op's check */
 	struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
 	/* Per CPU: pages on its free_llist at the start of its death or online. */
 	uint8_t snap[TF_MAX_CPUS][TF_MAX_PAGES / 8];
-} st;
+} pg;
 
 /* A finding of these oracles: its signature, a class or NULL, a formatted detail. */
 #define fail(sig, cls, ...)	tf_oracle_reportf(st.report, sig, cls, __VA_ARGS__)
@@ -48,11 +52,12 @@ static bool pcp_reset(const struct tf_machine *m, tf_report_fn fn)
 {
 	if (!m->pcp)
 		return false;
-	st.report = fn;
-	st.reported = false;
-	st.nr_pages = (unsigned long)m->section_pages * m->nr_sections;
-	st.nr_cpus = m->nr_cpus;
-	memset(st.prev_where, TF_WHERE_NONE, st.nr_pages);
+	st = (struct pcp_run){
+		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_cpus = m->nr_cpus,
+		.report = fn,
+	};
+	memset(pg.prev_where, TF_WHERE_NONE, st.nr_pages);
 	return true;
 }
 
@@ -61,7 +66,7 @@ static bool observe(void)
 {
 	const char *why;
 
-	if (!tf_observe_pcp(st.where, st.cpus, &why)) {
+	if (!tf_observe_pcp(pg.where, pg.cpus, &why)) {
 		if (!st.reported)
 			fail(TF_SIG_PCP_CONTAINERS, NULL, "%s", why);
 		st.reported = true;
@@ -74,12 +79,12 @@ static void snapshot_llist(int cpu)
 {
 	unsigned long pfn;
 
-	memset(st.snap[cpu], 0, (st.nr_pages + 7) / 8);
+	memset(pg.snap[cpu], 0, (st.nr_pages + 7) / 8);
 	if (!observe())
 		return;
 	for (pfn = 0; pfn < st.nr_pages; pfn++)
-		if (st.where[pfn] == TF_WHERE_LLIST(cpu))
-			st.snap[cpu][pfn / 8] |= 1 << (pfn % 8);
+		if (pg.where[pfn] == TF_WHERE_LLIST(cpu))
+			pg.snap[cpu][pfn / 8] |= 1 << (pfn % 8);
 }
 
 /* The first snapshot page of @cpu still on its free_llist, or -1. */
@@ -88,7 +93,7 @@ static long still_on_llist(int cpu)
 	unsigned long pfn;
 
 	for (pfn = 0; pfn < st.nr_pages; pfn++)
-		if ((st.snap[cpu][pfn / 8] >> (pfn % 8) & 1) && st.where[pfn] == TF_WHERE_LLIST(cpu))
+		if ((pg.snap[cpu][pfn / 8] >> (pfn % 8) & 1) && pg.where[pfn] == TF_WHERE_LLIST(cpu))
 			return (long)pfn;
 	return -1;
 }
@@ -99,13 +104,13 @@ static void dead_done(int cpu)
 
 	if (!observe())
 		return;
-	if (st.cpus[cpu].listed || st.cpus[cpu].count)
+	if (pg.cpus[cpu].listed || pg.cpus[cpu].count)
 		fail(TF_SIG_PCP_DEAD_LISTS_NOT_EMPTY, NULL,
 		     "CPU%d is dead with %ld page(s) on its PCP lists, pcp->count %ld", cpu,
-		     st.cpus[cpu].listed, st.cpus[cpu].count);
-	else if (st.cpus[cpu].owned || st.cpus[cpu].owned_bad)
+		     pg.cpus[cpu].listed, pg.cpus[cpu].count);
+	else if (pg.cpus[cpu].owned || pg.cpus[cpu].owned_bad)
 		fail(TF_SIG_PCP_DEAD_OWNED_BLOCKS, NULL, "CPU%d is dead with %u owned_blocks entries%s",
-		     cpu, st.cpus[cpu].owned, st.cpus[cpu].owned_bad ? " (list corrupt)" : "");
+		     cpu, pg.cpus[cpu].owned, pg.cpus[cpu].owned_bad ? " (list corrupt)" : "");
 	pfn = still_on_llist(cpu);
 	if (pfn >= 0)
 		fail(TF_SIG_PCP_DEAD_LLIST_NOT_DRAINED, NULL,
@@ -132,10 +137,10 @@ static void drained_all(void)
 	if (!observe())
 		return;
 	for (cpu = 0; cpu < st.nr_cpus; cpu++)
-		if (st.cpus[cpu].llist > 0)
+		if (pg.cpus[cpu].llist > 0)
 			fail(TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL, NULL,
 			     "drain_all_pages() left %ld page(s) on CPU%d's free_llist (pcp->count %ld)",
-			     st.cpus[cpu].llist, cpu, st.cpus[cpu].count);
+			     pg.cpus[cpu].llist, cpu, pg.cpus[cpu].count);
 }
 
 static void pcp_on_event(const struct tf_event *ev)
@@ -168,22 +173,22 @@ static void pcp_check_op(void)
 	if (!observe())
 		return;
 	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
-		if (st.cpus[cpu].count != st.cpus[cpu].listed) {
+		if (pg.cpus[cpu].count != pg.cpus[cpu].listed) {
 			fail(TF_SIG_PCP_COUNT_MISMATCH, NULL, "CPU%d: pcp->count %ld, its lists hold %ld pages",
-			     cpu, st.cpus[cpu].count, st.cpus[cpu].listed);
+			     cpu, pg.cpus[cpu].count, pg.cpus[cpu].listed);
 			return;
 		}
-		if (st.cpus[cpu].owned_bad) {
+		if (pg.cpus[cpu].owned_bad) {
 			fail(TF_SIG_PCP_OWNED_BLOCKS_CORRUPT, NULL,
 			     "CPU%d's owned_blocks holds an entry of another owner or does not end", cpu);
 			return;
 		}
-		if (st.cpus[cpu].buddy_bad_pfn >= 0) {
-			int owner = tf_observe_block_owner(st.cpus[cpu].buddy_bad_pfn);
+		if (pg.cpus[cpu].buddy_bad_pfn >= 0) {
+			int owner = tf_observe_block_owner(pg.cpus[cpu].buddy_bad_pfn);
 
 			fail(TF_SIG_PCP_BUDDY_MISPLACED, NULL,
 			     "pfn %ld is a PCP buddy on CPU%d's lists; its block's owner: %s%d (-1: the zone), or its order is not its list's",
-			     st.cpus[cpu].buddy_bad_pfn, cpu, "CPU", owner - 1);
+			     pg.cpus[cpu].buddy_bad_pfn, cpu, "CPU", owner - 1);
 			return;
 		}
 	}
@@ -191,7 +196,7 @@ static void pcp_check_op(void)
 	for (pfn = 0; pfn + TF_PAGEBLOCK_PAGES <= st.nr_pages; pfn += TF_PAGEBLOCK_PAGES) {
 		unsigned long k;
 
-		for (k = 0; k < TF_PAGEBLOCK_PAGES && st.where[pfn + k] == TF_WHERE_BUDDY; k++)
+		for (k = 0; k < TF_PAGEBLOCK_PAGES && pg.where[pfn + k] == TF_WHERE_BUDDY; k++)
 			;
 		if (k == TF_PAGEBLOCK_PAGES && tf_observe_block_owner(pfn)) {
 			fail(TF_SIG_PCP_OWNER_ON_FREE_BLOCK, NULL,
@@ -201,20 +206,20 @@ static void pcp_check_op(void)
 		}
 	}
 	for (pfn = 0; pfn < st.nr_pages; pfn++) {
-		if (st.where[pfn] >= TF_WHERE_PCP(0) && st.where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
+		if (pg.where[pfn] >= TF_WHERE_PCP(0) && pg.where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
 		    tf_observe_block_isolated(pfn)) {
-			bool via_llist = st.prev_where[pfn] >= TF_WHERE_LLIST(0) &&
-					 st.prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
+			bool via_llist = pg.prev_where[pfn] >= TF_WHERE_LLIST(0) &&
+					 pg.prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
 
 			/* Absorbed from a free_llist the isolation's drain passed by: F15. */
 			fail(TF_SIG_PCP_ISOLATED_PAGE_ON_PCP, via_llist ? "via-llist" : NULL,
 			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list%s", pfn,
-			     st.where[pfn] - TF_WHERE_PCP(0),
+			     pg.where[pfn] - TF_WHERE_PCP(0),
 			     via_llist ? ", absorbed from a free_llist" : "");
 			return;
 		}
 	}
-	memcpy(st.prev_where, st.where, st.nr_pages);
+	memcpy(pg.prev_where, pg.where, st.nr_pages);
 }
 
 /* Pages stranded on dead CPUs' llists, before teardown brings the CPUs back. */
@@ -225,10 +230,10 @@ static void pcp_end_of_ops(void)
 	if (!observe())
 		return;
 	for (pfn = 0; pfn < st.nr_pages; pfn++) {
-		int w = st.where[pfn];
+		int w = pg.where[pfn];
 
 		if (w >= TF_WHERE_LLIST(0) && w < TF_WHERE_LLIST(TF_MAX_CPUS) &&
-		    st.cpus[w - TF_WHERE_LLIST(0)].dead) {
+		    pg.cpus[w - TF_WHERE_LLIST(0)].dead) {
 			fail(TF_SIG_PCP_STRANDED_LLIST_PAGE, NULL,
 			     "pfn %lu is on CPU%d's free_llist and CPU%d stays down: nothing will absorb it",
 			     pfn, w - TF_WHERE_LLIST(0), w - TF_WHERE_LLIST(0));
