@@ -104,3 +104,8 @@ const char *tf_known_reason(const char *sig, bool what_if)
 	}
 	return NULL;
 }
+
+const char *tf_known_sig(size_t i)
+{
+	return i < sizeof(known) / sizeof(known[0]) ? known[i].sig : NULL;
+}

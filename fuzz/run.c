@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The scenario runner: boot the machine, run each op, let the reference
- * model check what the op touched, tear down, check everything.  Kernel
- * checks and model disagreements become findings with stable signatures.
+ * The scenario runner: boot the machine, run each op, let the oracles
+ * (reference/oracle.h) check what the op touched, tear down, check
+ * everything.  Kernel checks and oracle disagreements become findings
+ * with stable signatures.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -11,10 +12,10 @@
 
 #include "codec.h"
 #include "phases.h"
+#include "oracle.h"
 #include "run.h"
-#include "model.h"
-#include "pcp_oracle.h"
 #include "tagfuzz/events.h"
+#include "tagfuzz/pgflags.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
 
@@ -25,6 +26,12 @@ static const struct tf_run_opts *cur_o;
 static long cur_op;
 static bool stop_now;
 static bool cur_what_if;	/* the machine runs a what-if mode */
+/* The oracles this run's machine has, in tf_oracles[] order. */
+static const struct tf_oracle *oracles[TF_NR_ORACLES];
+static size_t nr_oracles;
+
+#define for_each_oracle(o, i)						\
+	for ((i) = 0; (i) < nr_oracles && ((o) = oracles[(i)], true); (i)++)
 
 static const char *const check_kind_name[] = {
 	[TF_CHECK_WARN] = "WARN",
@@ -69,6 +76,40 @@ static void add_finding(const char *sig, const char *detail)
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
 	f->op = cur_op;
 	f->known = known;
+}
+
+/* Page-flag mode's events (tagfuzz/pgflags.h says what each field holds). */
+static void trace_pgf(FILE *t, const struct tf_event *ev)
+{
+	fprintf(t, "  CPU%d page flags: ", ev->cpu);
+	switch ((enum tf_pgf_event)ev->section) {
+	case TF_PGF_EV_BIT_SET:
+		fprintf(t, "set bit %u of pfn %lu\n", ev->order, ev->pfn);
+		return;
+	case TF_PGF_EV_BIT_CLEAR:
+		fprintf(t, "clear bit %u of pfn %lu\n", ev->order, ev->pfn);
+		return;
+	case TF_PGF_EV_MODULE_LOAD:
+		fprintf(t, "module %u loaded: %lu tags at area slot %lu\n", ev->order,
+			ev->pfn2, ev->pfn);
+		return;
+	case TF_PGF_EV_MODULE_FAILED:
+		fprintf(t, "module %u (%lu tags, alignment %lu) failed to load\n", ev->order,
+			ev->pfn2, ev->pfn);
+		return;
+	case TF_PGF_EV_MODULE_UNLOAD:
+		fprintf(t, "module %u unloaded: %lu tags at area slot %lu\n", ev->order,
+			ev->pfn2, ev->pfn);
+		return;
+	case TF_PGF_EV_SHUTDOWN:
+		fprintf(t, "profiling shut down\n");
+		return;
+	case TF_PGF_EV_SYSCTL:
+		fprintf(t, "vm.mem_profiling = %lu: %ld\n", ev->pfn, (long)ev->pfn2);
+		return;
+	}
+	/* No default above: -Wswitch names a new event that has no line here. */
+	fprintf(t, "event %u (%lu %lu %u)\n", ev->section, ev->pfn, ev->pfn2, ev->order);
 }
 
 static void trace_event(FILE *t, const struct tf_event *ev)
@@ -126,29 +167,48 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_OP_END:
 		break;
 	case TF_EV_PGF:
-		fprintf(t, "  CPU%d page flags: %s %lu %lu %u\n", ev->cpu,
-			ev->section == 0 ? "set bit (pfn, -, bit)" :
-			ev->section == 1 ? "clear bit (pfn, -, bit)" :
-			ev->section == 2 ? "module loaded (slot, tags, module)" :
-			ev->section == 3 ? "module load failed (-, tags, module)" :
-			ev->section == 4 ? "module unloaded (slot, tags, module)" :
-			"profiling shut down", ev->pfn, ev->pfn2, ev->order);
+		trace_pgf(t, ev);
 		break;
 	}
 }
 
+/*
+ * A kernel check: expected (true) when an oracle says so; otherwise the
+ * first oracle with a class for it gives @cls.
+ */
+static bool classify_check(const struct tf_event *ev, char *cls, size_t len)
+{
+	const struct tf_oracle *o;
+	size_t i;
+
+	cls[0] = '\0';
+	for_each_oracle(o, i) {
+		if (!o->classify)
+			continue;
+		if (o->classify(ev, cls, len))
+			return true;
+		if (cls[0])
+			break;
+	}
+	return false;
+}
+
 static void sink(const struct tf_event *ev)
 {
+	const struct tf_oracle *o;
+	size_t i;
+
 	if (cur_o->trace)
 		trace_event(cur_o->trace, ev);
-	pcp_oracle_on_event(ev);
-	model_on_event(ev);
+	for_each_oracle(o, i)
+		if (o->on_event)
+			o->on_event(ev);
 	if (cur_o->watch)
 		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
 	if (ev->kind == TF_EV_CHECK) {
 		char cls[48], sig[160];
 
-		if (model_classify_check(ev, cls, sizeof(cls))) {
+		if (classify_check(ev, cls, sizeof(cls))) {
 			if (cur_o->trace)
 				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
 			if (cur_o->watch)
@@ -163,10 +223,22 @@ static void sink(const struct tf_event *ev)
 	}
 }
 
-static void model_sink(const char *sig, const char *detail)
+/* The oracles' reports. */
+static void oracle_sink(const char *sig, const char *detail)
 {
 	add_finding(sig, detail);
 }
+
+/* Every oracle of the run that has @member, in order. */
+#define call_oracles(member)						\
+	do {								\
+		const struct tf_oracle *__o;				\
+		size_t __i;						\
+									\
+		for_each_oracle(__o, __i)				\
+			if (__o->member)				\
+				__o->member();				\
+	} while (0)
 
 void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	    struct tf_verdict *v)
@@ -188,15 +260,17 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_event_sink = sink;
 	tf_bug_jmp = &jb;
 
-	model_reset(&s->m, model_sink);
-	pcp_oracle_reset(&s->m, model_sink);
+	nr_oracles = 0;
+	for (i = 0; i < TF_NR_ORACLES; i++)
+		if (tf_oracles[i]->reset(&s->m, oracle_sink))
+			oracles[nr_oracles++] = tf_oracles[i];
 	if (setjmp(jb)) {
 		v->ended_by_bug = true;
 		goto out;
 	}
 	tf_sim_set_machine(&s->m);
 	tf_machine_boot(&s->m);
-	model_boot_done();
+	call_oracles(boot_done);
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
 		const char *rule;
@@ -209,17 +283,16 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		}
 		/* The codec never builds such a scenario; a test or tool might. */
 		if (tf_phase_need(&phase, &s->ops[i], &rule) != TF_PHASE_OK) {
-			add_finding("harness:boot-order", rule);
+			add_finding(tf_sigs[TF_SIG_BOOT_ORDER].name, rule);
 			break;
 		}
 		tf_phase_step(&phase, &s->ops[i]);
 		tf_sim_exec(&s->ops[i]);
-		pcp_oracle_check_op();
-		model_check_op();
+		call_oracles(check_op);
 	}
 	if (!stop_now) {
 		cur_op = -1;
-		pcp_oracle_end_of_ops();
+		call_oracles(end_of_ops);
 	}
 	if (!stop_now) {
 		cur_op = -1;
@@ -228,12 +301,13 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		if (o->watch)
 			o->watch->teardown(o->watch->arg);
 		tf_sim_teardown();
-		model_check_end();
+		call_oracles(check_end);
 	}
 out:
 	tf_bug_jmp = NULL;
 	tf_event_sink = NULL;
 	tf_bugs = 0;
+	nr_oracles = 0;
 }
 
 const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v, bool strict)

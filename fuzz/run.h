@@ -17,7 +17,7 @@
 struct tf_finding {
 	char sig[160];		/* oracle:kind:site [class] -- stable */
 	char detail[256];
-	long op;		/* op index, -1 for teardown */
+	long op;		/* op index, -1 for boot and teardown */
 	const char *known;	/* reason, when listed as known */
 };
 
@@ -27,7 +27,7 @@ struct tf_finding {
  */
 struct tf_run_watch {
 	void (*event)(void *arg, const struct tf_event *ev, long op);
-	/* a kernel check: its signature, or NULL when the model expected it */
+	/* a kernel check: its signature, or NULL when an oracle expected it */
 	void (*check)(void *arg, const struct tf_event *ev, const char *sig);
 	/* the scenario's ops are done; teardown comes next */
 	void (*teardown)(void *arg);
@@ -92,6 +92,8 @@ void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
  * a what-if mode, where the what-if-only findings are known too.
  */
 const char *tf_known_reason(const char *sig, bool what_if);
+/* The @i-th known signature, NULL past the last (for the tests). */
+const char *tf_known_sig(size_t i);
 
 /* Every finding of a run in a what-if mode ends with this. */
 #define TF_WHAT_IF_SUFFIX	" [what-if]"

@@ -20,13 +20,12 @@
  *    that a pfn is dropped and its page is not stamped);
  *  - every page is allocated or in exactly one free container.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
-#include "pgflags_model.h"
+#include "ledger.h"
+#include "oracle.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/variants.h"
 
@@ -57,67 +56,13 @@ struct unit {
 	int8_t tag;		/* the caller's tag at allocation, or TF_TAG_NONE */
 };
 
-static struct tf_machine M;
-static model_report_fn report;
-
-static int16_t pref[TF_MAX_PAGES];	/* the ref each page should hold */
-static struct unit units[TF_MAX_PAGES];	/* by head pfn */
-static uint8_t allocated[TF_MAX_PAGES];
-/* Entries for the pfn in the tracker's pools: one per early allocation. */
-static uint16_t recorded[TF_MAX_PAGES];
-static uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed */
-/*
- * The op that runs the clear: pfns it will walk.  With other CPUs running
- * during it, the clear's check-then-set may meet their frees and allocations.
- */
-static uint8_t clearing[TF_MAX_PAGES];
-static bool clear_window;
-/* CPUs whose current op overlapped the clear: its reads may predate it. */
-static uint8_t overlap_mask;
-/* A free page the clear may or may not have stamped EMPTY. */
-static uint8_t free_either[TF_MAX_PAGES];
-
-static bool in_clear(int cpu)
-{
-	return clear_window || (overlap_mask & (1u << cpu));
-}
-static unsigned long nr_pages, nr_allocated, nr_tracker;
-/* Entries the tracker holds, against a fixed-size variant's capacity. */
-static unsigned long nr_entries;
-static bool stranded_reported;
-static bool online[TF_MAX_SECTIONS];
-static bool callbacks_done;
-
-static int64_t exp_calls[MAX_TAGS], exp_bytes[MAX_TAGS];
-/*
- * Calls and bytes of this op's frees that the clear may still stamp EMPTY
- * between the free's event and pgalloc_tag_sub() (F5): the port may keep them.
- */
-static int64_t f5_calls[MAX_TAGS], f5_bytes[MAX_TAGS];
-/* Early allocations that marked the tag inaccurate: the flag must be set. */
-static int exp_inaccurate[MAX_TAGS];
-static int8_t tracker_tag[MAX_TAGS];	/* 0 unknown, 1 yes, -1 no */
-/* Tags an event of this op named: their counters are checked after it. */
-static uint64_t tags_touched;
-
-static void touch_tag(int tag)
-{
-	if (tag >= 0 && tag < MAX_TAGS)
-		tags_touched |= 1ull << tag;
-}
-
-/* Pages to check after this op, each once. */
-static unsigned long touched[TF_MAX_PAGES];
-static uint32_t touched_stamp[TF_MAX_PAGES], stamp;
-static unsigned long nr_touched;
-static bool check_all;
-
 /*
  * Per CPU, since ops on several CPUs interleave: the allocation a caller
  * acts on, the op's last allocation (which the same call may split and
  * trim), the head it freed last (free_pages_prepare() reports the free
  * before pgalloc_tag_sub() runs its check, so a check on a page just
- * freed is classified from this copy), and its last early pfn.
+ * freed is classified from this copy), and its last early pfn.  An op's
+ * end (TF_EV_OP_END) resets it to CPU_CTX_INIT.
  */
 struct cpu_ctx {
 	unsigned long pfn, nr;
@@ -129,38 +74,90 @@ struct cpu_ctx {
 	long pending_early;	/* early at its event, lookup maybe still ahead */
 	bool batch;		/* a batched free: each page's free event says which */
 };
-static struct cpu_ctx ctx[TF_MAX_CPUS];
+#define CPU_CTX_INIT	((struct cpu_ctx){ .freed_pfn = -1, .last_early = -1, \
+					   .pending_early = -1 })
 
-static void ctx_reset(void)
+/*
+ * What the model knows of a run, but the per-page arrays: model_reset()
+ * replaces all of it with a fresh one, so a field added here starts
+ * every run from zero (or from its initialiser there).
+ */
+static struct model_run {
+	struct tf_machine m;
+	tf_report_fn report;
+	unsigned long nr_pages;
+	unsigned int section_shift;	/* section_pages is a power of two */
+	bool online[TF_MAX_SECTIONS];	/* page_ext per section */
+	bool callbacks_done;
+	unsigned long nr_tracker;	/* pages of the early-PFN tracker allocated */
+	/* Entries the tracker holds, against a fixed-size variant's capacity. */
+	unsigned long nr_entries;
+	bool stranded_reported, tracker_leak_reported;
+	/*
+	 * The op that runs the clear (clearing[] has the pfns it will walk):
+	 * with other CPUs running during it, the clear's check-then-set may
+	 * meet their frees and allocations.
+	 */
+	bool clear_window;
+	/* CPUs whose current op overlapped the clear: its reads may predate it. */
+	uint8_t overlap_mask;
+
+	int64_t exp_calls[MAX_TAGS], exp_bytes[MAX_TAGS];
+	/*
+	 * Calls and bytes of this op's frees that the clear may still stamp
+	 * EMPTY between the free's event and pgalloc_tag_sub() (F5): the port
+	 * may keep them.
+	 */
+	int64_t f5_calls[MAX_TAGS], f5_bytes[MAX_TAGS];
+	/* Early allocations that marked the tag inaccurate: the flag must be set. */
+	int exp_inaccurate[MAX_TAGS];
+	/* Tags an event of this op named: their counters are checked after it. */
+	uint64_t tags_touched;
+	unsigned long nr_touched;	/* pages in pg.touched[] */
+	bool check_all;			/* every live page after this op */
+
+	/* Untagged allocations with page_ext: each must warn. */
+	int expect_current_not_set;
+	/* Untagged allocations whose page_ext lookup may have seen their section. */
+	int may_current_not_set;
+	struct cpu_ctx ctx[TF_MAX_CPUS];
+} st;
+
+/*
+ * Per page, by pfn.  model_reset() clears them up to the larger of this
+ * run's and the last run's size (a run touches no pfn past its own).
+ */
+static struct model_pages {
+	int16_t pref[TF_MAX_PAGES];		/* the ref each page should hold */
+	struct unit units[TF_MAX_PAGES];	/* by head pfn */
+	/* Entries for the pfn in the tracker's pools: one per early allocation. */
+	uint16_t recorded[TF_MAX_PAGES];
+	uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed */
+	uint8_t clearing[TF_MAX_PAGES];	/* pfns the running clear walks (st.clear_window) */
+	uint8_t free_either[TF_MAX_PAGES];	/* a free page the clear may or may not have stamped EMPTY */
+	struct tf_ledger ledger;	/* allocated pages, reset by ledger_reset() */
+	/* Pages to check after this op, each once; never cleared: stamp never repeats. */
+	unsigned long touched[TF_MAX_PAGES];
+	uint32_t touched_stamp[TF_MAX_PAGES], stamp;
+} pg;
+
+/* Tag ids live as long as the process: which are the tracker's own, 0 unknown, 1 yes, -1 no. */
+static int8_t tracker_tag[MAX_TAGS];
+
+static bool in_clear(int cpu)
 {
-	for (int c = 0; c < TF_MAX_CPUS; c++)
-		ctx[c] = (struct cpu_ctx){ .freed_pfn = -1, .last_early = -1,
-					   .pending_early = -1 };
+	return st.clear_window || (st.overlap_mask & (1u << cpu));
 }
 
-static int expect_current_not_set;
-/* Untagged allocations whose page_ext lookup may have seen their section. */
-static int may_current_not_set;
-static bool tracker_leak_reported;
-
-static unsigned int section_shift;	/* section_pages is a power of two */
+static void touch_tag(int tag)
+{
+	if (tag >= 0 && tag < MAX_TAGS)
+		st.tags_touched |= 1ull << tag;
+}
 
 static unsigned int section_of(unsigned long pfn)
 {
-	return pfn >> section_shift;
-}
-
-/*
- * The loops over every page read their byte arrays eight bytes at a time
- * (one sanitizer check, not eight) and look closer only where a word is
- * not what most pages hold.  nr_pages and section_pages are multiples of 16.
- */
-static uint64_t word_at(const void *array, unsigned long byte)
-{
-	uint64_t w;
-
-	memcpy(&w, (const uint8_t *)array + byte, sizeof(w));
-	return w;
+	return pfn >> st.section_shift;
 }
 
 /* PREF_NULL is all ones: a run of pref[] is set to it with memset. */
@@ -168,7 +165,7 @@ _Static_assert(PREF_NULL == -1, "memset(pref, 0xff) writes PREF_NULL");
 
 static bool has_ext(unsigned long pfn)
 {
-	return online[section_of(pfn)];
+	return st.online[section_of(pfn)];
 }
 
 static bool is_tracker_tag(int tag)
@@ -185,127 +182,79 @@ static bool is_tracker_tag(int tag)
 
 static void touch(unsigned long pfn)
 {
-	touch_tag(pref[pfn]);
-	if (touched_stamp[pfn] == stamp)
+	touch_tag(pg.pref[pfn]);
+	if (pg.touched_stamp[pfn] == pg.stamp)
 		return;
-	touched_stamp[pfn] = stamp;
-	touched[nr_touched++] = pfn;
+	pg.touched_stamp[pfn] = pg.stamp;
+	pg.touched[st.nr_touched++] = pfn;
 }
 
-/* A finding of this model: its signature and a formatted detail. */
-#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+/* A finding of this model: its signature, a class or NULL, a formatted detail. */
+#define fail(sig, cls, ...)	tf_oracle_reportf(st.report, sig, cls, __VA_ARGS__)
 static void clear_race(unsigned long pfn, const char *when);
 
-void model_reportf(model_report_fn fn, const char *sig, const char *fmt, ...)
+/* Refs in page_ext; page-flag mode is reference/pgflags_model.c's. */
+static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 {
-	char detail[256];
-	va_list ap;
+	unsigned long old = st.nr_pages;
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	fn(sig, detail);
-}
-
-/* Page-flag mode: reference/pgflags_model.c models the whole run. */
-static bool pgf_active;
-
-void model_boot_done(void)
-{
-	if (pgf_active)
-		pgflags_model_boot_done();
-}
-
-void model_reset(const struct tf_machine *m, model_report_fn fn)
-{
-	unsigned long old = nr_pages;
-
-	pgf_active = m->pgflag_bits != 0;
-	if (pgf_active) {
-		pgflags_model_reset(m, fn);
-		return;
-	}
-
-	M = *m;
-	report = fn;
-	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
-	section_shift = __builtin_ctz(m->section_pages);
-	if (old < nr_pages)
-		old = nr_pages;
+	if (m->pgflag_bits)
+		return false;
+	st = (struct model_run){
+		.m = *m,
+		.report = fn,
+		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.section_shift = __builtin_ctz(m->section_pages),
+	};
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		st.ctx[c] = CPU_CTX_INIT;
+	if (old < st.nr_pages)
+		old = st.nr_pages;
 	if (!old)
 		old = TF_MAX_PAGES;
-	memset(pref, 0xff, old * sizeof(pref[0]));	/* PREF_NULL */
-	memset(units, 0, old * sizeof(units[0]));
-	memset(allocated, 0, old);
-	memset(recorded, 0, old * sizeof(recorded[0]));
-	memset(stale, 0, old);
-	memset(clearing, 0, old);
-	clear_window = false;
-	overlap_mask = 0;
-	memset(free_either, 0, old);
-	memset(online, 0, sizeof(online));
-	memset(exp_calls, 0, sizeof(exp_calls));
-	memset(exp_bytes, 0, sizeof(exp_bytes));
-	memset(f5_calls, 0, sizeof(f5_calls));
-	memset(f5_bytes, 0, sizeof(f5_bytes));
-	memset(exp_inaccurate, 0, sizeof(exp_inaccurate));
-	nr_allocated = nr_tracker = 0;
-	nr_entries = 0;
-	stranded_reported = false;
-	callbacks_done = false;
-	nr_touched = 0;
-	stamp++;
-	check_all = false;
-	tags_touched = 0;
-	ctx_reset();
-	tracker_leak_reported = false;
-	expect_current_not_set = 0;
-	may_current_not_set = 0;
+	memset(pg.pref, 0xff, old * sizeof(pg.pref[0]));	/* PREF_NULL */
+	memset(pg.units, 0, old * sizeof(pg.units[0]));
+	memset(pg.recorded, 0, old * sizeof(pg.recorded[0]));
+	memset(pg.stale, 0, old);
+	memset(pg.clearing, 0, old);
+	memset(pg.free_either, 0, old);
+	ledger_reset(&pg.ledger, st.nr_pages, fn);
+	pg.stamp++;
+	return true;
 }
 
 static bool profiling(void)
 {
-	return M.profiling;
+	return st.m.profiling;
 }
 
 static void on_alloc(const struct tf_event *ev)
 {
-	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
 	struct unit *u;
 
-	if (pfn + n > nr_pages) {
-		fail("model:bad-pfn", "allocation at pfn %lu order %u is outside memory",
-		     pfn, ev->order);
+	if (!ledger_alloc(&pg.ledger, pfn, ev->order))
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (allocated[pfn + i])
-			fail("model:page-allocated-twice",
-			     "pfn %lu handed out while still allocated", pfn + i);
-		allocated[pfn + i] = 1;
-	}
-	nr_allocated += n;
-
 	touch_tag(ev->tag);
 	if (!(ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG)) {
-		ctx[ev->cpu].apfn = pfn;
-		ctx[ev->cpu].anr = n;
+		st.ctx[ev->cpu].apfn = pfn;
+		st.ctx[ev->cpu].anr = n;
 	}
-	ctx[ev->cpu].pending_early = -1;	/* its lookup is behind us */
-	u = &units[pfn];
+	st.ctx[ev->cpu].pending_early = -1;	/* its lookup is behind us */
+	u = &pg.units[pfn];
 	u->flags = U_LIVE;
 	u->tag = ev->tag;
-	if (clear_window && clearing[pfn])
+	if (st.clear_window && pg.clearing[pfn])
 		u->flags |= U_CLEAR_RACE;
-	if (free_either[pfn] && ev->tag == TF_TAG_NONE)
+	if (pg.free_either[pfn] && ev->tag == TF_TAG_NONE)
 		u->flags |= U_REF_EITHER;
-	free_either[pfn] = 0;
+	pg.free_either[pfn] = 0;
 	u->order = ev->order;
 	if (ev->tag == TF_TAG_NONE)
 		u->flags |= U_UNTAGGED;
 	if (is_tracker_tag(ev->tag)) {
 		u->flags |= U_TRACKER;
-		nr_tracker++;
+		st.nr_tracker++;
 	}
 	touch(pfn);
 	if (!profiling())
@@ -314,42 +263,42 @@ static void on_alloc(const struct tf_event *ev)
 	if (has_ext(pfn)) {
 		if (ev->tag == TF_TAG_NONE) {
 			/* alloc_tag_add_check() warns and the ref is left alone. */
-			if (M.debug)
-				expect_current_not_set++;
+			if (st.m.debug)
+				st.expect_current_not_set++;
 			return;
 		}
-		pref[pfn] = ev->tag;
+		pg.pref[pfn] = ev->tag;
 		if (!(u->flags & U_TRACKER)) {
-			exp_calls[ev->tag]++;
-			exp_bytes[ev->tag] += (int64_t)PAGE_BYTES << ev->order;
+			st.exp_calls[ev->tag]++;
+			st.exp_bytes[ev->tag] += (int64_t)PAGE_BYTES << ev->order;
 		}
 		return;
 	}
 
 	/* Before page_ext: no ref; the caller's tag becomes inaccurate. */
 	if (ev->tag != TF_TAG_NONE)
-		exp_inaccurate[ev->tag]++;
-	ctx[ev->cpu].pending_early = pfn;
+		st.exp_inaccurate[ev->tag]++;
+	st.ctx[ev->cpu].pending_early = pfn;
 	/* The tracker's own pages: ALLOC_NO_CODETAG, or seed 000's gfp bit. */
 	if ((ev->alloc_flags & TF_EV_ALLOC_NO_CODETAG) ||
 	    (ev->gfp & TF_EV_GFP_NO_CODETAG))
 		return;
 	u->flags |= U_EARLY;
-	if (M.debug && !callbacks_done) {
-		const struct tf_tracker_info *t = &tf_tracker_table[M.tracker % TF_NR_TRACKERS];
+	if (st.m.debug && !st.callbacks_done) {
+		const struct tf_tracker_info *t = &tf_tracker_table[st.m.tracker % TF_NR_TRACKERS];
 
 		if (!t->records) {
 			u->flags |= U_UNTRACKED;
 			return;
 		}
-		if (t->capacity && nr_entries >= t->capacity) {
+		if (t->capacity && st.nr_entries >= t->capacity) {
 			u->flags |= U_OVERFLOW;
 			return;
 		}
-		nr_entries++;
-		recorded[pfn]++;
+		st.nr_entries++;
+		pg.recorded[pfn]++;
 		u->flags |= U_RECORDED;
-		ctx[ev->cpu].last_early = pfn;
+		st.ctx[ev->cpu].last_early = pfn;
 	}
 }
 
@@ -361,7 +310,7 @@ static void on_alloc(const struct tf_event *ev)
  */
 static void resolve_ext_race(unsigned long pfn)
 {
-	struct unit *u = &units[pfn];
+	struct unit *u = &pg.units[pfn];
 	struct tf_ref_obs o;
 
 	if (!(u->flags & U_EXT_RACE))
@@ -373,69 +322,67 @@ static void resolve_ext_race(unsigned long pfn)
 	u->flags &= ~U_EARLY;
 	if (u->flags & U_RECORDED) {
 		/* After the clear, recorded[] is spent (zeroed): nothing to take back. */
-		if (!callbacks_done)
-			recorded[pfn]--;
+		if (!st.callbacks_done)
+			pg.recorded[pfn]--;
 		u->flags &= ~U_RECORDED;
 	}
-	exp_inaccurate[u->tag]--;
-	pref[pfn] = u->tag;
+	st.exp_inaccurate[u->tag]--;
+	pg.pref[pfn] = u->tag;
 	touch_tag(u->tag);
 	if (!(u->flags & U_TRACKER)) {
-		exp_calls[u->tag]++;
-		exp_bytes[u->tag] += (int64_t)PAGE_BYTES << u->order;
+		st.exp_calls[u->tag]++;
+		st.exp_bytes[u->tag] += (int64_t)PAGE_BYTES << u->order;
 	}
 }
 
 static void on_free(const struct tf_event *ev)
 {
-	unsigned long pfn = ev->pfn, n = 1UL << ev->order, i;
-	struct unit *u = &units[pfn];
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
+	struct unit *u = &pg.units[pfn];
 
-	if (pfn < nr_pages) {
+	if (pfn < st.nr_pages) {
 		resolve_ext_race(pfn);
-		touch_tag(pref[pfn]);
+		touch_tag(pg.pref[pfn]);
 	}
-	if (pfn + n > nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
-		fail("model:free-mismatch", "free of pfn %lu order %u, which is not a live allocation of that order",
+	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
+		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
-	if (clearing[pfn] && in_clear(ev->cpu))
-		free_either[pfn] = 1;
-	if ((u->flags & U_CLEAR_RACE) && !(u->flags & U_TRACKER) && pref[pfn] >= 0 &&
+	if (pg.clearing[pfn] && in_clear(ev->cpu))
+		pg.free_either[pfn] = 1;
+	if ((u->flags & U_CLEAR_RACE) && !(u->flags & U_TRACKER) && pg.pref[pfn] >= 0 &&
 	    profiling() && has_ext(pfn)) {
 		if (tf_observe_ref(pfn).state == TF_REF_EMPTY) {
 			/* F5 as in check_ref(), freed before its op ended: nothing is subtracted. */
 			clear_race(pfn, " (freed in the same op)");
 		} else if (in_clear(ev->cpu)) {
-			f5_calls[pref[pfn]]++;
-			f5_bytes[pref[pfn]] += (int64_t)PAGE_BYTES << ev->order;
+			st.f5_calls[pg.pref[pfn]]++;
+			st.f5_bytes[pg.pref[pfn]] += (int64_t)PAGE_BYTES << ev->order;
 		}
 	}
-	ctx[ev->cpu].freed_pfn = pfn;
-	ctx[ev->cpu].freed_unit = *u;
-	ctx[ev->cpu].freed_pref = pref[pfn];
+	st.ctx[ev->cpu].freed_pfn = pfn;
+	st.ctx[ev->cpu].freed_unit = *u;
+	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
 	if (profiling() && has_ext(pfn)) {
-		int16_t ref = pref[pfn];
+		int16_t ref = pg.pref[pfn];
 
 		if (ref >= 0 && !(u->flags & U_TRACKER) && !is_tracker_tag(ref)) {
-			exp_calls[ref]--;
-			exp_bytes[ref] -= (int64_t)PAGE_BYTES << ev->order;
+			st.exp_calls[ref]--;
+			st.exp_bytes[ref] -= (int64_t)PAGE_BYTES << ev->order;
 		}
-		pref[pfn] = PREF_NULL;
+		pg.pref[pfn] = PREF_NULL;
 		/*
 		 * A pool page recorded earlier as an early allocation: the
 		 * clear frees it, then stamps it from the older pool.
 		 */
-		if ((u->flags & U_TRACKER) && stale[pfn])
-			pref[pfn] = PREF_EMPTY;
+		if ((u->flags & U_TRACKER) && pg.stale[pfn])
+			pg.pref[pfn] = PREF_EMPTY;
 	}
-	stale[pfn] = 0;
-	for (i = 0; i < n; i++)
-		allocated[pfn + i] = 0;
-	nr_allocated -= n;
+	pg.stale[pfn] = 0;
+	ledger_free(&pg.ledger, pfn, ev->order);
 	if (u->flags & U_TRACKER)
-		nr_tracker--;
+		st.nr_tracker--;
 	u->flags = 0;
 	touch(pfn);
 }
@@ -446,19 +393,19 @@ static void on_split(const struct tf_event *ev)
 	struct unit head;
 	int16_t tag;
 
-	if (pfn < nr_pages)
+	if (pfn < st.nr_pages)
 		resolve_ext_race(pfn);	/* the head is tagged by now, one way or the other */
-	head = units[pfn];
-	tag = pref[pfn];
+	head = pg.units[pfn];
+	tag = pg.pref[pfn];
 
 	if (!(head.flags & U_LIVE) || head.order != ev->order) {
-		fail("model:split-mismatch", "split of pfn %lu order %u, which is not a live allocation of that order",
+		fail(TF_SIG_SPLIT_MISMATCH, NULL, "split of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		units[pfn + i].flags = head.flags;
-		units[pfn + i].order = 0;
+		pg.units[pfn + i].flags = head.flags;
+		pg.units[pfn + i].order = 0;
 		touch(pfn + i);
 		if (!i)
 			continue;
@@ -467,16 +414,16 @@ static void on_split(const struct tf_event *ev)
 			 * The part keeps the ref it had as a free page: one freed
 			 * while the clear ran may hold its late stamp (O1).
 			 */
-			if (free_either[pfn + i])
-				units[pfn + i].flags |= U_REF_EITHER;
-			free_either[pfn + i] = 0;
+			if (pg.free_either[pfn + i])
+				pg.units[pfn + i].flags |= U_REF_EITHER;
+			pg.free_either[pfn + i] = 0;
 			continue;
 		}
 		/* pgalloc_tag_split(): each part refers to the head's tag. */
-		pref[pfn + i] = tag;
-		free_either[pfn + i] = 0;
+		pg.pref[pfn + i] = tag;
+		pg.free_either[pfn + i] = 0;
 		if (!is_tracker_tag(tag))
-			exp_calls[tag]++;
+			st.exp_calls[tag]++;
 	}
 }
 
@@ -489,41 +436,41 @@ static void on_migrate(const struct tf_event *ev)
 	touch(old);
 	/* pgalloc_tag_swap() swaps only two real tags. */
 	if (!profiling() || !has_ext(new) || !has_ext(old) ||
-	    pref[new] < 0 || pref[old] < 0)
+	    pg.pref[new] < 0 || pg.pref[old] < 0)
 		return;
-	t = pref[new];
-	pref[new] = pref[old];
-	pref[old] = t;
+	t = pg.pref[new];
+	pg.pref[new] = pg.pref[old];
+	pg.pref[old] = t;
 }
 
 static void on_section_online(unsigned int section)
 {
 	unsigned long pfn, start;
 
-	if (section >= M.nr_sections || online[section])
+	if (section >= st.m.nr_sections || st.online[section])
 		return;
-	online[section] = true;
+	st.online[section] = true;
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
-		long p = ctx[c].pending_early;
+		long p = st.ctx[c].pending_early;
 
-		if (p >= 0 && section_of(p) == section && (units[p].flags & U_LIVE)) {
-			units[p].flags |= U_EXT_RACE;
-			if ((units[p].flags & U_UNTAGGED) && M.debug)
-				may_current_not_set++;
+		if (p >= 0 && section_of(p) == section && (pg.units[p].flags & U_LIVE)) {
+			pg.units[p].flags |= U_EXT_RACE;
+			if ((pg.units[p].flags & U_UNTAGGED) && st.m.debug)
+				st.may_current_not_set++;
 		}
 	}
 	/* A new table is zeroed: every ref in the section starts NULL. */
-	start = (unsigned long)section * M.section_pages;
-	memset(&pref[start], 0xff, M.section_pages * sizeof(pref[0]));	/* PREF_NULL */
+	start = (unsigned long)section * st.m.section_pages;
+	memset(&pg.pref[start], 0xff, st.m.section_pages * sizeof(pg.pref[0]));	/* PREF_NULL */
 	/* Its live allocations are checked after the op: two units a word. */
 	_Static_assert(sizeof(struct unit) == 4 && offsetof(struct unit, flags) == 0 &&
 		       U_LIVE == 1, "U_LIVE is bit 0 of each half of a word of units[]");
-	for (pfn = start; pfn < start + M.section_pages; pfn += 2) {
-		if (!(word_at(units, pfn * sizeof(units[0])) & 0x0000000100000001ull))
+	for (pfn = start; pfn < start + st.m.section_pages; pfn += 2) {
+		if (!(word_at(pg.units, pfn * sizeof(pg.units[0])) & 0x0000000100000001ull))
 			continue;
-		if (units[pfn].flags & U_LIVE)
+		if (pg.units[pfn].flags & U_LIVE)
 			touch(pfn);
-		if (units[pfn + 1].flags & U_LIVE)
+		if (pg.units[pfn + 1].flags & U_LIVE)
 			touch(pfn + 1);
 	}
 }
@@ -532,9 +479,9 @@ static void on_callbacks(void)
 {
 	unsigned long pfn;
 
-	callbacks_done = true;
-	check_all = true;
-	if (!profiling() || !M.debug)
+	st.callbacks_done = true;
+	st.check_all = true;
+	if (!profiling() || !st.m.debug)
 		return;
 	/*
 	 * The early clear: EMPTY on every recorded page whose ref is NULL.
@@ -544,8 +491,8 @@ static void on_callbacks(void)
 	 * is stamped EMPTY once free.  Sequential runs only: with
 	 * interleavings the pools' order is the schedule's.
 	 */
-	clear_window = true;
-	overlap_mask = 0xff;
+	st.clear_window = true;
+	st.overlap_mask = 0xff;
 	/*
 	 * An early allocation between its failed page_ext lookup and its
 	 * recorder call: if the recorder pointer is reset and the grace
@@ -553,27 +500,27 @@ static void on_callbacks(void)
 	 * pfn is never recorded.
 	 */
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
-		long p = ctx[c].pending_early;
+		long p = st.ctx[c].pending_early;
 
-		if (p >= 0 && (units[p].flags & U_RECORDED))
-			units[p].flags |= U_LATE_RECORD;
+		if (p >= 0 && (pg.units[p].flags & U_RECORDED))
+			pg.units[p].flags |= U_LATE_RECORD;
 	}
 	/* Only recorded pfns are stamped, marked stale or clearing. */
-	memset(stale, 0, nr_pages);
-	memset(clearing, 0, nr_pages);
-	for (pfn = 0; pfn < nr_pages; pfn++) {
-		if (!(pfn & 3) && !word_at(recorded, pfn * sizeof(recorded[0]))) {
+	memset(pg.stale, 0, st.nr_pages);
+	memset(pg.clearing, 0, st.nr_pages);
+	for (pfn = 0; pfn < st.nr_pages; pfn++) {
+		if (!(pfn & 3) && !word_at(pg.recorded, pfn * sizeof(pg.recorded[0]))) {
 			pfn += 3;	/* four pfns, none recorded */
 			continue;
 		}
-		if (!recorded[pfn])
+		if (!pg.recorded[pfn])
 			continue;
-		if (pref[pfn] == PREF_NULL)
-			pref[pfn] = PREF_EMPTY;
-		stale[pfn] = !!(units[pfn].flags & U_TRACKER);
+		if (pg.pref[pfn] == PREF_NULL)
+			pg.pref[pfn] = PREF_EMPTY;
+		pg.stale[pfn] = !!(pg.units[pfn].flags & U_TRACKER);
 		/* How many entries the clear walks for it (see the WARN below). */
-		clearing[pfn] = recorded[pfn] > UINT8_MAX ? UINT8_MAX : recorded[pfn];
-		recorded[pfn] = 0;
+		pg.clearing[pfn] = pg.recorded[pfn] > UINT8_MAX ? UINT8_MAX : pg.recorded[pfn];
+		pg.recorded[pfn] = 0;
 	}
 }
 
@@ -584,30 +531,26 @@ static void on_printk(const struct tf_event *ev)
 	 * dropped (an earlier early allocation of the pfn may still have one).
 	 */
 	if (strstr(ev->msg, "early PFN tracking page allocation failed") &&
-	    ctx[ev->cpu].last_early >= 0) {
-		long pfn = ctx[ev->cpu].last_early;
+	    st.ctx[ev->cpu].last_early >= 0) {
+		long pfn = st.ctx[ev->cpu].last_early;
 
-		recorded[pfn]--;
-		units[pfn].flags |= U_DROPPED;
-		ctx[ev->cpu].last_early = -1;
+		pg.recorded[pfn]--;
+		pg.units[pfn].flags |= U_DROPPED;
+		st.ctx[ev->cpu].last_early = -1;
 	}
 }
 
-void model_on_event(const struct tf_event *ev)
+static void model_on_event(const struct tf_event *ev)
 {
-	if (pgf_active) {
-		pgflags_model_on_event(ev);
-		return;
-	}
 	switch (ev->kind) {
 	case TF_EV_PAGE_ALLOC:
 		on_alloc(ev);
 		break;
 	case TF_EV_PAGE_FREE:
-		if (ctx[ev->cpu].batch) {
-			ctx[ev->cpu].pfn = ev->pfn;
-			ctx[ev->cpu].nr = 1UL << ev->order;
-			ctx[ev->cpu].freed_pfn = -1;
+		if (st.ctx[ev->cpu].batch) {
+			st.ctx[ev->cpu].pfn = ev->pfn;
+			st.ctx[ev->cpu].nr = 1UL << ev->order;
+			st.ctx[ev->cpu].freed_pfn = -1;
 		}
 		on_free(ev);
 		break;
@@ -625,24 +568,23 @@ void model_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_OP_END:
 		/* What a CPU's op acted on explains only that op's checks. */
-		ctx[ev->cpu] = (struct cpu_ctx){ .freed_pfn = -1, .last_early = -1,
-						 .pending_early = -1 };
-		if (!clear_window)
-			overlap_mask &= ~(1u << ev->cpu);
+		st.ctx[ev->cpu] = CPU_CTX_INIT;
+		if (!st.clear_window)
+			st.overlap_mask &= ~(1u << ev->cpu);
 		break;
 	case TF_EV_PEXT_INIT_DONE:
-		clear_window = false;
+		st.clear_window = false;
 		/* The CPU that ran the clear reads after it from here on. */
-		overlap_mask &= ~(1u << ev->cpu);
+		st.overlap_mask &= ~(1u << ev->cpu);
 		break;
 	case TF_EV_PRINTK:
 		on_printk(ev);
 		break;
 	case TF_EV_CALL:
-		ctx[ev->cpu].pfn = ev->pfn;
-		ctx[ev->cpu].nr = ev->pfn2;
-		ctx[ev->cpu].freed_pfn = -1;
-		ctx[ev->cpu].batch = ev->order == TF_CALL_BATCH;
+		st.ctx[ev->cpu].pfn = ev->pfn;
+		st.ctx[ev->cpu].nr = ev->pfn2;
+		st.ctx[ev->cpu].freed_pfn = -1;
+		st.ctx[ev->cpu].batch = ev->order == TF_CALL_BATCH;
 		break;
 	default:
 		break;
@@ -659,9 +601,9 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 {
 	unsigned long pfn;
 
-	for (pfn = start; pfn < start + nr && pfn < nr_pages; pfn++) {
-		const struct unit *u = &units[pfn];
-		int16_t ref = pref[pfn];
+	for (pfn = start; pfn < start + nr && pfn < st.nr_pages; pfn++) {
+		const struct unit *u = &pg.units[pfn];
+		int16_t ref = pg.pref[pfn];
 
 		if ((long)pfn == C->freed_pfn && !(u->flags & U_LIVE)) {
 			u = &C->freed_unit;
@@ -669,7 +611,7 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		}
 		/* The model stamps at the callbacks; the clear may not be there yet. */
 		bool unstamped = ref == PREF_EMPTY &&
-				 ((in_clear(cpu) && clearing[pfn]) || (u->flags & U_LATE_RECORD));
+				 ((in_clear(cpu) && pg.clearing[pfn]) || (u->flags & U_LATE_RECORD));
 
 		if (!(u->flags & U_LIVE) || !has_ext(pfn) || (ref != PREF_NULL && !unstamped))
 			continue;
@@ -680,7 +622,7 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			snprintf(cls, len, "early-record-race");
 		else if (unstamped)
 			snprintf(cls, len, "early-during-clear");
-		else if (!callbacks_done)
+		else if (!st.callbacks_done)
 			snprintf(cls, len, "early-before-clear");
 		else if (u->flags & U_DROPPED)
 			snprintf(cls, len, "early-dropped");
@@ -695,26 +637,27 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 	return false;
 }
 
-bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
+/*
+ * A kernel check: expected when an untagged caller explains it; for
+ * "alloc_tag was not set" on an early page, a class saying why.
+ */
+static bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 {
 	bool expected = false;
-
-	if (pgf_active)
-		return pgflags_model_classify_check(ev, cls, len);
 
 	cls[0] = '\0';
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 
 	if (!strcmp(ev->site, "current->alloc_tag not set")) {
-		if (expect_current_not_set > 0) {
-			expect_current_not_set--;
+		if (st.expect_current_not_set > 0) {
+			st.expect_current_not_set--;
 			return true;
 		}
-		if (may_current_not_set > 0) {
-			long p = ctx[ev->cpu].pending_early;
+		if (st.may_current_not_set > 0) {
+			long p = st.ctx[ev->cpu].pending_early;
 
-			may_current_not_set--;
+			st.may_current_not_set--;
 			/*
 			 * The untagged allocation in flight on this CPU found
 			 * its section's page_ext after all: not early, not
@@ -724,25 +667,25 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 			 * allocation of it): then it stamped EMPTY, before or
 			 * after this lookup (O1).
 			 */
-			if (p >= 0 && (units[p].flags & U_EXT_RACE)) {
-				bool own = (units[p].flags & U_RECORDED) && !(units[p].flags & U_DROPPED);
+			if (p >= 0 && (pg.units[p].flags & U_EXT_RACE)) {
+				bool own = (pg.units[p].flags & U_RECORDED) && !(pg.units[p].flags & U_DROPPED);
 
-				units[p].flags &= ~(U_EXT_RACE | U_EARLY);
-				pref[p] = PREF_NULL;
+				pg.units[p].flags &= ~(U_EXT_RACE | U_EARLY);
+				pg.pref[p] = PREF_NULL;
 				/*
 				 * The clear's count took in the entry this allocation never
 				 * made.  With the clear still running, its stamp may also
 				 * fall between this lookup's read and its write-back of
 				 * NULL (update_page_tag_ref()): NULL or EMPTY.
 				 */
-				if (clearing[p] > own) {
-					pref[p] = PREF_EMPTY;
+				if (pg.clearing[p] > own) {
+					pg.pref[p] = PREF_EMPTY;
 					if (in_clear(ev->cpu))
-						units[p].flags |= U_REF_EITHER;
-				} else if (!clearing[p] && own) {
-					recorded[p]--;
+						pg.units[p].flags |= U_REF_EITHER;
+				} else if (!pg.clearing[p] && own) {
+					pg.recorded[p]--;
 				}
-				units[p].flags &= ~(U_RECORDED | U_LATE_RECORD);
+				pg.units[p].flags &= ~(U_RECORDED | U_LATE_RECORD);
 				touch(p);
 			}
 			return true;
@@ -751,7 +694,7 @@ bool model_classify_check(const struct tf_event *ev, char *cls, size_t len)
 	if (strcmp(ev->site, "alloc_tag was not set"))
 		return false;
 
-	const struct cpu_ctx *C = &ctx[ev->cpu];
+	const struct cpu_ctx *C = &st.ctx[ev->cpu];
 
 	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||
 	    classify_range(C, ev->cpu, C->apfn, C->anr, cls, len, &expected))
@@ -794,10 +737,10 @@ static void clear_race(unsigned long pfn, const char *when)
 {
 	char b[64];
 
-	fail("model:early-clear-race",
+	fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 	     "pfn %lu was allocated with %s during the early clear, which then stamped it EMPTY%s",
-	     pfn, ref_name(pref[pfn], b, sizeof(b)), when);
-	pref[pfn] = PREF_EMPTY;
+	     pfn, ref_name(pg.pref[pfn], b, sizeof(b)), when);
+	pg.pref[pfn] = PREF_EMPTY;
 }
 
 static void check_ref(unsigned long pfn)
@@ -807,22 +750,22 @@ static void check_ref(unsigned long pfn)
 
 	resolve_ext_race(pfn);
 	o = tf_observe_ref(pfn);
-	want = pref[pfn];
-	if ((units[pfn].flags & U_REF_EITHER) && (want == PREF_NULL || want == PREF_EMPTY) &&
+	want = pg.pref[pfn];
+	if ((pg.units[pfn].flags & U_REF_EITHER) && (want == PREF_NULL || want == PREF_EMPTY) &&
 	    (o.state == TF_REF_NULL || o.state == TF_REF_EMPTY)) {
 		/* Whether the clear stamped the free page first is the schedule's. */
-		units[pfn].flags &= ~U_REF_EITHER;
-		pref[pfn] = o.state == TF_REF_NULL ? PREF_NULL : PREF_EMPTY;
+		pg.units[pfn].flags &= ~U_REF_EITHER;
+		pg.pref[pfn] = o.state == TF_REF_NULL ? PREF_NULL : PREF_EMPTY;
 		return;
 	}
 	char b1[64], b2[64];
 	bool ok;
 
-	if (units[pfn].flags & U_TRACKER)
+	if (pg.units[pfn].flags & U_TRACKER)
 		return;		/* cleared and freed by the tracker itself */
 	if (!has_ext(pfn)) {
 		if (o.state != TF_REF_NO_EXT)
-			fail("model:page-ext-state", "pfn %lu has a page_ext entry before its section came online", pfn);
+			fail(TF_SIG_PAGE_EXT_STATE, NULL, "pfn %lu has a page_ext entry before its section came online", pfn);
 		return;
 	}
 	switch (o.state) {
@@ -840,7 +783,7 @@ static void check_ref(unsigned long pfn)
 	}
 	if (ok)
 		return;
-	if ((units[pfn].flags & U_CLEAR_RACE) && want >= 0 && o.state == TF_REF_EMPTY) {
+	if ((pg.units[pfn].flags & U_CLEAR_RACE) && want >= 0 && o.state == TF_REF_EMPTY) {
 		/*
 		 * The clear read this pfn's ref as NULL, another CPU then
 		 * allocated the page, and the clear stamped EMPTY over the new
@@ -851,19 +794,19 @@ static void check_ref(unsigned long pfn)
 		return;
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL &&
-	    (units[pfn].flags & U_LATE_RECORD)) {
-		fail("model:early-record-race",
+	    (pg.units[pfn].flags & U_LATE_RECORD)) {
+		fail(TF_SIG_EARLY_RECORD_RACE, NULL,
 		     "pfn %lu was allocated before page_ext; its recorder ran after the early clear, so it was never recorded and holds NULL",
 		     pfn);
-		pref[pfn] = PREF_NULL;
+		pg.pref[pfn] = PREF_NULL;
 		return;
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL)
-		fail("model:early-ref-not-empty",
+		fail(TF_SIG_EARLY_REF_NOT_EMPTY, NULL,
 		     "pfn %lu was allocated before page_ext and should be EMPTY after the init callbacks, holds NULL",
 		     pfn);
 	else
-		fail("model:ref-mismatch", "pfn %lu should hold %s, holds %s", pfn,
+		fail(TF_SIG_REF_MISMATCH, NULL, "pfn %lu should hold %s, holds %s", pfn,
 		     ref_name(want, b1, sizeof(b1)), obs_name(o, b2, sizeof(b2)));
 }
 
@@ -875,7 +818,7 @@ static void check_counters(bool all, bool end)
 	for (id = 0; id < nr && id < MAX_TAGS; id++) {
 		struct tf_tag_obs o;
 
-		if (!all && !(tags_touched & (1ull << id)))
+		if (!all && !(st.tags_touched & (1ull << id)))
 			continue;
 		o = tf_observe_tag(id);
 
@@ -886,39 +829,29 @@ static void check_counters(bool all, bool end)
 			 * stamps EMPTY over them before freeing, so these
 			 * counts never go back.  Reported once, at the end.
 			 */
-			if (end && nr_tracker == 0 && (o.calls || o.bytes))
-				fail("model:tracker-tag-drift",
+			if (end && st.nr_tracker == 0 && (o.calls || o.bytes))
+				fail(TF_SIG_TRACKER_TAG_DRIFT, NULL,
 				     "%s keeps %lld calls / %lld bytes after every pool page was freed",
 				     tf_tag_info(id).function, (long long)o.calls, (long long)o.bytes);
 			continue;
 		}
-		int64_t dc = o.calls - exp_calls[id], db = o.bytes - exp_bytes[id];
+		int64_t dc = o.calls - st.exp_calls[id], db = o.bytes - st.exp_bytes[id];
 
-		if (dc > 0 && dc <= f5_calls[id] && db > 0 && db <= f5_bytes[id]) {
-			fail("model:early-clear-race",
+		if (dc > 0 && dc <= st.f5_calls[id] && db > 0 && db <= st.f5_bytes[id]) {
+			fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 			     "tag %s keeps %lld calls / %lld bytes of pages freed during the early clear, which stamped them EMPTY before the free read their ref",
 			     tf_tag_info(id).function, (long long)dc, (long long)db);
-			exp_calls[id] += dc;
-			exp_bytes[id] += db;
+			st.exp_calls[id] += dc;
+			st.exp_bytes[id] += db;
 		} else if (dc || db)
-			fail("model:counter-mismatch",
+			fail(TF_SIG_COUNTER_MISMATCH, NULL,
 			     "tag %s: %lld calls / %lld bytes, the live allocations account for %lld / %lld",
 			     tf_tag_info(id).function, (long long)o.calls, (long long)o.bytes,
-			     (long long)exp_calls[id], (long long)exp_bytes[id]);
-		if (end && o.inaccurate != (exp_inaccurate[id] > 0))
-			fail("model:inaccurate-flag", "tag %s is %s marked inaccurate",
+			     (long long)st.exp_calls[id], (long long)st.exp_bytes[id]);
+		if (end && o.inaccurate != (st.exp_inaccurate[id] > 0))
+			fail(TF_SIG_INACCURATE_FLAG, NULL, "tag %s is %s marked inaccurate",
 			     tf_tag_info(id).function, o.inaccurate ? "wrongly" : "not");
 	}
-}
-
-static void check_page_count(void)
-{
-	unsigned long free = tf_observe_free_counted();
-
-	if (free + nr_allocated != nr_pages)
-		fail("model:page-conservation",
-		     "%lu pages free by the zone and pageset counters plus %lu allocated != %lu pages",
-		     free, nr_allocated, nr_pages);
 }
 
 /*
@@ -930,14 +863,14 @@ static void check_stranded_slots(void)
 	static struct tf_tracker_page pages[64];
 	unsigned int i, n;
 
-	if (callbacks_done || !M.debug || !profiling() || stranded_reported)
+	if (st.callbacks_done || !st.m.debug || !profiling() || st.stranded_reported)
 		return;
 	n = tf_observe_tracker_pages(pages, 64);
 	for (i = 0; i < n; i++) {
 		if (pages[i].head || pages[i].used >= pages[i].slots)
 			continue;
-		stranded_reported = true;
-		fail("model:stranded-tracking-slots",
+		st.stranded_reported = true;
+		fail(TF_SIG_STRANDED_TRACKING_SLOTS, NULL,
 		     "tracking page pfn %lu is not the head and holds %u of %u pfns: %u slots will never be filled",
 		     pages[i].pfn, pages[i].used, pages[i].slots, pages[i].slots - pages[i].used);
 		return;
@@ -947,94 +880,70 @@ static void check_stranded_slots(void)
 /* After the clear no pool page may be left. */
 static void check_tracker_pages(void)
 {
-	if (!callbacks_done || !nr_tracker || tracker_leak_reported)
+	if (!st.callbacks_done || !st.nr_tracker || st.tracker_leak_reported)
 		return;
-	tracker_leak_reported = true;
-	fail("model:leaked-tracking-page",
-	     "%lu early-PFN tracking pages still allocated after the clear", nr_tracker);
+	st.tracker_leak_reported = true;
+	fail(TF_SIG_LEAKED_TRACKING_PAGE, NULL,
+	     "%lu early-PFN tracking pages still allocated after the clear", st.nr_tracker);
 }
 
-void model_check_op(void)
+static void model_check_op(void)
 {
 	unsigned long i;
 
-	if (pgf_active) {
-		pgflags_model_check_op();
-		return;
-	}
-
-	if (check_all) {
-		for (i = 0; i < nr_pages; i++) {
-			if (!(i & 7) && !word_at(allocated, i)) {
+	if (st.check_all) {
+		for (i = 0; i < st.nr_pages; i++) {
+			if (!(i & 7) && !word_at(pg.ledger.allocated, i)) {
 				i += 7;	/* eight free pages */
 				continue;
 			}
-			if (allocated[i] && (units[i].flags & U_LIVE))
+			if (ledger_allocated(&pg.ledger, i) && (pg.units[i].flags & U_LIVE))
 				check_ref(i);
 		}
 	} else {
-		for (i = 0; i < nr_touched; i++)
-			if (units[touched[i]].flags & U_LIVE)
-				check_ref(touched[i]);
+		for (i = 0; i < st.nr_touched; i++)
+			if (pg.units[pg.touched[i]].flags & U_LIVE)
+				check_ref(pg.touched[i]);
 	}
 	/* Every op has ended: no read can predate the clear any more. */
-	if (!clear_window && overlap_mask) {
-		overlap_mask = 0;
-		memset(clearing, 0, nr_pages);
+	if (!st.clear_window && st.overlap_mask) {
+		st.overlap_mask = 0;
+		memset(pg.clearing, 0, st.nr_pages);
 	}
 	check_tracker_pages();
 	check_stranded_slots();
-	check_counters(check_all, false);
+	check_counters(st.check_all, false);
 	/* Every free of the op is complete: what it kept is counted by now. */
-	memset(f5_calls, 0, sizeof(f5_calls));
-	memset(f5_bytes, 0, sizeof(f5_bytes));
-	tags_touched = 0;
-	nr_touched = 0;
-	stamp++;
-	check_all = false;
+	memset(st.f5_calls, 0, sizeof(st.f5_calls));
+	memset(st.f5_bytes, 0, sizeof(st.f5_bytes));
+	st.tags_touched = 0;
+	st.nr_touched = 0;
+	pg.stamp++;
+	st.check_all = false;
 	for (int c = 0; c < TF_MAX_CPUS; c++)
-		ctx[c].apfn = ctx[c].anr = 0;
-	check_page_count();
-	may_current_not_set = 0;
-	if (expect_current_not_set > 0) {
-		fail("model:missing-check", "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
-		expect_current_not_set = 0;
+		st.ctx[c].apfn = st.ctx[c].anr = 0;
+	ledger_check_count(&pg.ledger, tf_observe_free_counted(),
+			   "by the zone and pageset counters");
+	st.may_current_not_set = 0;
+	if (st.expect_current_not_set > 0) {
+		fail(TF_SIG_MISSING_CHECK, NULL, "an untagged allocation with page_ext did not warn \"current->alloc_tag not set\"");
+		st.expect_current_not_set = 0;
 	}
 }
 
-void model_check_end(void)
+static void model_check_end(void)
 {
-	static uint8_t loc[TF_MAX_PAGES];
-	const char *why;
-	unsigned long pfn;
-
-	if (pgf_active) {
-		pgflags_model_check_end();
-		return;
-	}
-
 	model_check_op();
 	check_counters(true, true);
 	check_tracker_pages();
-	if (!tf_observe_free_pages(loc, &why))
-		fail("model:free-lists", "%s", why);
-	_Static_assert(TF_LOC_NONE == 0 && TF_LOC_BUDDY == 1, "loc is !allocated where all is well");
-	for (pfn = 0; pfn < nr_pages; pfn++) {
-		/* allocated[] is 0 or 1: eight pages in place when loc = allocated ^ 1. */
-		if (!(pfn & 7) && (word_at(loc, pfn) ^ word_at(allocated, pfn)) == 0x0101010101010101ull) {
-			pfn += 7;
-			continue;
-		}
-		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
-			fail("model:page-conservation", "pfn %lu is allocated and free at once", pfn);
-			return;
-		}
-		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
-			fail("model:page-conservation", "pfn %lu is %s after teardown, not in the buddy lists",
-			     pfn, loc[pfn] == TF_LOC_PCP ? "on a PCP list" :
-				  loc[pfn] == TF_LOC_MULTI ? "in two free containers" :
-				  "lost (in no container)");
-			return;
-		}
-	}
+	ledger_check_end(&pg.ledger, NULL);
 }
+
+const struct tf_oracle tf_model_oracle = {
+	.name = "model",
+	.reset = model_reset,
+	.on_event = model_on_event,
+	.classify = model_classify_check,
+	.check_op = model_check_op,
+	.check_end = model_check_end,
+};

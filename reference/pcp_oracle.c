@@ -18,41 +18,47 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
-#include "pcp_oracle.h"
+#include "oracle.h"
 #include "tagfuzz/observe.h"
 
 #define TF_PAGEBLOCK_PAGES	(1UL << TF_PAGEBLOCK_ORDER)
 
-static bool active;
-static unsigned long nr_pages;
-static model_report_fn report;
-static uint8_t where[TF_MAX_PAGES];
-static uint8_t prev_where[TF_MAX_PAGES];	/* at the previous op's check */
-static struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
-static int nr_cpus;
-/* Per CPU: pages on its free_llist at the start of its death or online. */
-static uint8_t snap[TF_MAX_CPUS][TF_MAX_PAGES / 8];
-static bool reported;
+/* What the oracles know of a run: pcp_reset() replaces all of it. */
+static struct pcp_run {
+	unsigned long nr_pages;
+	int nr_cpus;
+	tf_report_fn report;
+	bool reported;		/* pcp:containers, once a run */
+} st;
 
-/* A finding of this model: its signature and a formatted detail. */
-#define fail(sig, ...)	model_reportf(report, sig, __VA_ARGS__)
+/*
+ * The containers, by pfn: where[] and cpus[] are each observation's,
+ * prev_where[] is cleared for the run's pages at reset, and snap[] is
+ * written when a CPU starts dying or coming up, before it is read.
+ */
+static struct pcp_pages {
+	uint8_t where[TF_MAX_PAGES];
+	uint8_t prev_where[TF_MAX_PAGES];	/* at the previous op's check */
+	struct tf_pcp_cpu_obs cpus[TF_MAX_CPUS];
+	/* Per CPU: pages on its free_llist at the start of its death or online. */
+	uint8_t snap[TF_MAX_CPUS][TF_MAX_PAGES / 8];
+} pg;
 
-void pcp_oracle_reset(const struct tf_machine *m, model_report_fn fn)
+/* A finding of these oracles: its signature, a class or NULL, a formatted detail. */
+#define fail(sig, cls, ...)	tf_oracle_reportf(st.report, sig, cls, __VA_ARGS__)
+
+/* PCP mode only. */
+static bool pcp_reset(const struct tf_machine *m, tf_report_fn fn)
 {
-	active = m->pcp;
-	report = fn;
-	reported = false;
-	if (!active)
-		return;
-	nr_pages = (unsigned long)m->section_pages * m->nr_sections;
-	nr_cpus = m->nr_cpus;
-	memset(prev_where, TF_WHERE_NONE, nr_pages);
-}
-
-bool pcp_oracle_active(void)
-{
-	return active;
+	if (!m->pcp)
+		return false;
+	st = (struct pcp_run){
+		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_cpus = m->nr_cpus,
+		.report = fn,
+	};
+	memset(pg.prev_where, TF_WHERE_NONE, st.nr_pages);
+	return true;
 }
 
 /* Look at the containers; false (and reported) if they contradict themselves. */
@@ -60,10 +66,10 @@ static bool observe(void)
 {
 	const char *why;
 
-	if (!tf_observe_pcp(where, cpus, &why)) {
-		if (!reported)
-			fail("pcp:containers", "%s", why);
-		reported = true;
+	if (!tf_observe_pcp(pg.where, pg.cpus, &why)) {
+		if (!st.reported)
+			fail(TF_SIG_PCP_CONTAINERS, NULL, "%s", why);
+		st.reported = true;
 		return false;
 	}
 	return true;
@@ -73,12 +79,12 @@ static void snapshot_llist(int cpu)
 {
 	unsigned long pfn;
 
-	memset(snap[cpu], 0, (nr_pages + 7) / 8);
+	memset(pg.snap[cpu], 0, (st.nr_pages + 7) / 8);
 	if (!observe())
 		return;
-	for (pfn = 0; pfn < nr_pages; pfn++)
-		if (where[pfn] == TF_WHERE_LLIST(cpu))
-			snap[cpu][pfn / 8] |= 1 << (pfn % 8);
+	for (pfn = 0; pfn < st.nr_pages; pfn++)
+		if (pg.where[pfn] == TF_WHERE_LLIST(cpu))
+			pg.snap[cpu][pfn / 8] |= 1 << (pfn % 8);
 }
 
 /* The first snapshot page of @cpu still on its free_llist, or -1. */
@@ -86,8 +92,8 @@ static long still_on_llist(int cpu)
 {
 	unsigned long pfn;
 
-	for (pfn = 0; pfn < nr_pages; pfn++)
-		if ((snap[cpu][pfn / 8] >> (pfn % 8) & 1) && where[pfn] == TF_WHERE_LLIST(cpu))
+	for (pfn = 0; pfn < st.nr_pages; pfn++)
+		if ((pg.snap[cpu][pfn / 8] >> (pfn % 8) & 1) && pg.where[pfn] == TF_WHERE_LLIST(cpu))
 			return (long)pfn;
 	return -1;
 }
@@ -98,16 +104,16 @@ static void dead_done(int cpu)
 
 	if (!observe())
 		return;
-	if (cpus[cpu].listed || cpus[cpu].count)
-		fail("pcp:dead-cpu-lists-not-empty",
+	if (pg.cpus[cpu].listed || pg.cpus[cpu].count)
+		fail(TF_SIG_PCP_DEAD_LISTS_NOT_EMPTY, NULL,
 		     "CPU%d is dead with %ld page(s) on its PCP lists, pcp->count %ld", cpu,
-		     cpus[cpu].listed, cpus[cpu].count);
-	else if (cpus[cpu].owned || cpus[cpu].owned_bad)
-		fail("pcp:dead-cpu-owned-blocks", "CPU%d is dead with %u owned_blocks entries%s",
-		     cpu, cpus[cpu].owned, cpus[cpu].owned_bad ? " (list corrupt)" : "");
+		     pg.cpus[cpu].listed, pg.cpus[cpu].count);
+	else if (pg.cpus[cpu].owned || pg.cpus[cpu].owned_bad)
+		fail(TF_SIG_PCP_DEAD_OWNED_BLOCKS, NULL, "CPU%d is dead with %u owned_blocks entries%s",
+		     cpu, pg.cpus[cpu].owned, pg.cpus[cpu].owned_bad ? " (list corrupt)" : "");
 	pfn = still_on_llist(cpu);
 	if (pfn >= 0)
-		fail("pcp:dead-cpu-llist-not-drained",
+		fail(TF_SIG_PCP_DEAD_LLIST_NOT_DRAINED, NULL,
 		     "pfn %ld was on CPU%d's free_llist when it started dying and still is", pfn, cpu);
 }
 
@@ -119,7 +125,7 @@ static void online_done(int cpu)
 		return;
 	pfn = still_on_llist(cpu);
 	if (pfn >= 0)
-		fail("pcp:stranded-after-online",
+		fail(TF_SIG_PCP_STRANDED_AFTER_ONLINE, NULL,
 		     "pfn %ld landed on CPU%d's free_llist while it was down and is still there after it came back online",
 		     pfn, cpu);
 }
@@ -130,17 +136,15 @@ static void drained_all(void)
 
 	if (!observe())
 		return;
-	for (cpu = 0; cpu < nr_cpus; cpu++)
-		if (cpus[cpu].llist > 0)
-			fail("pcp:llist-survives-drain-all",
+	for (cpu = 0; cpu < st.nr_cpus; cpu++)
+		if (pg.cpus[cpu].llist > 0)
+			fail(TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL, NULL,
 			     "drain_all_pages() left %ld page(s) on CPU%d's free_llist (pcp->count %ld)",
-			     cpus[cpu].llist, cpu, cpus[cpu].count);
+			     pg.cpus[cpu].llist, cpu, pg.cpus[cpu].count);
 }
 
-void pcp_oracle_on_event(const struct tf_event *ev)
+static void pcp_on_event(const struct tf_event *ev)
 {
-	if (!active)
-		return;
 	switch (ev->kind) {
 	case TF_EV_CPU_UP:
 		snapshot_llist(ev->cpu);
@@ -161,79 +165,87 @@ void pcp_oracle_on_event(const struct tf_event *ev)
 	}
 }
 
-void pcp_oracle_check_op(void)
+static void pcp_check_op(void)
 {
 	unsigned long pfn;
 	int cpu;
 
-	if (!active || !observe())
+	if (!observe())
 		return;
-	for (cpu = 0; cpu < nr_cpus; cpu++) {
-		if (cpus[cpu].count != cpus[cpu].listed) {
-			fail("pcp:count-mismatch", "CPU%d: pcp->count %ld, its lists hold %ld pages",
-			     cpu, cpus[cpu].count, cpus[cpu].listed);
+	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
+		if (pg.cpus[cpu].count != pg.cpus[cpu].listed) {
+			fail(TF_SIG_PCP_COUNT_MISMATCH, NULL, "CPU%d: pcp->count %ld, its lists hold %ld pages",
+			     cpu, pg.cpus[cpu].count, pg.cpus[cpu].listed);
 			return;
 		}
-		if (cpus[cpu].owned_bad) {
-			fail("pcp:owned-blocks-corrupt",
+		if (pg.cpus[cpu].owned_bad) {
+			fail(TF_SIG_PCP_OWNED_BLOCKS_CORRUPT, NULL,
 			     "CPU%d's owned_blocks holds an entry of another owner or does not end", cpu);
 			return;
 		}
-		if (cpus[cpu].buddy_bad_pfn >= 0) {
-			int owner = tf_observe_block_owner(cpus[cpu].buddy_bad_pfn);
+		if (pg.cpus[cpu].buddy_bad_pfn >= 0) {
+			int owner = tf_observe_block_owner(pg.cpus[cpu].buddy_bad_pfn);
 
-			fail("pcp:pcp-buddy-misplaced",
+			fail(TF_SIG_PCP_BUDDY_MISPLACED, NULL,
 			     "pfn %ld is a PCP buddy on CPU%d's lists; its block's owner: %s%d (-1: the zone), or its order is not its list's",
-			     cpus[cpu].buddy_bad_pfn, cpu, "CPU", owner - 1);
+			     pg.cpus[cpu].buddy_bad_pfn, cpu, "CPU", owner - 1);
 			return;
 		}
 	}
 	/* A pageblock wholly free in the buddy lists has no owner any more. */
-	for (pfn = 0; pfn + TF_PAGEBLOCK_PAGES <= nr_pages; pfn += TF_PAGEBLOCK_PAGES) {
+	for (pfn = 0; pfn + TF_PAGEBLOCK_PAGES <= st.nr_pages; pfn += TF_PAGEBLOCK_PAGES) {
 		unsigned long k;
 
-		for (k = 0; k < TF_PAGEBLOCK_PAGES && where[pfn + k] == TF_WHERE_BUDDY; k++)
+		for (k = 0; k < TF_PAGEBLOCK_PAGES && pg.where[pfn + k] == TF_WHERE_BUDDY; k++)
 			;
 		if (k == TF_PAGEBLOCK_PAGES && tf_observe_block_owner(pfn)) {
-			fail("pcp:owner-on-free-block",
+			fail(TF_SIG_PCP_OWNER_ON_FREE_BLOCK, NULL,
 			     "pageblock %lu is wholly free in the buddy lists and still owned by CPU%d",
 			     pfn / TF_PAGEBLOCK_PAGES, tf_observe_block_owner(pfn) - 1);
 			return;
 		}
 	}
-	for (pfn = 0; pfn < nr_pages; pfn++) {
-		if (where[pfn] >= TF_WHERE_PCP(0) && where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
+	for (pfn = 0; pfn < st.nr_pages; pfn++) {
+		if (pg.where[pfn] >= TF_WHERE_PCP(0) && pg.where[pfn] < TF_WHERE_PCP(TF_MAX_CPUS) &&
 		    tf_observe_block_isolated(pfn)) {
-			bool via_llist = prev_where[pfn] >= TF_WHERE_LLIST(0) &&
-					 prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
+			bool via_llist = pg.prev_where[pfn] >= TF_WHERE_LLIST(0) &&
+					 pg.prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
 
 			/* Absorbed from a free_llist the isolation's drain passed by: F15. */
-			fail(via_llist ? "pcp:isolated-page-on-pcp [via-llist]" :
-				"pcp:isolated-page-on-pcp",
+			fail(TF_SIG_PCP_ISOLATED_PAGE_ON_PCP, via_llist ? "via-llist" : NULL,
 			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list%s", pfn,
-			     where[pfn] - TF_WHERE_PCP(0),
+			     pg.where[pfn] - TF_WHERE_PCP(0),
 			     via_llist ? ", absorbed from a free_llist" : "");
 			return;
 		}
 	}
-	memcpy(prev_where, where, nr_pages);
+	memcpy(pg.prev_where, pg.where, st.nr_pages);
 }
 
-void pcp_oracle_end_of_ops(void)
+/* Pages stranded on dead CPUs' llists, before teardown brings the CPUs back. */
+static void pcp_end_of_ops(void)
 {
 	unsigned long pfn;
 
-	if (!active || !observe())
+	if (!observe())
 		return;
-	for (pfn = 0; pfn < nr_pages; pfn++) {
-		int w = where[pfn];
+	for (pfn = 0; pfn < st.nr_pages; pfn++) {
+		int w = pg.where[pfn];
 
 		if (w >= TF_WHERE_LLIST(0) && w < TF_WHERE_LLIST(TF_MAX_CPUS) &&
-		    cpus[w - TF_WHERE_LLIST(0)].dead) {
-			fail("pcp:stranded-llist-page",
+		    pg.cpus[w - TF_WHERE_LLIST(0)].dead) {
+			fail(TF_SIG_PCP_STRANDED_LLIST_PAGE, NULL,
 			     "pfn %lu is on CPU%d's free_llist and CPU%d stays down: nothing will absorb it",
 			     pfn, w - TF_WHERE_LLIST(0), w - TF_WHERE_LLIST(0));
 			return;
 		}
 	}
 }
+
+const struct tf_oracle tf_pcp_oracle = {
+	.name = "pcp",
+	.reset = pcp_reset,
+	.on_event = pcp_on_event,
+	.check_op = pcp_check_op,
+	.end_of_ops = pcp_end_of_ops,
+};

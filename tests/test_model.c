@@ -15,8 +15,7 @@
 #include <linux/pgalloc_tag.h>
 
 #include "codec.h"
-#include "model.h"
-#include "pcp_oracle.h"
+#include "oracle.h"
 #include "run.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/observe.h"
@@ -411,7 +410,7 @@ static void model_start(unsigned int section_pages, unsigned int sections, bool 
 		.debug = debug, .profiling = true,
 	};
 	memset(&reports, 0, sizeof(reports));
-	model_reset(&mm, record_report);
+	tf_model_oracle.reset(&mm, record_report);
 }
 
 /* An allocation whose op is still running (its tagging may lie ahead). */
@@ -419,7 +418,7 @@ static void ev_alloc_in_flight(unsigned long pfn, unsigned int order, int tag)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_ALLOC, .pfn = pfn, .order = order, .tag = tag };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 /* An allocation op that has ended. */
@@ -428,14 +427,14 @@ static void ev_alloc(unsigned long pfn, unsigned int order, int tag)
 	struct tf_event end = { .kind = TF_EV_OP_END };
 
 	ev_alloc_in_flight(pfn, order, tag);
-	model_on_event(&end);
+	tf_model_oracle.on_event(&end);
 }
 
 static void ev_free(unsigned long pfn, unsigned int order)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_FREE, .pfn = pfn, .order = order };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 static void ev_simple(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2,
@@ -444,7 +443,7 @@ static void ev_simple(enum tf_event_kind kind, unsigned long pfn, unsigned long 
 	struct tf_event ev = { .kind = kind, .pfn = pfn, .pfn2 = pfn2, .order = order,
 			       .section = section, .tag = TF_TAG_NONE };
 
-	model_on_event(&ev);
+	tf_model_oracle.on_event(&ev);
 }
 
 static bool classify(enum tf_check_kind kind, const char *site, char *cls, size_t len)
@@ -452,7 +451,7 @@ static bool classify(enum tf_check_kind kind, const char *site, char *cls, size_
 	struct tf_event ev = { .kind = TF_EV_CHECK, .check = kind, .site = site,
 			       .func = "test", .msg = site };
 
-	return model_classify_check(&ev, cls, len);
+	return tf_model_oracle.classify(&ev, cls, len);
 }
 
 static bool test_model_page_allocated_twice(void)
@@ -630,8 +629,8 @@ static bool test_model_classifies_early_pages(void)
 				       .msg = "early PFN tracking page allocation failed" };
 		struct tf_event end = { .kind = TF_EV_OP_END };
 
-		model_on_event(&pr);
-		model_on_event(&end);
+		tf_model_oracle.on_event(&pr);
+		tf_model_oracle.on_event(&end);
 	}
 	ev_simple(TF_EV_PEXT_ONLINE, 0, 0, 0, 0);
 	ev_simple(TF_EV_PEXT_CALLBACKS, 0, 0, 0, 0);
@@ -661,7 +660,7 @@ static int nr_port_checks;
 
 static void model_only_sink(const struct tf_event *ev)
 {
-	model_on_event(ev);
+	tf_model_oracle.on_event(ev);
 	nr_port_checks += ev->kind == TF_EV_CHECK;
 }
 
@@ -671,14 +670,14 @@ static void run_start(unsigned int section_pages, unsigned int sections, bool de
 	boot_quietly(section_pages, sections, debug);
 	memset(&reports, 0, sizeof(reports));
 	nr_port_checks = 0;
-	model_reset(&boot_m, record_report);
+	tf_model_oracle.reset(&boot_m, record_report);
 	tf_event_sink = model_only_sink;
 }
 
 static void run_op(struct tf_op op)
 {
 	tf_sim_exec(&op);
-	model_check_op();
+	tf_model_oracle.check_op();
 }
 
 #define RUN_OP(...)	run_op((struct tf_op){ __VA_ARGS__ })
@@ -694,10 +693,10 @@ static bool test_model_detects_page_conservation(void)
 {
 	boot_quietly(16, 2, true);
 	model_start(16, 2, true);
-	model_check_op();
+	tf_model_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 	ev_alloc(0, 1, TF_TAG_NONE);
-	model_check_op();
+	tf_model_oracle.check_op();
 	ASSERT_REPORTS(1, "model:page-conservation");
 	ASSERT_TRUE(strstr(reports.detail[0], "32 pages free") != NULL);
 	return true;
@@ -736,7 +735,7 @@ static bool test_model_detects_counter_tampering(void)
 	tf_user_tags[4].ct.flags |= CODETAG_FLAG_INACCURATE;
 	RUN_OP(.kind = TF_OP_FREE, .n = 0);
 	tf_sim_teardown();
-	model_check_end();
+	tf_model_oracle.check_end();
 	this_cpu_sub(tf_user_tags[9].counters->bytes, 4096);
 	tf_user_tags[4].ct.flags &= ~CODETAG_FLAG_INACCURATE;
 	run_stop();
@@ -809,14 +808,14 @@ static bool test_model_end_check_finds_pcp_pages(void)
 	RUN_OP(.kind = TF_OP_FREE, .n = 0);
 	ASSERT_REPORTS(0, "");
 	/* No teardown drain: the freed page still sits on CPU 0's pageset. */
-	model_check_end();
+	tf_model_oracle.check_end();
 	ASSERT_TRUE(reported("model:page-conservation"));
 	ASSERT_TRUE(strstr(reports.detail[0], "on a PCP list") != NULL);
 
 	/* After the real teardown the same end check is clean. */
 	memset(&reports, 0, sizeof(reports));
 	tf_sim_teardown();
-	model_check_end();
+	tf_model_oracle.check_end();
 	run_stop();
 	ASSERT_REPORTS(0, "");
 	return true;
@@ -839,7 +838,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_sim_set_machine(&m);
 	tf_machine_boot(&m);
 	memset(&reports, 0, sizeof(reports));
-	pcp_oracle_reset(&m, record_report);
+	tf_pcp_oracle.reset(&m, record_report);
 	tf_bug_jmp = &jb;
 	if (setjmp(jb)) {
 		run_stop();
@@ -848,7 +847,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_PEXT_INIT });
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_CPU_UP, .cpu = 1 });
 	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_ALLOC, .cpu = 1, .tag = 1 });
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 
 	/* CPU1 claimed a block and keeps its remainders as PCP buddies. */
@@ -860,7 +859,7 @@ static bool test_pcp_oracle_detects_tampering(void)
 	ASSERT_TRUE(buddy != NULL);
 	saved = buddy->private;
 	buddy->private = saved + 1;
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	buddy->private = saved;
 	ASSERT_TRUE(reported("pcp:pcp-buddy-misplaced"));
 
@@ -873,17 +872,198 @@ static bool test_pcp_oracle_detects_tampering(void)
 		}
 	ASSERT_TRUE(free_block != 0);
 	tf_pageblocks[free_block >> pageblock_order].cpu = 2;
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	tf_pageblocks[free_block >> pageblock_order].cpu = 0;
 	ASSERT_TRUE(reported("pcp:owner-on-free-block"));
 
 	memset(&reports, 0, sizeof(reports));
-	pcp_oracle_check_op();
+	tf_pcp_oracle.check_op();
 	ASSERT_REPORTS(0, "");
 	tf_sim_teardown();
 	run_stop();
-	pcp_oracle_reset(&boot_m, record_report);	/* leave the oracles off */
 	return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The oracle table and the signature registry                         */
+/* ------------------------------------------------------------------ */
+
+/* Each machine gets the oracles of its mode, the PCP oracle first. */
+static bool test_oracle_table_by_mode(void)
+{
+	struct tf_machine m = { .section_pages = 16, .nr_sections = 1, .nr_cpus = 1 };
+	bool on[3][TF_NR_ORACLES];
+
+	ASSERT_TRUE(tf_oracles[0] == &tf_pcp_oracle);
+	for (int mode = 0; mode < 3; mode++) {
+		m.pcp = mode == 1;
+		m.pgflag_bits = mode == 2 ? 8 : 0;
+		for (int i = 0; i < TF_NR_ORACLES; i++)
+			on[mode][i] = tf_oracles[i]->reset(&m, record_report);
+	}
+	/* page_ext mode: the model; PCP mode: the PCP oracle too; page flags: its own model. */
+	ASSERT_TRUE(!on[0][0] && on[0][1] && !on[0][2]);
+	ASSERT_TRUE(on[1][0] && on[1][1] && !on[1][2]);
+	ASSERT_TRUE(!on[2][0] && !on[2][1] && on[2][2]);
+	return true;
+}
+
+/* The classes a registry meaning lists, "[a|b]", contain @cls. */
+static bool meaning_has_class(const char *meaning, const char *cls)
+{
+	const char *open = strchr(meaning, '['), *close = open ? strchr(open, ']') : NULL;
+	size_t n = strlen(cls);
+
+	for (const char *p = open; p && p < close; p = strchr(p + 1, '|'))
+		if (p + 1 + n <= close && !strncmp(p + 1, cls, n) &&
+		    (p[1 + n] == '|' || p[1 + n] == ']'))
+			return true;
+	return false;
+}
+
+static const struct tf_sig_info *sig_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < TF_NR_SIGS; i++)
+		if (strlen(tf_sigs[i].name) == len && !strncmp(tf_sigs[i].name, name, len))
+			return &tf_sigs[i];
+	return NULL;
+}
+
+/* Every registry entry is named once, and every known oracle finding uses one. */
+static bool test_signature_registry(void)
+{
+	const char *sig;
+
+	for (int i = 0; i < TF_NR_SIGS; i++) {
+		ASSERT_TRUE(tf_sigs[i].name && tf_sigs[i].meaning && tf_sigs[i].meaning[0]);
+		ASSERT_TRUE(!strncmp(tf_sigs[i].name, "model:", 6) ||
+			    !strncmp(tf_sigs[i].name, "pcp:", 4) ||
+			    !strncmp(tf_sigs[i].name, "harness:", 8));
+		ASSERT_TRUE(strchr(tf_sigs[i].name, ' ') == NULL);
+		for (int j = 0; j < i; j++)
+			ASSERT_TRUE(strcmp(tf_sigs[i].name, tf_sigs[j].name));
+	}
+	for (size_t k = 0; (sig = tf_known_sig(k)); k++) {
+		const char *cls = strstr(sig, " [");
+		size_t len = cls ? (size_t)(cls - sig) : strlen(sig);
+		const struct tf_sig_info *info;
+		char c[48];
+
+		if (!strncmp(sig, "check:", 6))
+			continue;
+		info = sig_by_name(sig, len);
+		if (!info) {
+			fprintf(stderr, "  known signature %s is not in the registry\n", sig);
+			return false;
+		}
+		if (!cls)
+			continue;
+		snprintf(c, sizeof(c), "%.*s", (int)(strlen(cls) - 3), cls + 2);
+		if (!meaning_has_class(info->meaning, c)) {
+			fprintf(stderr, "  known signature %s: class %s not in \"%s\"\n", sig, c,
+				info->meaning);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The table in docs/architecture.md's "Signatures" section lists exactly
+ * the registry: one row "| `NAME` | MEANING |" each, in any order, with
+ * the registry's meaning.
+ */
+static bool test_signature_registry_is_documented(void)
+{
+	char path[512], line[1024];
+	bool in_table = false, seen[TF_NR_SIGS] = { false }, ok = true;
+	const char *file = __FILE__, *tail = strstr(file, "tests/test_model.c");
+	FILE *f;
+
+	/* This file is ROOT/tests/test_model.c: docs/ is beside tests/ (or in the cwd). */
+	snprintf(path, sizeof(path), "%.*sdocs/architecture.md", tail ? (int)(tail - file) : 0,
+		 file);
+	f = fopen(path, "r");
+	if (!f)
+		f = fopen("docs/architecture.md", "r");
+	if (!f) {
+		fprintf(stderr, "  cannot open %s\n", path);
+		return false;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *name, *end, *meaning;
+		const struct tf_sig_info *info;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "## ", 3)) {
+			in_table = !strncmp(line, "## Signatures", 13);
+			continue;
+		}
+		if (!in_table || strncmp(line, "| `", 3))
+			continue;
+		name = line + 3;
+		end = strchr(name, '`');
+		if (!end || strncmp(end, "` | ", 4) || strlen(end) < 6 ||
+		    strcmp(end + strlen(end) - 2, " |")) {
+			fprintf(stderr, "  docs/architecture.md: a row not like | `NAME` | MEANING |: %s\n", line);
+			ok = false;
+			continue;
+		}
+		meaning = end + 4;
+		end[strlen(end) - 2] = '\0';
+		info = sig_by_name(name, (size_t)(strchr(name, '`') - name));
+		*strchr(name, '`') = '\0';
+		if (!info) {
+			fprintf(stderr, "  docs/architecture.md lists %s, which the registry does not have\n", name);
+			ok = false;
+		} else if (seen[info - tf_sigs]) {
+			fprintf(stderr, "  docs/architecture.md lists %s twice\n", name);
+			ok = false;
+		} else if (seen[info - tf_sigs] = true, strcmp(meaning, info->meaning)) {
+			fprintf(stderr, "  docs/architecture.md: %s means \"%s\" there, the registry says:\n"
+				"| `%s` | %s |\n", name, meaning, info->name, info->meaning);
+			ok = false;
+		}
+	}
+	fclose(f);
+	for (int i = 0; i < TF_NR_SIGS; i++) {
+		if (seen[i])
+			continue;
+		fprintf(stderr, "  docs/architecture.md misses\n| `%s` | %s |\n", tf_sigs[i].name,
+			tf_sigs[i].meaning);
+		ok = false;
+	}
+	return ok;
+}
+
+/* replay --trace names each page-flag event; a sysctl write is not a shutdown. */
+static bool test_trace_names_pgflag_events(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *t = open_memstream(&buf, &len);
+	struct tf_run_opts o = { .trace = t };
+	const char *shut;
+	bool ok;
+
+	ASSERT_TRUE(t != NULL);
+	ASSERT_TRUE(parse(
+		"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200 debug=0\n"
+		"prof_sysctl off\n"
+		"prof_sysctl on\n"
+		"prof_shutdown\n"));
+	tf_run(&sc, &o, &v);
+	fclose(t);
+	shut = strstr(buf, "shut down");
+	ok = strstr(buf, "page flags: vm.mem_profiling = 0: 0\n") &&
+	     strstr(buf, "page flags: vm.mem_profiling = 1: 0\n") &&
+	     shut && shut == strstr(buf, "page flags: profiling shut down\n") + 22 &&
+	     !strstr(shut + 1, "shut down") && v.nr == 0;
+	if (!ok)
+		fprintf(stderr, "  trace:\n%s", buf);
+	free(buf);
+	return ok;
 }
 
 const struct test_case tests_model[] = {
@@ -902,5 +1082,9 @@ const struct test_case tests_model[] = {
 	TEST(test_model_detects_counter_tampering),
 	TEST(test_model_detects_ref_tampering),
 	TEST(test_model_end_check_finds_pcp_pages),
+	TEST(test_oracle_table_by_mode),
+	TEST(test_signature_registry),
+	TEST(test_signature_registry_is_documented),
+	TEST(test_trace_names_pgflag_events),
 };
 const size_t nr_tests_model = ARRAY_LEN(tests_model);

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page ledger of the reference models: every page is allocated or in
+ * exactly one free container, and all come back to the buddy lists.
+ */
+#include <string.h>
+
+#include "ledger.h"
+#include "tagfuzz/observe.h"
+
+#define fail(sig, ...)	tf_oracle_reportf(l->report, sig, NULL, __VA_ARGS__)
+
+void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn report)
+{
+	/* A run touches no pfn past its own: clear what the last one used too. */
+	unsigned long old = l->nr_pages > nr_pages ? l->nr_pages : nr_pages;
+
+	memset(l->allocated, 0, old ? old : TF_MAX_PAGES);
+	l->nr_pages = nr_pages;
+	l->nr_allocated = 0;
+	l->report = report;
+}
+
+bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
+{
+	unsigned long n = 1UL << order, i;
+
+	if (pfn + n > l->nr_pages) {
+		fail(TF_SIG_BAD_PFN, "allocation at pfn %lu order %u is outside memory",
+		     pfn, order);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (l->allocated[pfn + i])
+			fail(TF_SIG_PAGE_ALLOCATED_TWICE,
+			     "pfn %lu handed out while still allocated", pfn + i);
+		l->allocated[pfn + i] = 1;
+	}
+	l->nr_allocated += n;
+	return true;
+}
+
+void ledger_free(struct tf_ledger *l, unsigned long pfn, unsigned int order)
+{
+	unsigned long n = 1UL << order;
+
+	memset(&l->allocated[pfn], 0, n);
+	l->nr_allocated -= n;
+}
+
+void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how)
+{
+	if (free + l->nr_allocated != l->nr_pages)
+		fail(TF_SIG_PAGE_CONSERVATION, "%lu pages free %s plus %lu allocated != %lu pages",
+		     free, how, l->nr_allocated, l->nr_pages);
+}
+
+void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
+{
+	const uint8_t *loc = l->loc, *allocated = l->allocated;
+	const char *why;
+	unsigned long pfn;
+
+	if (!tf_observe_free_pages(l->loc, &why))
+		fail(TF_SIG_FREE_LISTS, "%s", why);
+	_Static_assert(TF_LOC_NONE == 0 && TF_LOC_BUDDY == 1, "loc is !allocated where all is well");
+	for (pfn = 0; pfn < l->nr_pages; pfn++) {
+		/* allocated[] is 0 or 1: eight pages in place when loc = allocated ^ 1. */
+		if (!(pfn & 7) && (word_at(loc, pfn) ^ word_at(allocated, pfn)) == 0x0101010101010101ull) {
+			pfn += 7;
+			continue;
+		}
+		if (allocated[pfn] && exempt && exempt(pfn))
+			continue;
+		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
+			fail(TF_SIG_PAGE_CONSERVATION, "pfn %lu is allocated and free at once", pfn);
+			return;
+		}
+		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
+			fail(TF_SIG_PAGE_CONSERVATION, "pfn %lu is %s after teardown, not in the buddy lists",
+			     pfn, loc[pfn] == TF_LOC_PCP ? "on a PCP list" :
+				  loc[pfn] == TF_LOC_MULTI ? "in two free containers" :
+				  "lost (in no container)");
+			return;
+		}
+	}
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracle table the runner walks, and the signature registry every
+ * report goes through.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "oracle.h"
+
+const struct tf_oracle *const tf_oracles[TF_NR_ORACLES] = {
+	&tf_pcp_oracle,		/* after an op, its containers before the model's pages */
+	&tf_model_oracle,	/* page_ext mode */
+	&tf_pgflags_oracle,	/* page-flag mode */
+};
+
+const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
+	[TF_SIG_BOOT_ORDER] = { "harness:boot-order",
+		"a scenario built by hand runs an op where its boot phase cannot (tf_run() refuses it)" },
+	[TF_SIG_BAD_PFN] = { "model:bad-pfn",
+		"an allocation event names pages outside memory" },
+	[TF_SIG_PAGE_ALLOCATED_TWICE] = { "model:page-allocated-twice",
+		"a page handed out while still allocated" },
+	[TF_SIG_FREE_MISMATCH] = { "model:free-mismatch",
+		"a free of something that is not a live allocation of that order" },
+	[TF_SIG_SPLIT_MISMATCH] = { "model:split-mismatch",
+		"a split of something that is not a live allocation of that order" },
+	[TF_SIG_PAGE_CONSERVATION] = { "model:page-conservation",
+		"free plus allocated pages are not all pages, or after teardown a free page is not (only) in the buddy lists" },
+	[TF_SIG_FREE_LISTS] = { "model:free-lists",
+		"at the end the free lists contradict themselves (nr_free, NR_FREE_PAGES, pcp->count, PageBuddy, a page on two lists)" },
+	[TF_SIG_MISSING_CHECK] = { "model:missing-check",
+		"an untagged allocation with page_ext did not warn \"current->alloc_tag not set\" (debug)" },
+	[TF_SIG_REF_MISMATCH] = { "model:ref-mismatch",
+		"a page's tag reference in page_ext is not the one the model expects [index-overflow|index-truncated] (page-flag mode, after v3's fall-back)" },
+	[TF_SIG_PAGE_EXT_STATE] = { "model:page-ext-state",
+		"a page has a page_ext entry before its section came online" },
+	[TF_SIG_EARLY_REF_NOT_EMPTY] = { "model:early-ref-not-empty",
+		"an early page holds NULL after the init callbacks should have stamped it EMPTY" },
+	[TF_SIG_EARLY_CLEAR_RACE] = { "model:early-clear-race",
+		"the early clear stamped EMPTY over a tag another CPU had just set (F5, what-if)" },
+	[TF_SIG_EARLY_RECORD_RACE] = { "model:early-record-race",
+		"an early allocation's recorder ran after the clear: never recorded, its ref stays NULL (F6, what-if)" },
+	[TF_SIG_COUNTER_MISMATCH] = { "model:counter-mismatch",
+		"a tag's calls or bytes differ from what its live allocations account for" },
+	[TF_SIG_INACCURATE_FLAG] = { "model:inaccurate-flag",
+		"at the end a tag is marked inaccurate without an early allocation, or not marked with one" },
+	[TF_SIG_TRACKER_TAG_DRIFT] = { "model:tracker-tag-drift",
+		"the tracker's own call site keeps counts after every pool page was freed (F4)" },
+	[TF_SIG_LEAKED_TRACKING_PAGE] = { "model:leaked-tracking-page",
+		"early-PFN tracking pages still allocated after the clear" },
+	[TF_SIG_STRANDED_TRACKING_SLOTS] = { "model:stranded-tracking-slots",
+		"a tracking page other than the head has free slots that will never be filled" },
+	[TF_SIG_PGF_DECODE] = { "model:pgflags-decode",
+		"the port's idx_to_ref() of a stored index is not the reference stored [index-overflow|index-truncated]" },
+	[TF_SIG_PGF_OTHER_BITS] = { "model:pgflags-other-bits",
+		"bits of page->flags outside the tag index changed other than by the pgflag op" },
+	[TF_SIG_PGF_COUNTER_MISMATCH] = { "model:pgflags-counter-mismatch",
+		"a kernel or module tag's counters differ from its live allocations (frozen once profiling is off)" },
+	[TF_SIG_PGF_UNUSED_TAG_COUNTED] = { "model:pgflags-unused-tag-counted",
+		"a tag no allocation used has counts: a decode named the wrong tag" },
+	[TF_SIG_PGF_CAPACITY] = { "model:pgflags-capacity",
+		"tags whose indexes do not fit were accepted [off-by-two|index-type|module|re-enabled]" },
+	[TF_SIG_PGF_CAPACITY_REFUSED] = { "model:pgflags-capacity-refused",
+		"tags whose indexes fit were refused [module-off-by-one|v3-page-ext]" },
+	[TF_SIG_PGF_MODULE_REFUSED] = { "model:pgflags-module-refused",
+		"a module failed to load for tag alignment although the references are in page_ext [v3-page-ext]" },
+	[TF_SIG_PGF_MODULE_AREA_REUSED] = { "model:pgflags-module-area-reused",
+		"a module's tags were placed over module area tags that still account for bytes" },
+	[TF_SIG_PCP_CONTAINERS] = { "pcp:containers",
+		"the free containers contradict themselves (a page in two, a list that does not end)" },
+	[TF_SIG_PCP_COUNT_MISMATCH] = { "pcp:count-mismatch",
+		"a pcp->count differs from the pages its lists hold" },
+	[TF_SIG_PCP_OWNED_BLOCKS_CORRUPT] = { "pcp:owned-blocks-corrupt",
+		"a CPU's owned_blocks holds an entry of another owner or does not end" },
+	[TF_SIG_PCP_BUDDY_MISPLACED] = { "pcp:pcp-buddy-misplaced",
+		"a PCP buddy sits on the lists of a CPU that does not own its pageblock, or on the list of another order" },
+	[TF_SIG_PCP_OWNER_ON_FREE_BLOCK] = { "pcp:owner-on-free-block",
+		"a pageblock wholly free in the buddy lists still has an owner" },
+	[TF_SIG_PCP_ISOLATED_PAGE_ON_PCP] = { "pcp:isolated-page-on-pcp",
+		"a page of an isolated pageblock is on a PCP list [via-llist] (absorbed from a free_llist the isolation's drain passed by, F15)" },
+	[TF_SIG_PCP_DEAD_LISTS_NOT_EMPTY] = { "pcp:dead-cpu-lists-not-empty",
+		"page_alloc_cpu_dead() returned with pages on the CPU's PCP lists or a non-zero pcp->count (F16)" },
+	[TF_SIG_PCP_DEAD_OWNED_BLOCKS] = { "pcp:dead-cpu-owned-blocks",
+		"page_alloc_cpu_dead() returned with owned_blocks entries left" },
+	[TF_SIG_PCP_DEAD_LLIST_NOT_DRAINED] = { "pcp:dead-cpu-llist-not-drained",
+		"a page on the CPU's free_llist when it started dying is still there after page_alloc_cpu_dead()" },
+	[TF_SIG_PCP_STRANDED_AFTER_ONLINE] = { "pcp:stranded-after-online",
+		"a page pushed on a CPU's free_llist while it was down is still there after page_alloc_cpu_online()" },
+	[TF_SIG_PCP_STRANDED_LLIST_PAGE] = { "pcp:stranded-llist-page",
+		"when the ops are over a page sits on the free_llist of a CPU that stays down (F14)" },
+	[TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL] = { "pcp:llist-survives-drain-all",
+		"drain_all_pages() left pages on an online CPU's free_llist (F15)" },
+};
+
+void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,
+		       const char *fmt, ...)
+{
+	char name[96], detail[256];
+	va_list ap;
+
+	if (cls && *cls)
+		snprintf(name, sizeof(name), "%s [%s]", tf_sigs[sig].name, cls);
+	else
+		snprintf(name, sizeof(name), "%s", tf_sigs[sig].name);
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	fn(name, detail);
+}
