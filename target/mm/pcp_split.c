@@ -15,16 +15,7 @@
  * machine runs the split path (header byte 4, `machine pcp=split`).
  */
 #include "internal.h"
-#include "tagfuzz/sim.h"
-#include "tagfuzz/variants.h"
-
-/* Harness narration for `replay -t` (where each page went); no effect on the port. */
-#define pcp_trace(...)	tf_note(__VA_ARGS__)
-
-static inline int pcp_cpu(const struct per_cpu_pages *pcp)
-{
-	return ((const char *)pcp - (const char *)tf_zone.per_cpu_pageset) / TF_PCPU_UNIT;
-}
+#include "tagfuzz/bugs.h"
 
 static inline void set_pcp_order(struct page *page, unsigned int order)
 {

@@ -8,6 +8,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/glue.h"
 #include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"

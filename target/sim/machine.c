@@ -12,6 +12,7 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/glue.h"
 #include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
@@ -134,8 +135,6 @@ void tf_harness_unlock(void)
 
 void tf_tags_reset(void);
 void tf_fault_reset(void);
-void tf_page_ext_reset(void);
-void tf_alloc_tag_boot(void);
 void tf_callers_reset(void);
 void tf_sim_page_ext_init_early(void);
 

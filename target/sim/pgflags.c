@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 
 #include <linux/err.h>
+#include <linux/execmem.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -161,7 +163,7 @@ unsigned long kallsyms_lookup_name(const char *name)
 	return 0;
 }
 
-void *tf_execmem_vmap(unsigned long size)
+void *execmem_vmap(size_t size)
 {
 	return size <= MREGION_BYTES - PAGE_SIZE ? mregion : NULL;
 }

@@ -19,6 +19,7 @@
  * The capacity checks themselves (count > 1 << bits for kernel tags,
  * CODETAG_ID_FIRST + count + module tags < 1 << bits) are the same in both.
  */
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 
 #include "../mm/internal.h"
@@ -28,7 +29,6 @@
 #define SECTION_START(NAME)		("__start_" NAME)
 #define SECTION_STOP(NAME)		("__stop_" NAME)
 
-unsigned long kallsyms_lookup_name(const char *name);
 extern struct alloc_tag_module_section module_tags;
 
 unsigned int tf_pgflags_variant;

@@ -104,6 +104,10 @@ struct zone {
 
 extern struct zone tf_zone;
 
+/* One node with one populated zone: the walk visits it alone. */
+#define for_each_populated_zone(zone) \
+	for (zone = &tf_zone; zone; zone = NULL)
+
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
 	return z->_watermark[w] + z->watermark_boost;
