@@ -104,9 +104,6 @@ static struct module unloaded_mod;
 static struct module prepend_mod;
 
 struct alloc_tag_module_section module_tags;
-/* mem_profiling_support when alloc_tag_init() set up the sysctl. */
-static bool tf_pgf_support_at_init;
-
 static inline unsigned long alloc_tag_align(unsigned long val)
 {
 	if (tf_pgf_v3())
@@ -373,7 +370,7 @@ int alloc_mod_tags_mem(void)
 	module_tags.size = 0;
 
 	/* Map space to copy allocation tags */
-	tf_pgf_support_at_init = mem_profiling_support;	/* v3's sysctl_init() */
+	sysctl_init_v3();
 	addr = execmem_vmap(MODULE_ALLOC_TAG_VMAP_SIZE);
 	if (!addr) {
 		pr_err("Failed to map %lu bytes for module allocation tags\n",
@@ -400,7 +397,7 @@ int alloc_mod_tags_mem(void)
 int proc_mem_profiling_write(bool on)
 {
 	if (tf_pgf_v3()) {
-		if (mem_profiling_debug() || !tf_pgf_support_at_init)
+		if (mem_profiling_debug() || sysctl_read_only_v3())
 			return -EPERM;	/* mode 0444 */
 	} else {
 		if (mem_profiling_debug())

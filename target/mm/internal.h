@@ -36,6 +36,8 @@ BUILD_BUG_ON(__GFP_KSWAPD_RECLAIM != ALLOC_KSWAPD);
 typedef unsigned int nodemask_t;
 
 struct alloc_context {
+	struct zonelist *zonelist;
+	struct zoneref *preferred_zoneref;
 	int migratetype;
 	int highest_zoneidx;
 	bool spread_dirty_pages;

@@ -278,8 +278,7 @@ static __always_inline struct page *__rmqueue(struct zone *zone, unsigned int or
 
 static void bad_page(struct page *page, const char *reason)
 {
-	tf_report_check(TF_CHECK_BAD_PAGE, __func__, reason,
-			"BUG: Bad page state: pfn:%lu %s", page_to_pfn(page), reason);
+	dump_page(page, reason);
 }
 
 static const char *page_bad_reason(struct page *page)
@@ -934,7 +933,7 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 					   int alloc_flags, const struct alloc_context *ac)
 {
-	struct zone *zone = &tf_zone;
+	struct zone *zone = zonelist_zone(ac->preferred_zoneref);
 	struct page *page;
 
 	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
@@ -1121,10 +1120,10 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
 				       struct alloc_context *ac, gfp_t *alloc_gfp,
 				       unsigned int *alloc_flags)
 {
-	(void)preferred_nid;
 	(void)alloc_gfp;
 	(void)alloc_flags;
 	ac->highest_zoneidx = 0;
+	ac->zonelist = node_zonelist(preferred_nid, gfp_mask);
 	ac->nodemask = nodemask;
 	ac->migratetype = gfp_migratetype(gfp_mask);
 
@@ -1133,6 +1132,8 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
 	if (should_fail_alloc_page(gfp_mask, order))
 		return false;
 
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist,
+					ac->highest_zoneidx, ac->nodemask);
 	return true;
 }
 
@@ -1238,7 +1239,7 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 				      int nr_pages, struct page **page_array)
 {
 	struct page *page;
-	struct zone *zone = &tf_zone;
+	struct zone *zone;
 	struct per_cpu_pages *pcp;
 	struct list_head *pcp_list;
 	struct alloc_context ac = { 0 };
@@ -1268,6 +1269,7 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 	gfp = alloc_gfp;
 
 	/* Find an allowed local zone that meets the low watermark. */
+	zone = zonelist_zone(ac.preferred_zoneref);
 	if (!zone_watermark_fast(zone, 0, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages,
 				 ac.highest_zoneidx, alloc_flags, gfp))
 		goto failed;

@@ -17,6 +17,7 @@
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
+#include "tagfuzz/sim_internal.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 tf_thread_local int tf_cur_cpu;
@@ -132,11 +133,6 @@ void tf_harness_unlock(void)
 {
 	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
-
-void tf_tags_reset(void);
-void tf_fault_reset(void);
-void tf_callers_reset(void);
-void tf_sim_page_ext_init_early(void);
 
 static void tf_set_watermarks(const struct tf_machine *m)
 {

@@ -33,7 +33,9 @@
 #include "../variants/pgflags_v3.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/sim_internal.h"
 
 int tf_pgflag_bits;
 bool tf_pgf_mode;

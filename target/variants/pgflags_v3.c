@@ -33,6 +33,24 @@ extern struct alloc_tag_module_section module_tags;
 
 unsigned int tf_pgflags_variant;
 
+/*
+ * v3's sysctl_init(): without profiling support at init the sysctl was
+ * registered read-only (0444), and a later shutdown did not change that.
+ * alloc_mod_tags_mem() calls it in both versions (it runs once per boot,
+ * where alloc_tag_init() would); only v3's sysctl write reads it.
+ */
+static bool sysctl_ro;
+
+void sysctl_init_v3(void)
+{
+	sysctl_ro = !mem_profiling_support;
+}
+
+bool sysctl_read_only_v3(void)
+{
+	return sysctl_ro;
+}
+
 void alloc_tag_sec_init_v3(void)
 {
 	struct alloc_tag *last_codetag;
