@@ -61,6 +61,15 @@ extern const struct tf_tracker_info tf_tracker_table[TF_NR_TRACKERS];
 /* The variant this run uses (set at boot from the machine header). */
 extern unsigned int tf_tracker;
 
+/*
+ * Tests: a tracker's ops to run in place of the registry's for the next
+ * boots, the registry row of tf_tracker still telling the model what it
+ * records (NULL: the registry's ops).  How tests/demo_tracker.c tries a
+ * version without giving it a header byte.
+ */
+struct tf_early_pfn_ops;
+extern const struct tf_early_pfn_ops *tf_tracker_ops_override;
+
 /* -1 if unknown. */
 int tf_tracker_by_name(const char *name);
 /*
