@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "early_pfn.h"
+#include "tagfuzz/variants.h"
 
 unsigned int tf_tracker;
 const struct tf_early_pfn_ops *tf_early_pfn_ops;
