@@ -18,7 +18,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 TARGETS=(fuzz_boot fuzz_early_pfn_diff fuzz_pgflags fuzz_pcp)
 LIB_SRCS=(
 	target/lib/list_debug.c
-	target/mm/alloc_tag.c target/mm/page_alloc.c target/mm/page_ext.c target/mm/pcp_split.c
+	target/sim/glue_alloc_tag.c target/sim/glue_page_alloc.c target/sim/glue_page_ext.c
+	target/sim/glue_pcp_split.c
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c
 	target/sim/observe.c target/sim/observe_pcp.c target/sim/page_owner.c target/sim/report.c
 	target/sim/sched.c target/sim/tags.c
@@ -214,8 +215,10 @@ compile_lib() {
 	for src in "${LIB_SRCS[@]}"; do
 		obj=$dir/$(echo "$src" | tr / _).o
 		objs+=("$obj")
+		# target/mm/*.c count as headers: the glue files include them.
 		if [ -f "$obj" ] && [ -z "$(find "$ROOT/$src" "$ROOT/target" "$ROOT/fuzz" "$ROOT/reference" \
-			-name '*.h' -newer "$obj" -print -quit)" ] && [ "$ROOT/$src" -ot "$obj" ]; then
+			\( -name '*.h' -o -path "$ROOT/target/mm/*.c" \) -newer "$obj" -print -quit)" ] &&
+			[ "$ROOT/$src" -ot "$obj" ]; then
 			continue
 		fi
 		"$cc" "$@" -c "$ROOT/$src" -o "$obj" &

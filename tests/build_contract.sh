@@ -173,7 +173,7 @@ for fl in address undefined memory coverage afl; do
 		check "$fl: oracles and codec left out of coverage instrumentation" bash -c '
 			o=$(ls -d "$1"/obj-*-address-x86_64 | grep -e "$2-address")
 			! nm "$o/reference_model.c.o" "$o/fuzz_codec.c.o" | grep -E "__sancov|__afl_area_ptr"
-			nm "$o/target_mm_page_alloc.c.o" | grep -q -E "__sancov|__afl_area_ptr"' _ "$TMP/work/tagfuzz" "$fe"
+			nm "$o/target_sim_glue_page_alloc.c.o" | grep -q -E "__sancov|__afl_area_ptr"' _ "$TMP/work/tagfuzz" "$fe"
 	fi
 done
 

@@ -11,8 +11,7 @@
 #include <linux/rcupdate.h>
 
 #include "internal.h"
-#include "tagfuzz/variants.h"
-#include "../variants/early_pfn.h"
+#include "tagfuzz/bugs.h"
 
 bool mem_profiling_support = true;
 
@@ -162,12 +161,6 @@ void alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags)
 	if (static_key_enabled(&mem_profiling_compressed))
 		return;
 
-	/* Harness: another version of the tracker runs (target/variants/). */
-	if (tf_early_pfn_ops) {
-		tf_early_pfn_ops->add(pfn, tf_tagging_gfp(), alloc_flags);
-		return;
-	}
-
 	/* CONFIG_MEM_ALLOC_PROFILING_DEBUG=n has an empty stub here. */
 	if (!mem_profiling_debug())
 		return;
@@ -246,11 +239,6 @@ static void init_page_alloc_tagging(void)
 		return;
 	if (tf_bug(TF_BUG_SKIP_EARLY_CLEAR))
 		return;
-	/* Harness: another version of the tracker runs (target/variants/). */
-	if (tf_early_pfn_ops) {
-		tf_early_pfn_ops->clear();
-		return;
-	}
 	clear_early_alloc_pfn_tag_refs();
 }
 
@@ -259,26 +247,3 @@ struct page_ext_operations page_alloc_tagging_ops = {
 	.need = need_page_alloc_tagging,
 	.init = init_page_alloc_tagging,
 };
-
-/* Boot state, reset for each scenario. */
-void tf_alloc_tag_boot(void)
-{
-	current_pfn_pool = NULL;
-	alloc_tag_add_early_pfn_ptr = __alloc_tag_add_early_pfn;
-	tf_early_pfn_select();
-}
-
-/* The pools, newest first, for tf_observe_tracker_pages(). */
-unsigned int tf_early_pfn_current_pages(struct tf_tracker_page *out, unsigned int max)
-{
-	struct pfn_pool *pool;
-	unsigned int n = 0;
-
-	for (pool = current_pfn_pool; pool && n < max; pool = pool->next, n++) {
-		out[n].pfn = page_to_pfn(virt_to_page(pool));
-		out[n].used = min(atomic_read(&pool->count), (int)PFN_POOL_SIZE);
-		out[n].slots = PFN_POOL_SIZE;
-		out[n].head = !n;
-	}
-	return n;
-}

@@ -24,6 +24,8 @@
  * shutdown is dead; no /proc/allocinfo, so remove_proc_entry() is nothing.
  */
 #include <linux/err.h>
+#include <linux/execmem.h>
+#include <linux/kallsyms.h>
 #include <linux/maple_tree.h>
 #include <linux/module.h>
 
@@ -37,21 +39,11 @@
 #define SECTION_START(NAME)		(CODETAG_SECTION_START_PREFIX NAME)
 #define SECTION_STOP(NAME)		(CODETAG_SECTION_STOP_PREFIX NAME)
 
-/* The simulated machine's symbol table and vmalloc space. */
-unsigned long kallsyms_lookup_name(const char *name);
-void *tf_execmem_vmap(unsigned long size);
-
 DEFINE_STATIC_KEY_FALSE(mem_profiling_compressed);
 
 struct alloc_tag_kernel_section kernel_tags = { NULL, 0 };
 unsigned long alloc_tag_ref_mask;
 int alloc_tag_ref_offs;
-
-/* mem_alloc_profiling_key is tf_kconfig.mem_alloc_profiling here. */
-static void static_branch_disable_mem_alloc_profiling_key(void)
-{
-	tf_kconfig.mem_alloc_profiling = false;
-}
 
 void shutdown_mem_profiling(bool remove_file)
 {
@@ -112,9 +104,6 @@ static struct module unloaded_mod;
 static struct module prepend_mod;
 
 struct alloc_tag_module_section module_tags;
-/* mem_profiling_support when alloc_tag_init() set up the sysctl. */
-static bool tf_pgf_support_at_init;
-
 static inline unsigned long alloc_tag_align(unsigned long val)
 {
 	if (tf_pgf_v3())
@@ -381,8 +370,8 @@ int alloc_mod_tags_mem(void)
 	module_tags.size = 0;
 
 	/* Map space to copy allocation tags */
-	tf_pgf_support_at_init = mem_profiling_support;	/* v3's sysctl_init() */
-	addr = tf_execmem_vmap(MODULE_ALLOC_TAG_VMAP_SIZE);
+	sysctl_init_v3();
+	addr = execmem_vmap(MODULE_ALLOC_TAG_VMAP_SIZE);
 	if (!addr) {
 		pr_err("Failed to map %lu bytes for module allocation tags\n",
 			MODULE_ALLOC_TAG_VMAP_SIZE);
@@ -408,7 +397,7 @@ int alloc_mod_tags_mem(void)
 int proc_mem_profiling_write(bool on)
 {
 	if (tf_pgf_v3()) {
-		if (mem_profiling_debug() || !tf_pgf_support_at_init)
+		if (mem_profiling_debug() || sysctl_read_only_v3())
 			return -EPERM;	/* mode 0444 */
 	} else {
 		if (mem_profiling_debug())
@@ -416,18 +405,6 @@ int proc_mem_profiling_write(bool on)
 		if (!mem_profiling_support)
 			return -EINVAL;
 	}
-	tf_kconfig.mem_alloc_profiling = on;	/* static_branch_enable/disable */
+	proc_do_static_key_mem_alloc_profiling_key(on);
 	return 0;
-}
-
-/* Which module the area holds at byte @offset: for the harness's checks. */
-const struct module *tf_mod_area_owner(unsigned long offset, bool *unloaded,
-				       bool *prepend)
-{
-	MA_STATE(mas, &mod_area_mt, offset, offset);
-	struct module *val = mas_find(&mas, offset);
-
-	*unloaded = val == &unloaded_mod;
-	*prepend = val == &prepend_mod;
-	return val;
 }

@@ -36,6 +36,8 @@ BUILD_BUG_ON(__GFP_KSWAPD_RECLAIM != ALLOC_KSWAPD);
 typedef unsigned int nodemask_t;
 
 struct alloc_context {
+	struct zonelist *zonelist;
+	struct zoneref *preferred_zoneref;
 	int migratetype;
 	int highest_zoneidx;
 	bool spread_dirty_pages;
@@ -74,7 +76,6 @@ void drain_all_pages(struct zone *zone);
 void drain_pages(unsigned int cpu);
 int page_alloc_cpu_dead(unsigned int cpu);
 int page_alloc_cpu_online(unsigned int cpu);
-void tf_page_alloc_init(unsigned long nr_pages);
 
 static inline int numa_mem_id(void)	{ return 0; }
 
@@ -94,8 +95,6 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 void __free_one_page_locked(struct page *page, unsigned long pfn, struct zone *zone,
 			    unsigned int order, int migratetype, fpi_t fpi_flags);
 bool check_new_pages(struct page *page, unsigned int order);
-void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate);
-void tf_zone_llist_flush(void);
 
 static inline unsigned int order_to_pindex(int migratetype, int order)
 {

@@ -8,14 +8,8 @@
  * docs/fidelity.md lists what is simplified.
  */
 #include "internal.h"
-#include "tagfuzz/variants.h"
+#include "tagfuzz/bugs.h"
 #include "tagfuzz/fault.h"
-
-struct zone tf_zone;
-unsigned int tf_max_page_order;
-struct pageblock_data tf_pageblocks[TF_MAX_PAGES >> pageblock_order];
-/* The PCP free-path family member this run uses (enum tf_pcp_variant). */
-unsigned int tf_pcp_variant;
 
 /* ------------------------------------------------------------------ */
 /* Allocation tagging hooks                                            */
@@ -284,8 +278,7 @@ static __always_inline struct page *__rmqueue(struct zone *zone, unsigned int or
 
 static void bad_page(struct page *page, const char *reason)
 {
-	tf_report_check(TF_CHECK_BAD_PAGE, __func__, reason,
-			"BUG: Bad page state: pfn:%lu %s", page_to_pfn(page), reason);
+	dump_page(page, reason);
 }
 
 static const char *page_bad_reason(struct page *page)
@@ -386,26 +379,6 @@ void free_one_page(struct zone *zone, struct page *page,
 	}
 	split_large_buddy(zone, page, pfn, order, fpi_flags);
 	spin_unlock_irqrestore(&zone->lock, flags);
-}
-
-/*
- * Harness teardown only: what the next free_one_page() without
- * FPI_TRYLOCK would do with the deferred pages, so the end check can
- * expect every page in the buddy lists.
- */
-void tf_zone_llist_flush(void)
-{
-	struct llist_node *llnode;
-	struct page *p, *tmp;
-	unsigned long flags;
-
-	if (llist_empty(&tf_zone.trylock_free_pages))
-		return;
-	spin_lock_irqsave(&tf_zone.lock, flags);
-	llnode = llist_del_all(&tf_zone.trylock_free_pages);
-	llist_for_each_entry_safe(p, tmp, llnode, pcp_llist)
-		split_large_buddy(&tf_zone, p, page_to_pfn(p), p->order, FPI_NONE);
-	spin_unlock_irqrestore(&tf_zone.lock, flags);
 }
 
 static void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags)
@@ -960,7 +933,7 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 					   int alloc_flags, const struct alloc_context *ac)
 {
-	struct zone *zone = &tf_zone;
+	struct zone *zone = zonelist_zone(ac->preferred_zoneref);
 	struct page *page;
 
 	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
@@ -1147,10 +1120,10 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
 				       struct alloc_context *ac, gfp_t *alloc_gfp,
 				       unsigned int *alloc_flags)
 {
-	(void)preferred_nid;
 	(void)alloc_gfp;
 	(void)alloc_flags;
 	ac->highest_zoneidx = 0;
+	ac->zonelist = node_zonelist(preferred_nid, gfp_mask);
 	ac->nodemask = nodemask;
 	ac->migratetype = gfp_migratetype(gfp_mask);
 
@@ -1159,6 +1132,8 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order,
 	if (should_fail_alloc_page(gfp_mask, order))
 		return false;
 
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist,
+					ac->highest_zoneidx, ac->nodemask);
 	return true;
 }
 
@@ -1264,7 +1239,7 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 				      int nr_pages, struct page **page_array)
 {
 	struct page *page;
-	struct zone *zone = &tf_zone;
+	struct zone *zone;
 	struct per_cpu_pages *pcp;
 	struct list_head *pcp_list;
 	struct alloc_context ac = { 0 };
@@ -1294,6 +1269,7 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 	gfp = alloc_gfp;
 
 	/* Find an allowed local zone that meets the low watermark. */
+	zone = zonelist_zone(ac.preferred_zoneref);
 	if (!zone_watermark_fast(zone, 0, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages,
 				 ac.highest_zoneidx, alloc_flags, gfp))
 		goto failed;
@@ -1382,7 +1358,11 @@ void drain_pages_zone(unsigned int cpu, struct zone *zone)
 
 void drain_pages(unsigned int cpu)
 {
-	drain_pages_zone(cpu, &tf_zone);
+	struct zone *zone;
+
+	for_each_populated_zone(zone) {
+		drain_pages_zone(cpu, zone);
+	}
 }
 
 void drain_local_pages(struct zone *zone)
@@ -1402,7 +1382,18 @@ void drain_all_pages(struct zone *zone)
 
 	(void)zone;
 	for_each_online_cpu(cpu) {
-		if (per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count)
+		struct per_cpu_pages *pcp;
+		struct zone *z;
+		bool has_pcps = false;
+
+		for_each_populated_zone(z) {
+			pcp = per_cpu_ptr(z->per_cpu_pageset, cpu);
+			if (pcp->count) {
+				has_pcps = true;
+				break;
+			}
+		}
+		if (has_pcps)
 			drain_pages(cpu);
 	}
 }
@@ -1420,131 +1411,4 @@ int page_alloc_cpu_online(unsigned int cpu)
 	if (tf_pcp_split)
 		return pcp_split_cpu_online(cpu);
 	return 0;
-}
-
-/*
- * Isolate a pageblock or undo it, as start_isolate_page_range() and
- * undo_isolate_page_range() do for one block: set the migratetype and
- * move the block's free buddy pages to the isolate free list (a larger
- * free buddy block around it is first split into pageblocks), or put
- * them back through the buddy so they merge again.  No has_unmovable_pages()
- * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
- * does.
- */
-void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
-{
-	struct zone *zone = &tf_zone;
-	struct pageblock_data *pbd = pfn_to_pageblock(NULL, start_pfn);
-	int mt = isolate ? MIGRATE_ISOLATE : MIGRATE_UNMOVABLE;
-	unsigned long flags, pfn;
-	unsigned int order;
-
-	spin_lock_irqsave(&zone->lock, flags);
-	if (pbd->migratetype == mt) {
-		spin_unlock_irqrestore(&zone->lock, flags);
-		return;
-	}
-	for (order = MAX_PAGE_ORDER; order > pageblock_order; order--) {
-		unsigned long head = start_pfn & ~((1UL << order) - 1);
-		struct page *page = pfn_to_page(head);
-
-		if (head + (1UL << order) <= max_pfn && PageBuddy(page) &&
-		    buddy_order(page) == order) {
-			__del_page_from_free_list(page, zone, order, MIGRATE_UNMOVABLE);
-			for (pfn = head; pfn < head + (1UL << order); pfn += pageblock_nr_pages) {
-				set_buddy_order(pfn_to_page(pfn), pageblock_order);
-				__add_to_free_list(pfn_to_page(pfn), zone, pageblock_order,
-						   get_pfnblock_migratetype(NULL, pfn), false);
-			}
-			break;
-		}
-	}
-	WRITE_ONCE(pbd->migratetype, mt);
-	for (pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
-		struct page *page = pfn_to_page(pfn);
-
-		if (!PageBuddy(page)) {
-			pfn++;
-			continue;
-		}
-		order = buddy_order(page);
-		if (isolate) {
-			list_move(&page->buddy_list, &zone->free_area[order].free_list[mt]);
-		} else {
-			/* Put back so it merges, as unset_migratetype_isolate() does. */
-			del_page_from_free_list(page, zone, order, MIGRATE_ISOLATE);
-			__free_one_page(page, pfn, zone, order, mt, FPI_NONE);
-		}
-		pfn += 1UL << order;
-	}
-	spin_unlock_irqrestore(&zone->lock, flags);
-}
-
-/* ------------------------------------------------------------------ */
-/* Boot                                                                 */
-/* ------------------------------------------------------------------ */
-
-static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
-{
-	int pindex;
-
-	spin_lock_init(&pcp->lock);
-	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
-		INIT_LIST_HEAD(&pcp->lists[pindex]);
-	INIT_LIST_HEAD(&pcp->owned_blocks);
-	init_llist_head(&pcp->free_llist);
-	pcp->flags = 0;
-	pcp->count = 0;
-	pcp->high = high;
-	pcp->batch = batch;
-}
-
-/*
- * Set up the zone and hand every page to the buddy allocator in
- * max-order blocks, as memblock_free_all() does (no tagging yet: the
- * pages come from memblock, not from an allocation).
- */
-void tf_page_alloc_init(unsigned long nr_pages)
-{
-	struct zone *zone = &tf_zone;
-	unsigned long pfn, min_free;
-	int order, mt, cpu, batch;
-
-	spin_lock_init(&zone->lock);
-	for (order = 0; order < NR_PAGE_ORDERS_MAX; order++) {
-		for (mt = 0; mt < MIGRATE_TYPES; mt++)
-			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
-		zone->free_area[order].nr_free = 0;
-	}
-	zone->nr_free_pages.counter = 0;
-	init_llist_head(&zone->trylock_free_pages);
-	for (pfn = 0; pfn < nr_pages; pfn += pageblock_nr_pages) {
-		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
-
-		pbd->cpu = 0;
-		pbd->migratetype = MIGRATE_UNMOVABLE;
-		INIT_LIST_HEAD(&pbd->cpu_node);
-	}
-	zone->zone_start_pfn = 0;
-	zone->spanned_pages = nr_pages;
-	zone->managed_pages = nr_pages;
-	zone->watermark_boost = 0;
-	zone->nr_reserved_highatomic = 0;
-	zone->lowmem_reserve[0] = 0;
-
-	if (!zone->per_cpu_pageset)
-		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
-	batch = clamp((int)(nr_pages / 256), 1, 8);
-	for_each_possible_cpu(cpu)
-		pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
-
-	for (pfn = 0; pfn < nr_pages; pfn += 1UL << order) {
-		order = MAX_PAGE_ORDER;
-		while (pfn + (1UL << order) > nr_pages || (pfn & ((1UL << order) - 1)))
-			order--;
-		__free_one_page(pfn_to_page(pfn), pfn, zone, order,
-				get_pfnblock_migratetype(NULL, pfn), FPI_TO_TAIL);
-	}
-
-	(void)min_free;
 }

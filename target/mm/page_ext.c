@@ -8,9 +8,9 @@
 #include <linux/string.h>
 
 #include "internal.h"
-#include "tagfuzz/events.h"
+#include <trace/events/page_ext.h>
 
-struct mem_section mem_section[TF_MAX_SECTIONS];
+struct mem_section mem_section[NR_MEM_SECTIONS];
 
 extern struct page_ext_operations page_alloc_tagging_ops;
 
@@ -21,10 +21,6 @@ static struct page_ext_operations *page_ext_ops[] = {
 static unsigned long page_ext_size;
 /* A client needs page_ext (upstream: page_ext_size is not 0). */
 static bool page_ext_needed;
-
-/* Where a table goes when alloc_pages_exact() fails: vzalloc, in effect. */
-static unsigned long tf_vmalloc_area[TF_MAX_SECTIONS]
-	[TF_MAX_SECTION_PAGES * 4];
 
 static void invoke_need_callbacks(void)
 {
@@ -112,9 +108,7 @@ static void *alloc_page_ext(size_t size, int nid, unsigned long section_nr)
 		return addr;
 	}
 
-	/* vzalloc_node(): vmalloc space is not simulated. */
-	addr = tf_vmalloc_area[section_nr];
-	memset(addr, 0, size);
+	addr = vzalloc_node(size, nid);
 	return addr;
 }
 
@@ -124,7 +118,6 @@ int init_section_page_ext(unsigned long pfn, int nid)
 	struct mem_section *section = &mem_section[section_nr];
 	struct page_ext *base;
 	unsigned long table_size;
-	struct tf_event ev = { .kind = TF_EV_PEXT_ONLINE, .section = section_nr };
 
 	if (section->page_ext)
 		return 0;
@@ -136,20 +129,12 @@ int init_section_page_ext(unsigned long pfn, int nid)
 
 	/* Publish: from here on lookups in this section succeed. */
 	WRITE_ONCE(section->page_ext, base);
-	tf_emit(&ev);
+	trace_page_ext_section_online(section_nr);
 	return 0;
-}
-
-/* Called once per scenario before any section comes online. */
-void tf_page_ext_reset(void)
-{
-	memset(mem_section, 0, sizeof(mem_section));
-	invoke_need_callbacks();
 }
 
 void page_ext_init(void)
 {
-	struct tf_event ev = { .kind = TF_EV_PEXT_CALLBACKS };
 	unsigned long pfn;
 
 	if (!page_ext_needed)
@@ -162,8 +147,7 @@ void page_ext_init(void)
 			BUG();	/* panic("Out of memory") */
 	}
 
-	tf_emit(&ev);
+	trace_page_ext_init_callbacks();
 	invoke_init_callbacks();
-	ev.kind = TF_EV_PEXT_INIT_DONE;
-	tf_emit(&ev);
+	trace_page_ext_init_done();
 }

@@ -15,16 +15,7 @@
  * machine runs the split path (header byte 4, `machine pcp=split`).
  */
 #include "internal.h"
-#include "tagfuzz/sim.h"
-#include "tagfuzz/variants.h"
-
-/* Harness narration for `replay -t` (where each page went); no effect on the port. */
-#define pcp_trace(...)	tf_note(__VA_ARGS__)
-
-static inline int pcp_cpu(const struct per_cpu_pages *pcp)
-{
-	return ((const char *)pcp - (const char *)tf_zone.per_cpu_pageset) / TF_PCPU_UNIT;
-}
+#include "tagfuzz/bugs.h"
 
 static inline void set_pcp_order(struct page *page, unsigned int order)
 {
@@ -447,54 +438,62 @@ static noinline void pcp_flags_clear_dead(struct per_cpu_pages *pcp)
 
 int pcp_split_cpu_dead(unsigned int cpu)
 {
-	struct zone *zone = &tf_zone;
-	struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
-	unsigned long zflags;
+	struct zone *zone;
 
-	/* From here remote freers send this CPU's pages to the zone. */
-	spin_lock(&pcp->lock);
-	pcp_flags_set_dead(pcp);
-	spin_unlock(&pcp->lock);
+	for_each_populated_zone(zone) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+		unsigned long zflags;
 
-	/*
-	 * drain_pages_zone() absorbs the llist and frees until pcp->count is
-	 * zero.  A remote freer that read the flag clear before it was set
-	 * and pushes after the drain leaves pages on the llist: the RFC
-	 * absorbs them when the CPU comes back online.
-	 */
-	drain_pages_zone(cpu, zone);
+		/* From here remote freers send this CPU's pages to the zone. */
+		spin_lock(&pcp->lock);
+		pcp_flags_set_dead(pcp);
+		spin_unlock(&pcp->lock);
 
-	/*
-	 * Detach every owned pageblock before reinitialising the head, so a
-	 * later clear_pcpblock_owner()'s list_del_init() is a self-loop no-op.
-	 */
-	spin_lock(&pcp->lock);
-	spin_lock_irqsave(&zone->lock, zflags);
-	pcp_trace("CPU%u dead: count %d, free_llist %s; detaching owned_blocks", cpu,
-		  pcp->count, llist_empty(&pcp->free_llist) ? "empty" : "NOT empty");
-	if (!tf_bug(TF_BUG_OWNED_BLOCKS_INIT_ONLY)) {
-		while (!list_empty(&pcp->owned_blocks)) {
-			struct pageblock_data *pbd =
-				list_first_entry(&pcp->owned_blocks, struct pageblock_data, cpu_node);
+		/*
+		 * drain_pages_zone() absorbs the llist and frees until pcp->count is
+		 * zero.  A remote freer that read the flag clear before it was set
+		 * and pushes after the drain leaves pages on the llist: the RFC
+		 * absorbs them when the CPU comes back online.
+		 */
+		drain_pages_zone(cpu, zone);
 
-			list_del_init(&pbd->cpu_node);
+		/*
+		 * Detach every owned pageblock before reinitialising the head, so a
+		 * later clear_pcpblock_owner()'s list_del_init() is a self-loop no-op.
+		 */
+		spin_lock(&pcp->lock);
+		spin_lock_irqsave(&zone->lock, zflags);
+		pcp_trace("CPU%u dead: count %d, free_llist %s; detaching owned_blocks", cpu,
+			  pcp->count, llist_empty(&pcp->free_llist) ? "empty" : "NOT empty");
+		if (!tf_bug(TF_BUG_OWNED_BLOCKS_INIT_ONLY)) {
+			while (!list_empty(&pcp->owned_blocks)) {
+				struct pageblock_data *pbd =
+					list_first_entry(&pcp->owned_blocks,
+							 struct pageblock_data, cpu_node);
+
+				list_del_init(&pbd->cpu_node);
+			}
 		}
+		INIT_LIST_HEAD(&pcp->owned_blocks);
+		spin_unlock_irqrestore(&zone->lock, zflags);
+		spin_unlock(&pcp->lock);
 	}
-	INIT_LIST_HEAD(&pcp->owned_blocks);
-	spin_unlock_irqrestore(&zone->lock, zflags);
-	spin_unlock(&pcp->lock);
 	return 0;
 }
 
 int pcp_split_cpu_online(unsigned int cpu)
 {
-	struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+	struct zone *zone;
 
-	spin_lock(&pcp->lock);
-	pcp_flags_clear_dead(pcp);
-	/* Pull in pages that landed on the free_llist while the CPU was down. */
-	if (!tf_bug(TF_BUG_ONLINE_NO_ABSORB))
-		absorb_remote_frees(pcp);
-	spin_unlock(&pcp->lock);
+	for_each_populated_zone(zone) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+
+		spin_lock(&pcp->lock);
+		pcp_flags_clear_dead(pcp);
+		/* Pull in pages that landed on the free_llist while the CPU was down. */
+		if (!tf_bug(TF_BUG_ONLINE_NO_ABSORB))
+			absorb_remote_frees(pcp);
+		spin_unlock(&pcp->lock);
+	}
 	return 0;
 }

@@ -4,11 +4,9 @@
 
 #include "tagfuzz/fault.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/sim_internal.h"
 
 static unsigned int tf_fail_next, tf_fail_skip;
-
-void tf_harness_lock(void);
-void tf_harness_unlock(void);
 
 void tf_fault_reset(void)
 {

@@ -12,10 +12,12 @@
 #include <linux/string.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/glue.h"
 #include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
+#include "tagfuzz/sim_internal.h"
 
 struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 tf_thread_local int tf_cur_cpu;
@@ -131,13 +133,6 @@ void tf_harness_unlock(void)
 {
 	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
-
-void tf_tags_reset(void);
-void tf_fault_reset(void);
-void tf_page_ext_reset(void);
-void tf_alloc_tag_boot(void);
-void tf_callers_reset(void);
-void tf_sim_page_ext_init_early(void);
 
 static void tf_set_watermarks(const struct tf_machine *m)
 {

@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 
 #include <linux/err.h>
+#include <linux/execmem.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -31,7 +33,9 @@
 #include "../variants/pgflags_v3.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/sim_internal.h"
 
 int tf_pgflag_bits;
 bool tf_pgf_mode;
@@ -161,7 +165,7 @@ unsigned long kallsyms_lookup_name(const char *name)
 	return 0;
 }
 
-void *tf_execmem_vmap(unsigned long size)
+void *execmem_vmap(size_t size)
 {
 	return size <= MREGION_BYTES - PAGE_SIZE ? mregion : NULL;
 }

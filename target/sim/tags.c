@@ -8,10 +8,9 @@
 #include <linux/string.h>
 
 #include "tagfuzz/events.h"
+#include "tagfuzz/ops.h"
 #include "tagfuzz/pgflags.h"
-
-bool tf_pgf_tag_id(const struct alloc_tag *tag, int *id);
-struct alloc_tag *tf_pgf_tag_by_id(int id);
+#include "tagfuzz/sim_internal.h"
 
 #define TF_MAX_TAGS	64
 

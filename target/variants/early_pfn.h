@@ -2,10 +2,12 @@
 /*
  * The early-PFN tracker family: each historical or alternative version
  * of alloc_tag_add_early_pfn() and clear_early_alloc_pfn_tag_refs() sits
- * in its own file here, written in kernel style against the shims.  The
+ * in its own file here, written in kernel style against the shims (the
+ * pfn_pool versions on the shared text of early_pfn_pool.h).  The
  * current version stays in target/mm/alloc_tag.c; when a run picks
- * another one (struct tf_machine.tracker), alloc_tag.c hands both calls
- * to its ops.  The registry with names, origins and expected verdicts is
+ * another one (struct tf_machine.tracker), its glue
+ * (target/sim/glue_alloc_tag.c) hands both calls to the variant's ops.
+ * The registry with names, origins and expected verdicts is
  * target/variants/trackers.c.
  */
 #ifndef _TAGFUZZ_EARLY_PFN_H
@@ -16,7 +18,7 @@
 
 #include "../mm/internal.h"
 #include "tagfuzz/observe.h"
-#include "tagfuzz/variants.h"
+#include "tagfuzz/bugs.h"
 
 /*
  * Seed 000: skip early PFN recording for a page allocation.  Reuses the

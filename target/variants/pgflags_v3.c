@@ -19,6 +19,7 @@
  * The capacity checks themselves (count > 1 << bits for kernel tags,
  * CODETAG_ID_FIRST + count + module tags < 1 << bits) are the same in both.
  */
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 
 #include "../mm/internal.h"
@@ -28,10 +29,27 @@
 #define SECTION_START(NAME)		("__start_" NAME)
 #define SECTION_STOP(NAME)		("__stop_" NAME)
 
-unsigned long kallsyms_lookup_name(const char *name);
 extern struct alloc_tag_module_section module_tags;
 
 unsigned int tf_pgflags_variant;
+
+/*
+ * v3's sysctl_init(): without profiling support at init the sysctl was
+ * registered read-only (0444), and a later shutdown did not change that.
+ * alloc_mod_tags_mem() calls it in both versions (it runs once per boot,
+ * where alloc_tag_init() would); only v3's sysctl write reads it.
+ */
+static bool sysctl_ro;
+
+void sysctl_init_v3(void)
+{
+	sysctl_ro = !mem_profiling_support;
+}
+
+bool sysctl_read_only_v3(void)
+{
+	return sysctl_ro;
+}
 
 void alloc_tag_sec_init_v3(void)
 {

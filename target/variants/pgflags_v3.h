@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_layout.h"
 
 struct module;
 
@@ -26,5 +26,7 @@ unsigned long alloc_tag_align_v3(unsigned long val);
 bool tags_addressable_v3(void);
 bool ensure_alignment_v3(struct module *mod, unsigned long align, unsigned int *prepend);
 void tags_not_addressable_v3(struct module *mod);
+void sysctl_init_v3(void);
+bool sysctl_read_only_v3(void);
 
 #endif /* _TAGFUZZ_PGFLAGS_V3_H */

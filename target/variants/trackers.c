@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "early_pfn.h"
+#include "tagfuzz/variants.h"
 
 unsigned int tf_tracker;
 const struct tf_early_pfn_ops *tf_early_pfn_ops;
+const struct tf_early_pfn_ops *tf_tracker_ops_override;
 gfp_t tf_tagging_gfp_cpu[TF_MAX_CPUS];
 
 const struct tf_tracker_info tf_tracker_table[TF_NR_TRACKERS] = {
@@ -101,7 +103,7 @@ void tf_early_pfn_select(void)
 {
 	if (tf_tracker >= TF_NR_TRACKERS)
 		tf_tracker = TF_TRACKER_CURRENT;
-	tf_early_pfn_ops = tracker_ops[tf_tracker];
+	tf_early_pfn_ops = tf_tracker_ops_override ?: tracker_ops[tf_tracker];
 	memset(tf_tagging_gfp_cpu, 0, sizeof(tf_tagging_gfp_cpu));
 	if (tf_early_pfn_ops)
 		tf_early_pfn_ops->boot();

@@ -56,6 +56,21 @@ static inline bool mem_alloc_profiling_enabled(void)
 	return tf_kconfig.mem_alloc_profiling;
 }
 
+/*
+ * mem_alloc_profiling_key is tf_kconfig.mem_alloc_profiling here: what
+ * shutdown_mem_profiling()'s static_branch_disable() and the sysctl's
+ * proc_do_static_key() do to it.
+ */
+static inline void static_branch_disable_mem_alloc_profiling_key(void)
+{
+	tf_kconfig.mem_alloc_profiling = false;
+}
+
+static inline void proc_do_static_key_mem_alloc_profiling_key(bool on)
+{
+	tf_kconfig.mem_alloc_profiling = on;
+}
+
 static inline struct alloc_tag *ct_to_alloc_tag(struct codetag *ct)
 {
 	return container_of(ct, struct alloc_tag, ct);

@@ -6,6 +6,14 @@
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 
+/*
+ * dump_page(): what bad_page() prints after "BUG: Bad page state".  The
+ * port reports the bad page to the harness here, named after the caller.
+ */
+#define dump_page(page, reason)						\
+	tf_report_check(TF_CHECK_BAD_PAGE, __func__, reason,		\
+			"BUG: Bad page state: pfn:%lu %s", page_to_pfn(page), reason)
+
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))

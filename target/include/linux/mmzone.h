@@ -7,9 +7,9 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 
-#include "tagfuzz/ops.h"
+#include "tagfuzz/limits.h"
 
-/* Per machine: a max-order block never spans a section (see ops.h). */
+/* Per machine: a max-order block never spans a section (see tagfuzz/ops.h). */
 extern unsigned int tf_max_page_order;
 #define MAX_PAGE_ORDER		tf_max_page_order
 #define NR_PAGE_ORDERS_MAX	(TF_MAX_ORDER + 1)
@@ -103,6 +103,37 @@ struct zone {
 };
 
 extern struct zone tf_zone;
+
+/*
+ * One node with one zone: every zonelist starts (and ends) at it, and
+ * the zone walks visit it alone.
+ */
+struct zoneref {
+	struct zone *zone;
+};
+
+struct zonelist;
+
+static inline struct zonelist *node_zonelist(int nid, gfp_t flags)
+{
+	return NULL;
+}
+
+static inline struct zoneref *first_zones_zonelist(struct zonelist *zonelist,
+						   int highest_zoneidx, void *nodes)
+{
+	static struct zoneref the_zone = { &tf_zone };
+
+	return &the_zone;
+}
+
+static inline struct zone *zonelist_zone(struct zoneref *zoneref)
+{
+	return zoneref->zone;
+}
+
+#define for_each_populated_zone(zone) \
+	for (zone = &tf_zone; zone; zone = NULL)
 
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {

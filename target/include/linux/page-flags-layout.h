@@ -5,13 +5,13 @@
  * build-time constant; here the scenario chooses how many bits the page
  * flags leave unused (NR_UNUSED_PAGEFLAG_BITS, 1..32), and LAST_CPUPID
  * takes what is left, so the constants below are expressions over that
- * one choice.  tagfuzz/pgflags.h draws the resulting layout.
+ * one choice.  tagfuzz/pgflags_layout.h draws the resulting layout.
  */
 #ifndef _LINUX_PAGE_FLAGS_LAYOUT
 #define _LINUX_PAGE_FLAGS_LAYOUT
 
 #include <linux/bitops.h>
-#include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_layout.h"
 
 /* The scenario's choice; set at boot (target/sim/pgflags.c). */
 extern int tf_pgflag_bits;

@@ -17,7 +17,7 @@
 #include <linux/page-flags-layout.h>
 #include <linux/printk.h>
 
-#include "tagfuzz/variants.h"
+#include "tagfuzz/bugs.h"
 
 #ifndef IS_ALIGNED
 #define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)

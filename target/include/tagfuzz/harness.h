@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the shims call into: the simulated machine's current CPU, the
- * scheduling-point hook, and the check/event sink the harness reads.
+ * The runtime the shims call into: the simulated machine's current CPU,
+ * the scheduling-point hook, and the check sink the harness reads.
  * Kernel-style code never includes this directly; the linux/ shims do.
+ * With tagfuzz/limits.h, tagfuzz/bugs.h, tagfuzz/fault.h and
+ * tagfuzz/pgflags_layout.h it is all of the harness that kernel code and
+ * the shims see; the scenario language, the observers and the
+ * registries are harness-only.
  */
 #ifndef _TAGFUZZ_HARNESS_H
 #define _TAGFUZZ_HARNESS_H
@@ -11,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tagfuzz/ops.h"
+#include "tagfuzz/limits.h"
 
 struct task_struct;
 

@@ -14,13 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_MAX_CPUS		8
-#define TF_MAX_SECTIONS		64
-#define TF_MAX_SECTION_PAGES	128
-#define TF_MAX_PAGES		(TF_MAX_SECTIONS * TF_MAX_SECTION_PAGES)
+#include "tagfuzz/limits.h"	/* TF_MAX_CPUS, TF_MAX_SECTIONS, TF_MAX_ORDER, ... */
+
 #define TF_MAX_OPS		4096	/* decoder stops here and says so */
 #define TF_NR_USER_TAGS		16	/* call sites a scenario can allocate from */
-#define TF_MAX_ORDER		10	/* MAX_PAGE_ORDER */
 #define TF_MAX_EXACT_PAGES	32
 #define TF_MAX_BULK		32
 #define TF_MAX_BURST		256
@@ -30,7 +27,6 @@
 #define TF_MAX_FAIL_NEXT	15
 #define TF_MAX_FAIL_SKIP	15
 #define TF_NR_PRESSURE		4
-#define TF_PAGEBLOCK_ORDER	3	/* pageblock_order in the port (mmzone.h) */
 #define TF_MAX_MOD_ALIGN_CODE	8	/* align = code ? 1 << (code - 1) : 0 */
 #define TF_MOD_PREPEND_STEP	20	/* prepend = code * 20 bytes, code 0..15 */
 

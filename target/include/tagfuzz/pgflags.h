@@ -1,18 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Page-flag tag references (issue 6): the simulated machine's page->flags
- * layout and the id space of kernel and module tags, shared by the port's
- * harness glue (target/sim/pgflags.c), the scenario codec and the
- * reference model.  Pure definitions: nothing here includes kernel shims.
+ * Page-flag tag references (issue 6): the id space of kernel and module
+ * tags, the page-flag events and what the harness observes, shared by the
+ * port's harness glue (target/sim/pgflags.c), the scenario codec and the
+ * reference model.  Nothing here includes kernel shims.
  *
- * page->flags, from bit 0 up, for a scenario with B spare bits:
- *
- *   [0, 24)          PG_ flags (NR_PAGEFLAGS)
- *   [24, 24+B)       unused by the page flags: the tag index
- *   [24+B, 26+B)     LRU_REFS          [26+B, 29+B)   LRU_GEN
- *   [29+B, 62)       LAST_CPUPID       [62, 64)       ZONES
- *
- * (no SECTIONS, NODES or KASAN tag bits: vmemmap, one node, no KASAN.)
+ * The page->flags layout is in tagfuzz/pgflags_layout.h (kernel code may
+ * include that one; this one is harness-only).
  */
 #ifndef _TAGFUZZ_PGFLAGS_H
 #define _TAGFUZZ_PGFLAGS_H
@@ -21,21 +15,11 @@
 #include <stdint.h>
 
 #include "tagfuzz/observe.h"
+#include "tagfuzz/pgflags_layout.h"
 
-#define TF_PGF_NR_PAGEFLAGS	24
-#define TF_PGF_MAX_BITS		32	/* spare bits a scenario may choose: 1..32 */
 /* The kernel tag section holds up to this many tags (2^20 + 8192). */
 #define TF_PGF_MAX_KERNEL_TAGS	((1u << 20) + 8192)
-#define TF_PGF_ZONES_PGOFF	62
-#define TF_PGF_ZONE		1ul	/* every page is in zone 1 */
 #define TF_PGF_MAX_MODULES	16	/* loaded at once */
-
-/* Variants of the family (struct tf_machine.pgflags_variant). */
-enum tf_pgf_variant {
-	TF_PGF_CURRENT,		/* mem_profiling_compressed: shut profiling down */
-	TF_PGF_V3,		/* seed 003 (v3): fall back to page_ext */
-	TF_PGF_NR_VARIANTS
-};
 
 /* Tag ids (tf_tag_info, events) of kernel section and module area tags. */
 #define TF_TAG_ID_KERNEL	(1 << 24)	/* + index in the kernel section */
@@ -49,30 +33,6 @@ static inline int tf_pgf_is_kernel_id(int id)
 static inline int tf_pgf_is_module_id(int id)
 {
 	return id >= TF_TAG_ID_MODULE && id < 2 * TF_TAG_ID_MODULE;
-}
-
-/* Bits [lo, lo + n) of a word. */
-static inline uint64_t tf_pgf_field(unsigned int lo, unsigned int n)
-{
-	return n >= 64 ? ~0ull : ((1ull << n) - 1) << lo;
-}
-
-/* The tag index field for @bits spare bits. */
-static inline uint64_t tf_pgf_tag_field(unsigned int bits)
-{
-	return tf_pgf_field(TF_PGF_NR_PAGEFLAGS, bits);
-}
-
-/*
- * page->flags of every page at boot: its zone, and LAST_CPUPID all ones
- * (page_cpupid_reset_last()); PG_ flags, LRU bits and the tag index zero.
- */
-static inline uint64_t tf_pgf_boot_flags(unsigned int bits)
-{
-	unsigned int cpupid_lo = TF_PGF_NR_PAGEFLAGS + bits + 5;
-
-	return (TF_PGF_ZONE << TF_PGF_ZONES_PGOFF) |
-	       tf_pgf_field(cpupid_lo, TF_PGF_ZONES_PGOFF - cpupid_lo);
 }
 
 /* TF_EV_PGF events: .section says which. */

@@ -21,6 +21,8 @@ extern bool tf_trace_enabled;
  */
 extern tf_thread_local jmp_buf *tf_bug_jmp;
 
+/* The machine the next boot builds (callers.c). */
+void tf_sim_set_machine(const struct tf_machine *m);
 void tf_machine_boot(const struct tf_machine *m);
 void tf_sim_exec(const struct tf_op *op);
 /* Finish boot if needed, free every allocation, take CPUs down, drain. */

@@ -1,31 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Bug switches: known-buggy versions of single functions, each a switch
- * off by default.  The registry (target/variants/bugs.c) names each one,
- * where it comes from, and the verdict the harness must give for it.
+ * The registries of bug switches and of the early-PFN tracker variants:
+ * names, origins and the verdict the harness must give for each.
+ * Harness-only: kernel code sees the switches through tagfuzz/bugs.h.
  */
 #ifndef _TAGFUZZ_VARIANTS_H
 #define _TAGFUZZ_VARIANTS_H
 
 #include <stdbool.h>
 
-enum tf_bug {
-	TF_BUG_SKIP_EARLY_CLEAR,	/* init callback never clears early pfns */
-	TF_BUG_RECORDER_NO_GUARD,	/* recorder ignores ALLOC_NO_CODETAG */
-	TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, /* slow path forgets ac->alloc_flags */
-	TF_BUG_CLEAR_OVERWRITES_SET,	/* clear stamps EMPTY on set tags too */
-	TF_BUG_POOL_NOT_FREED,		/* clear never frees the pool pages */
-	TF_BUG_CMPXCHG_LOSER_LEAKS,	/* the CPU that loses the install keeps its page */
-	TF_BUG_POOL_PLAIN_STORE,	/* a new pool page installed with a plain store */
-	TF_BUG_RECORDER_BLOCKING_GFP,	/* tracker page with GFP_KERNEL under rcu_read_lock() */
-	TF_BUG_PGFLAGS_PLAIN_STORE,	/* tag bits written back with a plain store, no cmpxchg */
-	/* Seed 004's split-path PCP free (machine pcp=split only). */
-	TF_BUG_OWNED_BLOCKS_INIT_ONLY,	/* cpu_dead reinitialises owned_blocks without detaching */
-	TF_BUG_ONLINE_NO_ABSORB,	/* cpu_online clears the dead flag, does not absorb */
-	TF_BUG_ABSORB_NO_COUNT,		/* absorb_remote_frees() leaves pcp->count as it was */
-	TF_BUG_DRAIN_IGNORES_LLIST,	/* drain_pages_zone() does not absorb the free_llist */
-	TF_NR_BUGS
-};
+#include "tagfuzz/bugs.h"
 
 struct tf_bug_info {
 	const char *name;	/* command-line and environment name */
@@ -34,13 +18,7 @@ struct tf_bug_info {
 	const char *verdict;	/* signature prefix the harness must report */
 };
 
-extern unsigned long tf_bugs;
 extern const struct tf_bug_info tf_bug_table[TF_NR_BUGS];
-
-static inline bool tf_bug(enum tf_bug bug)
-{
-	return tf_bugs & (1UL << bug);
-}
 
 /* -1 if unknown. */
 int tf_bug_by_name(const char *name);
@@ -82,6 +60,15 @@ struct tf_tracker_info {
 extern const struct tf_tracker_info tf_tracker_table[TF_NR_TRACKERS];
 /* The variant this run uses (set at boot from the machine header). */
 extern unsigned int tf_tracker;
+
+/*
+ * Tests: a tracker's ops to run in place of the registry's for the next
+ * boots, the registry row of tf_tracker still telling the model what it
+ * records (NULL: the registry's ops).  How tests/demo_tracker.c tries a
+ * version without giving it a header byte.
+ */
+struct tf_early_pfn_ops;
+extern const struct tf_early_pfn_ops *tf_tracker_ops_override;
 
 /* -1 if unknown. */
 int tf_tracker_by_name(const char *name);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bug switches: known-buggy versions of single functions, each a switch
+ * off by default.  Kernel code may include this (it tests tf_bug() where
+ * a switch changes one line); the registry that names each switch, where
+ * it comes from and the verdict it must give is harness-only
+ * (tagfuzz/variants.h, target/variants/bugs.c).
+ */
+#ifndef _TAGFUZZ_BUGS_H
+#define _TAGFUZZ_BUGS_H
+
+#include <stdbool.h>
+
+enum tf_bug {
+	TF_BUG_SKIP_EARLY_CLEAR,	/* init callback never clears early pfns */
+	TF_BUG_RECORDER_NO_GUARD,	/* recorder ignores ALLOC_NO_CODETAG */
+	TF_BUG_SLOWPATH_DROPS_ALLOC_FLAGS, /* slow path forgets ac->alloc_flags */
+	TF_BUG_CLEAR_OVERWRITES_SET,	/* clear stamps EMPTY on set tags too */
+	TF_BUG_POOL_NOT_FREED,		/* clear never frees the pool pages */
+	TF_BUG_CMPXCHG_LOSER_LEAKS,	/* the CPU that loses the install keeps its page */
+	TF_BUG_POOL_PLAIN_STORE,	/* a new pool page installed with a plain store */
+	TF_BUG_RECORDER_BLOCKING_GFP,	/* tracker page with GFP_KERNEL under rcu_read_lock() */
+	TF_BUG_PGFLAGS_PLAIN_STORE,	/* tag bits written back with a plain store, no cmpxchg */
+	/* Seed 004's split-path PCP free (machine pcp=split only). */
+	TF_BUG_OWNED_BLOCKS_INIT_ONLY,	/* cpu_dead reinitialises owned_blocks without detaching */
+	TF_BUG_ONLINE_NO_ABSORB,	/* cpu_online clears the dead flag, does not absorb */
+	TF_BUG_ABSORB_NO_COUNT,		/* absorb_remote_frees() leaves pcp->count as it was */
+	TF_BUG_DRAIN_IGNORES_LLIST,	/* drain_pages_zone() does not absorb the free_llist */
+	TF_NR_BUGS
+};
+
+extern unsigned long tf_bugs;
+
+static inline bool tf_bug(enum tf_bug bug)
+{
+	return tf_bugs & (1UL << bug);
+}
+
+#endif /* _TAGFUZZ_BUGS_H */
