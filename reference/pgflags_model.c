@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "pgflags_model.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
 

@@ -12,8 +12,6 @@
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
-void tf_fault_fail_next(unsigned int n, unsigned int skip);
-void tf_machine_pressure(const struct tf_machine *m, unsigned int level);
 extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
 
 enum tf_live_kind {
@@ -58,9 +56,6 @@ size_t tf_sim_nr_live(void)
 {
 	return tf_nr_live;
 }
-
-void tf_harness_lock(void);
-void tf_harness_unlock(void);
 
 /* The live list is harness state that ops on several CPUs share. */
 static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind kind,

@@ -7,9 +7,6 @@
 
 static unsigned int tf_fail_next, tf_fail_skip;
 
-void tf_harness_lock(void);
-void tf_harness_unlock(void);
-
 void tf_fault_reset(void)
 {
 	tf_fail_next = 0;

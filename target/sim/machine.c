@@ -132,12 +132,8 @@ void tf_harness_unlock(void)
 	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
 
-void tf_tags_reset(void);
-void tf_fault_reset(void);
 void tf_page_ext_reset(void);
 void tf_alloc_tag_boot(void);
-void tf_callers_reset(void);
-void tf_sim_page_ext_init_early(void);
 
 static void tf_set_watermarks(const struct tf_machine *m)
 {

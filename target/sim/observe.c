@@ -5,9 +5,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/events.h"
-
-int tf_tag_id(const struct alloc_tag *tag);
-struct alloc_tag *tf_tag_by_id(int id);
+#include "tagfuzz/sim.h"
 
 struct tf_ref_obs tf_observe_ref(unsigned long pfn)
 {

@@ -6,8 +6,7 @@
 #include "../mm/internal.h"
 #include "../variants/early_pfn.h"
 #include "tagfuzz/events.h"
-
-int tf_tag_id(const struct alloc_tag *tag);
+#include "tagfuzz/sim.h"
 
 void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,
 		    unsigned int alloc_flags)

@@ -31,6 +31,7 @@
 #include "../variants/pgflags_v3.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sim.h"
 
 int tf_pgflag_bits;

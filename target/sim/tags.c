@@ -9,9 +9,8 @@
 
 #include "tagfuzz/events.h"
 #include "tagfuzz/pgflags.h"
-
-bool tf_pgf_tag_id(const struct alloc_tag *tag, int *id);
-struct alloc_tag *tf_pgf_tag_by_id(int id);
+#include "tagfuzz/pgflags_sim.h"
+#include "tagfuzz/sim.h"
 
 #define TF_MAX_TAGS	64
 
