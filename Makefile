@@ -234,15 +234,15 @@ corpus: $(CORPUS_FILES)
 
 # Every test: unit and scenario tests, the build contract, a short stress run.
 check: all stress-build
-	+$(Q)MAKE='$(MAKE)' $(SHELL) $(ROOT)/tests/check.sh '$(OUT)'
+	+$(Q)MAKE='$(MAKE)' bash $(ROOT)/tests/check.sh '$(OUT)'
 check-unit: $(OUT)/tests
 	$(Q)cd $(ROOT) && $(OUT)/tests tests/scenarios corpus/regressions $(TARGETS:%=corpus/%)
 check-contract: all
-	$(Q)TAGFUZZ_OUT='$(OUT)' $(SHELL) $(ROOT)/tests/build_contract.sh
+	$(Q)TAGFUZZ_OUT='$(OUT)' bash $(ROOT)/tests/build_contract.sh
 
 stress-build: $(OUT)/stress
 stress: stress-build
-	$(Q)$(SHELL) $(ROOT)/tests/stress.sh '$(OUT)' $(STRESS_SECS)
+	$(Q)bash $(ROOT)/tests/stress.sh '$(OUT)' $(STRESS_SECS)
 
 cov: $(TARGETS:%=cov-%)
 $(foreach t,$(TARGETS),$(eval cov-$(t): $(OUT)/cov/$(t)))
