@@ -183,6 +183,26 @@ for fl in address undefined memory coverage afl; do
 	fi
 done
 
+# --- the local build: make's dependencies ------------------------------------
+
+# After a build of this tree into $LOCAL_OUT (./build.sh test and make check
+# build first): make has nothing to do, and a header change recompiles only
+# the files that include it (-MMD -MP).
+if [ -f "$LOCAL_OUT/obj/tools/libtagfuzz.a" ] && [ -x "$LOCAL_OUT/tests" ]; then
+	MK=(make -C "$ROOT" --no-print-directory O="$LOCAL_OUT")
+	check "make: nothing to do after a build (make -n all runs no command)" bash -c '
+		cmds=$("$@" -n all | grep -v -x -e ":" -e "make.*Nothing to be done.*" || true)
+		[ -z "$cmds" ] || { echo "out of date (run make first?):"; echo "$cmds" | cut -c1-200 | head -n 5; exit 1; }' _ "${MK[@]}"
+	check "make: fuzz/diff.h changed recompiles exactly the files that include it" bash -c '
+		root=$1; shift
+		got=$("$@" -n -W "$root/fuzz/diff.h" all | sed -n "s|.* -c $root/\([^ ]*\.c\) .*|\1|p" | sort -u)
+		want=$(cd "$root" && grep -l -r --include="*.c" "#include \"diff.h\"" fuzz reference target tests | sort -u)
+		[ "$got" = "$want" ] || { echo "recompiled:"; echo "$got"; echo "include diff.h:"; echo "$want"; exit 1; }' \
+		_ "$("${MK[@]}" -s print-ROOT)" "${MK[@]}"
+else
+	skip "make: no local build in $LOCAL_OUT (make); dependency checks not run"
+fi
+
 # --- the ClusterFuzzLite files and the workflows ------------------------------
 
 check "project.yaml: language c" grep -qx 'language: c' "$ROOT/.clusterfuzzlite/project.yaml"
