@@ -20,10 +20,6 @@ MAKEFLAGS += -rR
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 space := $(subst ,, )
-define newline
-
-
-endef
 
 # --- configuration -------------------------------------------------------------
 
@@ -90,6 +86,8 @@ STRESS_SRCS := $(patsubst target/sim/sched.c,target/sim/sched_threads.c,$(LIB_SR
 
 # Kernel code and its shims see the shim include path only; the harness
 # (oracles, runner, front ends) sees its own directories too; tests see all.
+# A file in no LAYER_ directory (a new one, say glue translation units) is
+# compiled as harness until it gets a line here.
 LAYERS := kernel sim harness tests
 LAYER_kernel := target/mm/% target/lib/% target/variants/%
 LAYER_sim := target/sim/%

@@ -10,6 +10,8 @@ OSSFUZZ_CC=${CC-}
 OSSFUZZ_CXX=${CXX-}
 OSSFUZZ_OUT=${OUT-}
 OUT=${TAGFUZZ_OUT:-$ROOT/out}
+# make runs in $ROOT: a relative TAGFUZZ_OUT is relative to here.
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 CC=${TAGFUZZ_CC:-clang}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
