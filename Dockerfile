@@ -1,4 +1,4 @@
-# A local image with tagfuzz's whole toolchain: clang 14 with libFuzzer and the
+# A local image with tagfuzz's whole toolchain: make, clang 14 with libFuzzer and the
 # ASan/UBSan/MSan runtimes, AFL++ 4 (built against the same LLVM), llvm-cov and
 # llvm-profdata, zip.  It runs the README's commands:
 #
@@ -14,7 +14,7 @@
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      clang libclang-rt-14-dev llvm-14 afl++ zip unzip python3 python3-yaml \
+      make clang libclang-rt-14-dev llvm-14 afl++ zip unzip python3 python3-yaml \
       binutils ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src/tagfuzz

@@ -10,40 +10,16 @@ OSSFUZZ_CC=${CC-}
 OSSFUZZ_CXX=${CXX-}
 OSSFUZZ_OUT=${OUT-}
 OUT=${TAGFUZZ_OUT:-$ROOT/out}
+# make runs in $ROOT: a relative TAGFUZZ_OUT is relative to here.
+case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
 CC=${TAGFUZZ_CC:-clang}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-# A new fuzz target is one word here (fuzz/NAME.c, corpus/NAME/*.txt, and
-# optionally fuzz/NAME.dict; without one it gets SCENARIO_DICT).
-TARGETS=(fuzz_boot fuzz_early_pfn_diff fuzz_pgflags fuzz_pcp)
-LIB_SRCS=(
-	target/lib/list_debug.c
-	target/sim/glue_alloc_tag.c target/sim/glue_page_alloc.c target/sim/glue_page_ext.c
-	target/sim/glue_pcp_split.c
-	target/sim/callers.c target/sim/fault.c target/sim/machine.c
-	target/sim/observe.c target/sim/observe_pcp.c target/sim/page_owner.c target/sim/report.c
-	target/sim/sched.c target/sim/tags.c
-	target/variants/bugs.c target/variants/trackers.c
-	target/variants/early_pfn_none.c target/variants/early_pfn_array256.c
-	target/variants/early_pfn_array8192.c target/variants/early_pfn_pagelist.c
-	target/variants/early_pfn_llist.c target/variants/early_pfn_pool_gfp.c
-	target/variants/early_pfn_pool_high.c
-	target/lib/maple_tree.c target/mm/alloc_tag_pgflags.c target/sim/pgflags.c
-	target/variants/pgflags_v3.c reference/pgflags_model.c
-	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c
-	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/diff.c
-)
-# Coverage guides the fuzzer through the port; the oracles and the codec run
-# on every input in loops over all pages, so they are left out of it (as an
-# ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
-NOCOV_SRCS=(reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c target/sim/observe_pcp.c reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c target/sim/report.c)
-# Every target decodes the same scenario bytes: this whole-op dictionary
-# serves targets that have no fuzz/TARGET.dict of their own.
-SCENARIO_DICT=fuzz/fuzz_boot.dict
-INCS=(-I"$ROOT/target/include" -I"$ROOT/fuzz" -I"$ROOT/reference")
-WARN=(-std=gnu11 -fno-strict-overflow -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-unused-function -Werror)
-OPT=(${TAGFUZZ_OPT:--O1})
-SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+# The Makefile holds the fuzz targets, the sources, the flags and the rules
+# (make help); build.sh installs what is missing and drives it.  TARGETS and
+# SCENARIO_DICT come from it (load_targets).
+TARGETS=()
+SCENARIO_DICT=
 # libFuzzer's scheduling: inputs that run long (bursts of thousands of
 # allocations, kept for the hit-count buckets they fill) get their energy
 # scaled down by their run time, so fuzzing spends its time on many short
@@ -64,7 +40,8 @@ usage() {
 	cat <<'EOF'
 usage: ./build.sh [COMMAND]
   (none)                 build fuzz targets (libFuzzer+ASan+UBSan), replay, scenario, tests into out/
-  test                   install what is missing, build, run every test
+                         (make [-jN]: the same, without installing; make help)
+  test                   install what is missing, build, run every test (make check)
   fuzz [OPTS] [TARGET] [SECS]
                          fuzz TARGET (default fuzz_boot) for SECS seconds (default 300)
                          from the shipped corpus; prints a summary with each finding
@@ -92,6 +69,7 @@ usage: ./build.sh [COMMAND]
                          every known-buggy variant (libFuzzer, AFL++), coverage, peak memory;
                          table into bench/results/ (bench/run.sh --help lists OPTS)
   deps [afl] [coverage]  install the Debian packages the build (and AFL++, coverage) needs (as root)
+  help                   this list
 Environment: TAGFUZZ_BUGS=a,b (bug switches: the variant), TAGFUZZ_STRICT=1 (report
 known findings), TAGFUZZ_TRACKER=NAME|a,b (early-PFN tracker variant, docs/variants.md),
 TAGFUZZ_PCP=upstream|split|header|diff (PCP free path, docs/pcp.md),
@@ -118,6 +96,14 @@ apt_install() {
 
 have_toolchain() {
 	command -v "$CC" >/dev/null 2>&1 || return 1
+	command -v make >/dev/null 2>&1 || return 1
+	# The runtimes -fsanitize=fuzzer,address,undefined links: when the
+	# compiler knows where they are, no probe link.
+	local rt found=1
+	for rt in fuzzer asan ubsan_standalone; do
+		[ -f "$("$CC" -print-file-name="libclang_rt.$rt-$(uname -m).a" 2>/dev/null)" ] || found=0
+	done
+	[ "$found" = 0 ] || return 0
 	local t
 	t=$(mktemp -d)
 	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){return 0;}\n' >"$t/t.c"
@@ -157,9 +143,9 @@ deps() {
 		case $w in
 		base)
 			if ! have_toolchain; then
-				log "installing clang and its sanitizer runtimes (Debian packages)"
-				apt_install clang libclang-rt-14-dev llvm ||
-					apt_install clang llvm
+				log "installing make, clang and its sanitizer runtimes (Debian packages)"
+				apt_install make clang libclang-rt-14-dev llvm ||
+					apt_install make clang llvm
 				have_toolchain || die "clang is installed but cannot link -fsanitize=fuzzer,address,undefined"
 			fi
 			;;
@@ -197,59 +183,26 @@ deps() {
 	done
 }
 
-# --- building --------------------------------------------------------------
+# --- building ----------------------------------------------------------------
 
-# compile_lib DIR CC FLAGS...: LIB_SRCS compiled into DIR and archived as
-# DIR/libtagfuzz.a; a source newer than its object (or any header newer than
-# it) is recompiled, and everything when the compiler, FLAGS, the no-coverage
-# list or AFL_LLVM_DENYLIST change.
-compile_lib() {
-	local dir=$1 cc=$2; shift 2
-	mkdir -p "$dir"
-	printf '%s\n' "$cc" "$@" "nocov:${NOCOV_SRCS[*]}" "afl-deny:${AFL_LLVM_DENYLIST:-}" >"$dir/flags.new"
-	if ! cmp -s "$dir/flags.new" "$dir/flags" 2>/dev/null; then
-		rm -f "$dir"/*.o "$dir/libtagfuzz.a"
-		mv "$dir/flags.new" "$dir/flags"
-	fi
-	local src obj objs=() pids=() changed=0 p
-	for src in "${LIB_SRCS[@]}"; do
-		obj=$dir/$(echo "$src" | tr / _).o
-		objs+=("$obj")
-		# target/mm/*.c count as headers: the glue files include them.
-		if [ -f "$obj" ] && [ -z "$(find "$ROOT/$src" "$ROOT/target" "$ROOT/fuzz" "$ROOT/reference" \
-			\( -name '*.h' -o -path "$ROOT/target/mm/*.c" \) -newer "$obj" -print -quit)" ] &&
-			[ "$ROOT/$src" -ot "$obj" ]; then
-			continue
-		fi
-		"$cc" "$@" -c "$ROOT/$src" -o "$obj" &
-		pids+=($!)
-		changed=1
-		if [ ${#pids[@]} -ge "$JOBS" ]; then
-			wait "${pids[0]}" || die "compiling the library ($dir) failed"
-			pids=("${pids[@]:1}")
-		fi
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" || die "compiling the library ($dir) failed"
-	done
-	if [ "$changed" = 1 ] || [ ! -f "$dir/libtagfuzz.a" ]; then
-		rm -f "$dir/libtagfuzz.a"
-		ar rcs "$dir/libtagfuzz.a" "${objs[@]}"
-	fi
+# mk ARGS...: make in the tree, into $OUT, with $CC (the Makefile has the
+# sources, flags and rules; make help lists its targets).
+mk() {
+	make -C "$ROOT" --no-print-directory O="$OUT" CC="$CC" "$@"
 }
 
-# write_nocov FILE: the no-coverage list in the format both clang's
-# -fsanitize-coverage-ignorelist and AFL_LLVM_DENYLIST read.
-write_nocov() {
-	local s
-	mkdir -p "$(dirname "$1")"
-	for s in "${NOCOV_SRCS[@]}"; do
-		printf 'src:*/%s\n' "$s"
-	done >"$1.new"
-	if cmp -s "$1.new" "$1" 2>/dev/null; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+# load_targets: TARGETS and SCENARIO_DICT, as the Makefile lists them.
+load_targets() {
+	[ ${#TARGETS[@]} = 0 ] || return 0
+	command -v make >/dev/null 2>&1 || deps base
+	read -r -a TARGETS <<<"$(mk -s print-targets)"
+	SCENARIO_DICT=$(mk -s print-SCENARIO_DICT)
+	[ ${#TARGETS[@]} -gt 0 ] && [ -n "$SCENARIO_DICT" ] ||
+		die "make print-targets / print-SCENARIO_DICT gave nothing (is the Makefile there?)"
 }
 
 dict_for() {
+	load_targets
 	if [ -f "$ROOT/fuzz/$1.dict" ]; then
 		echo "$ROOT/fuzz/$1.dict"
 	else
@@ -257,32 +210,8 @@ dict_for() {
 	fi
 }
 
-build() {
-	deps base
-	mkdir -p "$OUT"
-	local common=("${WARN[@]}" "${INCS[@]}" -g "${OPT[@]}" "${SAN[@]}")
-	write_nocov "$OUT/nocov.list"
-	# Comparison tracing is off by default: the port compares its own state,
-	# not input bytes (every operand passes through the decoder), and it cost
-	# 40% of each execution (bench/exec_driver.c measures it; TAGFUZZ_COV_FLAGS
-	# overrides).
-	compile_lib "$OUT/obj/fuzz" "$CC" "${common[@]}" -fsanitize=fuzzer-no-link \
-		-fsanitize-coverage-ignorelist="$OUT/nocov.list" \
-		${TAGFUZZ_COV_FLAGS--fno-sanitize-coverage=trace-cmp}
-	compile_lib "$OUT/obj/tools" "$CC" "${common[@]}"
-	local t
-	for t in "${TARGETS[@]}"; do
-		"$CC" "${common[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" \
-			"$OUT/obj/fuzz/libtagfuzz.a" -o "$OUT/$t"
-	done
-	"$CC" "${common[@]}" "$ROOT/fuzz/replay.c" "$OUT/obj/tools/libtagfuzz.a" -o "$OUT/replay"
-	"$CC" "${common[@]}" "$ROOT/fuzz/scenario.c" "$OUT/obj/tools/libtagfuzz.a" -o "$OUT/scenario"
-	"$CC" "${common[@]}" -I"$ROOT/tests" "$ROOT"/tests/*.c \
-		"$OUT/obj/tools/libtagfuzz.a" -o "$OUT/tests"
-	build_corpus
-}
-
-# encode_corpus SCENARIO_TOOL TARGET DIR: corpus/TARGET/*.txt as fuzzer inputs in DIR.
+# encode_corpus SCENARIO_TOOL TARGET DIR: corpus/TARGET/*.txt as fuzzer inputs
+# in DIR (the OSS-Fuzz seed corpora; make encodes out/corpus/ itself).
 encode_corpus() {
 	local tool=$1 t=$2 dir=$3 f
 	rm -rf "$dir"
@@ -294,11 +223,11 @@ encode_corpus() {
 	done
 }
 
-build_corpus() {
-	local t
-	for t in "${TARGETS[@]}"; do
-		encode_corpus "$OUT/scenario" "$t" "$OUT/corpus/$t"
-	done
+# The fuzz targets, replay, scenario, tests and the encoded corpus (make all).
+build() {
+	deps base
+	load_targets
+	mk -j"$JOBS" all || die "the build failed"
 }
 
 # AFL++ flavour: the same library and sanitizers through afl-clang-fast;
@@ -307,17 +236,7 @@ build_corpus() {
 build_afl() {
 	deps afl
 	build
-	local common=("${WARN[@]}" "${INCS[@]}" -g "${OPT[@]}" "${SAN[@]}")
-	(
-		export AFL_QUIET=1 AFL_LLVM_DENYLIST=$OUT/nocov.list
-		compile_lib "$OUT/obj/afl" afl-clang-fast "${common[@]}"
-		mkdir -p "$OUT/afl"
-		local t
-		for t in "${TARGETS[@]}"; do
-			afl-clang-fast "${common[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" \
-				"$OUT/obj/afl/libtagfuzz.a" -o "$OUT/afl/$t"
-		done
-	) || die "the AFL++ build failed"
+	mk -j"$JOBS" afl || die "the AFL++ build failed"
 }
 
 # --- the OSS-Fuzz / ClusterFuzzLite build contract --------------------------
@@ -369,9 +288,8 @@ ossfuzz() {
 	fi
 	mkdir -p "$out" "$work"
 	log "OSS-Fuzz build ($flavour) with CC=$cc into $out (intermediate files in $work)"
-	local lang=(-std=gnu11 -fno-strict-overflow "${INCS[@]}")
+	load_targets
 	local cov=()
-	write_nocov "$work/nocov.list"
 	if is_afl_build "$cc"; then
 		export AFL_LLVM_DENYLIST=$work/nocov.list AFL_QUIET=1
 	elif [[ " ${cflags[*]} " == *fuzzer-no-link* || " ${cflags[*]} " == *" -fsanitize-coverage="* ]]; then
@@ -380,21 +298,17 @@ ossfuzz() {
 	local link=("$cc" "${cflags[@]}")
 	[ -z "$cxx" ] || link=("$cxx" "${cxxflags[@]}")
 
-	# Host tools (the corpus encoder) with the project's flags only, so that
-	# running them in the builder does not depend on the sanitizer flavour.
-	compile_lib "$work/host" "$cc" "${lang[@]}" -O1
-	"$cc" "${lang[@]}" -O1 "$ROOT/fuzz/scenario.c" "$work/host/libtagfuzz.a" -o "$work/host/scenario" ||
-		die "linking the corpus encoder failed"
-
+	# make builds the host tools (the corpus encoder, with the project's
+	# flags only, so that running it in the builder does not depend on the
+	# sanitizer flavour) and the targets: every source with $CFLAGS as
+	# given, the project's code linked in statically (an archive), only the
+	# toolchain's own runtimes and libc shared.
 	local obj=$work/obj-$flavour t
-	compile_lib "$obj" "$cc" "${cflags[@]}" "${lang[@]}" "${cov[@]}"
+	mk -j"$JOBS" ossfuzz-build CC="$cc" OSSFUZZ_CFLAGS="${cflags[*]}" OSSFUZZ_COV="${cov[*]}" \
+		OSSFUZZ_LINK="${link[*]}" OSSFUZZ_ENGINE="${engine[*]}" OSSFUZZ_HOST="$work/host" \
+		OSSFUZZ_OBJ="$obj" OSSFUZZ_OUT="$out" NOCOV_LIST="$work/nocov.list" ||
+		die "the OSS-Fuzz build failed"
 	for t in "${TARGETS[@]}"; do
-		"$cc" "${cflags[@]}" "${lang[@]}" "${cov[@]}" -c "$ROOT/fuzz/$t.c" -o "$obj/$t.o" ||
-			die "compiling fuzz/$t.c failed"
-		# The project's code is linked in statically (an archive); only the
-		# toolchain's own runtimes and libc are shared.
-		"${link[@]}" "$obj/$t.o" "$obj/libtagfuzz.a" "${engine[@]}" -o "$out/$t" ||
-			die "linking $t failed"
 		cp "$(dict_for "$t")" "$out/$t.dict"
 		# The port wraps unsigned counters on purpose, as the kernel does
 		# (the undefined build's unsigned-integer-overflow check is
@@ -590,42 +504,11 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 run_tests() {
 	deps test
 	build
-	cd "$ROOT"
-	local rc=0 c_line s_line cp cf sp sf
-	set +e
-	"$OUT/tests" tests/scenarios corpus/regressions "${TARGETS[@]/#/corpus/}" | tee "$OUT/tests.log"
-	set -e
-	c_line=$(tail -n 1 "$OUT/tests.log")
-	[[ "$c_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]] ||
-		die "the test runner did not finish (last line: '$c_line')"
-	cp=${BASH_REMATCH[1]} cf=${BASH_REMATCH[2]}
-	echo
-	set +e
-	TAGFUZZ_OUT=$OUT bash "$ROOT/tests/build_contract.sh" | tee "$OUT/contract.log"
-	set -e
-	s_line=$(tail -n 1 "$OUT/contract.log")
-	if [[ "$s_line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		sp=${BASH_REMATCH[1]} sf=${BASH_REMATCH[2]}
-	else
-		echo "FAIL tests/build_contract.sh did not finish (last line: '$s_line')"
-		sp=0 sf=1
-	fi
-	# A short ThreadSanitizer stress run counts as one test.
-	echo
-	set +e
-	(run_stress "${TAGFUZZ_STRESS_SECS:-5}") 2>&1 | tee "$OUT/stress.log"
-	local st=${PIPESTATUS[0]}
-	set -e
-	if [ "$st" = 0 ]; then
-		sp=$((sp + 1))
-	else
-		echo "FAIL ./build.sh stress (status $st; see $OUT/stress.log)"
-		sf=$((sf + 1))
-	fi
-	echo
-	echo "$((cp + sp)) passed, $((cf + sf)) failed"
-	[ $((cf + sf)) = 0 ] || rc=1
-	return $rc
+	# A stress build that fails leaves no binary: its run counts as a failure.
+	(build_stress) || rm -f "$OUT/stress"
+	# The unit and scenario tests, the build contract, a short ThreadSanitizer
+	# stress run (one test): what make check runs; ends "N passed, N failed".
+	bash "$ROOT/tests/check.sh" "$OUT"
 }
 
 fuzz() {
@@ -642,6 +525,8 @@ fuzz() {
 	done
 	[ ${#pos[@]} -le 2 ] || die "usage: ./build.sh fuzz [--engine libfuzzer|afl] [--jobs N|all] [TARGET] [SECS]"
 	local target=${pos[0]:-fuzz_boot} secs=${pos[1]:-300}
+	deps base
+	load_targets
 	[[ " ${TARGETS[*]} " == *" $target "* ]] || die "unknown target '$target' (have: ${TARGETS[*]})"
 	[[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || die "seconds must be a positive number, got '$secs'"
 	[ "$jobs" != all ] || jobs=$JOBS
@@ -973,27 +858,20 @@ minimize() {
 
 # --- ThreadSanitizer stress (docs/architecture.md) -----------------------------
 
+# The port with -fsanitize=thread -DTF_REAL_THREADS and sched_threads.c for
+# sched.c (make stress-build: out/stress).
 build_stress() {
-	deps
-	local s srcs=()
-	for s in "${LIB_SRCS[@]}"; do
-		[ "$s" = target/sim/sched.c ] && s=target/sim/sched_threads.c
-		srcs+=("$ROOT/$s")
-	done
-	mkdir -p "$OUT"
-	"$CC" "${WARN[@]}" "${INCS[@]}" -g -O1 -fsanitize=thread -DTF_REAL_THREADS \
-		"${srcs[@]}" "$ROOT/fuzz/stress.c" -lpthread -o "$OUT/stress"
+	deps base
+	mk -j"$JOBS" stress-build || die "the stress build failed"
 }
 
-# run_stress SECS: prints the stress binary's summary; fails on a data race or BUG.
+# run_stress SECS: prints the stress binary's summary; fails on a data race or
+# BUG (tests/stress.sh, which make stress runs too).
 run_stress() {
 	local secs=$1
 	[[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || die "stress: seconds must be a positive number, got '$secs'"
 	build_stress
-	# Clang 14's TSan needs the address space unrandomised on some kernels.
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/fuzz/tsan.supp ${TSAN_OPTIONS:-}" \
-		setarch "$(uname -m)" -R "$OUT/stress" "$secs" "$ROOT/corpus/fuzz_boot" \
-		"$ROOT/tests/scenarios" "$ROOT/corpus/regressions"
+	bash "$ROOT/tests/stress.sh" "$OUT" "$secs"
 }
 
 # Source-based coverage of a fuzz target over its corpora, through the
@@ -1001,6 +879,7 @@ run_stress() {
 # coverage builds do).
 coverage() {
 	local t=fuzz_boot dirs=() d
+	load_targets
 	if [ $# -gt 0 ] && [[ " ${TARGETS[*]} " == *" $1 "* ]]; then
 		t=$1
 		shift
@@ -1014,10 +893,7 @@ coverage() {
 	local profdata cov
 	profdata=$(llvm_tool llvm-profdata)
 	cov=$(llvm_tool llvm-cov)
-	local flags=("${WARN[@]}" "${INCS[@]}" -g -O1 -fprofile-instr-generate -fcoverage-mapping)
-	compile_lib "$OUT/obj/cov" "$CC" "${flags[@]}"
-	mkdir -p "$OUT/cov"
-	"$CC" "${flags[@]}" -fsanitize=fuzzer "$ROOT/fuzz/$t.c" "$OUT/obj/cov/libtagfuzz.a" -o "$OUT/cov/$t"
+	mk -j"$JOBS" "cov-$t" || die "the coverage build of $t failed"
 	dirs=("$OUT/corpus/$t" "${dirs[@]}")
 	[ -z "$(ls -A "$OUT/work/$t" 2>/dev/null)" ] || dirs+=("$OUT/work/$t")
 	for d in "$OUT/afl-work/$t"/*/queue; do

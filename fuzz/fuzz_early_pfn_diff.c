@@ -17,6 +17,7 @@
 
 #include "codec.h"
 #include "diff.h"
+#include "fuzz_target.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;

@@ -21,6 +21,7 @@
 
 #include "codec.h"
 #include "diff.h"
+#include "fuzz_target.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "codec.h"
+#include "fuzz_target.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 

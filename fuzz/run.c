@@ -19,8 +19,6 @@
 #include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
 
-void tf_sim_set_machine(const struct tf_machine *m);
-
 static struct tf_verdict *cur_v;
 static const struct tf_run_opts *cur_o;
 static long cur_op;

@@ -21,8 +21,6 @@
 #include "tagfuzz/events.h"
 #include "tagfuzz/sim.h"
 
-void tf_sim_set_machine(const struct tf_machine *m);
-
 #define MAX_FILES	1024
 #define MAX_SITES	16
 

@@ -31,12 +31,16 @@ check() {
 	fi
 }
 
-# The targets and their sources, as build.sh lists them.
-read -r -a TARGETS <<<"$(sed -n 's/^TARGETS=(\(.*\))$/\1/p' "$ROOT/build.sh")"
-[ ${#TARGETS[@]} -gt 0 ] || { bad "build.sh has a TARGETS=(...) line"; echo "$pass passed, $fail failed"; exit 1; }
+# The targets, their sources and the shared dictionary, as the Makefile lists them.
+mk_print() { make -s --no-print-directory -C "$ROOT" "print-$1"; }
+read -r -a TARGETS <<<"$(mk_print targets)"
+read -r -a LIB_SRCS <<<"$(mk_print LIB_SRCS)"
+SCENARIO_DICT=$(mk_print SCENARIO_DICT)
+[ ${#TARGETS[@]} -gt 0 ] && [ ${#LIB_SRCS[@]} -gt 0 ] && [ -n "$SCENARIO_DICT" ] ||
+	{ bad "make print-targets, print-LIB_SRCS, print-SCENARIO_DICT list them"; echo "$pass passed, $fail failed"; exit 1; }
 dict_of() {
 	if [ -f "$ROOT/fuzz/$1.dict" ]; then echo "$ROOT/fuzz/$1.dict"; else
-		echo "$ROOT/$(sed -n 's/^SCENARIO_DICT=//p' "$ROOT/build.sh")"
+		echo "$ROOT/$SCENARIO_DICT"
 	fi
 }
 
@@ -164,18 +168,40 @@ for fl in address undefined memory coverage afl; do
 		# every source was compiled with $CFLAGS as given.
 		check "address: every source compiled with \$CFLAGS as given" bash -c '
 			cmds=$(readelf -p .GCC.command.line "$1/fuzz_boot")
-			for s in $(sed -n "/^LIB_SRCS=(/,/^)/p" "$2/build.sh" | grep -v -e "LIB_SRCS" -e "^)"); do
-				echo "$cmds" | grep -F -- "$3" | grep -q -F "/$s " || { echo "not with CFLAGS: $s"; exit 1; }
-			done' _ "$TMP/out-address" "$ROOT" "${FLAGS[address]}"
+			flags=$2
+			shift 2
+			for s in "$@"; do
+				echo "$cmds" | grep -F -- "$flags" | grep -q -F "/$s " || { echo "not with CFLAGS: $s"; exit 1; }
+			done' _ "$TMP/out-address" "${FLAGS[address]}" "${LIB_SRCS[@]}"
 	fi
 	if [ "$fl" = address ] || [ "$fl" = afl ]; then
 		# The oracles and the codec carry no coverage instrumentation.
 		check "$fl: oracles and codec left out of coverage instrumentation" bash -c '
 			o=$(ls -d "$1"/obj-*-address-x86_64 | grep -e "$2-address")
-			! nm "$o/reference_model.c.o" "$o/fuzz_codec.c.o" | grep -E "__sancov|__afl_area_ptr"
-			nm "$o/target_sim_glue_page_alloc.c.o" | grep -q -E "__sancov|__afl_area_ptr"' _ "$TMP/work/tagfuzz" "$fe"
+			! nm "$o/reference/model.o" "$o/fuzz/codec.o" | grep -E "__sancov|__afl_area_ptr"
+			nm "$o/target/sim/glue_page_alloc.o" | grep -q -E "__sancov|__afl_area_ptr"' _ "$TMP/work/tagfuzz" "$fe"
 	fi
 done
+
+# --- the local build: make's dependencies ------------------------------------
+
+# After a build of this tree into $LOCAL_OUT (./build.sh test and make check
+# build first): make has nothing to do, and a header change recompiles only
+# the files that include it (-MMD -MP).
+if [ -f "$LOCAL_OUT/obj/tools/libtagfuzz.a" ] && [ -x "$LOCAL_OUT/tests" ]; then
+	MK=(make -C "$ROOT" --no-print-directory O="$LOCAL_OUT")
+	check "make: nothing to do after a build (make -n all runs no command)" bash -c '
+		cmds=$("$@" -n all | grep -v -x -e ":" -e "make.*Nothing to be done.*" || true)
+		[ -z "$cmds" ] || { echo "out of date (run make first?):"; echo "$cmds" | cut -c1-200 | head -n 5; exit 1; }' _ "${MK[@]}"
+	check "make: fuzz/diff.h changed recompiles exactly the files that include it" bash -c '
+		root=$1; shift
+		got=$("$@" -n -W "$root/fuzz/diff.h" all | sed -n "s|.* -c $root/\([^ ]*\.c\) .*|\1|p" | sort -u)
+		want=$(cd "$root" && grep -l -r --include="*.c" "#include \"diff.h\"" fuzz reference target tests | sort -u)
+		[ "$got" = "$want" ] || { echo "recompiled:"; echo "$got"; echo "include diff.h:"; echo "$want"; exit 1; }' \
+		_ "$("${MK[@]}" -s print-ROOT)" "${MK[@]}"
+else
+	skip "make: no local build in $LOCAL_OUT (make); dependency checks not run"
+fi
 
 # --- the ClusterFuzzLite files and the workflows ------------------------------
 

@@ -13,8 +13,6 @@
 #define DECLARE(g) extern const struct test_case tests_##g[]; extern const size_t nr_tests_##g;
 GROUPS(DECLARE)
 
-int run_scenario_dirs(int nr_dirs, char **dirs, int *passed, int *failed);
-
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;

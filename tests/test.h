@@ -70,4 +70,10 @@ struct test_case {
  * and tests/main.c lists GROUP once.
  */
 
+struct tf_scenario;
+/* tests/test_scenarios.c: every scenario file in the directories, counted. */
+int run_scenario_dirs(int nr_dirs, char **dirs, int *passed, int *failed);
+/* tests/test_variants.c: a scenario's tracker/variant directives hold. */
+bool check_scenario_variants(const char *path, const struct tf_scenario *s);
+
 #endif /* _TAGFUZZ_TEST_H */

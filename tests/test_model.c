@@ -23,7 +23,6 @@
 #include "tagfuzz/variants.h"
 #include "test.h"
 
-void tf_sim_set_machine(const struct tf_machine *m);
 extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
 
 static struct tf_scenario sc;

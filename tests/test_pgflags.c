@@ -28,7 +28,6 @@
 #include "tagfuzz/sim.h"
 #include "test.h"
 
-void tf_sim_set_machine(const struct tf_machine *m);
 bool tags_addressable(void);
 
 static struct tf_machine M;

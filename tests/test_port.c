@@ -14,7 +14,6 @@
 #include "tagfuzz/sim.h"
 #include "test.h"
 
-void tf_sim_set_machine(const struct tf_machine *m);
 
 #define PAGE_BYTES	4096
 

@@ -26,8 +26,6 @@
 
 static struct tf_scenario sc;
 
-bool check_scenario_variants(const char *path, const struct tf_scenario *s);
-
 static const char *first_sig(const struct tf_verdict *v, bool strict)
 {
 	const struct tf_finding *f = tf_verdict_first_new(v, strict);

@@ -5,6 +5,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/events.h"
+#include "tagfuzz/sim.h"
 #include "tagfuzz/sim_internal.h"
 
 struct tf_ref_obs tf_observe_ref(unsigned long pfn)

@@ -6,6 +6,7 @@
 #include "../mm/internal.h"
 #include "../variants/early_pfn.h"
 #include "tagfuzz/events.h"
+#include "tagfuzz/sim.h"
 #include "tagfuzz/sim_internal.h"
 
 void set_page_owner(struct page *page, unsigned int order, gfp_t gfp_mask,

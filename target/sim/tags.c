@@ -10,6 +10,8 @@
 #include "tagfuzz/events.h"
 #include "tagfuzz/ops.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/pgflags_sim.h"
+#include "tagfuzz/sim.h"
 #include "tagfuzz/sim_internal.h"
 
 #define TF_MAX_TAGS	64

@@ -21,6 +21,17 @@ void tf_pgf_module_unload(unsigned int n);
 void tf_pgf_flag_bit(unsigned long pfn, unsigned int bit, bool clear);
 void tf_pgf_shutdown(void);
 void tf_pgf_sysctl(bool on);
+/* Page-flag mode's tag ids, for the codetag registry (target/sim/tags.c). */
+bool tf_pgf_tag_id(const struct alloc_tag *tag, int *id);
+struct alloc_tag *tf_pgf_tag_by_id(int id);
+
+/*
+ * The simulated machine's symbol table and vmalloc space, which
+ * target/mm/alloc_tag_pgflags.c and target/variants/pgflags_v3.c call
+ * (declared there too, as kernel code declares them).
+ */
+unsigned long kallsyms_lookup_name(const char *name);
+void *tf_execmem_vmap(unsigned long size);
 
 /* Harness call sites in page-flag mode: kernel tags by selector. */
 #define TF_PGF_SITE_MIGRATE	0

@@ -31,4 +31,20 @@ size_t tf_sim_nr_live(void);
 
 void tf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The machine's parts, reset or driven by machine.c, callers.c and the runner. */
+void tf_sim_set_machine(const struct tf_machine *m);		/* callers.c */
+void tf_callers_reset(void);					/* callers.c */
+void tf_sim_page_ext_init_early(void);				/* callers.c */
+void tf_fault_reset(void);					/* fault.c */
+void tf_fault_fail_next(unsigned int n, unsigned int skip);	/* fault.c */
+void tf_harness_lock(void);					/* machine.c */
+void tf_harness_unlock(void);					/* machine.c */
+void tf_machine_pressure(const struct tf_machine *m, unsigned int level); /* machine.c */
+
+/* The codetag registry (tags.c): stable ids for events and observers. */
+struct alloc_tag;
+void tf_tags_reset(void);
+int tf_tag_id(const struct alloc_tag *tag);
+struct alloc_tag *tf_tag_by_id(int id);
+
 #endif /* _TAGFUZZ_SIM_H */

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# tests/check.sh OUT: every test, on what make has built into OUT (`make
+# check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
+# OSS-Fuzz build contract (tests/build_contract.sh), and a short
+# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s),
+# which counts as one test.  Ends with "N passed, N failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$1
+cd "$ROOT" || exit 2
+read -r -a TARGETS <<<"$(${MAKE:-make} -s --no-print-directory -C "$ROOT" print-targets)"
+
+"$OUT/tests" tests/scenarios corpus/regressions "${TARGETS[@]/#/corpus/}" | tee "$OUT/tests.log"
+c_line=$(tail -n 1 "$OUT/tests.log")
+if [[ "$c_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	cp=${BASH_REMATCH[1]} cf=${BASH_REMATCH[2]}
+else
+	echo "FAIL the test runner did not finish (last line: '$c_line')"
+	cp=0 cf=1
+fi
+echo
+TAGFUZZ_OUT=$OUT bash "$ROOT/tests/build_contract.sh" | tee "$OUT/contract.log"
+s_line=$(tail -n 1 "$OUT/contract.log")
+if [[ "$s_line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	sp=${BASH_REMATCH[1]} sf=${BASH_REMATCH[2]}
+else
+	echo "FAIL tests/build_contract.sh did not finish (last line: '$s_line')"
+	sp=0 sf=1
+fi
+echo
+bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
+st=${PIPESTATUS[0]}
+if [ "$st" = 0 ]; then
+	sp=$((sp + 1))
+else
+	echo "FAIL stress (status $st; see $OUT/stress.log)"
+	sf=$((sf + 1))
+fi
+echo
+echo "$((cp + sp)) passed, $((cf + sf)) failed"
+[ $((cf + sf)) = 0 ]
