@@ -2,8 +2,9 @@
 # tests/check.sh OUT: every test, on what make has built into OUT (`make
 # check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
 # OSS-Fuzz build contract (tests/build_contract.sh), and a short
-# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s),
-# which counts as one test.  Ends with "N passed, N failed".
+# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s)
+# and the layer check (make check-layers), each counted as one test.  Ends
+# with "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$1
@@ -34,6 +35,13 @@ if [ "$st" = 0 ]; then
 	sp=$((sp + 1))
 else
 	echo "FAIL stress (status $st; see $OUT/stress.log)"
+	sf=$((sf + 1))
+fi
+echo
+if ${MAKE:-make} -s --no-print-directory -C "$ROOT" O="$OUT" check-layers; then
+	sp=$((sp + 1))
+else
+	echo "FAIL check-layers: a kernel file includes a harness-only header, or the harness a kernel one"
 	sf=$((sf + 1))
 fi
 echo
