@@ -1065,6 +1065,22 @@ static int parse_pgflags(struct line_ctx *c, struct tf_machine *m)
 	return 0;
 }
 
+/* key=NAME looked up by @by_name into *@out; absent: *@out stays; unknown: @why. */
+static int get_named(struct line_ctx *c, const char *key, int (*by_name)(const char *),
+		     const char *why, uint8_t *out)
+{
+	struct word *w = find_word(c, key);
+	int k;
+
+	if (!w)
+		return 0;
+	k = w->has_val ? by_name(w->val) : -1;
+	if (k < 0)
+		return perr(c, "%s=%s: %s", key, w->has_val ? w->val : "", why);
+	*out = k;
+	return 0;
+}
+
 static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 {
 	struct word *w;
@@ -1110,25 +1126,12 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 		return perr(c, "early_page_ext=0 with debug=1: CONFIG_MEM_ALLOC_PROFILING_DEBUG turns it on (mm/page_ext.c), and the boot parameter can only turn it on");
 	m->early_page_ext = v;
 	m->what_if = TF_WHAT_IF_NONE;
-	w = find_word(c, "what_if");
-	if (w) {
-		int k = w->has_val ? tf_what_if_by_name(w->val) : -1;
-
-		if (k < 0)
-			return perr(c, "what_if=%s: the what-if modes are none and smp-early-boot",
-				    w->has_val ? w->val : "");
-		m->what_if = k;
-	}
 	m->tracker = TF_TRACKER_CURRENT;
-	w = find_word(c, "tracker");
-	if (w) {
-		int t = w->has_val ? tf_tracker_by_name(w->val) : -1;
-
-		if (t < 0)
-			return perr(c, "tracker=%s: not a tracker variant (replay --list-trackers)",
-				    w->has_val ? w->val : "");
-		m->tracker = t;
-	}
+	if (get_named(c, "what_if", tf_what_if_by_name,
+		      "the what-if modes are none and smp-early-boot", &m->what_if) ||
+	    get_named(c, "tracker", tf_tracker_by_name,
+		      "not a tracker variant (replay --list-trackers)", &m->tracker))
+		return -1;
 	return 0;
 }
 
