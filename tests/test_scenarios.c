@@ -42,13 +42,55 @@ static bool fail_with(const char *path, const char *what, const struct tf_verdic
 	return false;
 }
 
+/*
+ * `# points: N SITE; N SITE ...`: each counted change point (run at=, at2=,
+ * preempt at=) still lands on the scheduling point its test was written
+ * for.  A patch that adds a READ_ONCE on the path moves the count; without
+ * this a race test that expects a clean run would pass without its race.
+ */
+static bool check_points(const char *path, const char *points, const struct tf_run_opts *base)
+{
+	struct tf_run_opts o = *base;
+	struct tf_verdict v;
+	char *trace = NULL, want[200], list[512], *item, *save = NULL;
+	size_t len = 0;
+	bool ok = true;
+
+	o.trace = open_memstream(&trace, &len);
+	if (!o.trace)
+		return false;
+	tf_run(&sc, &o, &v);
+	fclose(o.trace);
+	snprintf(list, sizeof(list), "%s", points);
+	for (item = strtok_r(list, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		unsigned int step;
+		int at;
+
+		while (*item == ' ')
+			item++;
+		if (sscanf(item, "%u %n", &step, &at) != 1) {
+			printf("FAIL scenario %s: '# points:' item '%s' is not 'STEP SITE'\n", path, item);
+			ok = false;
+			break;
+		}
+		snprintf(want, sizeof(want), "# [%u] %s\n", step, item + at);
+		if (!strstr(trace, want)) {
+			printf("FAIL scenario %s: step %u is no longer '%s' (the change point moved; replay -t shows where it lands now)\n",
+			       path, step, item + at);
+			ok = false;
+		}
+	}
+	free(trace);
+	return ok;
+}
+
 static bool check_scenario(const char *path)
 {
 	struct tf_run_opts o = { 0 };
 	struct tf_verdict v;
-	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512];
+	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512], points[512];
 	const char *bad;
-	bool has_known, ok = true;
+	bool has_known, has_points, ok = true;
 	size_t size;
 	char *text = tf_read_file(path, &size);
 
@@ -63,6 +105,7 @@ static bool check_scenario(const char *path)
 	}
 	tf_text_directive(text, "expect", expect, sizeof(expect));
 	has_known = tf_text_directive(text, "expect-known", known, sizeof(known));
+	has_points = tf_text_directive(text, "points", points, sizeof(points));
 	if (tf_text_directive(text, "bugs", bugs, sizeof(bugs)) &&
 	    tf_bugs_parse(bugs, &o.bugs, &bad)) {
 		printf("FAIL scenario %s: unknown bug switch '%s'\n", path, bad);
@@ -70,6 +113,8 @@ static bool check_scenario(const char *path)
 		return false;
 	}
 	free(text);
+	if (has_points && !check_points(path, points, &o))
+		return false;
 
 	if (has_known) {
 		/* Non-strict: only the known finding, nothing new. */
