@@ -1333,6 +1333,22 @@ static int check_machine_words(struct line_ctx *c)
 	return 0;
 }
 
+/* Copy the line at @p into @line (NUL-terminated), count it, set *@nl. */
+static int next_line(struct line_ctx *c, const char *p, const char **nl, char *line,
+		     size_t cap)
+{
+	size_t len;
+
+	c->lineno++;
+	*nl = strchr(p, '\n');
+	len = *nl ? (size_t)(*nl - p) : strlen(p);
+	if (len >= cap)
+		return perr(c, "line longer than %zu characters", cap - 1);
+	memcpy(line, p, len);
+	line[len] = '\0';
+	return 0;
+}
+
 int tf_parse_text(const char *text, struct tf_scenario *s, char *err, size_t errlen)
 {
 	return tf_parse_text_what_if(text, TF_WHAT_IF_NONE, s, err, errlen);
@@ -1359,15 +1375,9 @@ int tf_parse_text_what_if(const char *text, uint8_t what_if, struct tf_scenario 
 
 	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
 		char *hash, *q;
-		size_t len;
 
-		c.lineno++;
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len >= sizeof(line))
-			return perr(&c, "line longer than %zu characters", sizeof(line) - 1);
-		memcpy(line, p, len);
-		line[len] = '\0';
+		if (next_line(&c, p, &nl, line, sizeof(line)))
+			return -1;
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -1607,17 +1617,12 @@ int tf_write_dict(const char *text, FILE *out, char *err, size_t errlen)
 
 	decode_machine(zero, &m);
 	for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
-		size_t len, nlen;
+		size_t nlen;
 		const char *t;
 		char *colon;
 
-		c.lineno++;
-		nl = strchr(p, '\n');
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len >= sizeof(line))
-			return perr(&c, "line longer than %zu characters", sizeof(line) - 1);
-		memcpy(line, p, len);
-		line[len] = '\0';
+		if (next_line(&c, p, &nl, line, sizeof(line)))
+			return -1;
 		for (t = line; isspace((unsigned char)*t); t++)
 			;
 		if (t[0] == '#' && t[1] == '#')

@@ -18,20 +18,26 @@ static struct tf_scenario s, t;
 static uint8_t in[TF_HDR_BYTES + 2 * TF_OP_BYTES * 1024], canon[sizeof(in)], out[sizeof(in)];
 static char text[1 << 18], want[sizeof(text)];
 
-/* The data sits next to this file: tests/data/codec-compat/NAME. */
-static char *read_data(const char *name)
+/* A file at @dir/@name relative to tests/ (this file's directory). */
+static char *read_beside(const char *dir, const char *name)
 {
 	const char *slash = strrchr(__FILE__, '/');
 	char path[4096];
 	size_t size;
 	char *buf;
 
-	snprintf(path, sizeof(path), "%.*sdata/codec-compat/%s",
-		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, name);
+	snprintf(path, sizeof(path), "%.*s%s/%s",
+		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, dir, name);
 	buf = tf_read_file(path, &size);
 	if (!buf)
 		fprintf(stderr, "  cannot read %s\n", path);
 	return buf;
+}
+
+/* The data sits next to this file: tests/data/codec-compat/NAME. */
+static char *read_data(const char *name)
+{
+	return read_beside("data/codec-compat", name);
 }
 
 static int hex_to_bytes(const char *hex, size_t len, uint8_t *b, size_t cap)
@@ -203,17 +209,7 @@ static bool test_compat_random_inputs(void)
 /* fuzz/NAME next to tests/: the dictionaries and their text sources. */
 static char *read_fuzz(const char *name)
 {
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	size_t size;
-	char *buf;
-
-	snprintf(path, sizeof(path), "%.*s../fuzz/%s",
-		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, name);
-	buf = tf_read_file(path, &size);
-	if (!buf)
-		fprintf(stderr, "  cannot read %s\n", path);
-	return buf;
+	return read_beside("../fuzz", name);
 }
 
 /* The text of entry @name in a dictionary source, or NULL. */
