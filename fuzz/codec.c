@@ -4,7 +4,8 @@
  *
  *   header  8 bytes: the machine (decode_machine(); b0 bits 0-1 section
  *           size, 2 non-debug, 3 profiling off, 4-6 watermark, 7
- *           early_page_ext; b1 sections; b2 CPUs; b3 tracker variant;
+ *           early_page_ext; b1 sections; b2 bits 0-2 CPUs, bits 3-4
+ *           NUMA nodes; b3 tracker variant;
  *           b4 PCP mode; b5-b7 page-flag mode and the what-if bit)
  *   op      4 bytes: b0 the op's code in the machine's mode, modulo the
  *           mode's number of codes; the operands' bits by the op table
@@ -112,6 +113,10 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	m->wmark = (b[0] >> 4) & 7;
 	m->nr_sections = 1 + b[1] % TF_MAX_SECTIONS;
 	m->nr_cpus = 1 + b[2] % TF_MAX_CPUS;
+	/* b2 bits 3-4: NUMA nodes, clamped to the sections (each node has one). */
+	m->nr_nodes = 1 + ((b[2] >> 3) & 3);
+	if (m->nr_nodes > m->nr_sections)
+		m->nr_nodes = m->nr_sections;
 	m->tracker = b[3] % TF_NR_TRACKERS;
 	/* b4: 0 no PCP mode, else pcp_variant = (b4 - 1) mod 2; not with page flags. */
 	m->pcp = b[4] && !m->pgflag_bits;
@@ -721,7 +726,7 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 		b[0] |= 0x08;
 	b[0] |= (m->wmark & 7) << 4;
 	b[1] = m->nr_sections - 1;
-	b[2] = m->nr_cpus - 1;
+	b[2] = (m->nr_cpus - 1) | (tf_machine_nodes(m) - 1) << 3;
 	if (m->pgflag_bits) {
 		int kt = encode_kernel_tags(m->pgflag_bits, m->kernel_tags);
 
@@ -813,9 +818,14 @@ int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 
 static int tf_format_machine_base(const struct tf_machine *m, char *buf, size_t len)
 {
+	char nodes[16] = "";
+
+	/* One node says nothing: the text of machines before NUMA stays as it was. */
+	if (tf_machine_nodes(m) > 1)
+		snprintf(nodes, sizeof(nodes), " nodes=%u", tf_machine_nodes(m));
 	return snprintf(buf, len,
-			"machine section_pages=%u sections=%u cpus=%u debug=%d profiling=%d wmark=%u%s%s",
-			m->section_pages, m->nr_sections, m->nr_cpus, m->debug,
+			"machine section_pages=%u sections=%u cpus=%u%s debug=%d profiling=%d wmark=%u%s%s",
+			m->section_pages, m->nr_sections, m->nr_cpus, nodes, m->debug,
 			m->profiling, m->wmark, m->tracker ? " tracker=" : "",
 			m->tracker && m->tracker < TF_NR_TRACKERS ?
 			tf_tracker_table[m->tracker].name : "");
@@ -1097,6 +1107,12 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	if (get_num(c, "cpus", 1, TF_MAX_CPUS, 1, &v))
 		return -1;
 	m->nr_cpus = v;
+	if (get_num(c, "nodes", 1, TF_MAX_NODES, 1, &v))
+		return -1;
+	if (v > m->nr_sections)
+		return perr(c, "nodes=%ld with sections=%u: every node needs a section of its own",
+			    v, m->nr_sections);
+	m->nr_nodes = v;
 	if (get_num(c, "debug", 0, 1, 1, &v))
 		return -1;
 	m->debug = v;
@@ -1322,7 +1338,7 @@ static int check_machine_words(struct line_ctx *c)
 		const char *k = c->w[i].key;
 
 		if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
-		    strcmp(k, "cpus") && strcmp(k, "debug") &&
+		    strcmp(k, "cpus") && strcmp(k, "nodes") && strcmp(k, "debug") &&
 		    strcmp(k, "profiling") && strcmp(k, "wmark") &&
 		    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&
 		    strcmp(k, "pgflags_variant") && strcmp(k, "pcp") &&

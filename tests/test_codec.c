@@ -288,6 +288,9 @@ static bool test_text_errors_are_clear(void)
 	ASSERT_TRUE(parse_error_is("pext_init\nmachine cpus=2\n", "machine line must come first"));
 	ASSERT_TRUE(parse_error_is("machine sections=65\n", "sections=65 is out of range"));
 	ASSERT_TRUE(parse_error_is("machine section_pages=48\n", "must be 16, 32, 64 or 128"));
+	ASSERT_TRUE(parse_error_is("machine sections=1 nodes=2\n",
+				   "nodes=2 with sections=1: every node needs a section of its own"));
+	ASSERT_TRUE(parse_error_is("machine sections=8 nodes=5\n", "nodes=5 is out of range"));
 	ASSERT_TRUE(parse_error_is("machine sections=2\npext_online\n", "missing section="));
 	ASSERT_TRUE(parse_error_is("alloc gfp=weird\n", "gfp=weird"));
 	ASSERT_TRUE(parse_error_is("machine wibble=1\n", "unexpected 'wibble'"));
@@ -405,7 +408,47 @@ static bool test_every_op_formats_and_parses(void)
 	return true;
 }
 
+/*
+ * Header byte 2 bits 3-4 are the nodes, clamped to the sections; the
+ * sections spread over the nodes in contiguous ranges, node order = pfn
+ * order; CPUs sit on node cpu % nodes.
+ */
+static bool test_numa_nodes(void)
+{
+	uint8_t hdr[TF_HDR_BYTES] = { 0, 4, 0x18 | 5 };
+	struct tf_machine m = { .nr_sections = 5, .nr_nodes = 2 };
+	char err[256];
+
+	tf_decode(hdr, sizeof(hdr), &a);
+	ASSERT_EQ(a.m.nr_cpus, 6);
+	ASSERT_EQ(a.m.nr_nodes, 4);
+	hdr[1] = 2;			/* 3 sections: 3 nodes at most */
+	tf_decode(hdr, sizeof(hdr), &a);
+	ASSERT_EQ(a.m.nr_nodes, 3);
+	ASSERT_EQ(tf_encode(&a, buf, sizeof(buf)), TF_HDR_BYTES);
+	ASSERT_EQ(buf[2], 0x10 | 5);	/* what the clamp gave */
+	hdr[2] = 5;			/* no nodes bits: one node, as before */
+	tf_decode(hdr, sizeof(hdr), &a);
+	ASSERT_EQ(a.m.nr_nodes, 1);
+
+	ASSERT_EQ(tf_machine_section_nid(&m, 0), 0);
+	ASSERT_EQ(tf_machine_section_nid(&m, 1), 0);
+	ASSERT_EQ(tf_machine_section_nid(&m, 2), 1);
+	ASSERT_EQ(tf_machine_section_nid(&m, 4), 1);
+	ASSERT_EQ(tf_machine_section_nid(&m, 9), 1);	/* past the boot memory: the last node */
+	ASSERT_EQ(tf_machine_cpu_nid(&m, 3), 1);
+	m.nr_nodes = 0;					/* reads as one node */
+	ASSERT_EQ(tf_machine_section_nid(&m, 4), 0);
+
+	ASSERT_EQ(tf_parse_text("machine sections=4 cpus=2 nodes=4\n", &b, err, sizeof(err)), 0);
+	ASSERT_EQ(b.m.nr_nodes, 4);
+	ASSERT_EQ(tf_encode(&b, buf, sizeof(buf)), TF_HDR_BYTES);
+	ASSERT_EQ(buf[2], 0x18 | 1);
+	return true;
+}
+
 const struct test_case tests_codec[] = {
+	TEST(test_numa_nodes),
 	TEST(test_decode_empty_input),
 	TEST(test_decode_partial_op_reads_zeroes),
 	TEST(test_decode_total_over_random_bytes),

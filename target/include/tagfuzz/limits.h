@@ -10,6 +10,7 @@
 #define _TAGFUZZ_LIMITS_H
 
 #define TF_MAX_CPUS		8
+#define TF_MAX_NODES		4	/* NUMA nodes (MAX_NUMNODES of the machine) */
 #define TF_MAX_SECTIONS		64
 #define TF_MAX_SECTION_PAGES	128
 #define TF_MAX_PAGES		(TF_MAX_SECTIONS * TF_MAX_SECTION_PAGES)

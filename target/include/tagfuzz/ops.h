@@ -34,6 +34,13 @@ struct tf_machine {
 	uint8_t section_pages;	/* 16, 32, 64 or 128 */
 	uint8_t nr_sections;	/* 1..TF_MAX_SECTIONS */
 	uint8_t nr_cpus;	/* 1..TF_MAX_CPUS; CPU 0 boots, others start down */
+	/*
+	 * NUMA nodes, 1..TF_MAX_NODES and at most nr_sections (0 reads as 1):
+	 * the sections are spread over them in contiguous ranges, node order
+	 * = pfn order (tf_machine_section_nid()); CPU c sits on node
+	 * c % nodes (tf_machine_cpu_nid()).
+	 */
+	uint8_t nr_nodes;
 	bool debug;		/* CONFIG_MEM_ALLOC_PROFILING_DEBUG */
 	bool profiling;		/* mem_alloc_profiling_enabled() */
 	uint8_t wmark;		/* 0..7: min watermark = pages * (wmark + 1) / 128, at least 1 */
@@ -171,6 +178,42 @@ static inline unsigned int tf_machine_max_order(const struct tf_machine *m)
 	while ((2u << order) <= m->section_pages && order < TF_MAX_ORDER)
 		order++;
 	return order;
+}
+
+/* The machine's NUMA nodes: nr_nodes, 0 read as 1. */
+static inline unsigned int tf_machine_nodes(const struct tf_machine *m)
+{
+	return m->nr_nodes ? m->nr_nodes : 1;
+}
+
+/* The first section of node @nid (node @nid ends where node @nid + 1 starts). */
+static inline unsigned int tf_machine_node_start_section(const struct tf_machine *m,
+							 unsigned int nid)
+{
+	return nid * m->nr_sections / tf_machine_nodes(m);
+}
+
+/*
+ * The node of section @section, from the machine alone: node n holds
+ * sections [n * sections / nodes, (n + 1) * sections / nodes).  A section
+ * past the boot memory (memory hot-add) extends the last node.  The
+ * harness's set_section_nid() at boot, page_to_nid() through it and the
+ * reference model all take the layout from here.
+ */
+static inline unsigned int tf_machine_section_nid(const struct tf_machine *m,
+						  unsigned int section)
+{
+	unsigned int nid = tf_machine_nodes(m) - 1;
+
+	while (nid && section < tf_machine_node_start_section(m, nid))
+		nid--;
+	return nid;
+}
+
+/* cpu_to_node(): CPU @cpu sits on node cpu % nodes. */
+static inline unsigned int tf_machine_cpu_nid(const struct tf_machine *m, unsigned int cpu)
+{
+	return cpu % tf_machine_nodes(m);
 }
 
 struct tf_scenario {
