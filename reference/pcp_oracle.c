@@ -173,9 +173,10 @@ static void pcp_check_op(void)
 	if (!observe())
 		return;
 	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
-		if (pg.cpus[cpu].count != pg.cpus[cpu].listed) {
-			fail(TF_SIG_PCP_COUNT_MISMATCH, NULL, "CPU%d: pcp->count %ld, its lists hold %ld pages",
-			     cpu, pg.cpus[cpu].count, pg.cpus[cpu].listed);
+		if (pg.cpus[cpu].count != pg.cpus[cpu].listed || pg.cpus[cpu].count_node >= 0) {
+			fail(TF_SIG_PCP_COUNT_MISMATCH, NULL,
+			     "CPU%d: pcp->count %ld, its lists hold %ld pages (node %d's pageset differs)",
+			     cpu, pg.cpus[cpu].count, pg.cpus[cpu].listed, pg.cpus[cpu].count_node);
 			return;
 		}
 		if (pg.cpus[cpu].owned_bad) {

@@ -33,8 +33,6 @@
 BUILD_BUG_ON(__GFP_HIGH != ALLOC_MIN_RESERVE);
 BUILD_BUG_ON(__GFP_KSWAPD_RECLAIM != ALLOC_KSWAPD);
 
-typedef unsigned int nodemask_t;
-
 struct alloc_context {
 	struct zonelist *zonelist;
 	struct zoneref *preferred_zoneref;
@@ -65,7 +63,10 @@ void *alloc_pages_exact_noprof(size_t size, gfp_t gfp_mask);
 unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *nodemask,
 				      int nr_pages, struct page **page_array);
 #define alloc_pages_bulk(gfp, nr, arr) \
-	alloc_hooks(alloc_pages_bulk_noprof(gfp, 0, NULL, nr, arr))
+	alloc_hooks(alloc_pages_bulk_noprof(gfp, numa_mem_id(), NULL, nr, arr))
+struct page *alloc_pages_node_noprof(int nid, gfp_t gfp_mask, unsigned int order);
+void *alloc_pages_exact_nid_noprof(int nid, size_t size, gfp_t gfp_mask);
+#define alloc_pages_exact_nid(...)	alloc_hooks(alloc_pages_exact_nid_noprof(__VA_ARGS__))
 
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page)	__free_pages((page), 0)
@@ -77,7 +78,6 @@ void drain_pages(unsigned int cpu);
 int page_alloc_cpu_dead(unsigned int cpu);
 int page_alloc_cpu_online(unsigned int cpu);
 
-static inline int numa_mem_id(void)	{ return 0; }
 
 /* Freeing paths shared by the PCP free-path family (pcp_split.c). */
 void free_pages_nolock(struct page *page, unsigned int order);

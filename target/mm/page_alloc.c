@@ -102,8 +102,20 @@ static inline void set_buddy_order(struct page *page, unsigned int order)
 static inline bool page_is_buddy(struct page *page, struct page *buddy,
 				 unsigned int order)
 {
-	(void)page;
-	return PageBuddy(buddy) && buddy_order(buddy) == order;
+	if (!PageBuddy(buddy))
+		return false;
+
+	if (buddy_order(buddy) != order)
+		return false;
+
+	/*
+	 * zone check is done late to avoid uselessly calculating
+	 * zone/node ids for pages that could never merge.
+	 */
+	if (page_zone_id(page) != page_zone_id(buddy))
+		return false;
+
+	return true;
 }
 
 static inline unsigned long __find_buddy_pfn(unsigned long page_pfn, unsigned int order)
@@ -930,25 +942,47 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order,
 	return false;
 }
 
+/*
+ * get_page_from_freelist goes through the zonelist trying to allocate
+ * a page.  (No cpusets, dirty-page spreading, ALLOC_NOFRAGMENT -- there
+ * is no ZONE_DMA32 -- node reclaim or deferred struct pages here.)
+ */
 static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 					   int alloc_flags, const struct alloc_context *ac)
 {
-	struct zone *zone = zonelist_zone(ac->preferred_zoneref);
-	struct page *page;
+	struct zoneref *z;
+	struct zone *zone;
 
-	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
-		unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+	/*
+	 * Scan zonelist, looking for a zone with enough free.
+	 */
+	z = ac->preferred_zoneref;
+	for_next_zone_zonelist_nodemask(zone, z, ac->highest_zoneidx,
+					ac->nodemask) {
+		struct page *page;
+		unsigned long mark;
 
-		if (!zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
-					 alloc_flags, gfp_mask))
-			return NULL;
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+		if (!zone_watermark_fast(zone, order, mark,
+					 ac->highest_zoneidx, alloc_flags,
+					 gfp_mask)) {
+			/* Checked here to keep the fast path fast */
+			if (alloc_flags & ALLOC_NO_WATERMARKS)
+				goto try_this_zone;
+
+			/* node_reclaim_enabled() is false: on to the next zone. */
+			continue;
+		}
+
+try_this_zone:
+		page = rmqueue(zonelist_zone(ac->preferred_zoneref), zone, order,
+			       gfp_mask, alloc_flags, ac->migratetype);
+		if (page) {
+			prep_new_page(page, order, gfp_mask, alloc_flags);
+			return page;
+		}
 	}
 
-	page = rmqueue(zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
-	if (page) {
-		prep_new_page(page, order, gfp_mask, alloc_flags);
-		return page;
-	}
 	return NULL;
 }
 
@@ -1194,6 +1228,15 @@ struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order, int preferred_n
 	return page;
 }
 
+struct page *alloc_pages_node_noprof(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	if (nid == NUMA_NO_NODE)
+		nid = numa_mem_id();
+
+	return __alloc_pages_noprof(gfp_mask, order, nid, NULL, ALLOC_DEFAULT);
+}
+
+/* No mempolicy: the default policy allocates on the local node. */
 struct page *alloc_pages_noprof(gfp_t gfp, unsigned int order)
 {
 	return __alloc_pages_noprof(gfp, order, numa_mem_id(), NULL, ALLOC_DEFAULT);
@@ -1231,6 +1274,21 @@ void *alloc_pages_exact_noprof(size_t size, gfp_t gfp_mask)
 				order, size);
 }
 
+/* Like alloc_pages_exact(), but try to allocate on node nid first before falling back. */
+void *alloc_pages_exact_nid_noprof(int nid, size_t size, gfp_t gfp_mask)
+{
+	unsigned int order = get_order(size);
+	struct page *p;
+
+	if (WARN_ON_ONCE(gfp_mask & (__GFP_COMP | __GFP_HIGHMEM)))
+		gfp_mask &= ~(__GFP_COMP | __GFP_HIGHMEM);
+
+	p = alloc_pages_node_noprof(nid, gfp_mask, order);
+	if (!p)
+		return NULL;
+	return make_alloc_exact((unsigned long)page_address(p), order, size);
+}
+
 /*
  * Fill @page_array with order-0 pages.  The pages are prepared (and so
  * tagged) under the local PCP lock, as upstream does.
@@ -1240,6 +1298,7 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 {
 	struct page *page;
 	struct zone *zone;
+	struct zoneref *z;
 	struct per_cpu_pages *pcp;
 	struct list_head *pcp_list;
 	struct alloc_context ac = { 0 };
@@ -1269,9 +1328,28 @@ unsigned long alloc_pages_bulk_noprof(gfp_t gfp, int preferred_nid, nodemask_t *
 	gfp = alloc_gfp;
 
 	/* Find an allowed local zone that meets the low watermark. */
-	zone = zonelist_zone(ac.preferred_zoneref);
-	if (!zone_watermark_fast(zone, 0, wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages,
-				 ac.highest_zoneidx, alloc_flags, gfp))
+	z = ac.preferred_zoneref;
+	for_next_zone_zonelist_nodemask(zone, z, ac.highest_zoneidx, ac.nodemask) {
+		unsigned long mark;
+
+		if (nr_online_nodes > 1 && zone != zonelist_zone(ac.preferred_zoneref) &&
+		    zone_to_nid(zone) != zonelist_node_idx(ac.preferred_zoneref)) {
+			goto failed;
+		}
+
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages;
+		if (zone_watermark_fast(zone, 0,  mark,
+				zonelist_zone_idx(ac.preferred_zoneref),
+				alloc_flags, gfp)) {
+			break;
+		}
+	}
+
+	/*
+	 * If there are no allowed local zones that meets the watermarks then
+	 * try to allocate a single page and reclaim if necessary.
+	 */
+	if (unlikely(!zone))
 		goto failed;
 
 	/* spin_trylock may fail due to a parallel drain or IRQ reentrancy. */
@@ -1365,35 +1443,54 @@ void drain_pages(unsigned int cpu)
 	}
 }
 
+/*
+ * Spill all of this CPU's per-cpu pages back into the buddy allocator.
+ */
 void drain_local_pages(struct zone *zone)
 {
-	(void)zone;
-	drain_pages(smp_processor_id());
+	int cpu = smp_processor_id();
+
+	if (zone)
+		drain_pages_zone(cpu, zone);
+	else
+		drain_pages(cpu);
 }
 
 /*
- * __drain_all_pages(): the online CPUs with pages on their lists are
- * drained from here, under each pageset's lock (upstream since 6.2).
- * The pcpu_drain_mutex is left out: one caller runs at a time.
+ * __drain_all_pages(): the online CPUs with pages on their lists (in
+ * @zone, or in any populated zone) are drained from here, under each
+ * pageset's lock (upstream since 6.2).  The pcpu_drain_mutex and the
+ * cpus_with_pcps mask are left out: one caller runs at a time, so the
+ * CPUs are drained as they are found.  No force_all_cpus caller.
  */
 void drain_all_pages(struct zone *zone)
 {
 	int cpu;
 
-	(void)zone;
 	for_each_online_cpu(cpu) {
 		struct per_cpu_pages *pcp;
 		struct zone *z;
 		bool has_pcps = false;
 
-		for_each_populated_zone(z) {
-			pcp = per_cpu_ptr(z->per_cpu_pageset, cpu);
-			if (pcp->count) {
+		if (zone) {
+			pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+			if (pcp->count)
 				has_pcps = true;
-				break;
+		} else {
+			for_each_populated_zone(z) {
+				pcp = per_cpu_ptr(z->per_cpu_pageset, cpu);
+				if (pcp->count) {
+					has_pcps = true;
+					break;
+				}
 			}
 		}
-		if (has_pcps)
+
+		if (!has_pcps)
+			continue;
+		if (zone)
+			drain_pages_zone(cpu, zone);
+		else
 			drain_pages(cpu);
 	}
 }

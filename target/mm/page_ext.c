@@ -101,8 +101,8 @@ static void *alloc_page_ext(size_t size, int nid, unsigned long section_nr)
 	gfp_t flags = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
 	void *addr;
 
-	(void)nid;
-	addr = alloc_pages_exact(size, flags);
+	/* The table comes from the section's own node first. */
+	addr = alloc_pages_exact_nid(nid, size, flags);
 	if (addr) {
 		memset(addr, 0, size);
 		return addr;
@@ -136,18 +136,44 @@ int init_section_page_ext(unsigned long pfn, int nid)
 void page_ext_init(void)
 {
 	unsigned long pfn;
+	int nid;
 
 	if (!page_ext_needed)
 		return;
 
-	for (pfn = 0; pfn < max_pfn; pfn = ALIGN(pfn + 1, PAGES_PER_SECTION)) {
-		if (!pfn_valid(pfn))
-			continue;
-		if (init_section_page_ext(pfn, 0))
-			BUG();	/* panic("Out of memory") */
+	for_each_node_state(nid, N_MEMORY) {
+		unsigned long start_pfn, end_pfn;
+
+		start_pfn = node_start_pfn(nid);
+		end_pfn = node_end_pfn(nid);
+		/*
+		 * start_pfn and end_pfn may not be aligned to SECTION and the
+		 * page->flags of out of node pages are not initialized.  So we
+		 * scan [start_pfn, the biggest section's pfn < end_pfn) here.
+		 */
+		for (pfn = start_pfn; pfn < end_pfn;
+			pfn = ALIGN(pfn + 1, PAGES_PER_SECTION)) {
+
+			if (!pfn_valid(pfn))
+				continue;
+			/*
+			 * Nodes's pfns can be overlapping.
+			 * We know some arch can have a nodes layout such as
+			 * -------------pfn-------------->
+			 * N0 | N1 | N2 | N0 | N1 | N2|....
+			 */
+			if (pfn_to_nid(pfn) != nid)
+				continue;
+			if (init_section_page_ext(pfn, nid))
+				goto oom;
+		}
 	}
 
 	trace_page_ext_init_callbacks();
 	invoke_init_callbacks();
 	trace_page_ext_init_done();
+	return;
+
+oom:
+	BUG();	/* panic("Out of memory") */
 }

@@ -152,7 +152,7 @@ static void do_alloc(const struct tf_op *op)
 		unsigned long nr, i;
 
 		nr = tf_call_site(tag, untagged,
-				  alloc_pages_bulk_noprof(gfp, 0, NULL, op->n, pages));
+				  alloc_pages_bulk_noprof(gfp, numa_mem_id(), NULL, op->n, pages));
 		for (i = 0; i < nr; i++)
 			live_add(page_to_pfn(pages[i]), 0, TF_LIVE_SINGLE, 1);
 		tf_note("alloc_pages_bulk(%u) gave %lu pages", op->n, nr);
@@ -443,14 +443,17 @@ static void do_isolate(const struct tf_op *op)
 		op->clear ? "" : ", then drain_all_pages()");
 	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
 	if (!op->clear)
-		drain_all_pages(NULL);
+		drain_all_pages(page_zone(pfn_to_page((unsigned long)op->n << pageblock_order)));
 }
 
+/* page_ext_init() reaches a section: its table comes from the section's node. */
 static void do_page_ext_online(unsigned int section)
 {
+	unsigned long pfn = (unsigned long)section << tf_section_shift;
+
 	if (tf_page_ext_done)
 		return;
-	init_section_page_ext((unsigned long)section << tf_section_shift, 0);
+	init_section_page_ext(pfn, pfn_to_nid(pfn));
 }
 
 static void do_page_ext_init(void)

@@ -3,21 +3,27 @@
  * Glue for target/mm/page_alloc.c, in the manner of tools/testing/vma:
  * this file defines what the harness needs around the kernel text and
  * then includes it, so the kernel file keeps to upstream's functions.
- * Here: the one zone and its pageblock data, the PCP family switch, and
- * the harness entry points that reach page_alloc.c's static helpers
- * (boot, pageblock isolation, the teardown flush).
+ * Here: the nodes (one zone each) and the pageblock data, the node
+ * states, the PCP family switch, and the harness entry points that reach
+ * page_alloc.c's static helpers (boot, pageblock isolation, the teardown
+ * flush).  target/mm/zonelist.c, the zonelist part of mm/page_alloc.c,
+ * is compiled here too.
  */
 #include "../mm/internal.h"
 #include "tagfuzz/glue.h"
 #include "tagfuzz/sim.h"
 
-struct zone tf_zone;
+struct pglist_data tf_node_data[MAX_NUMNODES];
+/* Set by the machine at boot (tf_numa_boot()): every node it has is online, with memory. */
+nodemask_t node_states[NR_NODE_STATES];
+unsigned int nr_online_nodes = 1;
 unsigned int tf_max_page_order;
 struct pageblock_data tf_pageblocks[TF_MAX_PAGES >> pageblock_order];
 /* The PCP free-path family member this run uses (enum tf_pcp_variant). */
 unsigned int tf_pcp_variant;
 
 #include "../mm/page_alloc.c"
+#include "../mm/zonelist.c"
 
 /*
  * Harness teardown only: what the next free_one_page() without
@@ -29,14 +35,17 @@ void tf_zone_llist_flush(void)
 	struct llist_node *llnode;
 	struct page *p, *tmp;
 	unsigned long flags;
+	struct zone *zone;
 
-	if (llist_empty(&tf_zone.trylock_free_pages))
-		return;
-	spin_lock_irqsave(&tf_zone.lock, flags);
-	llnode = llist_del_all(&tf_zone.trylock_free_pages);
-	llist_for_each_entry_safe(p, tmp, llnode, pcp_llist)
-		split_large_buddy(&tf_zone, p, page_to_pfn(p), p->order, FPI_NONE);
-	spin_unlock_irqrestore(&tf_zone.lock, flags);
+	for_each_populated_zone(zone) {
+		if (llist_empty(&zone->trylock_free_pages))
+			continue;
+		spin_lock_irqsave(&zone->lock, flags);
+		llnode = llist_del_all(&zone->trylock_free_pages);
+		llist_for_each_entry_safe(p, tmp, llnode, pcp_llist)
+			split_large_buddy(zone, p, page_to_pfn(p), p->order, FPI_NONE);
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
 }
 
 /*
@@ -50,7 +59,7 @@ void tf_zone_llist_flush(void)
  */
 void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
 {
-	struct zone *zone = &tf_zone;
+	struct zone *zone = page_zone(pfn_to_page(start_pfn));
 	struct pageblock_data *pbd = pfn_to_pageblock(NULL, start_pfn);
 	int mt = isolate ? MIGRATE_ISOLATE : MIGRATE_UNMOVABLE;
 	unsigned long flags, pfn;
@@ -117,24 +126,18 @@ static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
 }
 
 /*
- * Set up the zone and hand every page to the buddy allocator in
- * max-order blocks, as memblock_free_all() does (no tagging yet: the
- * pages come from memblock, not from an allocation).
+ * Set up each node and its zone from the sections' nodes (the machine set
+ * section_to_node_table[] and the node states first), build the
+ * zonelists, and hand every page to the buddy allocator in max-order
+ * blocks, as memblock_free_all() does (no tagging yet: the pages come
+ * from memblock, not from an allocation).  A node's zone spans its
+ * sections, which are contiguous.
  */
 void tf_page_alloc_init(unsigned long nr_pages)
 {
-	struct zone *zone = &tf_zone;
-	unsigned long pfn, min_free;
-	int order, mt, cpu, batch;
+	unsigned long pfn;
+	int order, mt, cpu, batch, nid;
 
-	spin_lock_init(&zone->lock);
-	for (order = 0; order < NR_PAGE_ORDERS_MAX; order++) {
-		for (mt = 0; mt < MIGRATE_TYPES; mt++)
-			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
-		zone->free_area[order].nr_free = 0;
-	}
-	zone->nr_free_pages.counter = 0;
-	init_llist_head(&zone->trylock_free_pages);
 	for (pfn = 0; pfn < nr_pages; pfn += pageblock_nr_pages) {
 		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
 
@@ -142,26 +145,57 @@ void tf_page_alloc_init(unsigned long nr_pages)
 		pbd->migratetype = MIGRATE_UNMOVABLE;
 		INIT_LIST_HEAD(&pbd->cpu_node);
 	}
-	zone->zone_start_pfn = 0;
-	zone->spanned_pages = nr_pages;
-	zone->managed_pages = nr_pages;
-	zone->watermark_boost = 0;
-	zone->nr_reserved_highatomic = 0;
-	zone->lowmem_reserve[0] = 0;
 
-	if (!zone->per_cpu_pageset)
-		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
-	batch = clamp((int)(nr_pages / 256), 1, 8);
-	for_each_possible_cpu(cpu)
-		pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		struct zone *zone = &pgdat->node_zones[ZONE_NORMAL];
+		unsigned long start = 0, pages = 0;
+
+		for (pfn = 0; node_online(nid) && pfn < nr_pages; pfn += PAGES_PER_SECTION) {
+			if (pfn_to_nid(pfn) != nid)
+				continue;
+			if (!pages)
+				start = pfn;
+			pages += PAGES_PER_SECTION;
+		}
+		pgdat->node_id = nid;
+		pgdat->nr_zones = MAX_NR_ZONES;
+		pgdat->node_start_pfn = start;
+		pgdat->node_spanned_pages = pages;
+		pgdat->node_present_pages = pages;
+
+		zone->node = nid;
+		zone->zone_pgdat = pgdat;
+		spin_lock_init(&zone->lock);
+		for (order = 0; order < NR_PAGE_ORDERS_MAX; order++) {
+			for (mt = 0; mt < MIGRATE_TYPES; mt++)
+				INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
+			zone->free_area[order].nr_free = 0;
+		}
+		zone->nr_free_pages.counter = 0;
+		init_llist_head(&zone->trylock_free_pages);
+		zone->zone_start_pfn = start;
+		zone->spanned_pages = pages;
+		zone->present_pages = pages;
+		zone->managed_pages = pages;
+		zone->watermark_boost = 0;
+		zone->nr_reserved_highatomic = 0;
+		zone->lowmem_reserve[ZONE_NORMAL] = 0;
+
+		if (!zone->per_cpu_pageset)
+			zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
+		batch = clamp((int)(pages / 256), 1, 8);
+		for_each_possible_cpu(cpu)
+			pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
+	}
+
+	build_all_zonelists(NULL);
 
 	for (pfn = 0; pfn < nr_pages; pfn += 1UL << order) {
 		order = MAX_PAGE_ORDER;
 		while (pfn + (1UL << order) > nr_pages || (pfn & ((1UL << order) - 1)))
 			order--;
-		__free_one_page(pfn_to_page(pfn), pfn, zone, order,
+		__free_one_page(pfn_to_page(pfn), pfn, page_zone(pfn_to_page(pfn)), order,
 				get_pfnblock_migratetype(NULL, pfn), FPI_TO_TAIL);
 	}
-
-	(void)min_free;
 }

@@ -13,7 +13,16 @@
 
 static inline int pcp_cpu(const struct per_cpu_pages *pcp)
 {
-	return ((const char *)pcp - (const char *)tf_zone.per_cpu_pageset) / TF_PCPU_UNIT;
+	struct zone *zone;
+
+	/* Each node's zone has its pagesets: find the one @pcp belongs to. */
+	for_each_populated_zone(zone) {
+		long off = (const char *)pcp - (const char *)zone->per_cpu_pageset;
+
+		if (off >= 0 && off < (long)TF_MAX_CPUS * TF_PCPU_UNIT && !(off % TF_PCPU_UNIT))
+			return off / TF_PCPU_UNIT;
+	}
+	return -1;
 }
 
 #include "../mm/pcp_split.c"

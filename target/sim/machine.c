@@ -25,6 +25,15 @@ int tf_nr_cpus = 1;
 struct tf_kconfig tf_kconfig;
 void (*tf_sched_hook)(const char *what);
 
+/*
+ * The machine's topology (linux/topology.h, linux/mm.h): CPU c sits on
+ * node c % nodes, every node's CPUs, and each section's node (mm/sparse.c's
+ * table under NODE_NOT_IN_PAGE_FLAGS), from tf_machine_section_nid().
+ */
+int cpu_to_node_map[NR_CPUS];
+struct cpumask node_to_cpumask_map[MAX_NUMNODES];
+int section_to_node_table[NR_MEM_SECTIONS];
+
 static struct page tf_memmap[TF_MAX_PAGES];
 struct page *mem_map = tf_memmap;
 unsigned long max_pfn;
@@ -134,13 +143,48 @@ void tf_harness_unlock(void)
 	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
 
+/* Each zone's share of the min watermark is its share of the memory, as upstream. */
 static void tf_set_watermarks(const struct tf_machine *m)
 {
-	unsigned long min = max(1UL, max_pfn * (m->wmark + 1) / 128);
+	struct zone *zone;
 
-	tf_zone._watermark[WMARK_MIN] = min;
-	tf_zone._watermark[WMARK_LOW] = min + min / 4 + 1;
-	tf_zone._watermark[WMARK_HIGH] = min + min / 2 + 2;
+	for_each_populated_zone(zone) {
+		unsigned long min = max(1UL, zone->managed_pages * (m->wmark + 1) / 128);
+
+		zone->_watermark[WMARK_MIN] = min;
+		zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
+		zone->_watermark[WMARK_HIGH] = min + min / 2 + 2;
+	}
+}
+
+/*
+ * The nodes: which node each section and each CPU is on (setup_arch()'s
+ * NUMA init: set_section_nid() for the memory, the CPU-to-node map from
+ * the firmware), and the node states.  Every CPU the machine has is in
+ * its node's cpumask from boot.
+ */
+static void tf_numa_boot(const struct tf_machine *m)
+{
+	unsigned int nodes = tf_machine_nodes(m), s;
+	int cpu, nid;
+
+	for (s = 0; s < NR_MEM_SECTIONS; s++)
+		set_section_nid(s, tf_machine_section_nid(m, s));
+	memset(node_to_cpumask_map, 0, sizeof(node_to_cpumask_map));
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		cpu_to_node_map[cpu] = tf_machine_cpu_nid(m, cpu);
+		if (cpu < m->nr_cpus)
+			node_to_cpumask_map[cpu_to_node_map[cpu]].bits[0] |= 1UL << cpu;
+	}
+	memset(node_states, 0, sizeof(node_states));
+	for (nid = 0; nid < (int)nodes; nid++) {
+		node_set(nid, node_states[N_POSSIBLE]);
+		node_set(nid, node_states[N_ONLINE]);
+		node_set(nid, node_states[N_MEMORY]);
+		if (!cpumask_empty(cpumask_of_node(nid)))
+			node_set(nid, node_states[N_CPU]);
+	}
+	nr_online_nodes = nodes;
 }
 
 void tf_machine_boot(const struct tf_machine *m)
@@ -167,6 +211,7 @@ void tf_machine_boot(const struct tf_machine *m)
 	/* Pages past max_pfn are never looked at (pfn_valid()): this run's only. */
 	memset(tf_memmap, 0, max_pfn * sizeof(struct page));
 
+	tf_numa_boot(m);
 	tf_tags_reset();
 	tf_fault_reset();
 	tf_pgflags_boot(m);	/* page-flag mode: before page_ext's need callbacks */
@@ -180,27 +225,32 @@ void tf_machine_boot(const struct tf_machine *m)
 		tf_sim_page_ext_init_early();
 }
 
-/* PRESSURE: move the watermarks relative to what is free now. */
+/* PRESSURE: move every zone's watermarks relative to what it has free now. */
 void tf_machine_pressure(const struct tf_machine *m, unsigned int level)
 {
-	unsigned long free = max(0L, zone_free_pages(&tf_zone));
+	struct zone *zone;
 
-	switch (level) {
-	case 0:
+	if (!level) {
 		tf_set_watermarks(m);
 		return;
-	case 1:	/* fast path (low) fails, slow path (min) passes */
-		tf_zone._watermark[WMARK_MIN] = free / 2;
-		tf_zone._watermark[WMARK_LOW] = free + 1;
-		break;
-	case 2:	/* only reserve users (__GFP_HIGH, atomic) pass */
-		tf_zone._watermark[WMARK_MIN] = free + 1;
-		tf_zone._watermark[WMARK_LOW] = free + 2;
-		break;
-	default: /* only ALLOC_NO_WATERMARKS passes */
-		tf_zone._watermark[WMARK_MIN] = 4 * free + 8;
-		tf_zone._watermark[WMARK_LOW] = 4 * free + 9;
-		break;
 	}
-	tf_zone._watermark[WMARK_HIGH] = tf_zone._watermark[WMARK_LOW] + 1;
+	for_each_populated_zone(zone) {
+		unsigned long free = max(0L, zone_free_pages(zone));
+
+		switch (level) {
+		case 1:	/* fast path (low) fails, slow path (min) passes */
+			zone->_watermark[WMARK_MIN] = free / 2;
+			zone->_watermark[WMARK_LOW] = free + 1;
+			break;
+		case 2:	/* only reserve users (__GFP_HIGH, atomic) pass */
+			zone->_watermark[WMARK_MIN] = free + 1;
+			zone->_watermark[WMARK_LOW] = free + 2;
+			break;
+		default: /* only ALLOC_NO_WATERMARKS passes */
+			zone->_watermark[WMARK_MIN] = 4 * free + 8;
+			zone->_watermark[WMARK_LOW] = 4 * free + 9;
+			break;
+		}
+		zone->_watermark[WMARK_HIGH] = zone->_watermark[WMARK_LOW] + 1;
+	}
 }

@@ -63,7 +63,8 @@ static int order_of_pindex(int pindex)
 	     (pos) != (head) && (n) <= (bound);				\
 	     (pos) = (pos)->next, (n)++)
 
-unsigned long tf_observe_free_count(void)
+/* Pages on @zone's buddy and PCP lists, by walking them. */
+static unsigned long zone_free_count(struct zone *zone)
 {
 	struct list_head *pos;
 	unsigned long total = 0, n;
@@ -71,16 +72,31 @@ unsigned long tf_observe_free_count(void)
 
 	for (order = 0; order < NR_PAGE_ORDERS; order++)
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
-			tf_walk(pos, &tf_zone.free_area[order].free_list[mt], max_pfn, n)
+			tf_walk(pos, &zone->free_area[order].free_list[mt], max_pfn, n)
 				total += 1UL << order;
 	for_each_possible_cpu(cpu) {
-		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
 			tf_walk(pos, &pcp->lists[pindex], max_pfn, n)
 				total += 1UL << order_of_pindex(pindex);
 	}
 	return total;
+}
+
+unsigned long tf_observe_free_count(void)
+{
+	unsigned long total = 0;
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		total += zone_free_count(zone);
+	return total;
+}
+
+unsigned long tf_observe_node_free_count(int nid)
+{
+	return zone_free_count(&NODE_DATA(nid)->node_zones[ZONE_NORMAL]);
 }
 
 /* No page of [pfn, pfn + n) is in a container yet (n a power of two). */
@@ -127,24 +143,29 @@ static bool mark(uint8_t *loc, unsigned long pfn, unsigned int order, uint8_t wh
 	return ok && pfn + (1UL << order) <= max_pfn;
 }
 
-bool tf_observe_free_pages(uint8_t *loc, const char **why)
+/* @zone's buddy and PCP lists into @loc; false (and *@why) where they contradict themselves. */
+static bool zone_free_pages_loc(struct zone *zone, uint8_t *loc, const char **why)
 {
+	unsigned long zend = zone->zone_start_pfn + zone->spanned_pages;
 	struct list_head *pos;
 	unsigned long n, buddy_pages = 0;
 	int order, mt, cpu, pindex;
 	bool ok = true;
 
-	*why = NULL;
-	memset(loc, TF_LOC_NONE, max_pfn);
 	for (order = 0; order < NR_PAGE_ORDERS; order++) {
 		unsigned long nr = 0;
 
 		for (mt = 0; mt < MIGRATE_TYPES; mt++) {
-			tf_walk(pos, &tf_zone.free_area[order].free_list[mt], max_pfn, n) {
+			tf_walk(pos, &zone->free_area[order].free_list[mt], max_pfn, n) {
 				struct page *page = list_entry(pos, struct page, buddy_list);
 
 				nr++;
 				buddy_pages += 1UL << order;
+				if (page_to_pfn(page) < zone->zone_start_pfn ||
+				    page_to_pfn(page) + (1UL << order) > zend) {
+					ok = false;
+					*why = *why ? *why : "a page on a zone's free lists lies outside the zone (its node)";
+				}
 				if (!PageBuddy(page) || page->private != (unsigned long)order) {
 					ok = false;
 					*why = *why ? *why : "buddy list entry without PageBuddy of its order";
@@ -155,17 +176,17 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 				}
 			}
 		}
-		if (nr != tf_zone.free_area[order].nr_free) {
+		if (nr != zone->free_area[order].nr_free) {
 			ok = false;
 			*why = *why ? *why : "free_area nr_free differs from its lists";
 		}
 	}
-	if ((long)buddy_pages != zone_free_pages(&tf_zone)) {
+	if ((long)buddy_pages != zone_free_pages(zone)) {
 		ok = false;
 		*why = *why ? *why : "NR_FREE_PAGES differs from the buddy lists";
 	}
 	for_each_possible_cpu(cpu) {
-		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 		long count = 0;
 
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
@@ -173,6 +194,11 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 				struct page *page = list_entry(pos, struct page, pcp_list);
 
 				count += 1L << order_of_pindex(pindex);
+				if (page_to_pfn(page) < zone->zone_start_pfn ||
+				    page_to_pfn(page) >= zend) {
+					ok = false;
+					*why = *why ? *why : "a page on a zone's PCP list lies outside the zone (its node)";
+				}
 				if (!mark(loc, page_to_pfn(page), order_of_pindex(pindex), TF_LOC_PCP)) {
 					ok = false;
 					*why = *why ? *why : "page on a PCP list twice or also free";
@@ -184,6 +210,19 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 			*why = *why ? *why : "pcp->count differs from its lists";
 		}
 	}
+	return ok;
+}
+
+bool tf_observe_free_pages(uint8_t *loc, const char **why)
+{
+	struct zone *zone;
+	bool ok = true;
+
+	*why = NULL;
+	memset(loc, TF_LOC_NONE, max_pfn);
+	for_each_populated_zone(zone)
+		if (!zone_free_pages_loc(zone, loc, why))
+			ok = false;
 	if (!tf_observe_llist_mark(loc, TF_LOC_LLIST)) {
 		ok = false;
 		*why = *why ? *why : "a page on an llist is also elsewhere, or an llist does not end";
@@ -191,14 +230,33 @@ bool tf_observe_free_pages(uint8_t *loc, const char **why)
 	return ok;
 }
 
-unsigned long tf_observe_free_counted(void)
+/* What @zone's counters say is free: NR_FREE_PAGES and every pageset's count. */
+static long zone_free_counted(struct zone *zone)
 {
-	long total = zone_free_pages(&tf_zone);
+	long total = zone_free_pages(zone);
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		total += per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->count;
+		total += per_cpu_ptr(zone->per_cpu_pageset, cpu)->count;
+	return total;
+}
+
+unsigned long tf_observe_free_counted(void)
+{
+	struct zone *zone;
+	long total = 0;
+
+	for_each_populated_zone(zone)
+		total += zone_free_counted(zone);
 	/* Freed but on no counter yet: remote frees and deferred zone frees. */
 	total += tf_observe_llist_pages();
+	return total < 0 ? 0 : (unsigned long)total;
+}
+
+unsigned long tf_observe_node_free_counted(int nid)
+{
+	long total = zone_free_counted(&NODE_DATA(nid)->node_zones[ZONE_NORMAL]);
+
+	total += tf_observe_node_llist_pages(nid);
 	return total < 0 ? 0 : (unsigned long)total;
 }

@@ -40,16 +40,31 @@ static void add_zone_llist_page(struct page *page, void *arg)
 	*(unsigned long *)arg += 1UL << page->order;	/* add_page_to_zone_llist() */
 }
 
-unsigned long tf_observe_llist_pages(void)
+static unsigned long zone_llist_pages(struct zone *zone)
 {
 	unsigned long total = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		walk_llist(&per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist,
+		walk_llist(&per_cpu_ptr(zone->per_cpu_pageset, cpu)->free_llist,
 			   add_cpu_llist_page, &total);
-	walk_llist(&tf_zone.trylock_free_pages, add_zone_llist_page, &total);
+	walk_llist(&zone->trylock_free_pages, add_zone_llist_page, &total);
 	return total;
+}
+
+unsigned long tf_observe_llist_pages(void)
+{
+	unsigned long total = 0;
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		total += zone_llist_pages(zone);
+	return total;
+}
+
+unsigned long tf_observe_node_llist_pages(int nid)
+{
+	return zone_llist_pages(&NODE_DATA(nid)->node_zones[ZONE_NORMAL]);
 }
 
 int tf_observe_block_owner(unsigned long pfn)
@@ -95,22 +110,29 @@ static void mark_llist_page(struct page *page, void *arg)
 	mark_range(c, page_to_pfn(page), c->zone_order ? page->order : page->private);
 }
 
-bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why)
+/* A pfn of @zone's span (a page on another node's lists is misplaced). */
+static bool in_zone(const struct zone *zone, unsigned long pfn)
 {
-	struct mark_ctx c = { .where = where, .multi = TF_WHERE_MULTI, .ok = true };
+	return pfn >= zone->zone_start_pfn && pfn < zone->zone_start_pfn + zone->spanned_pages;
+}
+
+/*
+ * One zone's containers into @where and @cpus (every zone's pagesets of a
+ * CPU add up in its entry); false with *@why when a list does not end.
+ */
+static bool observe_zone_pcp(struct zone *zone, struct mark_ctx *cp, uint8_t *where,
+			     struct tf_pcp_cpu_obs *cpus, const char **why)
+{
+	struct mark_ctx c = *cp;
 	struct list_head *pos;
 	unsigned long n;
 	int order, mt, cpu, pindex;
 
-	*why = NULL;
-	memset(where, TF_WHERE_NONE, max_pfn);
-	memset(cpus, 0, sizeof(*cpus) * TF_MAX_CPUS);
-
 	c.what = TF_WHERE_BUDDY;
 	for (order = 0; order < NR_PAGE_ORDERS; order++)
 		for (mt = 0; mt < MIGRATE_TYPES; mt++)
-			for (pos = tf_zone.free_area[order].free_list[mt].next, n = 0;
-			     pos != &tf_zone.free_area[order].free_list[mt]; pos = pos->next) {
+			for (pos = zone->free_area[order].free_list[mt].next, n = 0;
+			     pos != &zone->free_area[order].free_list[mt]; pos = pos->next) {
 				if (++n > max_pfn) {
 					*why = "a buddy free list does not end";
 					return false;
@@ -120,12 +142,12 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 			}
 
 	for_each_possible_cpu(cpu) {
-		struct per_cpu_pages *pcp = per_cpu_ptr(tf_zone.per_cpu_pageset, cpu);
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 		struct tf_pcp_cpu_obs *o = &cpus[cpu];
+		long listed = 0;
 
-		o->count = pcp->count;
-		o->dead = pcp->flags & PCPF_CPU_DEAD;
-		o->buddy_bad_pfn = -1;
+		o->count += pcp->count;
+		o->dead |= pcp->flags & PCPF_CPU_DEAD;
 		c.what = TF_WHERE_PCP(cpu);
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
 			for (pos = pcp->lists[pindex].next, n = 0; pos != &pcp->lists[pindex];
@@ -138,7 +160,11 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 				unsigned long pfn = page_to_pfn(page);
 
 				mark_range(&c, pfn, pindex_to_order(pindex));
-				o->listed += 1L << pindex_to_order(pindex);
+				if (!in_zone(zone, pfn) && !*why) {
+					c.ok = false;
+					*why = "a page sits on the PCP list of another node's zone";
+				}
+				listed += 1L << pindex_to_order(pindex);
 				/* A PCP buddy: on its owner's lists, at its own order. */
 				if (PagePCPBuddy(page) && o->buddy_bad_pfn < 0 &&
 				    (tf_pageblocks[pfn >> pageblock_order].cpu != cpu + 1 ||
@@ -146,19 +172,24 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 					o->buddy_bad_pfn = pfn;
 			}
 		}
+		o->listed += listed;
+		if (listed != pcp->count && o->count_node < 0)
+			o->count_node = zone_to_nid(zone);
 		c.what = TF_WHERE_LLIST(cpu);
 		c.zone_order = false;
-		o->llist = walk_llist(&pcp->free_llist, mark_llist_page, &c);
-		if (o->llist < 0) {
+		n = walk_llist(&pcp->free_llist, mark_llist_page, &c);
+		if ((long)n < 0) {
 			*why = "a free_llist does not end";
 			return false;
 		}
+		o->llist += n;
 		for (pos = pcp->owned_blocks.next, n = 0; pos != &pcp->owned_blocks; pos = pos->next) {
 			struct pageblock_data *pbd = list_entry(pos, struct pageblock_data, cpu_node);
 
 			if (++n > (max_pfn >> pageblock_order) + 1 ||
 			    pbd < tf_pageblocks || pbd >= tf_pageblocks + (max_pfn >> pageblock_order) ||
-			    pbd->cpu != cpu + 1) {
+			    pbd->cpu != cpu + 1 ||
+			    !in_zone(zone, (unsigned long)(pbd - tf_pageblocks) << pageblock_order)) {
 				o->owned_bad = true;
 				break;
 			}
@@ -167,11 +198,31 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 	}
 	c.what = TF_WHERE_ZONE_LLIST;
 	c.zone_order = true;
-	if (walk_llist(&tf_zone.trylock_free_pages, mark_llist_page, &c) < 0) {
+	if (walk_llist(&zone->trylock_free_pages, mark_llist_page, &c) < 0) {
 		*why = "the zone's trylock llist does not end";
 		return false;
 	}
-	if (!c.ok)
+	cp->ok = c.ok;
+	return true;
+}
+
+bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why)
+{
+	struct mark_ctx c = { .where = where, .multi = TF_WHERE_MULTI, .ok = true };
+	struct zone *zone;
+	int cpu;
+
+	*why = NULL;
+	memset(where, TF_WHERE_NONE, max_pfn);
+	memset(cpus, 0, sizeof(*cpus) * TF_MAX_CPUS);
+	for (cpu = 0; cpu < TF_MAX_CPUS; cpu++) {
+		cpus[cpu].buddy_bad_pfn = -1;
+		cpus[cpu].count_node = -1;
+	}
+	for_each_populated_zone(zone)
+		if (!observe_zone_pcp(zone, &c, where, cpus, why))
+			return false;
+	if (!c.ok && !*why)
 		*why = "a page sits in two free containers (or one twice, or past the end)";
 	return c.ok;
 }
@@ -179,14 +230,18 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 bool tf_observe_llist_mark(uint8_t *loc, uint8_t what)
 {
 	struct mark_ctx c = { .where = loc, .what = what, .multi = TF_LOC_MULTI, .ok = true };
+	struct zone *zone;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		if (walk_llist(&per_cpu_ptr(tf_zone.per_cpu_pageset, cpu)->free_llist,
-			       mark_llist_page, &c) < 0)
+	for_each_populated_zone(zone) {
+		c.zone_order = false;
+		for_each_possible_cpu(cpu)
+			if (walk_llist(&per_cpu_ptr(zone->per_cpu_pageset, cpu)->free_llist,
+				       mark_llist_page, &c) < 0)
+				return false;
+		c.zone_order = true;
+		if (walk_llist(&zone->trylock_free_pages, mark_llist_page, &c) < 0)
 			return false;
-	c.zone_order = true;
-	if (walk_llist(&tf_zone.trylock_free_pages, mark_llist_page, &c) < 0)
-		return false;
+	}
 	return c.ok;
 }

@@ -29,6 +29,28 @@ extern unsigned long tf_section_shift;
 #define pfn_to_section_nr(pfn)	((pfn) >> tf_section_shift)
 #define PAGES_PER_SECTION	(1UL << tf_section_shift)
 
+/*
+ * NODE_NOT_IN_PAGE_FLAGS: a page's node is its section's, as
+ * mm/sparse.c's section_to_node_table[] has it (set_section_nid() at
+ * boot, and when memory is hot-added).
+ */
+extern int section_to_node_table[];
+
+static inline void set_section_nid(unsigned long section_nr, int nid)
+{
+	section_to_node_table[section_nr] = nid;
+}
+
+static inline int page_to_nid(const struct page *page)
+{
+	return section_to_node_table[pfn_to_section_nr(page_to_pfn(page))];
+}
+
+static inline int pfn_to_nid(unsigned long pfn)
+{
+	return section_to_node_table[pfn_to_section_nr(pfn)];
+}
+
 static inline bool pfn_valid(unsigned long pfn)
 {
 	return pfn < max_pfn;

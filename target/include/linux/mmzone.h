@@ -6,6 +6,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/topology.h>
 
 #include "tagfuzz/limits.h"
 
@@ -86,14 +87,26 @@ struct pageblock_data {
 
 extern struct pageblock_data tf_pageblocks[];
 
+/* One zone type: every node has ZONE_NORMAL, and only that. */
+enum zone_type {
+	ZONE_NORMAL,
+	__MAX_NR_ZONES
+};
+#define MAX_NR_ZONES	__MAX_NR_ZONES
+
+struct pglist_data;
+
 struct zone {
 	unsigned long _watermark[NR_WMARK];
 	unsigned long watermark_boost;
 	unsigned long nr_reserved_highatomic;
-	long lowmem_reserve[1];
+	long lowmem_reserve[MAX_NR_ZONES];
+	int node;
+	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages __percpu *per_cpu_pageset;
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
+	unsigned long present_pages;
 	unsigned long managed_pages;
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS_MAX];
@@ -102,38 +115,153 @@ struct zone {
 	struct llist_head trylock_free_pages;
 };
 
-extern struct zone tf_zone;
-
 /*
- * One node with one zone: every zonelist starts (and ends) at it, and
- * the zone walks visit it alone.
+ * Zonelists as upstream builds them (target/mm/zonelist.c): the fallback
+ * list of each node holds every node's zone, the node's own first; the
+ * __GFP_THISNODE list only its own.
  */
-struct zoneref {
-	struct zone *zone;
+enum {
+	ZONELIST_FALLBACK,	/* zonelist with fallback */
+	ZONELIST_NOFALLBACK,	/* zonelist without fallback (__GFP_THISNODE) */
+	MAX_ZONELISTS
 };
 
-struct zonelist;
+struct zoneref {
+	struct zone *zone;	/* Pointer to actual zone */
+	int zone_idx;		/* zone_idx(zoneref->zone) */
+};
 
-static inline struct zonelist *node_zonelist(int nid, gfp_t flags)
+#define MAX_ZONES_PER_ZONELIST	(MAX_NUMNODES * MAX_NR_ZONES)
+
+struct zonelist {
+	struct zoneref _zonerefs[MAX_ZONES_PER_ZONELIST + 1];
+};
+
+typedef struct pglist_data {
+	struct zone node_zones[MAX_NR_ZONES];
+	struct zonelist node_zonelists[MAX_ZONELISTS];
+	int nr_zones;
+	unsigned long node_start_pfn;
+	unsigned long node_present_pages;
+	unsigned long node_spanned_pages;
+	int node_id;
+} pg_data_t;
+
+/* The nodes the machine has; set up at boot (target/sim/glue_page_alloc.c). */
+extern struct pglist_data tf_node_data[MAX_NUMNODES];
+#define NODE_DATA(nid)		(&tf_node_data[(nid)])
+
+/* Harness shorthand: node 0's zone, the only one of a one-node machine. */
+#define tf_zone			(tf_node_data[0].node_zones[ZONE_NORMAL])
+
+#define node_start_pfn(nid)	(NODE_DATA(nid)->node_start_pfn)
+#define node_end_pfn(nid)	(NODE_DATA(nid)->node_start_pfn + \
+				 NODE_DATA(nid)->node_spanned_pages)
+
+static inline int zone_to_nid(const struct zone *zone)
 {
-	return NULL;
+	return zone->node;
 }
 
-static inline struct zoneref *first_zones_zonelist(struct zonelist *zonelist,
-						   int highest_zoneidx, void *nodes)
-{
-	static struct zoneref the_zone = { &tf_zone };
+#define zone_idx(zone)		((zone) - (zone)->zone_pgdat->node_zones)
 
-	return &the_zone;
+static inline bool populated_zone(const struct zone *zone)
+{
+	return zone->present_pages;
 }
+
+static inline struct pglist_data *next_online_pgdat(struct pglist_data *pgdat)
+{
+	int nid = pgdat->node_id + 1;
+
+	while (nid < MAX_NUMNODES && !node_online(nid))
+		nid++;
+	return nid < MAX_NUMNODES ? NODE_DATA(nid) : NULL;
+}
+
+static inline struct zone *next_zone(struct zone *zone)
+{
+	pg_data_t *pgdat = zone->zone_pgdat;
+
+	if (zone < pgdat->node_zones + MAX_NR_ZONES - 1) {
+		zone++;
+	} else {
+		pgdat = next_online_pgdat(pgdat);
+		zone = pgdat ? pgdat->node_zones : NULL;
+	}
+	return zone;
+}
+
+#define first_online_pgdat()	NODE_DATA(first_online_node)
+
+#define for_each_online_pgdat(pgdat)			\
+	for (pgdat = first_online_pgdat();		\
+	     pgdat;					\
+	     pgdat = next_online_pgdat(pgdat))
+
+#define for_each_populated_zone(zone)			\
+	for (zone = (first_online_pgdat())->node_zones;	\
+	     zone;					\
+	     zone = next_zone(zone))			\
+		if (!populated_zone(zone))		\
+			; /* do nothing */		\
+		else
 
 static inline struct zone *zonelist_zone(struct zoneref *zoneref)
 {
 	return zoneref->zone;
 }
 
-#define for_each_populated_zone(zone) \
-	for (zone = &tf_zone; zone; zone = NULL)
+static inline int zonelist_zone_idx(const struct zoneref *zoneref)
+{
+	return zoneref->zone_idx;
+}
+
+static inline int zonelist_node_idx(const struct zoneref *zoneref)
+{
+	return zone_to_nid(zoneref->zone);
+}
+
+static inline struct zoneref *next_zones_zonelist(struct zoneref *z,
+						  enum zone_type highest_zoneidx,
+						  nodemask_t *nodes)
+{
+	while (zonelist_zone(z) && (zonelist_zone_idx(z) > (int)highest_zoneidx ||
+				    (nodes && !node_isset(zonelist_node_idx(z), *nodes))))
+		z++;
+	return z;
+}
+
+static inline struct zoneref *first_zones_zonelist(struct zonelist *zonelist,
+						   enum zone_type highest_zoneidx,
+						   nodemask_t *nodes)
+{
+	return next_zones_zonelist(zonelist->_zonerefs, highest_zoneidx, nodes);
+}
+
+#define for_each_zone_zonelist_nodemask(zone, z, zlist, highidx, nodemask) \
+	for (z = first_zones_zonelist(zlist, highidx, nodemask), zone = zonelist_zone(z); \
+	     zone;							\
+	     z = next_zones_zonelist(++z, highidx, nodemask),		\
+		zone = zonelist_zone(z))
+
+#define for_next_zone_zonelist_nodemask(zone, z, highidx, nodemask)	\
+	for (zone = zonelist_zone(z);					\
+	     zone;							\
+	     z = next_zones_zonelist(++z, highidx, nodemask),		\
+		zone = zonelist_zone(z))
+
+/* No __GFP_THISNODE caller: every allocation takes the fallback list. */
+static inline int gfp_zonelist(gfp_t flags)
+{
+	(void)flags;
+	return ZONELIST_FALLBACK;
+}
+
+static inline struct zonelist *node_zonelist(int nid, gfp_t flags)
+{
+	return NODE_DATA(nid)->node_zonelists + gfp_zonelist(flags);
+}
 
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
@@ -145,11 +273,24 @@ static inline long zone_free_pages(struct zone *z)
 	return __atomic_load_n(&z->nr_free_pages.counter, __ATOMIC_RELAXED);
 }
 
-static inline struct zone *page_zone(const struct page *page)
+static inline enum zone_type page_zonenum(const struct page *page)
 {
 	(void)page;
-	return &tf_zone;
+	return ZONE_NORMAL;
 }
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &NODE_DATA(page_to_nid(page))->node_zones[page_zonenum(page)];
+}
+
+/* The zone of a page as a number, for the buddy check (no ZONEID bits in page->flags here). */
+static inline int page_zone_id(const struct page *page)
+{
+	return page_to_nid(page) * MAX_NR_ZONES + page_zonenum(page);
+}
+
+void build_all_zonelists(pg_data_t *pgdat);
 
 static inline struct pageblock_data *pfn_to_pageblock(const struct page *page,
 						      unsigned long pfn)

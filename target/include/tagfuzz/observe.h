@@ -53,6 +53,13 @@ unsigned long tf_observe_free_count(void);
  * themselves are walked at the end.
  */
 unsigned long tf_observe_free_counted(void);
+/*
+ * NUMA (issue 16): the same two counts for node @nid's zone alone (its
+ * buddy and PCP lists, its counters and the llists of its pagesets and
+ * of the zone).
+ */
+unsigned long tf_observe_node_free_count(int nid);
+unsigned long tf_observe_node_free_counted(int nid);
 
 /*
  * PCP mode (target/sim/observe_pcp.c).  Where each page sits among the
@@ -75,15 +82,19 @@ struct tf_pcp_cpu_obs {
 	unsigned int owned;	/* owned_blocks entries */
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
 	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
+	int count_node;		/* a node whose pageset's count differs from its lists, or -1 */
 };
 
 /*
- * Fill @where[pfn] for every page and @cpus[] for every CPU; false with a
- * reason in @why when a page sits in two containers or a list is corrupt.
+ * Fill @where[pfn] for every page and @cpus[] for every CPU (summed over
+ * its pagesets in every node's zone); false with a reason in @why when a
+ * page sits in two containers or on another node's lists, or a list is
+ * corrupt.
  */
 bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why);
-/* Pages on every CPU's free_llist and on the zone's trylock llist. */
+/* Pages on every CPU's free_llist and on the zone's trylock llist (every zone's). */
 unsigned long tf_observe_llist_pages(void);
+unsigned long tf_observe_node_llist_pages(int nid);
 bool tf_observe_block_isolated(unsigned long pfn);
 /* The owner of @pfn's pageblock plus one (0: the zone). */
 int tf_observe_block_owner(unsigned long pfn);
