@@ -130,6 +130,10 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_PAGE_MIGRATE:
 		fprintf(t, "  CPU%d migrate pfn %lu -> pfn %lu\n", ev->cpu, ev->pfn2, ev->pfn);
 		break;
+	case TF_EV_PEXT_TABLE:
+		fprintf(t, "  CPU%d page_ext table of section %u: from node %lu first\n", ev->cpu,
+			ev->section, ev->pfn);
+		break;
 	case TF_EV_PEXT_ONLINE:
 		fprintf(t, "  CPU%d page_ext online: section %u\n", ev->cpu, ev->section);
 		break;

@@ -12,6 +12,7 @@ const struct tf_oracle *const tf_oracles[TF_NR_ORACLES] = {
 	&tf_pcp_oracle,		/* after an op, its containers before the model's pages */
 	&tf_model_oracle,	/* page_ext mode */
 	&tf_pgflags_oracle,	/* page-flag mode */
+	&tf_numa_oracle,	/* more than one node */
 };
 
 const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
@@ -91,6 +92,10 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 		"when the ops are over a page sits on the free_llist of a CPU that stays down (F14)" },
 	[TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL] = { "pcp:llist-survives-drain-all",
 		"drain_all_pages() left pages on an online CPU's free_llist (F15)" },
+	[TF_SIG_NUMA_PAGE_CONSERVATION] = { "numa:page-conservation",
+		"a node's free pages (its zone's counters and llists) plus its allocated pages are not the node's pages" },
+	[TF_SIG_NUMA_REMOTE_ALLOC] = { "numa:remote-alloc",
+		"an allocation came from another node while its preferred node could serve it (free above the high watermark, a free block of the order)" },
 };
 
 void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,

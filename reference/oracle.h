@@ -66,6 +66,9 @@ enum tf_sig {
 	TF_SIG_PCP_STRANDED_AFTER_ONLINE,
 	TF_SIG_PCP_STRANDED_LLIST_PAGE,
 	TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL,
+	/* NUMA machines (reference/numa_oracle.c) */
+	TF_SIG_NUMA_PAGE_CONSERVATION,
+	TF_SIG_NUMA_REMOTE_ALLOC,
 	TF_NR_SIGS
 };
 
@@ -113,13 +116,15 @@ struct tf_oracle {
 extern const struct tf_oracle tf_pcp_oracle;		/* reference/pcp_oracle.c */
 extern const struct tf_oracle tf_model_oracle;		/* reference/model.c */
 extern const struct tf_oracle tf_pgflags_oracle;	/* reference/pgflags_model.c */
+extern const struct tf_oracle tf_numa_oracle;		/* reference/numa_oracle.c */
 
 /*
  * The runner's order (reference/oracle.c): the PCP oracle before the
  * models, so that after an op its container checks come first.  The two
- * models never run together (page_ext mode or page-flag mode).
+ * models never run together (page_ext mode or page-flag mode).  The NUMA
+ * oracle comes last, on machines with more than one node.
  */
-#define TF_NR_ORACLES	3
+#define TF_NR_ORACLES	4
 extern const struct tf_oracle *const tf_oracles[TF_NR_ORACLES];
 
 #endif /* _TAGFUZZ_ORACLE_H */

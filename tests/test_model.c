@@ -889,6 +889,61 @@ static bool test_pcp_oracle_detects_tampering(void)
 /* ------------------------------------------------------------------ */
 
 /* Each machine gets the oracles of its mode, the PCP oracle first. */
+/*
+ * The NUMA oracle (more than one node) sees an allocation from a remote
+ * node while the preferred one had room, a node's pages that do not add
+ * up, and an allocation the zonelist walk put where it had to.
+ */
+static const struct tf_machine mm_numa = {
+	.section_pages = 16, .nr_sections = 4, .nr_cpus = 2, .nr_nodes = 2,
+	.debug = true, .profiling = true,
+};
+static int numa_last_alloc_nid = -1;
+
+static void numa_sink(const struct tf_event *ev)
+{
+	if (ev->kind == TF_EV_PAGE_ALLOC)
+		numa_last_alloc_nid = tf_machine_section_nid(&mm_numa, ev->pfn / 16);
+	tf_numa_oracle.on_event(ev);
+}
+
+static bool test_numa_oracle_detects_tampering(void)
+{
+	const struct tf_machine m = mm_numa;
+	struct tf_event ev = { .kind = TF_EV_PAGE_ALLOC, .tag = TF_TAG_NONE, .cpu = 0 };
+
+	tf_event_sink = NULL;
+	tf_sim_set_machine(&m);
+	tf_machine_boot(&m);
+	memset(&reports, 0, sizeof(reports));
+	ASSERT_TRUE(tf_numa_oracle.reset(&m, record_report));
+	tf_numa_oracle.check_op();
+	ASSERT_REPORTS(0, "");
+
+	/* A page of node 1 (sections 2-3) for CPU0 (node 0), which is all free. */
+	ev.pfn = 40;
+	tf_numa_oracle.on_event(&ev);
+	ASSERT_REPORTS(1, "numa:remote-alloc");
+	/* The event claims a page the port still has free: node 1 does not add up. */
+	tf_numa_oracle.check_op();
+	ASSERT_REPORTS(2, "numa:remote-alloc");
+	ASSERT_TRUE(reported("numa:page-conservation"));
+
+	/* Real allocations: CPU1 (node 1) takes from node 1, and falls back to node 0 when it is full. */
+	memset(&reports, 0, sizeof(reports));
+	tf_numa_oracle.reset(&m, record_report);
+	tf_event_sink = numa_sink;
+	tf_sim_exec(&(struct tf_op){ .kind = TF_OP_CPU_UP, .cpu = 1 });
+	for (int i = 0; i < 9; i++) {
+		tf_sim_exec(&(struct tf_op){ .kind = TF_OP_ALLOC, .cpu = 1, .n = 2, .tag = 1 });
+		tf_numa_oracle.check_op();
+	}
+	tf_event_sink = NULL;
+	ASSERT_REPORTS(0, "");
+	ASSERT_TRUE(numa_last_alloc_nid == 0);
+	return true;
+}
+
 static bool test_oracle_table_by_mode(void)
 {
 	struct tf_machine m = { .section_pages = 16, .nr_sections = 1, .nr_cpus = 1 };
@@ -905,6 +960,11 @@ static bool test_oracle_table_by_mode(void)
 	ASSERT_TRUE(!on[0][0] && on[0][1] && !on[0][2]);
 	ASSERT_TRUE(on[1][0] && on[1][1] && !on[1][2]);
 	ASSERT_TRUE(!on[2][0] && !on[2][1] && on[2][2]);
+	/* One node: no NUMA oracle; two nodes, in any mode: the NUMA oracle too. */
+	ASSERT_TRUE(tf_oracles[3] == &tf_numa_oracle && !on[0][3] && !on[1][3] && !on[2][3]);
+	m.nr_sections = 2;
+	m.nr_nodes = 2;
+	ASSERT_TRUE(tf_numa_oracle.reset(&m, record_report));
 	return true;
 }
 
@@ -938,6 +998,7 @@ static bool test_signature_registry(void)
 		ASSERT_TRUE(tf_sigs[i].name && tf_sigs[i].meaning && tf_sigs[i].meaning[0]);
 		ASSERT_TRUE(!strncmp(tf_sigs[i].name, "model:", 6) ||
 			    !strncmp(tf_sigs[i].name, "pcp:", 4) ||
+			    !strncmp(tf_sigs[i].name, "numa:", 5) ||
 			    !strncmp(tf_sigs[i].name, "harness:", 8));
 		ASSERT_TRUE(strchr(tf_sigs[i].name, ' ') == NULL);
 		for (int j = 0; j < i; j++)
@@ -1082,6 +1143,7 @@ const struct test_case tests_model[] = {
 	TEST(test_model_detects_ref_tampering),
 	TEST(test_model_end_check_finds_pcp_pages),
 	TEST(test_oracle_table_by_mode),
+	TEST(test_numa_oracle_detects_tampering),
 	TEST(test_signature_registry),
 	TEST(test_signature_registry_is_documented),
 	TEST(test_trace_names_pgflag_events),

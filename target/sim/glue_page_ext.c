@@ -27,8 +27,26 @@ static void *vmalloc_section_zalloc(unsigned long size, unsigned long section_nr
 }
 #define vzalloc_node(size, nid)	vmalloc_section_zalloc(size, section_nr)
 
+/*
+ * The oracles learn which allocation is a section's table, and so which
+ * node it prefers, from an event just before alloc_page_ext() allocates
+ * it (NUMA, issue 16): the allocation's own tag says nothing when
+ * profiling is off.  The call site stays alloc_page_ext()'s.
+ */
+static void pext_table_event(unsigned long section_nr, int nid)
+{
+	struct tf_event ev = { .kind = TF_EV_PEXT_TABLE, .section = section_nr, .pfn = nid };
+
+	tf_emit(&ev);
+}
+#undef alloc_pages_exact_nid
+#define alloc_pages_exact_nid(nid, size, flags)					\
+	(pext_table_event(section_nr, nid),					\
+	 alloc_hooks(alloc_pages_exact_nid_noprof(nid, size, flags)))
+
 #include "../mm/page_ext.c"
 #undef vzalloc_node
+#undef alloc_pages_exact_nid
 
 void trace_page_ext_section_online(unsigned long section_nr)
 {

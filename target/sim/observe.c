@@ -6,6 +6,7 @@
 #include "tagfuzz/observe.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/sched.h"
 #include "tagfuzz/sim_internal.h"
 
 struct tf_ref_obs tf_observe_ref(unsigned long pfn)
@@ -45,6 +46,24 @@ struct tf_tag_obs tf_observe_tag(int id)
 	obs.bytes = (int64_t)c.bytes;
 	obs.inaccurate = tag->ct.flags & CODETAG_FLAG_INACCURATE;
 	return obs;
+}
+
+struct tf_zone_obs tf_observe_zone(int nid)
+{
+	struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_NORMAL];
+	struct tf_zone_obs o = { zone_free_pages(zone), wmark_pages(zone, WMARK_HIGH), -1 };
+	int order;
+
+	/* __rmqueue() takes from the allocation's migratetype alone: MIGRATE_UNMOVABLE. */
+	for (order = NR_PAGE_ORDERS - 1; order >= 0 && o.max_order < 0; order--)
+		if (!list_empty(&zone->free_area[order].free_list[MIGRATE_UNMOVABLE]))
+			o.max_order = order;
+	return o;
+}
+
+bool tf_observe_interleaved(void)
+{
+	return tf_sched_active();
 }
 
 unsigned long tf_observe_nr_pages(void)

@@ -34,6 +34,9 @@ enum tf_event_kind {
 				 * modules, shutdown; .section says which */
 	TF_EV_PCP,		/* PCP mode: a hotplug or drain point (TF_PCP_PT_*
 				 * in .section) for CPU .pfn has been reached */
+	TF_EV_PEXT_TABLE,	/* alloc_page_ext() is about to allocate the table
+				 * of .section on node .pfn (the nid it was given);
+				 * this CPU's next TF_EV_PAGE_ALLOC is the table */
 };
 
 enum tf_pcp_point {

@@ -61,6 +61,16 @@ unsigned long tf_observe_free_counted(void);
 unsigned long tf_observe_node_free_count(int nid);
 unsigned long tf_observe_node_free_counted(int nid);
 
+/* Node @nid's zone, as the allocator's zonelist walk sees it. */
+struct tf_zone_obs {
+	long free;		/* NR_FREE_PAGES */
+	unsigned long high;	/* the high watermark */
+	int max_order;		/* largest order on a free list it allocates from, or -1 */
+};
+struct tf_zone_obs tf_observe_zone(int nid);
+/* Ops started on several CPUs are running now (inside a `run`). */
+bool tf_observe_interleaved(void);
+
 /*
  * PCP mode (target/sim/observe_pcp.c).  Where each page sits among the
  * free containers: the buddy lists, one CPU's PCP lists, one CPU's
