@@ -165,6 +165,15 @@ static const char *const pcp_llist_only_death =
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n"
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n";
 
+/* Two nodes: CPU0's page of node 1 sits in its node-1 pageset, its node-0 one is empty. */
+static const char *const numa_page_in_second_zone =
+	"machine section_pages=16 sections=2 cpus=2 nodes=2\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=0 tag=1\n"
+	"drain cpu=0\n"
+	"free cpu=0 idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -184,6 +193,7 @@ static const struct {
 	{ TF_BUG_ONLINE_NO_ABSORB, &pcp_race_then_online, 8, false },
 	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },
 	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
+	{ TF_BUG_DRAIN_ALL_FIRST_ZONE, &numa_page_in_second_zone, -1, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -731,7 +731,61 @@ static bool test_port_teardown_returns_everything(void)
 	return true;
 }
 
+/* The nodes of @nid's fallback zonelist, as one number: 1230 for 1, 2, 3, 0. */
+static int zonelist_digits(int nid)
+{
+	int nodes[TF_MAX_NODES], n = tf_observe_zonelist(nid, nodes, TF_MAX_NODES), v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + nodes[i];
+	return v;
+}
+
+/*
+ * Zonelists as upstream's build_node_zonelist() orders them with one
+ * distance for every remote node: the node itself, then the next nodes
+ * before the ones under it; nodes without CPUs first; round-robin between
+ * equals (node_load[]).
+ */
+static bool test_port_numa_zonelists(void)
+{
+	SIM_BEGIN(16, 8, 4, true);
+	M.nr_nodes = 4;		/* CPU c on node c: every node has a CPU */
+	tf_sim_set_machine(&M);
+	tf_machine_boot(&M);
+	ASSERT_EQ(zonelist_digits(0), 123);	/* 0, 1, 2, 3 */
+	ASSERT_EQ(zonelist_digits(1), 1230);
+	ASSERT_EQ(zonelist_digits(2), 2301);
+	ASSERT_EQ(zonelist_digits(3), 3012);
+
+	M.nr_cpus = 1;		/* nodes 1-3 have no CPU: they come first */
+	tf_sim_set_machine(&M);
+	tf_machine_boot(&M);
+	ASSERT_EQ(zonelist_digits(0), 123);
+	ASSERT_EQ(zonelist_digits(1), 1230);
+	ASSERT_EQ(zonelist_digits(2), 2310);
+	ASSERT_EQ(zonelist_digits(3), 3120);
+
+	M.nr_cpus = 2;
+	M.nr_nodes = 2;
+	tf_sim_set_machine(&M);
+	tf_machine_boot(&M);
+	ASSERT_EQ(zonelist_digits(0), 1);
+	ASSERT_EQ(zonelist_digits(1), 10);
+	/* Node 0 is sections 0-3, node 1 sections 4-7: CPU1 allocates on node 1. */
+	PEXT_INIT();
+	OP(.kind = TF_OP_CPU_UP, .cpu = 1, .n = 0);
+	ALLOC(1, 0, 1);
+	ASSERT_EQ(last_user_alloc()->pfn / (4 * 16), 1);
+	ALLOC(0, 0, 1);
+	ASSERT_EQ(last_user_alloc()->pfn / (4 * 16), 0);
+	ASSERT_TRUE(conserved());
+	SIM_END();
+	return true;
+}
+
 const struct test_case tests_port[] = {
+	TEST(test_port_numa_zonelists),
 	TEST(test_port_boot_all_pages_free),
 	TEST(test_port_reboot_resets_state),
 	TEST(test_port_user_tags_are_ids),

@@ -1483,6 +1483,8 @@ void drain_all_pages(struct zone *zone)
 					has_pcps = true;
 					break;
 				}
+				if (tf_bug(TF_BUG_DRAIN_ALL_FIRST_ZONE))
+					break;
 			}
 		}
 

@@ -61,6 +61,16 @@ struct tf_zone_obs tf_observe_zone(int nid)
 	return o;
 }
 
+int tf_observe_zonelist(int nid, int *nodes, int max)
+{
+	struct zoneref *z = NODE_DATA(nid)->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
+	int n = 0;
+
+	for (; zonelist_zone(z) && n < max; z++)
+		nodes[n++] = zonelist_node_idx(z);
+	return n;
+}
+
 bool tf_observe_interleaved(void)
 {
 	return tf_sched_active();

@@ -85,6 +85,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"drain_pages_zone() frees pcp->count pages but never absorbs the free_llist",
 		"pcp:dead-cpu-llist-not-drained",
 	},
+	[TF_BUG_DRAIN_ALL_FIRST_ZONE] = {
+		"drain-all-first-zone",
+		"NUMA (issue 16): __drain_all_pages() asks every populated zone whether a CPU has pages",
+		"drain_all_pages(NULL) skips a CPU whose pages sit only in another node's pagesets",
+		"model:page-conservation",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -68,6 +68,8 @@ struct tf_zone_obs {
 	int max_order;		/* largest order on a free list it allocates from, or -1 */
 };
 struct tf_zone_obs tf_observe_zone(int nid);
+/* The nodes of node @nid's fallback zonelist, in order, into @nodes (at most @max): how many. */
+int tf_observe_zonelist(int nid, int *nodes, int max);
 /* Ops started on several CPUs are running now (inside a `run`). */
 bool tf_observe_interleaved(void);
 
