@@ -37,6 +37,8 @@ struct tf_phase_state {
 	bool early_config;	/* page_ext_init() from mm_core_init(), before smp_init() */
 	bool what_if;		/* what_if=smp-early-boot: no order is refused */
 	bool pext_init_started;	/* a started pext_init: runtime once the next run ends */
+	/* Started since the last run: CPU hotplug, memory hotplug (never together). */
+	bool started_cpu_hotplug, started_mem_hotplug;
 };
 
 void tf_phase_begin(struct tf_phase_state *st, const struct tf_machine *m);

@@ -40,27 +40,25 @@ void tf_zone_llist_flush(void)
 }
 
 /*
- * Isolate a pageblock or undo it, as start_isolate_page_range() and
- * undo_isolate_page_range() do for one block: set the migratetype and
- * move the block's free buddy pages to the isolate free list (a larger
- * free buddy block around it is first split into pageblocks), or put
- * them back through the buddy so they merge again.  No has_unmovable_pages()
- * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
- * does.
+ * page_alloc.c's __move_freepages_block_isolate(), as the port has it
+ * (pageblock_isolate_and_move_free_pages() and its undo, with zone->lock
+ * held): set the migratetype and move the block's free buddy pages to
+ * the isolate free list (a larger free buddy block around it is first
+ * split into pageblocks), or put them back through the buddy so they
+ * merge again (upstream moves them to the tail and merges only a whole
+ * free pageblock with its buddy, in unset_migratetype_isolate()).
  */
-void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
+static bool move_freepages_block_isolate(struct zone *zone, unsigned long start_pfn,
+					 bool isolate)
 {
-	struct zone *zone = &tf_zone;
 	struct pageblock_data *pbd = pfn_to_pageblock(NULL, start_pfn);
 	int mt = isolate ? MIGRATE_ISOLATE : MIGRATE_UNMOVABLE;
-	unsigned long flags, pfn;
+	unsigned long pfn;
 	unsigned int order;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	if (pbd->migratetype == mt) {
-		spin_unlock_irqrestore(&zone->lock, flags);
-		return;
-	}
+	start_pfn = pageblock_start_pfn(start_pfn);
+	if (pbd->migratetype == mt)
+		return false;
 	for (order = MAX_PAGE_ORDER; order > pageblock_order; order--) {
 		unsigned long head = start_pfn & ~((1UL << order) - 1);
 		struct page *page = pfn_to_page(head);
@@ -94,6 +92,32 @@ void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
 		}
 		pfn += 1UL << order;
 	}
+	return true;
+}
+
+bool pageblock_isolate_and_move_free_pages(struct zone *zone, struct page *page)
+{
+	return move_freepages_block_isolate(zone, page_to_pfn(page), true);
+}
+
+bool pageblock_unisolate_and_move_free_pages(struct zone *zone, struct page *page)
+{
+	return move_freepages_block_isolate(zone, page_to_pfn(page), false);
+}
+
+/*
+ * The isolate op: isolate a pageblock or undo it, as start_isolate_page_range()
+ * and undo_isolate_page_range() do for one block, with no has_unmovable_pages()
+ * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
+ * does.
+ */
+void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
+{
+	struct zone *zone = &tf_zone;
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	move_freepages_block_isolate(zone, start_pfn, isolate);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -117,11 +141,13 @@ static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
 }
 
 /*
- * Set up the zone and hand every page to the buddy allocator in
- * max-order blocks, as memblock_free_all() does (no tagging yet: the
- * pages come from memblock, not from an allocation).
+ * Set up the zone and hand every page of the first @nr_pages to the buddy
+ * allocator in max-order blocks, as memblock_free_all() does (no tagging
+ * yet: the pages come from memblock, not from an allocation).  The pages
+ * up to @nr_pages_all belong to sections memory hotplug adds later: not
+ * present yet, offline.
  */
-void tf_page_alloc_init(unsigned long nr_pages)
+void tf_page_alloc_init(unsigned long nr_pages, unsigned long nr_pages_all)
 {
 	struct zone *zone = &tf_zone;
 	unsigned long pfn, min_free;
@@ -135,16 +161,18 @@ void tf_page_alloc_init(unsigned long nr_pages)
 	}
 	zone->nr_free_pages.counter = 0;
 	init_llist_head(&zone->trylock_free_pages);
-	for (pfn = 0; pfn < nr_pages; pfn += pageblock_nr_pages) {
+	for (pfn = 0; pfn < nr_pages_all; pfn += pageblock_nr_pages) {
 		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
 
 		pbd->cpu = 0;
 		pbd->migratetype = MIGRATE_UNMOVABLE;
 		INIT_LIST_HEAD(&pbd->cpu_node);
 	}
+	for (pfn = nr_pages; pfn < nr_pages_all; pfn++)
+		__SetPageOffline(pfn_to_page(pfn));
 	zone->zone_start_pfn = 0;
 	zone->spanned_pages = nr_pages;
-	zone->managed_pages = nr_pages;
+	zone->managed_pages.counter = nr_pages;
 	zone->watermark_boost = 0;
 	zone->nr_reserved_highatomic = 0;
 	zone->lowmem_reserve[0] = 0;
@@ -152,6 +180,8 @@ void tf_page_alloc_init(unsigned long nr_pages)
 	if (!zone->per_cpu_pageset)
 		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
 	batch = clamp((int)(nr_pages / 256), 1, 8);
+	zone->pageset_high_min = zone->pageset_high_max = 4 * batch;
+	zone->pageset_batch = batch;
 	for_each_possible_cpu(cpu)
 		pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
 

@@ -85,6 +85,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"drain_pages_zone() frees pcp->count pages but never absorbs the free_llist",
 		"pcp:dead-cpu-llist-not-drained",
 	},
+	[TF_BUG_ONLINE_NO_PAGE_EXT] = {
+		"online-no-page-ext",
+		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_GOING_ONLINE case)",
+		"a section brought online by mem_online gets no page_ext: its allocations keep no tag",
+		"model:ref-mismatch",
+	},
 };
 
 int tf_bug_by_name(const char *name)

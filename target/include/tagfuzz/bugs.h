@@ -26,6 +26,8 @@ enum tf_bug {
 	TF_BUG_ONLINE_NO_ABSORB,	/* cpu_online clears the dead flag, does not absorb */
 	TF_BUG_ABSORB_NO_COUNT,		/* absorb_remote_frees() leaves pcp->count as it was */
 	TF_BUG_DRAIN_IGNORES_LLIST,	/* drain_pages_zone() does not absorb the free_llist */
+	/* Memory hotplug (issue 16). */
+	TF_BUG_ONLINE_NO_PAGE_EXT,	/* page_ext_callback() ignores MEM_GOING_ONLINE */
 	TF_NR_BUGS
 };
 
