@@ -76,9 +76,17 @@ static void table_reused(const void *addr, size_t size)
 
 static void glue_vfree(const void *addr);	/* after page_ext.c: its page_ext_size */
 
+/*
+ * free_page_ext()'s free_pages_exact(): the table's pages go back to the
+ * buddy.  The oracles are told which allocation the frees act on, as the
+ * callers tell them before a scenario's own frees (TF_EV_CALL): a table
+ * allocated before page_ext existed may warn when freed (F2, F3).
+ */
 static void glue_free_table_pages(void *addr, size_t size)
 {
 	table_freed(addr, size);
+	tf_emit_page(TF_EV_CALL, page_to_pfn(virt_to_page(addr)), DIV_ROUND_UP(size, PAGE_SIZE),
+		     0, 0, 0, 0);
 	free_pages_exact(addr, size);
 }
 
