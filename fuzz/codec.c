@@ -1338,7 +1338,8 @@ static int boot_order(struct line_ctx *c, const struct tf_phase_state *st,
 	if (tf_phase_need(st, op, &rule) == TF_PHASE_OK)
 		return 0;
 	snprintf(name, sizeof(name), "%s%s", op->async ? "start " : "", tf_op_name(op));
-	return perr(c, "%s %s (what_if=smp-early-boot allows it)", name, rule);
+	return perr(c, "%s %s%s", name, rule, tf_phase_what_if_allows(st, op) ?
+		    " (what_if=smp-early-boot allows it)" : "");
 }
 
 static int check_unused(struct line_ctx *c)

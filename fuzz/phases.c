@@ -103,6 +103,15 @@ bool tf_phase_boot_cpu_only(const struct tf_phase_state *st)
 enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct tf_op *op,
 				   const char **rule)
 {
+	/*
+	 * Memory hotplug comes after boot in the what-if mode too: that mode is
+	 * about other CPUs during early boot, and onlining memory before
+	 * page_ext_init() registered its notifier is no order the kernel has.
+	 */
+	if (st->what_if && st->phase != TF_PHASE_RUNTIME && mem_hotplug_op(op)) {
+		*rule = "before page_ext_init has returned: memory hotplug comes after boot";
+		return TF_PHASE_FINISH_PEXT;
+	}
 	/* A lock, not the boot order: the what-if mode keeps it. */
 	if (op->async && ((mem_hotplug_op(op) && st->started_cpu_hotplug) ||
 			  (cpu_hotplug_op(op) && st->started_mem_hotplug))) {
@@ -154,6 +163,16 @@ enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct
 	}
 	return TF_PHASE_OK;
 }
+
+bool tf_phase_what_if_allows(const struct tf_phase_state *st, const struct tf_op *op)
+{
+	struct tf_phase_state w = *st;
+	const char *rule;
+
+	w.what_if = true;
+	return !st->what_if && tf_phase_need(&w, op, &rule) == TF_PHASE_OK;
+}
+
 
 enum tf_phase tf_op_phase(const struct tf_phase_state *st, const struct tf_op *op)
 {

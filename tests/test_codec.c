@@ -34,7 +34,9 @@ static bool scenario_in_range(const struct tf_scenario *s)
 	    m->section_pages != 128)
 		return false;
 	if (m->nr_sections < 1 || m->nr_sections > TF_MAX_SECTIONS || m->nr_cpus < 1 ||
-	    m->nr_cpus > TF_MAX_CPUS || m->wmark > 7 || s->nr_ops > TF_MAX_OPS)
+	    m->nr_cpus > TF_MAX_CPUS || m->wmark > 7 || s->nr_ops > TF_MAX_OPS ||
+	    m->hotplug_sections > TF_MAX_HOTPLUG_SECTIONS ||
+	    tf_machine_sections(m) > TF_MAX_SECTIONS)
 		return false;
 	for (size_t i = 0; i < s->nr_ops; i++) {
 		const struct tf_op *op = &s->ops[i];
@@ -48,6 +50,9 @@ static bool scenario_in_range(const struct tf_scenario *s)
 		    (op->n < 1 || (1u << max_order) < op->n))
 			return false;
 		if (op->kind == TF_OP_PEXT_ONLINE && op->n >= m->nr_sections)
+			return false;
+		if ((op->kind == TF_OP_MEM_ONLINE || op->kind == TF_OP_MEM_OFFLINE) &&
+		    op->n >= tf_machine_sections(m))
 			return false;
 		if (op->kind == TF_OP_BURST && (op->n < 1 || op->n > TF_MAX_BURST ||
 						op->order > max_order))
