@@ -4,8 +4,8 @@
  *
  *   header  8 bytes: the machine (decode_machine(); b0 bits 0-1 section
  *           size, 2 non-debug, 3 profiling off, 4-6 watermark, 7
- *           early_page_ext; b1 sections; b2 bits 0-2 CPUs, bits 3-4
- *           NUMA nodes; b3 tracker variant;
+ *           early_page_ext; b1 bits 0-5 sections, 6-7 hotplug sections;
+ *           b2 bits 0-2 CPUs, bits 3-4 NUMA nodes; b3 tracker variant;
  *           b4 PCP mode; b5-b7 page-flag mode and the what-if bit)
  *   op      4 bytes: b0 the op's code in the machine's mode, modulo the
  *           mode's number of codes; the operands' bits by the op table
@@ -112,6 +112,10 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
 	m->profiling = !(b[0] & 0x08);
 	m->wmark = (b[0] >> 4) & 7;
 	m->nr_sections = 1 + b[1] % TF_MAX_SECTIONS;
+	/* b1 bits 6-7: sections offline at boot, as many as fit (the encoder wrote 0). */
+	m->hotplug_sections = b[1] >> 6;
+	if (m->nr_sections + m->hotplug_sections > TF_MAX_SECTIONS)
+		m->hotplug_sections = TF_MAX_SECTIONS - m->nr_sections;
 	m->nr_cpus = 1 + b[2] % TF_MAX_CPUS;
 	/* b2 bits 3-4: NUMA nodes, clamped to the sections (each node has one). */
 	m->nr_nodes = 1 + ((b[2] >> 3) & 3);
@@ -164,7 +168,8 @@ enum tf_limit {
 	LIM_BURST_ORDER,	/* burst_max_order() */
 	LIM_EXACT_PAGES,	/* exact_max_pages() */
 	LIM_SECTIONS,		/* nr_sections - 1 */
-	LIM_BLOCKS,		/* pageblocks - 1 */
+	LIM_BLOCKS,		/* pageblocks - 1 (of the boot sections) */
+	LIM_ALL_SECTIONS,	/* nr_sections + hotplug_sections - 1 */
 };
 
 /* How a field's value is read from its bits and written as text. */
@@ -369,6 +374,16 @@ static const struct tf_op_def op_table[TF_NR_OPS] = {
 	}, .parse_order = "201" },
 	[TF_OP_FREE_NOLOCK] = { .name = "free_nolock", .code = PCP_CODE(18), .can_start = true,
 				.f = { F_CPU, F_IDX16 } },
+
+	/* Memory hotplug (issue 16): every mode; base codes 16-19 are another part's */
+	[TF_OP_MEM_ONLINE] = { .name = "mem_online", .code = CODES(20, 26, 23), .can_start = true,
+		.f = {
+		FIELD("section", n, BITS(3, 0, 8), .lim = LIM_ALL_SECTIONS, .flags = F_REQUIRED),
+	} },
+	[TF_OP_MEM_OFFLINE] = { .name = "mem_offline", .code = CODES(21, 27, 24), .can_start = true,
+		.f = {
+		FIELD("section", n, BITS(3, 0, 8), .lim = LIM_ALL_SECTIONS, .flags = F_REQUIRED),
+	} },
 };
 
 /*
@@ -383,8 +398,13 @@ static const uint8_t burst_masks[2][4] = {
 	{ 0xf, 0x3, 0x1, 0x0 },		/* rounds (dep 1) */
 };
 
-/* Per mode: the op of each code, and how many codes (byte 0 is reduced modulo it). */
-static uint8_t kind_by_code[TF_NR_MODES][TF_NR_OPS];
+/*
+ * Per mode: the op of each code, and how many codes (byte 0 is reduced
+ * modulo it).  A code no op has (a gap another part of the work fills)
+ * reads as code 0's op.
+ */
+#define MAX_CODES	64
+static uint8_t kind_by_code[TF_NR_MODES][MAX_CODES];
 static uint8_t nr_codes[TF_NR_MODES];
 
 __attribute__((constructor)) static void op_table_init(void)
@@ -407,7 +427,7 @@ __attribute__((constructor)) static void op_table_init(void)
 
 			if (c == NO_CODE)
 				continue;
-			if (c >= TF_NR_OPS) {
+			if (c >= MAX_CODES) {
 				fprintf(stderr, "codec: op %s: code %u out of range\n",
 					op_table[k].name, c);
 				abort();
@@ -484,6 +504,8 @@ static long field_hi(const struct tf_machine *m, const struct tf_field *f)
 		return m->nr_sections - 1;
 	case LIM_BLOCKS:
 		return ((long)m->section_pages * m->nr_sections >> TF_PAGEBLOCK_ORDER) - 1;
+	case LIM_ALL_SECTIONS:
+		return (long)tf_machine_sections(m) - 1;
 	default:
 		return f->hi;
 	}
@@ -512,7 +534,7 @@ static unsigned int field_value(const struct tf_op *op, const struct tf_field *f
 struct op_ctx {
 	const struct tf_machine *m;
 	enum tf_op_mode mode;
-	long hi[LIM_BLOCKS + 1];	/* by enum tf_limit; LIM_CONST unused */
+	long hi[LIM_ALL_SECTIONS + 1];	/* by enum tf_limit; LIM_CONST unused */
 };
 
 static void op_ctx_init(struct op_ctx *x, const struct tf_machine *m)
@@ -520,6 +542,7 @@ static void op_ctx_init(struct op_ctx *x, const struct tf_machine *m)
 	static const struct tf_field probe[] = {
 		{ .lim = LIM_CPUS }, { .lim = LIM_MAX_ORDER }, { .lim = LIM_BURST_ORDER },
 		{ .lim = LIM_EXACT_PAGES }, { .lim = LIM_SECTIONS }, { .lim = LIM_BLOCKS },
+		{ .lim = LIM_ALL_SECTIONS },
 	};
 
 	x->m = m;
@@ -725,7 +748,7 @@ static void encode_machine(const struct tf_machine *m, uint8_t *b)
 	if (!m->profiling)
 		b[0] |= 0x08;
 	b[0] |= (m->wmark & 7) << 4;
-	b[1] = m->nr_sections - 1;
+	b[1] = (m->nr_sections - 1) | m->hotplug_sections << 6;
 	b[2] = (m->nr_cpus - 1) | (tf_machine_nodes(m) - 1) << 3;
 	if (m->pgflag_bits) {
 		int kt = encode_kernel_tags(m->pgflag_bits, m->kernel_tags);
@@ -818,14 +841,16 @@ int tf_format_machine(const struct tf_machine *m, char *buf, size_t len)
 
 static int tf_format_machine_base(const struct tf_machine *m, char *buf, size_t len)
 {
-	char nodes[16] = "";
+	char nodes[16] = "", hotplug[24] = "";
 
-	/* One node says nothing: the text of machines before NUMA stays as it was. */
+	/* Printed only when not the default: texts from before keep their form. */
 	if (tf_machine_nodes(m) > 1)
 		snprintf(nodes, sizeof(nodes), " nodes=%u", tf_machine_nodes(m));
+	if (m->hotplug_sections)
+		snprintf(hotplug, sizeof(hotplug), " hotplug_sections=%u", m->hotplug_sections);
 	return snprintf(buf, len,
-			"machine section_pages=%u sections=%u cpus=%u%s debug=%d profiling=%d wmark=%u%s%s",
-			m->section_pages, m->nr_sections, m->nr_cpus, nodes, m->debug,
+			"machine section_pages=%u sections=%u%s cpus=%u%s debug=%d profiling=%d wmark=%u%s%s",
+			m->section_pages, m->nr_sections, hotplug, m->nr_cpus, nodes, m->debug,
 			m->profiling, m->wmark, m->tracker ? " tracker=" : "",
 			m->tracker && m->tracker < TF_NR_TRACKERS ?
 			tf_tracker_table[m->tracker].name : "");
@@ -1104,6 +1129,12 @@ static int parse_machine(struct line_ctx *c, struct tf_machine *m)
 	if (get_num(c, "sections", 1, TF_MAX_SECTIONS, 1, &v))
 		return -1;
 	m->nr_sections = v;
+	if (get_num(c, "hotplug_sections", 0, TF_MAX_HOTPLUG_SECTIONS, 0, &v))
+		return -1;
+	if (m->nr_sections + v > TF_MAX_SECTIONS)
+		return perr(c, "hotplug_sections=%ld with sections=%u: at most %d sections in all",
+			    v, m->nr_sections, TF_MAX_SECTIONS);
+	m->hotplug_sections = v;
 	if (get_num(c, "cpus", 1, TF_MAX_CPUS, 1, &v))
 		return -1;
 	m->nr_cpus = v;
@@ -1319,7 +1350,8 @@ static int boot_order(struct line_ctx *c, const struct tf_phase_state *st,
 	if (tf_phase_need(st, op, &rule) == TF_PHASE_OK)
 		return 0;
 	snprintf(name, sizeof(name), "%s%s", op->async ? "start " : "", tf_op_name(op));
-	return perr(c, "%s %s (what_if=smp-early-boot allows it)", name, rule);
+	return perr(c, "%s %s%s", name, rule, tf_phase_what_if_allows(st, op) ?
+		    " (what_if=smp-early-boot allows it)" : "");
 }
 
 static int check_unused(struct line_ctx *c)
@@ -1338,6 +1370,7 @@ static int check_machine_words(struct line_ctx *c)
 		const char *k = c->w[i].key;
 
 		if (strcmp(k, "section_pages") && strcmp(k, "sections") &&
+		    strcmp(k, "hotplug_sections") &&
 		    strcmp(k, "cpus") && strcmp(k, "nodes") && strcmp(k, "debug") &&
 		    strcmp(k, "profiling") && strcmp(k, "wmark") &&
 		    strcmp(k, "pgflag_bits") && strcmp(k, "kernel_tags") &&

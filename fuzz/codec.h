@@ -24,7 +24,8 @@
 
 /*
  * Header bytes 0-2: the machine (byte 0 bit 7: early_page_ext on a
- * non-debug machine; byte 2 bits 0-2 the CPUs, bits 3-4 the NUMA nodes,
+ * non-debug machine; byte 1 bits 6-7: sections offline at boot, for
+ * memory hotplug; byte 2 bits 0-2 the CPUs, bits 3-4 the NUMA nodes,
  * issue 16); 3: the early-PFN tracker variant (issue 4); 4: the
  * PCP free-path variant (issue 5); 5-7: the page-flag tag reference mode
  * (issue 6), byte 5 bit 6 the what-if mode.  Every bit has a meaning

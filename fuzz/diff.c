@@ -280,7 +280,7 @@ static void run_variant(const struct tf_scenario *s, const struct tf_diff_opts *
 		.bugs = o->bugs,
 		.watch = &watch,
 	};
-	unsigned long pages = (unsigned long)s->m.section_pages * s->m.nr_sections;
+	unsigned long pages = tf_machine_pages(&s->m);
 
 	copy.m = s->m;
 	if (o->pcp)

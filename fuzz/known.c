@@ -88,6 +88,12 @@ static const struct {
 	  "free_pcppages_bulk()'s is absorbed but not drained; the loop ends on "
 	  "its own count and leaves the page on the dead CPU's PCP list "
 	  "(docs/findings.md)", false },
+	/* Memory hotplug (issue 16). */
+	{ "check:WARN:alloc_tag was not set [hotplug-online]",
+	  "F18: online_pages() frees a hot-added section's pages through "
+	  "__free_pages_core(MEMINIT_HOTPLUG); pgalloc_tag_sub() finds the zeroed "
+	  "page_ext ref NULL and a debug kernel warns on the first chunk "
+	  "(docs/findings.md)", false },
 	{ "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

@@ -16,7 +16,9 @@
  *  while the other CPUs run.
  *
  * After page_ext_init() returns everything may happen: CPU hotplug,
- * migration, module loading, sysctl writes, any interleaving.
+ * memory hotplug, migration, module loading, sysctl writes, any
+ * interleaving -- but memory hotplug never beside CPU hotplug:
+ * mem_hotplug_begin() takes cpus_read_lock() (mm/memory_hotplug.c).
  */
 #include <string.h>
 
@@ -69,7 +71,19 @@ static const unsigned char op_need[TF_NR_OPS] = {
 	[TF_OP_ISOLATE] = TF_NEED_RUNTIME,
 	[TF_OP_FREE_BATCH] = TF_NEED_NO_PEXT_LOOP,
 	[TF_OP_FREE_NOLOCK] = TF_NEED_NO_PEXT_LOOP,
+	[TF_OP_MEM_ONLINE] = TF_NEED_RUNTIME,
+	[TF_OP_MEM_OFFLINE] = TF_NEED_RUNTIME,
 };
+
+static bool cpu_hotplug_op(const struct tf_op *op)
+{
+	return op->kind == TF_OP_CPU_UP || op->kind == TF_OP_CPU_DOWN;
+}
+
+static bool mem_hotplug_op(const struct tf_op *op)
+{
+	return op->kind == TF_OP_MEM_ONLINE || op->kind == TF_OP_MEM_OFFLINE;
+}
 
 void tf_phase_begin(struct tf_phase_state *st, const struct tf_machine *m)
 {
@@ -89,6 +103,22 @@ bool tf_phase_boot_cpu_only(const struct tf_phase_state *st)
 enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct tf_op *op,
 				   const char **rule)
 {
+	/*
+	 * Memory hotplug comes after boot in the what-if mode too: that mode is
+	 * about other CPUs during early boot, and onlining memory before
+	 * page_ext_init() registered its notifier is no order the kernel has.
+	 */
+	if (st->what_if && st->phase != TF_PHASE_RUNTIME && mem_hotplug_op(op)) {
+		*rule = "before page_ext_init has returned: memory hotplug comes after boot";
+		return TF_PHASE_FINISH_PEXT;
+	}
+	/* A lock, not the boot order: the what-if mode keeps it. */
+	if (op->async && ((mem_hotplug_op(op) && st->started_cpu_hotplug) ||
+			  (cpu_hotplug_op(op) && st->started_mem_hotplug))) {
+		*rule = "beside CPU hotplug: mem_hotplug_begin() takes cpus_read_lock(), so "
+			"memory and CPU hotplug never run at once";
+		return TF_PHASE_RUN_NOW;
+	}
 	if (st->what_if)
 		return TF_PHASE_OK;
 	switch (op->kind < TF_NR_OPS ? op_need[op->kind] : TF_NEED_ANY) {
@@ -115,13 +145,14 @@ enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct
 		break;
 	case TF_NEED_RUNTIME:
 		if (st->phase != TF_PHASE_RUNTIME) {
-			*rule = "before page_ext_init has returned: CPU hot-unplug, migration, "
-				"pageblock isolation, module loading and sysctl writes come after "
-				"boot";
+			*rule = "before page_ext_init has returned: CPU hot-unplug, memory "
+				"hotplug, migration, pageblock isolation, module loading and "
+				"sysctl writes come after boot";
 			return TF_PHASE_FINISH_PEXT;
 		}
 		break;
 	}
+
 	if (op->async && tf_phase_boot_cpu_only(st)) {
 		*rule = st->early_config ?
 			"before page_ext_init: the boot CPU runs alone (start_kernel(), IRQs off, "
@@ -133,6 +164,16 @@ enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct
 	return TF_PHASE_OK;
 }
 
+bool tf_phase_what_if_allows(const struct tf_phase_state *st, const struct tf_op *op)
+{
+	struct tf_phase_state w = *st;
+	const char *rule;
+
+	w.what_if = true;
+	return !st->what_if && tf_phase_need(&w, op, &rule) == TF_PHASE_OK;
+}
+
+
 enum tf_phase tf_op_phase(const struct tf_phase_state *st, const struct tf_op *op)
 {
 	if ((op->kind == TF_OP_PEXT_ONLINE || op->kind == TF_OP_PEXT_INIT) &&
@@ -143,6 +184,10 @@ enum tf_phase tf_op_phase(const struct tf_phase_state *st, const struct tf_op *o
 
 void tf_phase_step(struct tf_phase_state *st, const struct tf_op *op)
 {
+	if (op->async && cpu_hotplug_op(op))
+		st->started_cpu_hotplug = true;
+	if (op->async && mem_hotplug_op(op))
+		st->started_mem_hotplug = true;
 	switch (op->kind) {
 	case TF_OP_PEXT_ONLINE:
 		if (st->phase == TF_PHASE_EARLY || st->phase == TF_PHASE_SMP)
@@ -163,6 +208,7 @@ void tf_phase_step(struct tf_phase_state *st, const struct tf_op *op)
 			st->phase = TF_PHASE_SMP;
 		break;
 	case TF_OP_RUN:
+		st->started_cpu_hotplug = st->started_mem_hotplug = false;
 		if (st->pext_init_started) {
 			st->phase = TF_PHASE_RUNTIME;
 			st->pext_init_started = false;

@@ -37,6 +37,8 @@ struct tf_phase_state {
 	bool early_config;	/* page_ext_init() from mm_core_init(), before smp_init() */
 	bool what_if;		/* what_if=smp-early-boot: no order is refused */
 	bool pext_init_started;	/* a started pext_init: runtime once the next run ends */
+	/* Started since the last run: CPU hotplug, memory hotplug (never together). */
+	bool started_cpu_hotplug, started_mem_hotplug;
 };
 
 void tf_phase_begin(struct tf_phase_state *st, const struct tf_machine *m);
@@ -47,6 +49,9 @@ void tf_phase_begin(struct tf_phase_state *st, const struct tf_machine *m);
  */
 enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct tf_op *op,
 				   const char **rule);
+
+/* Would what_if=smp-early-boot let @op run where @st stands (it is not on already)? */
+bool tf_phase_what_if_allows(const struct tf_phase_state *st, const struct tf_op *op);
 
 /* The phase @op runs in, @st being the one before it (pext ops: page_ext_init). */
 enum tf_phase tf_op_phase(const struct tf_phase_state *st, const struct tf_op *op);

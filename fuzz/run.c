@@ -171,6 +171,16 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_PGF:
 		trace_pgf(t, ev);
 		break;
+	case TF_EV_MEM_NOTIFY:
+		fprintf(t, "  CPU%d memory notifier: %s, section %u (pfn %lu, %lu pages)\n", ev->cpu,
+			ev->order == TF_MEM_GOING_ONLINE ? "MEM_GOING_ONLINE" :
+			ev->order == TF_MEM_ONLINE ? "MEM_ONLINE" :
+			ev->order == TF_MEM_CANCEL_ONLINE ? "MEM_CANCEL_ONLINE" :
+			ev->order == TF_MEM_GOING_OFFLINE ? "MEM_GOING_OFFLINE" :
+			ev->order == TF_MEM_OFFLINE ? "MEM_OFFLINE" :
+			ev->order == TF_MEM_CANCEL_OFFLINE ? "MEM_CANCEL_OFFLINE" : "?",
+			ev->section, ev->pfn, ev->pfn2);
+		break;
 	}
 }
 

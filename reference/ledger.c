@@ -16,9 +16,47 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 	unsigned long old = l->nr_pages > nr_pages ? l->nr_pages : nr_pages;
 
 	memset(l->allocated, 0, old ? old : TF_MAX_PAGES);
+	memset(l->offline, 0, old ? old : TF_MAX_PAGES);
 	l->nr_pages = nr_pages;
 	l->nr_allocated = 0;
+	l->nr_offline = 0;
 	l->report = report;
+}
+
+void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+{
+	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
+		l->nr_offline += !l->offline[i];
+		l->offline[i] = 1;
+	}
+}
+
+bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+{
+	unsigned long i;
+
+	if (pfn + n > l->nr_pages)
+		return false;
+	for (i = pfn; i < pfn + n; i++)
+		if (!l->offline[i])
+			return false;
+	memset(&l->offline[pfn], 0, n);
+	l->nr_offline -= n;
+	return true;
+}
+
+void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+{
+	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
+		if (l->allocated[i]) {
+			fail(TF_SIG_PAGE_CONSERVATION,
+			     "pfn %lu is allocated, and its section went offline", i);
+			l->allocated[i] = 0;
+			l->nr_allocated--;
+		}
+		l->nr_offline += !l->offline[i];
+		l->offline[i] = 1;
+	}
 }
 
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
@@ -34,6 +72,12 @@ bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 		if (l->allocated[pfn + i])
 			fail(TF_SIG_PAGE_ALLOCATED_TWICE,
 			     "pfn %lu handed out while still allocated", pfn + i);
+		if (l->offline[pfn + i]) {
+			fail(TF_SIG_PAGE_CONSERVATION,
+			     "pfn %lu handed out while its section is offline", pfn + i);
+			l->offline[pfn + i] = 0;
+			l->nr_offline--;
+		}
 		l->allocated[pfn + i] = 1;
 	}
 	l->nr_allocated += n;
@@ -50,9 +94,9 @@ void ledger_free(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 
 void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how)
 {
-	if (free + l->nr_allocated != l->nr_pages)
-		fail(TF_SIG_PAGE_CONSERVATION, "%lu pages free %s plus %lu allocated != %lu pages",
-		     free, how, l->nr_allocated, l->nr_pages);
+	if (free + l->nr_allocated != l->nr_pages - l->nr_offline)
+		fail(TF_SIG_PAGE_CONSERVATION, "%lu pages free %s plus %lu allocated != %lu pages online",
+		     free, how, l->nr_allocated, l->nr_pages - l->nr_offline);
 }
 
 void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
@@ -68,6 +112,14 @@ void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
 		/* allocated[] is 0 or 1: eight pages in place when loc = allocated ^ 1. */
 		if (!(pfn & 7) && (word_at(loc, pfn) ^ word_at(allocated, pfn)) == 0x0101010101010101ull) {
 			pfn += 7;
+			continue;
+		}
+		if (l->offline[pfn]) {
+			if (loc[pfn] != TF_LOC_NONE) {
+				fail(TF_SIG_PAGE_CONSERVATION,
+				     "pfn %lu is in a free container, and its section is offline", pfn);
+				return;
+			}
 			continue;
 		}
 		if (allocated[pfn] && exempt && exempt(pfn))

@@ -16,13 +16,30 @@
 
 struct tf_ledger {
 	unsigned long nr_pages, nr_allocated;
+	unsigned long nr_offline;		/* pages of sections that are not online */
 	tf_report_fn report;
 	uint8_t allocated[TF_MAX_PAGES];	/* 0 or 1, by pfn */
 	uint8_t loc[TF_MAX_PAGES];		/* the end check's TF_LOC_* */
+	uint8_t offline[TF_MAX_PAGES];		/* 0 or 1: neither allocated nor free */
 };
 
-/* A run on @nr_pages pages (a multiple of 16), none allocated. */
+/* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
 void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn report);
+
+/*
+ * Memory hotplug.  Boot: @n pages from @pfn belong to sections not online
+ * yet.  ledger_online(): a free that hands offline pages to the buddy for
+ * the first time (online_pages()); false when one of them was not offline.
+ * ledger_offline(): the pages left the zone (offline_pages()), which
+ * reports an allocated one among them.
+ */
+void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
+bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n);
+void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
+static inline bool ledger_is_offline(const struct tf_ledger *l, unsigned long pfn)
+{
+	return pfn < l->nr_pages && l->offline[pfn];
+}
 /* An allocation event; false (reported) when it lies outside memory. */
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order);
 /* A free event of a live allocation. */
@@ -49,7 +66,7 @@ static inline bool ledger_allocated(const struct tf_ledger *l, unsigned long pfn
 
 /*
  * After an op: @free pages free, as counted @how ("by the zone and
- * pageset counters"), plus the allocated ones make every page.
+ * pageset counters"), plus the allocated ones make every online page.
  */
 void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how);
 /*

@@ -18,7 +18,12 @@
  *  - what the tracker variant of the run (machine tracker=) declares:
  *    whether it records at all, and how many pfns it can hold (past
  *    that a pfn is dropped and its page is not stamped);
- *  - every page is allocated or in exactly one free container.
+ *  - every page is allocated or in exactly one free container;
+ *  - memory hotplug: a section coming online has page_ext from
+ *    MEM_GOING_ONLINE on (page_ext_callback()), zeroed, before its pages
+ *    are freed into the buddy (one free each, never allocated before:
+ *    in a debug kernel the first one warns, F18); a section going offline
+ *    has every page free, and leaves with its page_ext (MEM_OFFLINE).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -48,6 +53,7 @@ enum {
 	U_REF_EITHER	= 1 << 9,	/* untagged on a page left NULL or EMPTY */
 	U_UNTRACKED	= 1 << 10,	/* early, and the tracker variant records nothing */
 	U_OVERFLOW	= 1 << 11,	/* early, and the tracker variant was full */
+	U_HOTPLUG	= 1 << 12,	/* freed_unit: pages online_pages() handed to the buddy */
 };
 
 struct unit {
@@ -120,6 +126,8 @@ static struct model_run {
 	int expect_current_not_set;
 	/* Untagged allocations whose page_ext lookup may have seen their section. */
 	int may_current_not_set;
+	/* Memory hotplug: the section online_pages() is freeing into the buddy, or -1. */
+	int joining;
 	struct cpu_ctx ctx[TF_MAX_CPUS];
 } st;
 
@@ -203,8 +211,9 @@ static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 	st = (struct model_run){
 		.m = *m,
 		.report = fn,
-		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_pages = tf_machine_pages(m),
 		.section_shift = __builtin_ctz(m->section_pages),
+		.joining = -1,
 	};
 	for (int c = 0; c < TF_MAX_CPUS; c++)
 		st.ctx[c] = CPU_CTX_INIT;
@@ -219,6 +228,9 @@ static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 	memset(pg.clearing, 0, old);
 	memset(pg.free_either, 0, old);
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
+	/* Sections memory hotplug adds later: offline at boot. */
+	ledger_set_offline(&pg.ledger, (unsigned long)m->section_pages * m->nr_sections,
+			   (unsigned long)m->section_pages * m->hotplug_sections);
 	pg.stamp++;
 	return true;
 }
@@ -335,11 +347,69 @@ static void resolve_ext_race(unsigned long pfn)
 	}
 }
 
+/*
+ * online_pages() hands a chunk of the section it onlines to the buddy:
+ * __free_pages_core() -> __free_pages_ok() -> free_pages_prepare(), the
+ * free event and pgalloc_tag_sub() on a ref nobody set (NULL in the
+ * zeroed table).  The pages join the zone; no counter moves.
+ */
+static bool hotplug_free(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
+	struct cpu_ctx *C = &st.ctx[ev->cpu];
+
+	if (st.joining < 0 || pfn >= st.nr_pages || (int)section_of(pfn) != st.joining ||
+	    !ledger_is_offline(&pg.ledger, pfn))
+		return false;
+	if (!ledger_online(&pg.ledger, pfn, n)) {
+		fail(TF_SIG_FREE_MISMATCH, NULL,
+		     "online_pages() frees pfn %lu order %u, which is not all offline", pfn, ev->order);
+		return true;
+	}
+	C->freed_pfn = pfn;
+	C->freed_unit = (struct unit){ .flags = U_HOTPLUG, .order = ev->order };
+	C->freed_pref = pg.pref[pfn];
+	return true;
+}
+
+static void on_section_online(unsigned int section);
+
+static void on_mem_notify(const struct tf_event *ev)
+{
+	unsigned int section = ev->section;
+	unsigned long start = (unsigned long)section * st.m.section_pages;
+
+	if (section >= TF_MAX_SECTIONS || start >= st.nr_pages)
+		return;
+	switch (ev->order) {
+	case TF_MEM_GOING_ONLINE:
+		/* page_ext_callback(): a zeroed table before any page is freed. */
+		on_section_online(section);
+		st.joining = section;
+		break;
+	case TF_MEM_ONLINE:
+	case TF_MEM_CANCEL_ONLINE:
+		st.joining = -1;
+		if (ev->order == TF_MEM_CANCEL_ONLINE)
+			st.online[section] = false;
+		break;
+	case TF_MEM_OFFLINE:
+		/* Every page is free, out of the buddy now; page_ext is gone. */
+		ledger_offline(&pg.ledger, start, st.m.section_pages);
+		st.online[section] = false;
+		break;
+	default:
+		break;
+	}
+}
+
 static void on_free(const struct tf_event *ev)
 {
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
 	struct unit *u = &pg.units[pfn];
 
+	if (hotplug_free(ev))
+		return;
 	if (pfn < st.nr_pages) {
 		resolve_ext_race(pfn);
 		touch_tag(pg.pref[pfn]);
@@ -447,7 +517,7 @@ static void on_section_online(unsigned int section)
 {
 	unsigned long pfn, start;
 
-	if (section >= st.m.nr_sections || st.online[section])
+	if (section >= tf_machine_sections(&st.m) || st.online[section])
 		return;
 	st.online[section] = true;
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
@@ -562,6 +632,9 @@ static void model_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_PEXT_ONLINE:
 		on_section_online(ev->section);
+		break;
+	case TF_EV_MEM_NOTIFY:
+		on_mem_notify(ev);
 		break;
 	case TF_EV_PEXT_CALLBACKS:
 		on_callbacks();
@@ -696,6 +769,11 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 
 	const struct cpu_ctx *C = &st.ctx[ev->cpu];
 
+	/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
+	if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) && C->freed_pref == PREF_NULL) {
+		snprintf(cls, len, "hotplug-online");
+		return false;
+	}
 	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||
 	    classify_range(C, ev->cpu, C->apfn, C->anr, cls, len, &expected))
 		return expected;

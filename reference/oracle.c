@@ -96,6 +96,8 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 		"a node's free pages (its zone's counters and llists) plus its allocated pages are not the node's pages" },
 	[TF_SIG_NUMA_REMOTE_ALLOC] = { "numa:remote-alloc",
 		"an allocation came from another node while its preferred node could serve it (free above the high watermark, a free block of the order)" },
+	[TF_SIG_PCP_OFFLINED_PAGE_IN_CONTAINER] = { "pcp:offlined-page-in-container",
+		"memory offlining took a section out of the zone with one of its pages still in a free container" },
 };
 
 void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,

@@ -69,6 +69,7 @@ enum tf_sig {
 	/* NUMA machines (reference/numa_oracle.c) */
 	TF_SIG_NUMA_PAGE_CONSERVATION,
 	TF_SIG_NUMA_REMOTE_ALLOC,
+	TF_SIG_PCP_OFFLINED_PAGE_IN_CONTAINER,
 	TF_NR_SIGS
 };
 

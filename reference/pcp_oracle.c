@@ -13,7 +13,9 @@
  *    free_llist while it was down still there (stranded);
  *  - when the ops are over: pages on a dead CPU's free_llist are stranded;
  *  - teardown, after drain_all_pages(): an online CPU's free_llist that
- *    the drain left behind.
+ *    the drain left behind;
+ *  - memory offlining done (MEM_OFFLINE): no page of the section in any
+ *    free container.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +27,7 @@
 
 /* What the oracles know of a run: pcp_reset() replaces all of it. */
 static struct pcp_run {
-	unsigned long nr_pages;
+	unsigned long nr_pages, section_pages;
 	int nr_cpus;
 	tf_report_fn report;
 	bool reported;		/* pcp:containers, once a run */
@@ -53,7 +55,8 @@ static bool pcp_reset(const struct tf_machine *m, tf_report_fn fn)
 	if (!m->pcp)
 		return false;
 	st = (struct pcp_run){
-		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_pages = tf_machine_pages(m),
+		.section_pages = m->section_pages,
 		.nr_cpus = m->nr_cpus,
 		.report = fn,
 	};
@@ -143,9 +146,29 @@ static void drained_all(void)
 			     pg.cpus[cpu].llist, cpu, pg.cpus[cpu].count);
 }
 
+/* offline_pages() took the section's pages out of the buddy: none is free any more. */
+static void offlined(unsigned int section)
+{
+	unsigned long start = section * st.section_pages, pfn;
+
+	if (start >= st.nr_pages || !observe())
+		return;
+	for (pfn = start; pfn < start + st.section_pages; pfn++)
+		if (pg.where[pfn] != TF_WHERE_NONE) {
+			fail(TF_SIG_PCP_OFFLINED_PAGE_IN_CONTAINER, NULL,
+			     "section %u went offline with pfn %lu still in a free container (%d)",
+			     section, pfn, pg.where[pfn]);
+			return;
+		}
+}
+
 static void pcp_on_event(const struct tf_event *ev)
 {
 	switch (ev->kind) {
+	case TF_EV_MEM_NOTIFY:
+		if (ev->order == TF_MEM_OFFLINE)
+			offlined(ev->section);
+		break;
 	case TF_EV_CPU_UP:
 		snapshot_llist(ev->cpu);
 		break;

@@ -42,6 +42,7 @@ enum {
 	U_UNTAGGED	= 1 << 1,
 	U_INTERNAL	= 1 << 2,	/* a port-internal allocation (page_ext tables, tracker) */
 	U_LOST		= 1 << 3,	/* its ref did not decode back (reported) */
+	U_HOTPLUG	= 1 << 4,	/* freed_unit: pages online_pages() handed to the buddy */
 };
 
 struct unit {
@@ -76,6 +77,8 @@ static struct pgf_run {
 	bool capacity_checked;
 	/* A decode named the wrong tag (reported): counts on unused tags follow from it. */
 	bool decode_lost;
+	/* Memory hotplug: the section online_pages() is freeing into the buddy, or -1. */
+	int joining;
 } st;
 
 /*
@@ -192,9 +195,10 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 	st = (struct pgf_run){
 		.m = *m,
 		.report = fn,
-		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_pages = tf_machine_pages(m),
 		.tag_field = tf_pgf_tag_field(m->pgflag_bits),
 		.was_profiling = m->profiling,
+		.joining = -1,
 	};
 	for (int c = 0; c < TF_MAX_CPUS; c++)
 		st.ctx[c] = (struct cpu_ctx){ .freed_pfn = -1 };
@@ -207,6 +211,9 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 	}
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
+	/* Sections memory hotplug adds later: offline at boot. */
+	ledger_set_offline(&pg.ledger, (unsigned long)m->section_pages * m->nr_sections,
+			   (unsigned long)m->section_pages * m->hotplug_sections);
 	pg.stamp++;
 	for (int i = 0; i < tags.nr_used; i++)
 		memset(&tags.exp[tags.used_slots[i]], 0, sizeof(tags.exp[0]));
@@ -283,11 +290,63 @@ static void on_alloc(const struct tf_event *ev)
 	exp_of(ev->tag)->bytes += (int64_t)PAGE_BYTES << ev->order;
 }
 
+/*
+ * online_pages() hands a chunk of the section it onlines to the buddy
+ * (__free_pages_core(), pgalloc_tag_sub() on a ref nobody set): the
+ * pages join the zone, no counter moves (as reference/model.c).
+ */
+static bool hotplug_free(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
+	struct cpu_ctx *C = &st.ctx[ev->cpu];
+
+	if (st.joining < 0 || pfn >= st.nr_pages ||
+	    pfn / st.m.section_pages != (unsigned long)st.joining ||
+	    !ledger_is_offline(&pg.ledger, pfn))
+		return false;
+	if (!ledger_online(&pg.ledger, pfn, n)) {
+		fail(TF_SIG_FREE_MISMATCH, NULL,
+		     "online_pages() frees pfn %lu order %u, which is not all offline", pfn, ev->order);
+		return true;
+	}
+	C->freed_pfn = pfn;
+	C->freed_unit = (struct unit){ .flags = U_HOTPLUG, .order = ev->order };
+	C->freed_pref = pg.pref[pfn];
+	return true;
+}
+
+static void on_mem_notify(const struct tf_event *ev)
+{
+	unsigned long start = (unsigned long)ev->section * st.m.section_pages;
+
+	if (start >= st.nr_pages)
+		return;
+	switch (ev->order) {
+	case TF_MEM_GOING_ONLINE:
+		st.joining = ev->section;
+		/* A section's memmap is initialised anew: its refs read NULL. */
+		for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++)
+			pg.pref[pfn] = PREF_NULL;
+		break;
+	case TF_MEM_ONLINE:
+	case TF_MEM_CANCEL_ONLINE:
+		st.joining = -1;
+		break;
+	case TF_MEM_OFFLINE:
+		ledger_offline(&pg.ledger, start, st.m.section_pages);
+		break;
+	default:
+		break;
+	}
+}
+
 static void on_free(const struct tf_event *ev)
 {
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
 	struct unit *u = &pg.units[pfn];
 
+	if (hotplug_free(ev))
+		return;
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
@@ -475,6 +534,9 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 	case TF_EV_PGF:
 		on_pgf(ev);
 		break;
+	case TF_EV_MEM_NOTIFY:
+		on_mem_notify(ev);
+		break;
 	case TF_EV_CALL:
 		st.ctx[ev->cpu].pfn = ev->pfn;
 		st.ctx[ev->cpu].nr = ev->pfn2;
@@ -527,6 +589,13 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 	}
 	if (!strcmp(ev->site, "alloc_tag was not set")) {
 		bool lost = false;
+
+		/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
+		if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) &&
+		    C->freed_pref == PREF_NULL) {
+			snprintf(cls, len, "hotplug-online");
+			return false;
+		}
 
 		if (untagged_in(C, C->pfn, C->nr, &lost) || untagged_in(C, C->apfn, C->anr, &lost))
 			return true;

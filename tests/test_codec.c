@@ -34,7 +34,9 @@ static bool scenario_in_range(const struct tf_scenario *s)
 	    m->section_pages != 128)
 		return false;
 	if (m->nr_sections < 1 || m->nr_sections > TF_MAX_SECTIONS || m->nr_cpus < 1 ||
-	    m->nr_cpus > TF_MAX_CPUS || m->wmark > 7 || s->nr_ops > TF_MAX_OPS)
+	    m->nr_cpus > TF_MAX_CPUS || m->wmark > 7 || s->nr_ops > TF_MAX_OPS ||
+	    m->hotplug_sections > TF_MAX_HOTPLUG_SECTIONS ||
+	    tf_machine_sections(m) > TF_MAX_SECTIONS)
 		return false;
 	for (size_t i = 0; i < s->nr_ops; i++) {
 		const struct tf_op *op = &s->ops[i];
@@ -48,6 +50,9 @@ static bool scenario_in_range(const struct tf_scenario *s)
 		    (op->n < 1 || (1u << max_order) < op->n))
 			return false;
 		if (op->kind == TF_OP_PEXT_ONLINE && op->n >= m->nr_sections)
+			return false;
+		if ((op->kind == TF_OP_MEM_ONLINE || op->kind == TF_OP_MEM_OFFLINE) &&
+		    op->n >= tf_machine_sections(m))
 			return false;
 		if (op->kind == TF_OP_BURST && (op->n < 1 || op->n > TF_MAX_BURST ||
 						op->order > max_order))
@@ -334,14 +339,20 @@ static bool test_op_codes_are_pinned(void)
 		{ TF_OP_PROF_SHUTDOWN, { -1, 20, -1 } }, { TF_OP_PROF_SYSCTL, { -1, 21, -1 } },
 		{ TF_OP_ISOLATE, { -1, -1, 16 } },	{ TF_OP_FREE_BATCH, { -1, -1, 17 } },
 		{ TF_OP_FREE_NOLOCK, { -1, -1, 18 } },
+		{ TF_OP_MEM_ONLINE, { 20, 26, 23 } },	{ TF_OP_MEM_OFFLINE, { 21, 27, 24 } },
 	};
+	/*
+	 * Codes given to another part of issue 16 (get_page, put_page, poison,
+	 * unpoison: base 16-19) that this tree may not have yet.
+	 */
+	static const int reserved[TF_NR_MODES][2] = { { 16, 19 }, { 22, 25 }, { 19, 22 } };
 
 	for (size_t i = 0; i < ARRAY_LEN(pinned); i++)
 		for (int mode = 0; mode < TF_NR_MODES; mode++)
 			ASSERT_EQ(tf_op_code(pinned[i].kind, mode), pinned[i].code[mode]);
 	/* Each mode's codes are 0..n-1, each once, and every op has a mode. */
 	for (int mode = 0; mode < TF_NR_MODES; mode++) {
-		int n = tf_mode_nr_codes(mode), seen[TF_NR_OPS] = { 0 };
+		int n = tf_mode_nr_codes(mode), seen[64] = { 0 };
 
 		for (int k = 0; k < TF_NR_OPS; k++) {
 			int c = tf_op_code(k, mode);
@@ -352,11 +363,12 @@ static bool test_op_codes_are_pinned(void)
 			ASSERT_EQ(seen[c]++, 0);
 		}
 		for (int c = 0; c < n; c++)
-			ASSERT_EQ(seen[c], 1);
+			if (seen[c] || c < reserved[mode][0] || c > reserved[mode][1])
+				ASSERT_EQ(seen[c], 1);
 	}
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_BASE), 16);
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PGFLAGS), 22);
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PCP), 19);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_BASE), 22);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PGFLAGS), 28);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PCP), 25);
 	for (int k = 0; k < TF_NR_OPS; k++) {
 		bool any = false;
 

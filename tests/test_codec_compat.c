@@ -141,11 +141,22 @@ static unsigned int adjust_for_nodes(const uint8_t *b, size_t n, char *want, siz
 	return nodes;
 }
 
+/*
+ * Header byte 1 bits 6-7 were reduced away by the sections field (b mod
+ * 64) until memory hotplug gave them hotplug_sections; the encoder never
+ * wrote them.  A file without `# hotplug: 1` was recorded before: its
+ * records that set them are left out, as kind bytes past a mode's codes.
+ */
+static bool header_canonical(const uint8_t *b, size_t n, bool hotplug)
+{
+	return hotplug || n < 2 || !(b[1] & 0xc0);
+}
+
 /* Each record: `== NAME HEX CANON`, then the decoded text. */
 static bool check_file(const char *file, int *records)
 {
 	char *data = read_data(file), *p, *next;
-	int nr = 0, skipped = 0, with_nodes = 0, codes[TF_NR_MODES];
+	int nr = 0, skipped = 0, skipped_hdr = 0, with_nodes = 0, codes[TF_NR_MODES], hotplug = 0;
 	char err[256];
 	bool ok = true;
 
@@ -154,7 +165,8 @@ static bool check_file(const char *file, int *records)
 	for (int mode = 0; mode < TF_NR_MODES; mode++)
 		codes[mode] = tf_mode_nr_codes(mode);
 	for (p = data; *p == '#'; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		sscanf(p, "# codes: %d %d %d", &codes[0], &codes[1], &codes[2]);
+		if (sscanf(p, "# codes: %d %d %d", &codes[0], &codes[1], &codes[2]) < 1)
+			sscanf(p, "# hotplug: %d", &hotplug);
 	for (; p && *p; p = next) {
 		char name[256], *eol = strchr(p, '\n'), *hex, *canon_hex, *body, *end;
 		int n, nc;
@@ -190,6 +202,10 @@ static bool check_file(const char *file, int *records)
 		nr++;
 		if (!kind_bytes_canonical(in, n, codes)) {
 			skipped++;
+			continue;
+		}
+		if (!header_canonical(in, n, hotplug)) {
+			skipped_hdr++;
 			continue;
 		}
 		switch (adjust_for_nodes(in, n, want, sizeof(want), canon, nc)) {
@@ -233,6 +249,9 @@ static bool check_file(const char *file, int *records)
 	if (with_nodes)
 		fprintf(stderr, "  %s: %d of %d records have header byte 2 bits 3-4 set: checked "
 			"with the nodes they give now\n", file, with_nodes, nr);
+	if (skipped_hdr)
+		fprintf(stderr, "  %s: %d of %d records set header byte 1 bits 6-7 (hotplug_sections, "
+			"never written before it; # hotplug:); not checked\n", file, skipped_hdr, nr);
 	*records = nr;
 	return ok;
 }

@@ -173,6 +173,12 @@ static const char *const numa_page_in_second_zone =
 	"alloc cpu=1 order=0 tag=1\n"
 	"drain cpu=0\n"
 	"free cpu=0 idx=0\n";
+/* A hot-added section, and an allocation only it can serve. */
+static const char *const hotadd_then_alloc =
+	"machine section_pages=16 sections=1 hotplug_sections=1 cpus=1 debug=0\n"
+	"pext_init\n"
+	"mem_online section=1\n"
+	"alloc order=4 tag=1\n";
 
 static const struct {
 	enum tf_bug bug;
@@ -194,6 +200,7 @@ static const struct {
 	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },
 	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
 	{ TF_BUG_DRAIN_ALL_FIRST_ZONE, &numa_page_in_second_zone, -1, false },
+	{ TF_BUG_ONLINE_NO_PAGE_EXT, &hotadd_then_alloc, 2, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -32,7 +32,7 @@ static size_t random_input(bool debug, bool early_page_ext)
 	in[0] &= ~(0x04 | 0x08 | 0x80);			/* debug, profiling on */
 	if (!debug)
 		in[0] |= 0x04 | (early_page_ext ? 0x80 : 0);
-	in[1] %= 4;					/* 1..4 sections */
+	in[1] = in[1] % 4 | (in[1] & 0xc0);		/* 1..4 sections, 0..3 hotplug ones */
 	in[2] = 1 + in[2] % 7;				/* 2..8 CPUs */
 	in[3] = 0;					/* the current tracker */
 	in[4] = 0;
@@ -262,6 +262,63 @@ static bool test_phases_text_errors_name_the_rule(void)
 	return true;
 }
 
+/*
+ * Memory hotplug: after boot only (the what-if mode too), and never in
+ * flight beside CPU hotplug (mem_hotplug_begin() takes cpus_read_lock()):
+ * the text refuses, the decoder runs the start at once.
+ */
+static bool test_phases_memory_hotplug_rules(void)
+{
+	static const char *const machines[] = {
+		"machine sections=2 hotplug_sections=1 cpus=2\n",
+		"machine sections=2 hotplug_sections=1 cpus=2 debug=0\n",
+		"machine sections=2 hotplug_sections=1 cpus=2 what_if=smp-early-boot\n",
+	};
+	char err[256], text[512];
+
+	for (size_t i = 0; i < ARRAY_LEN(machines); i++) {
+		snprintf(text, sizeof(text), "%smem_online section=2\n", machines[i]);
+		ASSERT_EQ(tf_parse_text(text, &sc, err, sizeof(err)), -1);
+		ASSERT_TRUE(strstr(err, "line 2: mem_online before page_ext_init") == err);
+		ASSERT_TRUE(strstr(err, "allows it") == NULL);
+		snprintf(text, sizeof(text), "%spext_init\nstart cpu_up cpu=1\n"
+			 "start mem_offline section=1\n", machines[i]);
+		ASSERT_EQ(tf_parse_text(text, &sc, err, sizeof(err)), -1);
+		ASSERT_TRUE(strstr(err, "line 4: start mem_offline beside CPU hotplug") == err);
+		snprintf(text, sizeof(text), "%spext_init\nstart mem_online section=2\n"
+			 "start cpu_up cpu=1\n", machines[i]);
+		ASSERT_EQ(tf_parse_text(text, &sc, err, sizeof(err)), -1);
+		ASSERT_TRUE(strstr(err, "line 4: start cpu_up beside CPU hotplug") == err);
+		snprintf(text, sizeof(text), "%spext_init\nstart mem_online section=2\nrun\n"
+			 "start cpu_up cpu=1\nstart alloc cpu=0\nrun\n", machines[i]);
+		ASSERT_EQ(tf_parse_text(text, &sc, err, sizeof(err)), 0);
+	}
+
+	/* Bytes: a pext_init goes in before; a start beside CPU hotplug runs at once. */
+	memset(in, 0, sizeof(in));
+	in[1] = 1 | 0x40;			/* 2 sections and a hotplug one */
+	in[2] = 1;				/* 2 CPUs */
+	in[8] = tf_op_code(TF_OP_MEM_ONLINE, TF_MODE_BASE);
+	in[11] = 2;
+	in[12] = tf_op_code(TF_OP_START, TF_MODE_BASE);
+	in[16] = tf_op_code(TF_OP_CPU_UP, TF_MODE_BASE);
+	in[17] = 1;
+	in[20] = tf_op_code(TF_OP_START, TF_MODE_BASE);
+	in[24] = tf_op_code(TF_OP_MEM_OFFLINE, TF_MODE_BASE);
+	in[27] = 1;
+	tf_decode(in, 28, &sc);
+	ASSERT_EQ(sc.m.hotplug_sections, 1);
+	ASSERT_EQ(sc.nr_ops, 4);
+	ASSERT_EQ(sc.ops[0].kind, TF_OP_PEXT_INIT);
+	ASSERT_EQ(sc.ops[1].kind, TF_OP_MEM_ONLINE);
+	ASSERT_EQ(sc.ops[1].n, 2);
+	ASSERT_EQ(sc.ops[2].kind, TF_OP_CPU_UP);
+	ASSERT_TRUE(sc.ops[2].async);
+	ASSERT_EQ(sc.ops[3].kind, TF_OP_MEM_OFFLINE);
+	ASSERT_TRUE(!sc.ops[3].async);
+	return true;
+}
+
 /* The decoded text says where each phase begins, and parses back. */
 static bool test_phases_printed_text_names_phases(void)
 {
@@ -335,5 +392,6 @@ const struct test_case tests_phases[] = {
 	TEST(test_phases_printed_text_names_phases),
 	TEST(test_phases_what_if_findings_are_labelled),
 	TEST(test_phases_runner_refuses_impossible_order),
+	TEST(test_phases_memory_hotplug_rules),
 };
 const size_t nr_tests_phases = ARRAY_LEN(tests_phases);

@@ -661,6 +661,66 @@ static bool test_port_drain_empties_pcp(void)
 	return true;
 }
 
+/*
+ * Memory hotplug: a hot-added section gets a zeroed page_ext table before
+ * its pages join the buddy, and loses it when it goes offline; lookups of
+ * an offlined section find nothing, and an access through a pointer into
+ * the freed table is a use-after-free (a BUG).
+ */
+static bool test_port_memory_hotplug(void)
+{
+	jmp_buf uaf;
+	const void *entry;
+	unsigned long free_before;
+	volatile bool caught = false;
+
+	SIM_BEGIN(16, 1, 1, false);
+	M.hotplug_sections = 1;
+	tf_sim_set_machine(&M);
+	tf_machine_boot(&M);
+	ASSERT_EQ(tf_observe_nr_pages(), 32);
+	PEXT_INIT();
+	ASSERT_REF(16, TF_REF_NO_EXT, 0);
+	ASSERT_TRUE(tf_observe_page_ext_lookup(16) == NULL);
+	free_before = tf_observe_free_count();
+
+	OP(.kind = TF_OP_MEM_ONLINE, .n = 1);
+	ASSERT_EQ(tf_observe_free_count(), free_before + 16 - 1);	/* less its page_ext table */
+	ASSERT_REF(16, TF_REF_NULL, 0);
+	entry = tf_observe_page_ext_lookup(16);
+	ASSERT_TRUE(entry != NULL);
+	ALLOC(0, 4, 1);
+	ASSERT_EQ(last_user_alloc()->pfn, 16);
+	ASSERT_REF(16, TF_REF_TAG, last_user_alloc()->tag);
+	FREE(0, 0);
+
+	OP(.kind = TF_OP_MEM_OFFLINE, .n = 1);
+	ASSERT_EQ(tf_observe_free_count(), free_before);	/* its pages and its table gone */
+	ASSERT_REF(16, TF_REF_NO_EXT, 0);
+	ASSERT_TRUE(tf_observe_page_ext_lookup(16) == NULL);
+	ASSERT_TRUE(tf_observe_page_ext_lookup(0) != NULL);
+
+	/* A stale pointer into the freed table: reported, as KASAN would. */
+	if (!setjmp(uaf)) {
+		tf_bug_jmp = &uaf;
+		tf_page_ext_freed_access(entry);
+	} else {
+		caught = true;
+	}
+	tf_bug_jmp = &__jb;
+	ASSERT_TRUE(caught);
+	ASSERT_EQ(rec.check_kind, TF_CHECK_BUG);
+	ASSERT_STREQ(rec.check_site, "use-after-free of a page_ext table");
+	/* The boot section's table is no freed memory. */
+	tf_page_ext_freed_access(tf_observe_page_ext_lookup(0));
+
+	/* Online again: a new table, the pointer into the old one no longer matters. */
+	OP(.kind = TF_OP_MEM_ONLINE, .n = 1);
+	ASSERT_REF(16, TF_REF_NULL, 0);
+	SIM_END();
+	return true;
+}
+
 static bool test_port_cpu_hotplug(void)
 {
 	unsigned long free0;
@@ -802,6 +862,7 @@ const struct test_case tests_port[] = {
 	TEST(test_port_pressure_gates_allocations),
 	TEST(test_port_drain_empties_pcp),
 	TEST(test_port_cpu_hotplug),
+	TEST(test_port_memory_hotplug),
 	TEST(test_port_teardown_returns_everything),
 };
 const size_t nr_tests_port = ARRAY_LEN(tests_port);

@@ -79,6 +79,13 @@ int page_alloc_cpu_dead(unsigned int cpu);
 int page_alloc_cpu_online(unsigned int cpu);
 
 
+/* Memory hotplug (mm/internal.h's side of it). */
+void __free_pages_core(struct page *page, unsigned int order, enum meminit_context context);
+unsigned long __offline_isolated_pages(unsigned long start_pfn, unsigned long end_pfn);
+void zone_pcp_disable(struct zone *zone);
+void zone_pcp_enable(struct zone *zone);
+void offline_mem_sections(unsigned long start_pfn, unsigned long end_pfn);
+
 /* Freeing paths shared by the PCP free-path family (pcp_split.c). */
 void free_pages_nolock(struct page *page, unsigned int order);
 void free_one_page(struct zone *zone, struct page *page,
@@ -118,6 +125,7 @@ struct folio_batch {
 };
 #define folio_pfn(f)		page_to_pfn(&(f)->page)
 #define folio_zone(f)		page_zone(&(f)->page)
+#define folio_nid(f)		page_to_nid(&(f)->page)
 void free_unref_folios(struct folio_batch *folios);
 
 /*

@@ -7,6 +7,9 @@
  * Follows mm/page_alloc.c as of the ALLOC_NO_CODETAG series (seed 002);
  * docs/fidelity.md lists what is simplified.
  */
+#include <linux/memory_hotplug.h>
+#include <linux/page-isolation.h>
+
 #include "internal.h"
 #include "tagfuzz/bugs.h"
 #include "tagfuzz/fault.h"
@@ -1458,12 +1461,13 @@ void drain_local_pages(struct zone *zone)
 
 /*
  * __drain_all_pages(): the online CPUs with pages on their lists (in
- * @zone, or in any populated zone) are drained from here, under each
- * pageset's lock (upstream since 6.2).  The pcpu_drain_mutex and the
- * cpus_with_pcps mask are left out: one caller runs at a time, so the
- * CPUs are drained as they are found.  No force_all_cpus caller.
+ * @zone, or in any populated zone; every online CPU with
+ * @force_all_cpus) are drained from here, under each pageset's lock
+ * (upstream since 6.2).  The pcpu_drain_mutex and the cpus_with_pcps
+ * mask are left out: one caller runs at a time, so the CPUs are drained
+ * as they are found.
  */
-void drain_all_pages(struct zone *zone)
+static void __drain_all_pages(struct zone *zone, bool force_all_cpus)
 {
 	int cpu;
 
@@ -1472,7 +1476,13 @@ void drain_all_pages(struct zone *zone)
 		struct zone *z;
 		bool has_pcps = false;
 
-		if (zone) {
+		if (force_all_cpus) {
+			/*
+			 * The pcp.count check is racy, some callers need a
+			 * guarantee that no cpu is missed.
+			 */
+			has_pcps = true;
+		} else if (zone) {
 			pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 			if (pcp->count)
 				has_pcps = true;
@@ -1497,6 +1507,11 @@ void drain_all_pages(struct zone *zone)
 	}
 }
 
+void drain_all_pages(struct zone *zone)
+{
+	__drain_all_pages(zone, false);
+}
+
 int page_alloc_cpu_dead(unsigned int cpu)
 {
 	if (tf_pcp_split)
@@ -1510,4 +1525,143 @@ int page_alloc_cpu_online(unsigned int cpu)
 	if (tf_pcp_split)
 		return pcp_split_cpu_online(cpu);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory hotplug                                                       */
+/* ------------------------------------------------------------------ */
+
+void adjust_managed_page_count(struct page *page, long count)
+{
+	atomic_long_add(count, &page_zone(page)->managed_pages);
+}
+
+void __free_pages_core(struct page *page, unsigned int order,
+		       enum meminit_context context)
+{
+	unsigned int nr_pages = 1 << order;
+	struct page *p = page;
+	unsigned int loop;
+
+	/*
+	 * When initializing the memmap, __init_single_page() sets the refcount
+	 * of all pages to 1 ("allocated"/"not free"). We have to set the
+	 * refcount of all involved pages to 0.
+	 *
+	 * Note that hotplugged memory pages are initialized to PageOffline().
+	 * Pages freed from memblock might be marked as reserved.
+	 */
+	if (unlikely(context == MEMINIT_HOTPLUG)) {
+		for (loop = 0; loop < nr_pages; loop++, p++) {
+			VM_WARN_ON_ONCE(PageReserved(p));
+			__ClearPageOffline(p);
+			set_page_count(p, 0);
+		}
+
+		adjust_managed_page_count(page, nr_pages);
+	} else {
+		for (loop = 0; loop < nr_pages; loop++, p++)
+			set_page_count(p, 0);
+
+		/* memblock adjusts totalram_pages() manually. */
+		atomic_long_add(nr_pages, &page_zone(page)->managed_pages);
+	}
+
+	/* (No unaccepted memory.) */
+
+	/*
+	 * Bypass PCP and place fresh pages right to the tail, primarily
+	 * relevant for memory onlining.
+	 */
+	__free_pages_ok(page, order, FPI_TO_TAIL);
+}
+
+static void pageset_update(struct per_cpu_pages *pcp, int high_min, int high_max,
+			   int batch)
+{
+	(void)high_min;
+	/* The port keeps one static high a pageset (docs/fidelity.md). */
+	WRITE_ONCE(pcp->batch, batch);
+	WRITE_ONCE(pcp->high, high_max);
+}
+
+static void __zone_set_pageset_high_and_batch(struct zone *zone, int high_min,
+					      int high_max, int batch)
+{
+	struct per_cpu_pages *pcp;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+		pageset_update(pcp, high_min, high_max, batch);
+	}
+}
+
+/*
+ * Effectively disable pcplists for the zone by setting the high limit to 0
+ * and draining all cpus. A concurrent page freeing on another CPU that's about
+ * to put the page on pcplist will either finish before the drain and the page
+ * will be drained, or observe the new high limit and skip the pcplist.
+ *
+ * Must be paired with a call to zone_pcp_enable().
+ */
+void zone_pcp_disable(struct zone *zone)
+{
+	/* (pcp_batch_high_lock: one memory hotplug operation at a time here.) */
+	__zone_set_pageset_high_and_batch(zone, 0, 0, 1);
+	__drain_all_pages(zone, true);
+}
+
+void zone_pcp_enable(struct zone *zone)
+{
+	__zone_set_pageset_high_and_batch(zone, zone->pageset_high_min,
+		zone->pageset_high_max, zone->pageset_batch);
+}
+
+/*
+ * All pages in the range must be in a single zone, must not contain holes,
+ * must span full sections, and must be isolated before calling this function.
+ *
+ * Returns the number of managed (non-PageOffline()) pages in the range: the
+ * number of pages for which memory offlining code must adjust managed page
+ * counters using adjust_managed_page_count().
+ */
+unsigned long __offline_isolated_pages(unsigned long start_pfn,
+				       unsigned long end_pfn)
+{
+	unsigned long already_offline = 0;
+	unsigned long pfn = start_pfn;
+	unsigned long flags;
+	struct page *page;
+	struct zone *zone;
+	unsigned int order;
+
+	offline_mem_sections(pfn, end_pfn);
+	zone = page_zone(pfn_to_page(pfn));
+	spin_lock_irqsave(&zone->lock, flags);
+	while (pfn < end_pfn) {
+		page = pfn_to_page(pfn);
+		/* (No HWPoison pages here.) */
+		/*
+		 * At this point all remaining PageOffline() pages have a
+		 * reference count of 0 and can simply be skipped.
+		 */
+		if (PageOffline(page)) {
+			BUG_ON(page_count(page));
+			BUG_ON(PageBuddy(page));
+			already_offline++;
+			pfn++;
+			continue;
+		}
+
+		BUG_ON(page_count(page));
+		BUG_ON(!PageBuddy(page));
+		VM_WARN_ON(get_pageblock_migratetype(page) != MIGRATE_ISOLATE);
+		order = buddy_order(page);
+		del_page_from_free_list(page, zone, order, MIGRATE_ISOLATE);
+		pfn += (1 << order);
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	return end_pfn - start_pfn - already_offline;
 }

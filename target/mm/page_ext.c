@@ -3,12 +3,18 @@
  * page_ext with SPARSEMEM: one table per memory section, allocated and
  * published a section at a time by page_ext_init(), after which the init
  * callbacks run.  Lookups fail for a section that has no table yet.
+ * Memory hotplug brings tables online with a section and frees them when
+ * it goes offline (the memory notifier, page_ext_callback()).
  */
+#include <linux/memory.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include "internal.h"
+#include "tagfuzz/bugs.h"
 #include <trace/events/page_ext.h>
+
+#define PAGE_EXT_INVALID       (0x1)
 
 struct mem_section mem_section[NR_MEM_SECTIONS];
 
@@ -54,7 +60,7 @@ static inline struct page_ext *get_entry(void *base, unsigned long index)
 
 static inline bool page_ext_invalid(struct page_ext *page_ext)
 {
-	return !page_ext;
+	return !page_ext || (((unsigned long)page_ext & PAGE_EXT_INVALID) == PAGE_EXT_INVALID);
 }
 
 static struct page_ext *lookup_page_ext(const struct page *page)
@@ -133,6 +139,134 @@ int init_section_page_ext(unsigned long pfn, int nid)
 	return 0;
 }
 
+static void free_page_ext(void *addr)
+{
+	size_t table_size;
+	struct page *page;
+
+	table_size = page_ext_size * PAGES_PER_SECTION;
+
+	if (is_vmalloc_addr(addr)) {
+		vfree(addr);
+	} else {
+		page = virt_to_page(addr);
+		BUG_ON(PageReserved(page));
+		free_pages_exact(addr, table_size);
+	}
+}
+
+static void __free_page_ext(unsigned long pfn)
+{
+	struct mem_section *ms;
+	struct page_ext *base;
+
+	ms = __pfn_to_section(pfn);
+	if (!ms || !ms->page_ext)
+		return;
+
+	base = READ_ONCE(ms->page_ext);
+	/*
+	 * page_ext here can be valid while doing the roll back
+	 * operation in online_page_ext().
+	 */
+	if (page_ext_invalid(base))
+		base = (void *)base - PAGE_EXT_INVALID;
+	WRITE_ONCE(ms->page_ext, NULL);
+
+	base = get_entry(base, pfn & (PAGES_PER_SECTION - 1));
+	free_page_ext(base);
+}
+
+static void __invalidate_page_ext(unsigned long pfn)
+{
+	struct mem_section *ms;
+	void *val;
+
+	ms = __pfn_to_section(pfn);
+	if (!ms || !ms->page_ext)
+		return;
+	val = (void *)ms->page_ext + PAGE_EXT_INVALID;
+	WRITE_ONCE(ms->page_ext, val);
+}
+
+static int online_page_ext(unsigned long start_pfn, unsigned long nr_pages)
+{
+	int nid = 0;	/* pfn_to_nid(start_pfn): one node */
+	unsigned long start, end, pfn;
+	int fail = 0;
+
+	start = SECTION_ALIGN_DOWN(start_pfn);
+	end = SECTION_ALIGN_UP(start_pfn + nr_pages);
+
+	for (pfn = start; !fail && pfn < end; pfn += PAGES_PER_SECTION)
+		fail = init_section_page_ext(pfn, nid);
+	if (!fail)
+		return 0;
+
+	/* rollback */
+	end = pfn - PAGES_PER_SECTION;
+	for (pfn = start; pfn < end; pfn += PAGES_PER_SECTION)
+		__free_page_ext(pfn);
+
+	return -ENOMEM;
+}
+
+static void offline_page_ext(unsigned long start_pfn, unsigned long nr_pages)
+{
+	unsigned long start, end, pfn;
+
+	start = SECTION_ALIGN_DOWN(start_pfn);
+	end = SECTION_ALIGN_UP(start_pfn + nr_pages);
+
+	/*
+	 * Freeing of page_ext is done in 3 steps to avoid
+	 * use-after-free of it:
+	 * 1) Traverse all the sections and mark their page_ext
+	 *    as invalid.
+	 * 2) Wait for all the existing users of page_ext who
+	 *    started before invalidation to finish.
+	 * 3) Free the page_ext.
+	 */
+	for (pfn = start; pfn < end; pfn += PAGES_PER_SECTION)
+		__invalidate_page_ext(pfn);
+
+	synchronize_rcu();
+
+	for (pfn = start; pfn < end; pfn += PAGES_PER_SECTION)
+		__free_page_ext(pfn);
+}
+
+static int page_ext_callback(struct notifier_block *self,
+			     unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+	int ret = 0;
+
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		/* Bug switch: the new section's pages are freed without page_ext. */
+		if (tf_bug(TF_BUG_ONLINE_NO_PAGE_EXT))
+			break;
+		ret = online_page_ext(mn->start_pfn, mn->nr_pages);
+		break;
+	case MEM_OFFLINE:
+		offline_page_ext(mn->start_pfn,
+				mn->nr_pages);
+		break;
+	case MEM_CANCEL_ONLINE:
+		offline_page_ext(mn->start_pfn,
+				mn->nr_pages);
+		break;
+	case MEM_GOING_OFFLINE:
+		break;
+	case MEM_ONLINE:
+	case MEM_CANCEL_OFFLINE:
+		break;
+	}
+
+	return notifier_from_errno(ret);
+}
+
 void page_ext_init(void)
 {
 	unsigned long pfn;
@@ -168,6 +302,7 @@ void page_ext_init(void)
 				goto oom;
 		}
 	}
+	hotplug_memory_notifier(page_ext_callback, DEFAULT_CALLBACK_PRI);
 
 	trace_page_ext_init_callbacks();
 	invoke_init_callbacks();

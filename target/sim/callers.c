@@ -5,6 +5,9 @@
  * uses, brings CPUs up and down, and drives page_ext_init().  Operands
  * pick live allocations relative to how many exist.
  */
+#include <linux/err.h>
+#include <linux/memory_hotplug.h>
+#include <linux/migrate.h>
 #include <linux/string.h>
 
 #include "../mm/internal.h"
@@ -32,6 +35,23 @@ struct tf_live {
 static struct tf_live tf_live[TF_MAX_PAGES];
 static size_t tf_nr_live;
 
+/*
+ * Allocations memory offlining took off the live list to migrate
+ * (folio_try_get() to migrate_pages() or putback_movable_pages()); a
+ * section holds at most TF_MAX_SECTION_PAGES of them.
+ */
+static struct {
+	struct tf_live l;
+	bool used, isolated;
+} tf_migrating[TF_MAX_SECTION_PAGES];
+
+/*
+ * How often offline_pages() polls signal_pending() before the user of the
+ * sysfs write gives up (a signal): its retry loop otherwise waits for
+ * pages that may never be freed or migrated.
+ */
+#define TF_HOTPLUG_PATIENCE	16
+
 /* Pages each CPU's bring-up allocated, freed again when it goes down. */
 static struct {
 	unsigned long pfn[TF_MAX_SETUP_PAGES];
@@ -50,6 +70,7 @@ void tf_callers_reset(void)
 	tf_sched_reset(run_op);
 	memset(&tf_next_plan, 0, sizeof(tf_next_plan));
 	tf_nr_live = 0;
+	memset(tf_migrating, 0, sizeof(tf_migrating));
 	memset(tf_setup, 0, sizeof(tf_setup));
 	tf_page_ext_done = false;
 }
@@ -59,12 +80,20 @@ size_t tf_sim_nr_live(void)
 	return tf_nr_live;
 }
 
-/* The live list is harness state that ops on several CPUs share. */
+/*
+ * The live list is harness state that ops on several CPUs share.  What
+ * alloc_pages() and a split made is movable: on the LRU (PG_lru), as user
+ * pages are, so memory offlining migrates it; exact allocations (kernel
+ * buffers, page_ext tables), CPU bring-up pages and the port's own pages
+ * (tracker pools) are not, and keep a section from going offline.
+ */
 static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind kind,
 		       unsigned int nr_pages)
 {
 	size_t i;
 
+	if (kind != TF_LIVE_EXACT)
+		SetPageLRU(pfn_to_page(pfn));
 	tf_harness_lock();
 	i = tf_nr_live++;
 	tf_live[i] = (struct tf_live){ pfn, order, kind, nr_pages };
@@ -188,6 +217,7 @@ static void free_live(const struct tf_live *l, size_t i)
 
 	announce(l);
 	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
+	ClearPageLRU(page);	/* off the LRU before the last put */
 	if (l->kind == TF_LIVE_EXACT)
 		free_pages_exact(page_address(page), l->nr_pages * PAGE_SIZE);
 	else
@@ -277,8 +307,225 @@ static void do_migrate(unsigned int n)
 	tf_note("migrate pfn %lu -> pfn %lu", l.pfn, ev.pfn);
 	tf_emit(&ev);
 	pgalloc_tag_swap(page_folio(new), page_folio(old));
+	ClearPageLRU(old);
 	__free_pages(old, l.order);
 	live_add(ev.pfn, l.order, l.kind, l.nr_pages);
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory hotplug: migration for offline_pages(), and the ops          */
+/* ------------------------------------------------------------------ */
+
+/* The entry of the allocation at @pfn memory offlining holds, or NULL. */
+static struct tf_live *migrating(unsigned long pfn, bool *isolated)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tf_migrating); i++)
+		if (tf_migrating[i].used && tf_migrating[i].l.pfn == pfn) {
+			if (isolated)
+				*isolated = tf_migrating[i].isolated;
+			return &tf_migrating[i].l;
+		}
+	return NULL;
+}
+
+static void migrating_done(unsigned long pfn)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(tf_migrating); i++)
+		if (tf_migrating[i].used && tf_migrating[i].l.pfn == pfn)
+			tf_migrating[i].used = false;
+}
+
+/*
+ * folio_try_get(): the reference is the harness's ownership of a live
+ * allocation, taken off the live list so no op on another CPU can pick it
+ * while offlining holds it.  A page the harness does not own, or one an op
+ * in flight on another CPU has taken (to free, split or migrate it), fails
+ * -- as upstream's try_get fails when that CPU's last put came first.  The
+ * other order (the reference first, the other CPU's put finding it) is the
+ * extra-reference free path (get_page()/put_page()), not taken from here.
+ * The page's refcount itself is left alone.
+ */
+bool folio_try_get(struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio);
+	bool got = false;
+	size_t i, k;
+
+	if (!page_count(&folio->page))
+		return false;	/* free, or a tail of a non-compound allocation */
+	tf_harness_lock();
+	for (i = 0; i < tf_nr_live; i++) {
+		if (tf_live[i].pfn != pfn)
+			continue;
+		for (k = 0; k < ARRAY_SIZE(tf_migrating) && tf_migrating[k].used; k++)
+			;
+		if (k == ARRAY_SIZE(tf_migrating))
+			break;
+		tf_migrating[k].l = tf_live[i];
+		tf_migrating[k].used = true;
+		tf_migrating[k].isolated = false;
+		tf_live[i] = tf_live[--tf_nr_live];
+		got = true;
+		break;
+	}
+	tf_harness_unlock();
+	return got;
+}
+
+/* A folio not isolated goes back to the live list; an isolated one is migration's. */
+void folio_put(struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio);
+	struct tf_live *l;
+	bool isolated = false;
+
+	l = migrating(pfn, &isolated);
+	if (!l || isolated)
+		return;
+	live_add(l->pfn, l->order, l->kind, l->nr_pages);
+	migrating_done(pfn);
+}
+
+bool isolate_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	unsigned long pfn = folio_pfn(folio);
+
+	if (!PageLRU(&folio->page))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(tf_migrating); i++)
+		if (tf_migrating[i].used && tf_migrating[i].l.pfn == pfn)
+			tf_migrating[i].isolated = true;
+	ClearPageLRU(&folio->page);
+	list_add_tail(&folio->page.lru, list);
+	return true;
+}
+
+/* The target: allocated as the migrate op allocates it (one node, one zone). */
+struct folio *alloc_migration_target(struct folio *src, unsigned long private)
+{
+	struct tf_live *l = migrating(folio_pfn(src), NULL);
+	struct page *page;
+
+	(void)private;
+	page = tf_alloc_migration_target(l ? l->order : 0);
+	return page ? page_folio(page) : NULL;
+}
+
+/*
+ * migrate_pages() for the folios offlining isolated: each gets a target,
+ * the target takes its tag (pgalloc_tag_swap(), as __migrate_folio()'s
+ * folio_migrate_flags() does) and its place in the live list, and the old
+ * page is freed.  A folio whose target cannot be allocated stays on
+ * @from; the count of those is returned (upstream: -ENOMEM at the first).
+ */
+int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
+		  free_folio_t put_new_folio, unsigned long private,
+		  enum migrate_mode mode, int reason, unsigned int *ret_succeeded)
+{
+	struct folio *folio, *tmp;
+	int nr_failed = 0;
+
+	(void)put_new_folio;
+	(void)mode;
+	(void)reason;
+	list_for_each_entry_safe(folio, tmp, from, page.lru) {
+		struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
+		struct tf_live *l = migrating(folio_pfn(folio), NULL), m;
+		struct folio *dst;
+
+		if (!l) {
+			nr_failed++;
+			continue;
+		}
+		m = *l;
+		announce(&m);
+		dst = get_new_folio(folio, private);
+		if (!dst) {
+			tf_note("migration target for pfn %lu: allocation failed", m.pfn);
+			nr_failed++;
+			continue;
+		}
+		list_del(&folio->page.lru);
+		ev.pfn = folio_pfn(dst);
+		ev.pfn2 = m.pfn;
+		ev.order = m.order;
+		tf_note("offline migrates pfn %lu -> pfn %lu", m.pfn, ev.pfn);
+		tf_emit(&ev);
+		pgalloc_tag_swap(dst, folio);
+		migrating_done(m.pfn);
+		__free_pages(&folio->page, m.order);
+		live_add(ev.pfn, m.order, m.kind, m.nr_pages);
+		if (ret_succeeded)
+			(*ret_succeeded)++;
+	}
+	return nr_failed;
+}
+
+void putback_movable_pages(struct list_head *l)
+{
+	struct folio *folio, *tmp;
+
+	list_for_each_entry_safe(folio, tmp, l, page.lru) {
+		struct tf_live *e = migrating(folio_pfn(folio), NULL);
+
+		list_del(&folio->page.lru);
+		if (!e)
+			continue;
+		live_add(e->pfn, e->order, e->kind, e->nr_pages);
+		migrating_done(folio_pfn(folio));
+	}
+}
+
+/*
+ * The zone memory onlining puts a section in (zone_for_pfn_range(): the
+ * default, ZONE_NORMAL of the section's node) and offlining takes it from.
+ */
+static struct zone *section_zone(unsigned int section)
+{
+	return &NODE_DATA(pfn_to_nid(section_nr_to_pfn(section)))->node_zones[ZONE_NORMAL];
+}
+
+/*
+ * mem_online: echo online > /sys/devices/system/memory/memoryN/state for
+ * the memory block of @section (one section a block).  A section never
+ * added gets its memmap first, as add_memory() -> arch_add_memory() ->
+ * sparse_add_section() does.
+ */
+static void do_mem_online(unsigned int section)
+{
+	struct mem_section *ms = __nr_to_section(section);
+	int ret;
+
+	if (!ms || section_nr_to_pfn(section) >= max_pfn)
+		return;
+	if (online_section(ms)) {
+		tf_note("section %u is online already", section);
+		return;
+	}
+	if (!present_section(ms)) {
+		ms->section_mem_map |= SECTION_MARKED_PRESENT;
+		tf_note("section %u hot-added", section);
+	}
+	ret = online_pages(section_nr_to_pfn(section), PAGES_PER_SECTION, section_zone(section), NULL);
+	tf_note("online_pages(section %u) = %d", section, ret);
+}
+
+/* mem_offline: echo offline > .../memoryN/state; the writer gives up after a while. */
+static void do_mem_offline(unsigned int section)
+{
+	struct mem_section *ms = __nr_to_section(section);
+	int ret;
+
+	if (!ms || !online_section(ms)) {
+		tf_note("section %u is not online", section);
+		return;
+	}
+	current->signal_polls = TF_HOTPLUG_PATIENCE;
+	ret = offline_pages(section_nr_to_pfn(section), PAGES_PER_SECTION, section_zone(section), NULL);
+	current->signal_polls = 0;
+	tf_note("offline_pages(section %u) = %d%s", section, ret,
+		ret == -EBUSY ? " (a page it cannot isolate)" :
+		ret == -EINTR ? " (signal: pages it could not free)" : "");
 }
 
 /* Per-CPU setup at bring-up, as smp_init()'s hotplug callbacks allocate. */
@@ -401,6 +648,7 @@ static void do_free_nolock(unsigned int n)
 		return;
 	announce(&l);
 	tf_note("free_pages_nolock live[%zu]: pfn %lu", i, l.pfn);
+	ClearPageLRU(pfn_to_page(l.pfn));
 	free_pages_nolock(pfn_to_page(l.pfn), l.order);
 }
 
@@ -422,6 +670,7 @@ static void do_free_batch(const struct tf_op *op)
 			continue;
 		page = pfn_to_page(l.pfn);
 		announce(&l);
+		ClearPageLRU(page);
 		if (!put_page_testzero(page)) {
 			tf_note("live[%zu] (pfn %lu) still referenced", i, l.pfn);
 			continue;
@@ -510,6 +759,8 @@ static int op_cpu(const struct tf_op *op)
 	case TF_OP_PEXT_ONLINE:
 	case TF_OP_PEXT_INIT:
 	case TF_OP_ISOLATE:
+	case TF_OP_MEM_ONLINE:
+	case TF_OP_MEM_OFFLINE:
 		return 0;		/* the control CPU */
 	default:
 		/* An op aimed at a CPU that is down runs on the boot CPU. */
@@ -590,6 +841,12 @@ static void run_op(const struct tf_op *op)
 		break;
 	case TF_OP_FREE_NOLOCK:
 		do_free_nolock(op->n);
+		break;
+	case TF_OP_MEM_ONLINE:
+		do_mem_online(op->n);
+		break;
+	case TF_OP_MEM_OFFLINE:
+		do_mem_offline(op->n);
 		break;
 	case TF_OP_START:	/* tf_sim_exec() takes these */
 	case TF_OP_RUN:

@@ -49,27 +49,25 @@ void tf_zone_llist_flush(void)
 }
 
 /*
- * Isolate a pageblock or undo it, as start_isolate_page_range() and
- * undo_isolate_page_range() do for one block: set the migratetype and
- * move the block's free buddy pages to the isolate free list (a larger
- * free buddy block around it is first split into pageblocks), or put
- * them back through the buddy so they merge again.  No has_unmovable_pages()
- * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
- * does.
+ * page_alloc.c's __move_freepages_block_isolate(), as the port has it
+ * (pageblock_isolate_and_move_free_pages() and its undo, with zone->lock
+ * held): set the migratetype and move the block's free buddy pages to
+ * the isolate free list (a larger free buddy block around it is first
+ * split into pageblocks), or put them back through the buddy so they
+ * merge again (upstream moves them to the tail and merges only a whole
+ * free pageblock with its buddy, in unset_migratetype_isolate()).
  */
-void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
+static bool move_freepages_block_isolate(struct zone *zone, unsigned long start_pfn,
+					 bool isolate)
 {
-	struct zone *zone = page_zone(pfn_to_page(start_pfn));
 	struct pageblock_data *pbd = pfn_to_pageblock(NULL, start_pfn);
 	int mt = isolate ? MIGRATE_ISOLATE : MIGRATE_UNMOVABLE;
-	unsigned long flags, pfn;
+	unsigned long pfn;
 	unsigned int order;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	if (pbd->migratetype == mt) {
-		spin_unlock_irqrestore(&zone->lock, flags);
-		return;
-	}
+	start_pfn = pageblock_start_pfn(start_pfn);
+	if (pbd->migratetype == mt)
+		return false;
 	for (order = MAX_PAGE_ORDER; order > pageblock_order; order--) {
 		unsigned long head = start_pfn & ~((1UL << order) - 1);
 		struct page *page = pfn_to_page(head);
@@ -103,6 +101,32 @@ void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
 		}
 		pfn += 1UL << order;
 	}
+	return true;
+}
+
+bool pageblock_isolate_and_move_free_pages(struct zone *zone, struct page *page)
+{
+	return move_freepages_block_isolate(zone, page_to_pfn(page), true);
+}
+
+bool pageblock_unisolate_and_move_free_pages(struct zone *zone, struct page *page)
+{
+	return move_freepages_block_isolate(zone, page_to_pfn(page), false);
+}
+
+/*
+ * The isolate op: isolate a pageblock or undo it, as start_isolate_page_range()
+ * and undo_isolate_page_range() do for one block, with no has_unmovable_pages()
+ * refusal.  Callers drain the PCP lists afterwards, as alloc_contig_range()
+ * does.
+ */
+void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate)
+{
+	struct zone *zone = page_zone(pfn_to_page(start_pfn));
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	move_freepages_block_isolate(zone, start_pfn, isolate);
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -128,23 +152,27 @@ static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
 /*
  * Set up each node and its zone from the sections' nodes (the machine set
  * section_to_node_table[] and the node states first), build the
- * zonelists, and hand every page to the buddy allocator in max-order
- * blocks, as memblock_free_all() does (no tagging yet: the pages come
- * from memblock, not from an allocation).  A node's zone spans its
- * sections, which are contiguous.
+ * zonelists, and hand every page of the first @nr_pages to the buddy
+ * allocator in max-order blocks, as memblock_free_all() does (no tagging
+ * yet: the pages come from memblock, not from an allocation).  A node's
+ * zone spans its boot sections, which are contiguous.  The pages up to
+ * @nr_pages_all belong to sections memory hotplug adds later: not present
+ * yet, offline (their node is the machine's, tf_machine_section_nid()).
  */
-void tf_page_alloc_init(unsigned long nr_pages)
+void tf_page_alloc_init(unsigned long nr_pages, unsigned long nr_pages_all)
 {
 	unsigned long pfn;
 	int order, mt, cpu, batch, nid;
 
-	for (pfn = 0; pfn < nr_pages; pfn += pageblock_nr_pages) {
+	for (pfn = 0; pfn < nr_pages_all; pfn += pageblock_nr_pages) {
 		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
 
 		pbd->cpu = 0;
 		pbd->migratetype = MIGRATE_UNMOVABLE;
 		INIT_LIST_HEAD(&pbd->cpu_node);
 	}
+	for (pfn = nr_pages; pfn < nr_pages_all; pfn++)
+		__SetPageOffline(pfn_to_page(pfn));
 
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		pg_data_t *pgdat = NODE_DATA(nid);
@@ -177,7 +205,7 @@ void tf_page_alloc_init(unsigned long nr_pages)
 		zone->zone_start_pfn = start;
 		zone->spanned_pages = pages;
 		zone->present_pages = pages;
-		zone->managed_pages = pages;
+		zone->managed_pages.counter = pages;
 		zone->watermark_boost = 0;
 		zone->nr_reserved_highatomic = 0;
 		zone->lowmem_reserve[ZONE_NORMAL] = 0;
@@ -185,6 +213,8 @@ void tf_page_alloc_init(unsigned long nr_pages)
 		if (!zone->per_cpu_pageset)
 			zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
 		batch = clamp((int)(pages / 256), 1, 8);
+		zone->pageset_high_min = zone->pageset_high_max = 4 * batch;
+		zone->pageset_batch = batch;
 		for_each_possible_cpu(cpu)
 			pageset_init(per_cpu_ptr(zone->per_cpu_pageset, cpu), 4 * batch, batch);
 	}

@@ -6,6 +6,7 @@
  */
 #include <sched.h>
 
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -143,13 +144,16 @@ void tf_harness_unlock(void)
 	__atomic_store_n(&tf_harness_lock_word, 0, __ATOMIC_RELEASE);
 }
 
+/* The machine's watermark setting, for init_per_zone_wmark_min(). */
+static uint8_t tf_wmark;
+
 /* Each zone's share of the min watermark is its share of the memory, as upstream. */
 static void tf_set_watermarks(const struct tf_machine *m)
 {
 	struct zone *zone;
 
 	for_each_populated_zone(zone) {
-		unsigned long min = max(1UL, zone->managed_pages * (m->wmark + 1) / 128);
+		unsigned long min = max(1UL, zone_managed_pages(zone) * (m->wmark + 1) / 128);
 
 		zone->_watermark[WMARK_MIN] = min;
 		zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
@@ -206,7 +210,8 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_cur_cpu = 0;
 
 	tf_section_shift = __builtin_ctz(m->section_pages);
-	max_pfn = (unsigned long)m->section_pages * m->nr_sections;
+	/* The memory map covers the sections memory hotplug adds later too. */
+	max_pfn = tf_machine_pages(m);
 	tf_max_page_order = tf_machine_max_order(m);
 	/* Pages past max_pfn are never looked at (pfn_valid()): this run's only. */
 	memset(tf_memmap, 0, max_pfn * sizeof(struct page));
@@ -215,14 +220,29 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_tags_reset();
 	tf_fault_reset();
 	tf_pgflags_boot(m);	/* page-flag mode: before page_ext's need callbacks */
-	tf_page_ext_reset();
+	tf_page_ext_reset(m->nr_sections);
+	tf_memory_notifier_reset();
 	tf_tracker = m->tracker;
 	tf_alloc_tag_boot();
-	tf_page_alloc_init(max_pfn);
+	tf_page_alloc_init((unsigned long)m->section_pages * m->nr_sections, max_pfn);
+	tf_wmark = m->wmark;
 	tf_set_watermarks(m);
 	tf_callers_reset();
 	if (tf_pgf_mode)
 		tf_sim_page_ext_init_early();
+}
+
+/*
+ * mm/page_alloc.c's init_per_zone_wmark_min() after memory hotplug: the
+ * watermarks again, from the managed pages the zone has now (the port's
+ * watermarks are the machine's wmark= fraction of them, not
+ * min_free_kbytes' square root).
+ */
+void init_per_zone_wmark_min(void)
+{
+	struct tf_machine m = { .wmark = tf_wmark };
+
+	tf_set_watermarks(&m);
 }
 
 /* PRESSURE: move every zone's watermarks relative to what it has free now. */

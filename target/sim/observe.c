@@ -16,7 +16,8 @@ struct tf_ref_obs tf_observe_ref(unsigned long pfn)
 	union codetag_ref *ref;
 	struct codetag *ct;
 
-	if (!section->page_ext)
+	/* None, or invalidated by memory offlining (PAGE_EXT_INVALID, bit 0). */
+	if (!section->page_ext || ((unsigned long)section->page_ext & 1))
 		return obs;
 	ref = (union codetag_ref *)((char *)section->page_ext +
 		(sizeof(struct page_ext) + sizeof(union codetag_ref)) *
@@ -31,6 +32,17 @@ struct tf_ref_obs tf_observe_ref(unsigned long pfn)
 		obs.state = obs.tag == TF_TAG_NONE ? TF_REF_BAD : TF_REF_TAG;
 	}
 	return obs;
+}
+
+const void *tf_observe_page_ext_lookup(unsigned long pfn)
+{
+	struct page_ext *page_ext;
+
+	if (pfn >= max_pfn)
+		return NULL;
+	page_ext = page_ext_get(pfn_to_page(pfn));
+	page_ext_put(page_ext);
+	return page_ext;
 }
 
 struct tf_tag_obs tf_observe_tag(int id)

@@ -91,6 +91,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"drain_all_pages(NULL) skips a CPU whose pages sit only in another node's pagesets",
 		"model:page-conservation",
 	},
+	[TF_BUG_ONLINE_NO_PAGE_EXT] = {
+		"online-no-page-ext",
+		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_GOING_ONLINE case)",
+		"a section brought online by mem_online gets no page_ext: its allocations keep no tag",
+		"model:ref-mismatch",
+	},
 };
 
 int tf_bug_by_name(const char *name)

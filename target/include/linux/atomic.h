@@ -48,6 +48,24 @@ static inline bool atomic_try_cmpxchg(atomic_t *v, int *old, int new)
 					   __TF_SEQ, __TF_SEQ);
 }
 
+static inline long atomic_long_read(const atomic_long_t *v)
+{
+	tf_sched_point("atomic_long_read");
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+
+static inline void atomic_long_set(atomic_long_t *v, long i)
+{
+	tf_sched_point("atomic_long_set");
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static inline void atomic_long_add(long i, atomic_long_t *v)
+{
+	tf_sched_point("atomic_long_add");
+	__atomic_add_fetch(&v->counter, i, __TF_SEQ);
+}
+
 /* cmpxchg() on a plain word or pointer: returns the value found. */
 #define cmpxchg(ptr, o, n) ({						\
 	typeof(*(ptr)) __old = (o);					\

@@ -27,7 +27,11 @@ extern unsigned long tf_section_shift;
 #define pfn_to_page(pfn)	(mem_map + (pfn))
 #define page_to_pfn(page)	((unsigned long)((page) - mem_map))
 #define pfn_to_section_nr(pfn)	((pfn) >> tf_section_shift)
+#define section_nr_to_pfn(sec)	((unsigned long)(sec) << tf_section_shift)
 #define PAGES_PER_SECTION	(1UL << tf_section_shift)
+#define PAGE_SECTION_MASK	(~(PAGES_PER_SECTION - 1))
+#define SECTION_ALIGN_UP(pfn)	(((pfn) + PAGES_PER_SECTION - 1) & PAGE_SECTION_MASK)
+#define SECTION_ALIGN_DOWN(pfn)	((pfn) & PAGE_SECTION_MASK)
 
 /*
  * NODE_NOT_IN_PAGE_FLAGS: a page's node is its section's, as
@@ -51,9 +55,53 @@ static inline int pfn_to_nid(unsigned long pfn)
 	return section_to_node_table[pfn_to_section_nr(pfn)];
 }
 
+/*
+ * SPARSEMEM_STATIC: one flat array of sections, as many as a machine has
+ * at most.  section_mem_map keeps only its flags here (the memmap is one
+ * array, mem_map): present (memory added, its memmap valid) and online.
+ */
+struct page_ext;
+struct mem_section {
+	unsigned long section_mem_map;
+	struct page_ext *page_ext;	/* entry of the section's first pfn */
+};
+#define SECTION_MARKED_PRESENT	(1UL << 0)
+#define SECTION_IS_ONLINE	(1UL << 2)
+#define NR_MEM_SECTIONS		TF_MAX_SECTIONS
+extern struct mem_section mem_section[NR_MEM_SECTIONS];
+
+static inline struct mem_section *__nr_to_section(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS ? &mem_section[nr] : NULL;
+}
+
+static inline struct mem_section *__pfn_to_section(unsigned long pfn)
+{
+	return __nr_to_section(pfn_to_section_nr(pfn));
+}
+
+static inline int present_section(const struct mem_section *section)
+{
+	return section && (section->section_mem_map & SECTION_MARKED_PRESENT);
+}
+
+static inline int online_section(const struct mem_section *section)
+{
+	return section && (section->section_mem_map & SECTION_IS_ONLINE);
+}
+
+/* A pfn whose memmap exists: memory that was added (boot, or hot-added). */
 static inline bool pfn_valid(unsigned long pfn)
 {
-	return pfn < max_pfn;
+	return pfn < max_pfn && present_section(__pfn_to_section(pfn));
+}
+
+/* A pfn of an online section (no ZONE_DEVICE, no subsections here). */
+static inline struct page *pfn_to_online_page(unsigned long pfn)
+{
+	if (pfn >= max_pfn || !online_section(__pfn_to_section(pfn)))
+		return NULL;
+	return pfn_to_page(pfn);
 }
 
 void *page_address(const struct page *page);
@@ -108,6 +156,31 @@ static inline void __ClearPageBuddy(struct page *page)	{ page->page_type = PGTY_
 static inline bool PagePCPBuddy(const struct page *page)	{ return page->page_type == PGTY_pcp_buddy; }
 static inline void __SetPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_pcp_buddy; }
 static inline void __ClearPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
+static inline bool PageOffline(const struct page *page)	{ return page->page_type == PGTY_offline; }
+static inline void __SetPageOffline(struct page *page)	{ page->page_type = PGTY_offline; }
+static inline void __ClearPageOffline(struct page *page)	{ page->page_type = PGTY_NONE; }
+
+/*
+ * PG_lru (struct page's lru_bit): the harness sets it on its movable
+ * allocations.  Atomic bit operations, as set_bit() and test_bit() are,
+ * but not scheduling points: no schedule depends on them.
+ */
+static inline bool PageLRU(const struct page *page)
+{
+	return __atomic_load_n(&page->lru_bit, __ATOMIC_RELAXED);
+}
+static inline void SetPageLRU(struct page *page)
+{
+	__atomic_store_n(&page->lru_bit, 1, __ATOMIC_RELAXED);
+}
+static inline void ClearPageLRU(struct page *page)
+{
+	__atomic_store_n(&page->lru_bit, 0, __ATOMIC_RELAXED);
+}
+/* No movable_ops pages (balloon, zsmalloc) and no reserved pages in the port. */
+static inline bool page_has_movable_ops(const struct page *page)	{ (void)page; return false; }
+static inline bool PageReserved(const struct page *page)	{ (void)page; return false; }
+static inline int page_ref_count(const struct page *page)	{ return atomic_read(&page->_refcount); }
 
 /* No __GFP_COMP allocations are made: pages are never compound. */
 static inline bool PageHead(const struct page *page)	{ (void)page; return false; }

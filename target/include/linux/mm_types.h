@@ -9,6 +9,7 @@
 #define PGTY_NONE	0u
 #define PGTY_buddy	0xf0u
 #define PGTY_pcp_buddy	0xf1u	/* seed 004's series: on its owner's PCP, may merge */
+#define PGTY_offline	0xf2u	/* memory hotplug: a page of a section that is not online */
 
 struct page {
 	unsigned long flags;
@@ -24,6 +25,11 @@ struct page {
 	unsigned long private;	/* buddy order while PageBuddy */
 	unsigned int page_type;
 	atomic_t _refcount;
+	/*
+	 * PG_lru, kept apart from flags: page-flag mode gives every spare bit
+	 * of flags to tag indexes and checks that nothing else moves them.
+	 */
+	unsigned char lru_bit;
 };
 
 /* Folios are pages here: nothing in the port uses large folios. */

@@ -40,6 +40,16 @@ static inline bool is_migrate_isolate(int migratetype)
 #define pageblock_order		PAGE_ALLOC_COSTLY_ORDER
 BUILD_BUG_ON(pageblock_order != TF_PAGEBLOCK_ORDER);
 #define pageblock_nr_pages	(1UL << pageblock_order)
+#define pageblock_align(pfn)		ALIGN((pfn), pageblock_nr_pages)
+#define pageblock_aligned(pfn)		(!((pfn) & (pageblock_nr_pages - 1)))
+#define pageblock_start_pfn(pfn)	((pfn) & ~(pageblock_nr_pages - 1))
+#define pageblock_end_pfn(pfn)		(pageblock_start_pfn(pfn) + pageblock_nr_pages)
+
+/* Who hands pages to the buddy for the first time (memblock, or memory hotplug). */
+enum meminit_context {
+	MEMINIT_EARLY,
+	MEMINIT_HOTPLUG,
+};
 
 #define NR_PCP_LISTS	(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 
@@ -107,7 +117,11 @@ struct zone {
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
-	unsigned long managed_pages;
+	atomic_long_t managed_pages;
+	/* What zone_pcp_enable() puts back (memory offlining sets 0, 0, 1). */
+	int pageset_high_min;
+	int pageset_high_max;
+	int pageset_batch;
 	spinlock_t lock;
 	struct free_area free_area[NR_PAGE_ORDERS_MAX];
 	atomic_long_t nr_free_pages;	/* vm_stat[NR_FREE_PAGES] */
@@ -307,6 +321,31 @@ static inline int pbd_migratetype(const struct pageblock_data *pbd)
 static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
 {
 	return pbd_migratetype(pfn_to_pageblock(page, pfn));
+}
+
+static inline int get_pageblock_migratetype(const struct page *page)
+{
+	return get_pfnblock_migratetype(page, page_to_pfn(page));
+}
+
+static inline bool is_migrate_isolate_page(const struct page *page)
+{
+	return is_migrate_isolate(get_pageblock_migratetype(page));
+}
+
+/*
+ * The pageblock's one migratetype.  Isolation is MIGRATE_ISOLATE in that
+ * field here (upstream: a separate PB_migrate_isolate bit), and undoing it
+ * gives the block MIGRATE_UNMOVABLE back, the one type the port allocates.
+ */
+static inline void set_pageblock_migratetype(struct page *page, int migratetype)
+{
+	WRITE_ONCE(pfn_to_pageblock(page, page_to_pfn(page))->migratetype, migratetype);
+}
+
+static inline unsigned long zone_managed_pages(struct zone *zone)
+{
+	return (unsigned long)__atomic_load_n(&zone->managed_pages.counter, __ATOMIC_RELAXED);
 }
 
 #endif /* _LINUX_MMZONE_H */

@@ -16,13 +16,7 @@ struct page_ext {
 	unsigned long flags;
 };
 
-struct mem_section {
-	struct page_ext *page_ext;	/* entry of the section's first pfn */
-};
-
-/* SPARSEMEM_STATIC: one flat array, as many sections as a machine has at most. */
-#define NR_MEM_SECTIONS	TF_MAX_SECTIONS
-extern struct mem_section mem_section[NR_MEM_SECTIONS];
+/* struct mem_section and mem_section[] are in <linux/mm.h> (pfn_valid() reads them). */
 
 struct page_ext *page_ext_get(const struct page *page);
 void page_ext_put(struct page_ext *page_ext);

@@ -49,6 +49,7 @@ static inline bool get_page_tag_ref(struct page *page, union codetag_ref *ref,
 		return false;
 
 	tmp = codetag_ref_from_page_ext(page_ext);
+	tf_page_ext_access(tmp);	/* harness: not in a freed table (memory offlining) */
 	ref->ct = tmp->ct;
 	handle->ref = tmp;
 	/*
@@ -100,6 +101,7 @@ static inline void update_page_tag_ref(union pgtag_ref_handle handle,
 		return;
 
 	tf_sched_point("write page tag ref");	/* harness annotation, as above */
+	tf_page_ext_access(handle.ref);
 	handle.ref->ct = ref->ct;
 }
 

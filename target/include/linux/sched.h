@@ -12,6 +12,12 @@ struct task_struct {
 	unsigned int flags;
 	struct alloc_tag *alloc_tag;
 	const char *comm;
+	/*
+	 * Harness: a signal arrives at the signal_polls-th signal_pending()
+	 * (0: never) -- the user of a sysfs write that waits and waits gives
+	 * up, as offline_pages()' retry loop expects someone to.
+	 */
+	unsigned int signal_polls;
 };
 
 #define current		(tf_cpus[tf_cur_cpu].task)
@@ -33,6 +39,23 @@ static inline bool preemptible(void)
 				"BUG: sleeping function called from invalid context in %s", \
 				__func__);				\
 } while (0)
+
+static inline int signal_pending(struct task_struct *p)
+{
+	if (!p->signal_polls)
+		return 0;
+	if (p->signal_polls > 1) {
+		p->signal_polls--;
+		return 0;
+	}
+	return 1;
+}
+
+/* Another CPU may run here (a scheduling point); nothing waits for it. */
+static inline void cond_resched(void)
+{
+	tf_sched_point("cond_resched");
+}
 
 static inline int smp_processor_id(void)	{ return tf_cur_cpu; }
 static inline int raw_smp_processor_id(void)	{ return tf_cur_cpu; }

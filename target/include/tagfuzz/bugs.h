@@ -28,6 +28,8 @@ enum tf_bug {
 	TF_BUG_DRAIN_IGNORES_LLIST,	/* drain_pages_zone() does not absorb the free_llist */
 	/* NUMA (machine nodes=2..4). */
 	TF_BUG_DRAIN_ALL_FIRST_ZONE,	/* drain_all_pages() looks at the first zone's pagesets only */
+	/* Memory hotplug (issue 16). */
+	TF_BUG_ONLINE_NO_PAGE_EXT,	/* page_ext_callback() ignores MEM_GOING_ONLINE */
 	TF_NR_BUGS
 };
 

@@ -37,7 +37,18 @@ enum tf_event_kind {
 	TF_EV_PEXT_TABLE,	/* alloc_page_ext() is about to allocate the table
 				 * of .section on node .pfn (the nid it was given);
 				 * this CPU's next TF_EV_PAGE_ALLOC is the table */
+	TF_EV_MEM_NOTIFY,	/* memory hotplug: the memory notifier chain has run
+				 * for action .order (MEM_* of <linux/memory.h>:
+				 * TF_MEM_*) on pfns .pfn, .pfn2 of them: .section */
 };
+
+/* The memory notifier's actions (TF_EV_MEM_NOTIFY .order), as <linux/memory.h>. */
+#define TF_MEM_ONLINE		(1 << 0)
+#define TF_MEM_GOING_OFFLINE	(1 << 1)
+#define TF_MEM_OFFLINE		(1 << 2)
+#define TF_MEM_GOING_ONLINE	(1 << 3)
+#define TF_MEM_CANCEL_ONLINE	(1 << 4)
+#define TF_MEM_CANCEL_OFFLINE	(1 << 5)
 
 enum tf_pcp_point {
 	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */

@@ -11,11 +11,13 @@
 #include <stdbool.h>
 
 /* glue_page_ext.c: page_ext as before boot, for a new scenario. */
-void tf_page_ext_reset(void);
+void tf_page_ext_reset(unsigned int nr_boot_sections);
+/* memory.c: the memory notifier chain empty again (page_ext_init() registers). */
+void tf_memory_notifier_reset(void);
 /* glue_alloc_tag.c: the tracker's boot state and the variant pick. */
 void tf_alloc_tag_boot(void);
 /* glue_page_alloc.c */
-void tf_page_alloc_init(unsigned long nr_pages);
+void tf_page_alloc_init(unsigned long nr_pages, unsigned long nr_pages_all);
 void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate);
 void tf_zone_llist_flush(void);
 

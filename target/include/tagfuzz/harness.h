@@ -76,6 +76,19 @@ _Noreturn void tf_report_bug(enum tf_check_kind kind, const char *func,
 			     const char *site, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * A tag ref in page_ext is read or written (pgalloc_tag.h): a check that
+ * the table was not freed by memory offlining meanwhile (a BUG if it was:
+ * a use-after-free).  Costs a load while no table has been freed.
+ */
+extern unsigned int tf_page_ext_nr_freed;
+void tf_page_ext_freed_access(const void *ref);
+static inline void tf_page_ext_access(const void *ref)
+{
+	if (__builtin_expect(__atomic_load_n(&tf_page_ext_nr_freed, __ATOMIC_RELAXED) != 0, 0))
+		tf_page_ext_freed_access(ref);
+}
+
 /* printk at warning level and above: counted and traced, never a finding. */
 void tf_report_printk(const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -29,6 +29,12 @@ struct tf_tag_obs {
 };
 
 struct tf_ref_obs tf_observe_ref(unsigned long pfn);
+/*
+ * The kernel's own lookup, page_ext_get() and page_ext_put() on CPU 0: the
+ * page_ext entry of @pfn, or NULL (no table, or one memory offlining has
+ * invalidated or freed).
+ */
+const void *tf_observe_page_ext_lookup(unsigned long pfn);
 struct tf_tag_obs tf_observe_tag(int id);
 unsigned long tf_observe_nr_pages(void);
 

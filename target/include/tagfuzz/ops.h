@@ -29,6 +29,7 @@
 #define TF_NR_PRESSURE		4
 #define TF_MAX_MOD_ALIGN_CODE	8	/* align = code ? 1 << (code - 1) : 0 */
 #define TF_MOD_PREPEND_STEP	20	/* prepend = code * 20 bytes, code 0..15 */
+#define TF_MAX_HOTPLUG_SECTIONS	3	/* header byte 1 bits 6-7 */
 
 struct tf_machine {
 	uint8_t section_pages;	/* 16, 32, 64 or 128 */
@@ -73,7 +74,26 @@ struct tf_machine {
 	 */
 	bool early_page_ext;
 	uint8_t what_if;
+	/*
+	 * Memory hotplug (issue 16): hotplug_sections more sections after the
+	 * nr_sections boot ones, in the memory map but offline at boot, for
+	 * mem_online to hot-add (0..TF_MAX_HOTPLUG_SECTIONS; all sections
+	 * together at most TF_MAX_SECTIONS).
+	 */
+	uint8_t hotplug_sections;
 };
+
+/* Sections in the memory map: the boot ones and those hot-added later. */
+static inline unsigned int tf_machine_sections(const struct tf_machine *m)
+{
+	return m->nr_sections + m->hotplug_sections;
+}
+
+/* Pages in the memory map (max_pfn). */
+static inline unsigned long tf_machine_pages(const struct tf_machine *m)
+{
+	return (unsigned long)m->section_pages * tf_machine_sections(m);
+}
 
 enum tf_what_if {
 	TF_WHAT_IF_NONE,
@@ -114,6 +134,9 @@ enum tf_op_kind {
 	TF_OP_ISOLATE,		/* n block, clear: isolate a pageblock (then drain all), or undo */
 	TF_OP_FREE_BATCH,	/* cpu, n idx, count: free_unref_folios() of count allocations */
 	TF_OP_FREE_NOLOCK,	/* cpu, n idx: free_pages_nolock() */
+	/* Memory hotplug (issue 16), every mode, runtime only. */
+	TF_OP_MEM_ONLINE,	/* n section: hot-add (or re-online) a section: online_pages() */
+	TF_OP_MEM_OFFLINE,	/* n section: hot-remove a section: offline_pages() */
 	TF_NR_OPS
 };
 #define TF_MAX_FREE_BATCH	31			/* a folio_batch */
@@ -145,7 +168,8 @@ struct tf_op {
 	 * The one numeric operand, by kind: ALLOC order (PAGES), pages
 	 * (EXACT) or nr (BULK); FREE/SPLIT/FREE_EXACT/MIGRATE live index
 	 * (taken modulo the live count at run time); PEXT_ONLINE section;
-	 * PRESSURE level; FAIL_NEXT n; CPU_UP setup pages; BURST count.
+	 * PRESSURE level; FAIL_NEXT n; CPU_UP setup pages; BURST count;
+	 * MEM_ONLINE/MEM_OFFLINE section.
 	 */
 	uint16_t n;
 	uint8_t order;		/* BURST: order of each allocation */
