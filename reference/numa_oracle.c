@@ -65,12 +65,20 @@ static bool numa_reset(const struct tf_machine *m, tf_report_fn fn)
 		.m = *m,
 		.report = fn,
 		.nodes = tf_machine_nodes(m),
-		.nr_pages = (unsigned long)m->section_pages * m->nr_sections,
+		.nr_pages = (unsigned long)m->section_pages * (m->nr_sections + m->hotplug_sections),
 		.section_shift = __builtin_ctz(m->section_pages),
 		.table_pfn = -1,
 	};
-	for (s = 0; s < m->nr_sections; s++)
+	/*
+	 * Memory hotplug: a section that is offline counts as allocated (out of
+	 * its zone); online_pages()'s frees give its pages to the zone, and
+	 * MEM_OFFLINE takes them back out.
+	 */
+	for (s = 0; s < m->nr_sections + m->hotplug_sections; s++) {
 		st.pages[tf_machine_section_nid(m, s)] += m->section_pages;
+		if (s >= m->nr_sections)
+			st.allocated[tf_machine_section_nid(m, s)] += m->section_pages;
+	}
 	return true;
 }
 
@@ -149,6 +157,10 @@ static void numa_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_PEXT_ONLINE:
 		on_section_online(ev);
+		break;
+	case TF_EV_MEM_NOTIFY:
+		if (ev->order == TF_MEM_OFFLINE && ev->section < TF_MAX_SECTIONS)
+			st.allocated[tf_machine_section_nid(&st.m, ev->section)] += st.m.section_pages;
 		break;
 	default:
 		break;

@@ -191,7 +191,7 @@ static void __invalidate_page_ext(unsigned long pfn)
 
 static int online_page_ext(unsigned long start_pfn, unsigned long nr_pages)
 {
-	int nid = 0;	/* pfn_to_nid(start_pfn): one node */
+	int nid = pfn_to_nid(start_pfn);
 	unsigned long start, end, pfn;
 	int fail = 0;
 
