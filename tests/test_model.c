@@ -165,6 +165,22 @@ static const char *const pcp_llist_only_death =
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n"
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n";
 
+/*
+ * CPU1's free crosses high and frees batch by batch; CPU0's drain_all_pages()
+ * takes CPU1's PCP lock while the commit has it dropped (steps 25 and 35),
+ * so the re-trylock fails and the commit returns false.
+ */
+static const char *const pcp_commit_relock_fails =
+	"machine section_pages=64 sections=2 cpus=2 pcp=upstream\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\n"
+	"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\n"
+	"free cpu=1 idx=0\nfree cpu=1 idx=0\nfree cpu=1 idx=0\n"
+	"start free cpu=1 idx=0\n"
+	"start drain all\n"
+	"run first=1 at=25 at2=35\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -184,6 +200,7 @@ static const struct {
 	{ TF_BUG_ONLINE_NO_ABSORB, &pcp_race_then_online, 8, false },
 	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },
 	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
+	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

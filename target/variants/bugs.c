@@ -85,6 +85,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"drain_pages_zone() frees pcp->count pages but never absorbs the free_llist",
 		"pcp:dead-cpu-llist-not-drained",
 	},
+	[TF_BUG_COMMIT_FALSE_UNLOCKS] = {
+		"commit-false-unlocks",
+		"upstream (the batched free_frozen_page_commit(): a false return means the PCP lock is not held; pcp=upstream or split, fuzz_pcp)",
+		"__free_frozen_pages() unlocks the PCP after free_frozen_page_commit() returned false",
+		"check:BUG:spinlock wrong owner",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -26,6 +26,8 @@ enum tf_bug {
 	TF_BUG_ONLINE_NO_ABSORB,	/* cpu_online clears the dead flag, does not absorb */
 	TF_BUG_ABSORB_NO_COUNT,		/* absorb_remote_frees() leaves pcp->count as it was */
 	TF_BUG_DRAIN_IGNORES_LLIST,	/* drain_pages_zone() does not absorb the free_llist */
+	/* free_frozen_page_commit()'s lock drop (issue 16; fuzz_pcp, both PCP paths). */
+	TF_BUG_COMMIT_FALSE_UNLOCKS,	/* __free_frozen_pages() unlocks after a false commit */
 	TF_NR_BUGS
 };
 
