@@ -91,6 +91,8 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 		"when the ops are over a page sits on the free_llist of a CPU that stays down (F14)" },
 	[TF_SIG_PCP_LLIST_SURVIVES_DRAIN_ALL] = { "pcp:llist-survives-drain-all",
 		"drain_all_pages() left pages on an online CPU's free_llist (F15)" },
+	[TF_SIG_PCP_LOCK_HELD] = { "pcp:lock-held",
+		"between ops a PCP lock or zone->lock is still held: a free path returned without releasing it (free_frozen_page_commit()'s false return)" },
 };
 
 void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,

@@ -892,6 +892,17 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_pageblocks[free_block >> pageblock_order].cpu = 0;
 	ASSERT_TRUE(reported("pcp:owner-on-free-block"));
 
+	/* A PCP lock left held between ops (a false commit return gone wrong). */
+	memset(&reports, 0, sizeof(reports));
+	tf_cur_cpu = 1;
+	ASSERT_TRUE(spin_trylock(&pcp->lock));
+	tf_cur_cpu = 0;
+	tf_pcp_oracle.check_op();
+	tf_cur_cpu = 1;
+	spin_unlock(&pcp->lock);
+	tf_cur_cpu = 0;
+	ASSERT_TRUE(reported("pcp:lock-held"));
+
 	memset(&reports, 0, sizeof(reports));
 	tf_pcp_oracle.check_op();
 	ASSERT_REPORTS(0, "");

@@ -52,6 +52,12 @@ unsigned long tf_observe_llist_pages(void)
 	return total;
 }
 
+int tf_observe_zone_lock_owner(void)
+{
+	return spin_is_locked(&tf_zone.lock) ?
+	       __atomic_load_n(&tf_zone.lock.owner, __ATOMIC_RELAXED) : -1;
+}
+
 int tf_observe_block_owner(unsigned long pfn)
 {
 	return tf_pageblocks[pfn >> pageblock_order].cpu;
@@ -125,6 +131,8 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 
 		o->count = pcp->count;
 		o->dead = pcp->flags & PCPF_CPU_DEAD;
+		o->lock_owner = spin_is_locked(&pcp->lock) ?
+				__atomic_load_n(&pcp->lock.owner, __ATOMIC_RELAXED) : -1;
 		o->buddy_bad_pfn = -1;
 		c.what = TF_WHERE_PCP(cpu);
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {

@@ -75,6 +75,7 @@ struct tf_pcp_cpu_obs {
 	unsigned int owned;	/* owned_blocks entries */
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
 	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
+	int lock_owner;		/* the CPU holding pcp->lock, or -1 */
 };
 
 /*
@@ -82,6 +83,8 @@ struct tf_pcp_cpu_obs {
  * reason in @why when a page sits in two containers or a list is corrupt.
  */
 bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why);
+/* The CPU holding zone->lock, or -1. */
+int tf_observe_zone_lock_owner(void);
 /* Pages on every CPU's free_llist and on the zone's trylock llist. */
 unsigned long tf_observe_llist_pages(void);
 bool tf_observe_block_isolated(unsigned long pfn);
