@@ -283,7 +283,8 @@ static void run_path(const char *path)
 		names[nr++] = strdup(full);
 	}
 	closedir(d);
-	qsort(names, nr, sizeof(*names), cmp_str);
+	if (nr)		/* an empty directory: names is NULL, which qsort() must not get */
+		qsort(names, nr, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < nr; i++) {
 		run_path(names[i]);
 		free(names[i]);

@@ -98,6 +98,8 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 		"an allocation came from another node while its preferred node could serve it (free above the high watermark, a free block of the order)" },
 	[TF_SIG_PCP_OFFLINED_PAGE_IN_CONTAINER] = { "pcp:offlined-page-in-container",
 		"memory offlining took a section out of the zone with one of its pages still in a free container" },
+	[TF_SIG_PCP_LOCK_HELD] = { "pcp:lock-held",
+		"between ops a PCP lock or zone->lock is still held: a free path returned without releasing it (free_frozen_page_commit()'s false return)" },
 };
 
 void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,

@@ -3,9 +3,10 @@
  * Oracles of the PCP free-path family (issue 5, seed 004), in PCP mode
  * only.  They read the containers through target/sim/observe_pcp.c:
  *
- *  - after every op: each free page in at most one container, every
- *    pcp->count equal to what its lists hold, no page of an isolated
- *    pageblock on a PCP list, owned_blocks entries naming their CPU;
+ *  - after every op: no PCP lock or zone->lock held, each free page in at
+ *    most one container, every pcp->count equal to what its lists hold,
+ *    no page of an isolated pageblock on a PCP list, owned_blocks entries
+ *    naming their CPU;
  *  - when page_alloc_cpu_dead() returns: the CPU's lists empty, its
  *    count zero, owned_blocks empty, and nothing that was on its
  *    free_llist when it started dying still there;
@@ -195,6 +196,22 @@ static void pcp_check_op(void)
 
 	if (!observe())
 		return;
+	/*
+	 * Between ops no CPU is inside the allocator: every lock a free or
+	 * drain took is released (the commit's lock drop and false return).
+	 */
+	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
+		if (pg.cpus[cpu].lock_owner >= 0) {
+			fail(TF_SIG_PCP_LOCK_HELD, NULL, "CPU%d's PCP lock is held by CPU%d between ops",
+			     cpu, pg.cpus[cpu].lock_owner);
+			return;
+		}
+	}
+	if (tf_observe_zone_lock_owner() >= 0) {
+		fail(TF_SIG_PCP_LOCK_HELD, NULL, "zone->lock is held by CPU%d between ops",
+		     tf_observe_zone_lock_owner());
+		return;
+	}
 	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
 		if (pg.cpus[cpu].count != pg.cpus[cpu].listed || pg.cpus[cpu].count_node >= 0) {
 			fail(TF_SIG_PCP_COUNT_MISMATCH, NULL,

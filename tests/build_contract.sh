@@ -199,6 +199,11 @@ if [ -f "$LOCAL_OUT/obj/tools/libtagfuzz.a" ] && [ -x "$LOCAL_OUT/tests" ]; then
 		want=$(cd "$root" && grep -l -r --include="*.c" "#include \"diff.h\"" fuzz reference target tests | sort -u)
 		[ "$got" = "$want" ] || { echo "recompiled:"; echo "$got"; echo "include diff.h:"; echo "$want"; exit 1; }' \
 		_ "$("${MK[@]}" -s print-ROOT)" "${MK[@]}"
+	# A fuzzing run that found nothing leaves an empty artifact directory.
+	check "replay: an empty directory replays no input and exits 0" bash -c '
+		d=$(mktemp -d); out=$("$1/replay" "$d" 2>&1); rc=$?; rmdir "$d"
+		echo "$out"; [ "$rc" = 0 ] && grep -qx "replayed 0 input(s): 0 with a finding, 0 error(s)" <<<"$out"' \
+		_ "$LOCAL_OUT"
 else
 	skip "make: no local build in $LOCAL_OUT (make); dependency checks not run"
 fi

@@ -179,6 +179,21 @@ static const char *const hotadd_then_alloc =
 	"pext_init\n"
 	"mem_online section=1\n"
 	"alloc order=4 tag=1\n";
+/*
+ * CPU1's free crosses high and frees batch by batch; CPU0's drain_all_pages()
+ * takes CPU1's PCP lock while the commit has it dropped (steps 25 and 35),
+ * so the re-trylock fails and the commit returns false.
+ */
+static const char *const pcp_commit_relock_fails =
+	"machine section_pages=64 sections=2 cpus=2 pcp=upstream\n"
+	"pext_init\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\n"
+	"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\n"
+	"free cpu=1 idx=0\nfree cpu=1 idx=0\nfree cpu=1 idx=0\n"
+	"start free cpu=1 idx=0\n"
+	"start drain all\n"
+	"run first=1 at=25 at2=35\n";
 
 static const struct {
 	enum tf_bug bug;
@@ -201,6 +216,7 @@ static const struct {
 	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
 	{ TF_BUG_DRAIN_ALL_FIRST_ZONE, &numa_page_in_second_zone, -1, false },
 	{ TF_BUG_ONLINE_NO_PAGE_EXT, &hotadd_then_alloc, 2, false },
+	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */
@@ -891,6 +907,17 @@ static bool test_pcp_oracle_detects_tampering(void)
 	tf_pcp_oracle.check_op();
 	tf_pageblocks[free_block >> pageblock_order].cpu = 0;
 	ASSERT_TRUE(reported("pcp:owner-on-free-block"));
+
+	/* A PCP lock left held between ops (a false commit return gone wrong). */
+	memset(&reports, 0, sizeof(reports));
+	tf_cur_cpu = 1;
+	ASSERT_TRUE(spin_trylock(&pcp->lock));
+	tf_cur_cpu = 0;
+	tf_pcp_oracle.check_op();
+	tf_cur_cpu = 1;
+	spin_unlock(&pcp->lock);
+	tf_cur_cpu = 0;
+	ASSERT_TRUE(reported("pcp:lock-held"));
 
 	memset(&reports, 0, sizeof(reports));
 	tf_pcp_oracle.check_op();

@@ -490,6 +490,53 @@ static bool test_spin_lock_recursion_is_a_bug(void)
 	return true;
 }
 
+/*
+ * CONFIG_DEBUG_SPINLOCK's unlock checks: releasing a free lock, or one
+ * another CPU holds, is a BUG that unwinds (the lock is left as it was).
+ */
+static bool test_spin_unlock_by_the_wrong_owner_is_a_bug(void)
+{
+	static spinlock_t lock;
+	jmp_buf jb;
+	int saved_cpu = tf_cur_cpu;
+	int pc0 = tf_cpus[0].preempt_count, pc1 = tf_cpus[1].preempt_count;
+
+	spin_lock_init(&lock);
+	tf_cur_cpu = 1;
+	spin_lock(&lock);
+	tf_cur_cpu = 0;
+	capture_start();
+	tf_bug_jmp = &jb;
+	if (!setjmp(jb)) {
+		spin_unlock(&lock);
+		capture_stop();
+		fprintf(stderr, "  spin_unlock of CPU1's lock on CPU0 returned\n");
+		return false;
+	}
+	capture_stop();
+	ASSERT_ONE_CHECK(TF_CHECK_BUG, "spinlock wrong owner");
+	ASSERT_EQ(lock.owner, 1);
+	ASSERT_TRUE(spin_is_locked(&lock));
+	ASSERT_EQ(tf_cpus[0].preempt_count, pc0);
+
+	tf_cur_cpu = 1;
+	spin_unlock(&lock);
+	ASSERT_EQ(tf_cpus[1].preempt_count, pc1);
+	capture_start();
+	tf_bug_jmp = &jb;
+	if (!setjmp(jb)) {
+		spin_unlock(&lock);
+		capture_stop();
+		fprintf(stderr, "  spin_unlock of a free lock returned\n");
+		return false;
+	}
+	capture_stop();
+	ASSERT_ONE_CHECK(TF_CHECK_BUG, "spinlock already unlocked");
+	ASSERT_EQ(tf_cpus[1].preempt_count, pc1);
+	tf_cur_cpu = saved_cpu;
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* WARN and BUG                                                        */
 /* ------------------------------------------------------------------ */
@@ -812,6 +859,7 @@ const struct test_case tests_shims[] = {
 	TEST(test_cmpxchg_xchg_on_words_and_pointers),
 	TEST(test_spin_trylock),
 	TEST(test_spin_lock_recursion_is_a_bug),
+	TEST(test_spin_unlock_by_the_wrong_owner_is_a_bug),
 	TEST(test_warn_on_returns_condition_and_reports),
 	TEST(test_warn_once_reports_every_time),
 	TEST(test_bug_on_unwinds_to_harness),

@@ -9,6 +9,7 @@
  */
 #include <linux/memory_hotplug.h>
 #include <linux/page-isolation.h>
+#include <trace/events/kmem.h>
 
 #include "internal.h"
 #include "tagfuzz/bugs.h"
@@ -467,9 +468,11 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 		nr_pages = 1 << order;
 		do {
 			unsigned long pfn;
+			int mt;
 
 			page = list_last_entry(list, struct page, pcp_list);
 			pfn = page_to_pfn(page);
+			mt = get_pfnblock_migratetype(page, pfn);
 
 			/* must delete to avoid corrupting pcp list */
 			list_del(&page->pcp_list);
@@ -481,36 +484,158 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 				__ClearPagePCPBuddy(page);
 				set_page_private(page, 0);
 			}
-			__free_one_page(page, pfn, zone, order,
-					get_pfnblock_migratetype(page, pfn), FPI_NONE);
+			__free_one_page(page, pfn, zone, order, mt, FPI_NONE);
+			trace_mm_page_pcpu_drain(page, order, mt);
 		} while (count > 0 && !list_empty(list));
 	}
 
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
+static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high, bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	/* A run of high-order frees: free as much as one drain chunk. */
+	if (unlikely(free_high))
+		return min(pcp->count, batch << CONFIG_PCP_BATCH_SCALE_MAX);
+
+	/* PCP disabled, or still the boot pageset */
+	if (unlikely(high < batch))
+		return 1;
+
+	/* Keep at least pcp->batch pages on the lists */
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+
+	/*
+	 * The more pages were freed in a row, the more go back at once, so
+	 * zone->lock is taken less often.
+	 */
+	batch = clamp_t(int, pcp->free_count, min_nr_free, max_nr_free);
+
+	return batch;
+}
+
+/*
+ * Upstream tunes pcp->high between high_min and high_max here (lower under
+ * reclaim or below the high watermark, higher while frees overflow it).
+ * The machine's pagesets have high_min == high_max, as upstream sets them
+ * when vm.percpu_pagelist_high_fraction is set, and no kswapd ever marks
+ * the zone ZONE_RECLAIM_ACTIVE: the tuning branches after that test are
+ * not ported (docs/fidelity.md).
+ */
+static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone,
+		       int batch, bool free_high)
+{
+	int high, high_min, high_max;
+
+	(void)zone;
+	high_min = READ_ONCE(pcp->high_min);
+	high_max = READ_ONCE(pcp->high_max);
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+
+	if (unlikely(!high))
+		return 0;
+
+	if (unlikely(free_high)) {
+		pcp->high = max(high - (batch << CONFIG_PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+
+	return high;
+}
+
+/*
+ * Put @page on the PCP lists and, once pcp->count reaches high, free pages
+ * back to the buddy batch by batch, dropping the PCP lock between batches.
+ *
+ * Returns true with the (this CPU's) PCP lock held, or false with it
+ * released: when the lock could not be taken again after a batch, or the
+ * task ran on another CPU once it was taken.  The caller must not unlock
+ * after a false return.
+ */
 bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 			     struct page *page, int migratetype,
 			     unsigned int order, fpi_t fpi_flags)
 {
-	int pindex = order_to_pindex(migratetype, order);
 	int high, batch;
+	int to_free, to_free_batched;
+	int pindex;
+	int cpu = smp_processor_id();
+	bool ret = true;
+	bool free_high = false;
 
+	pindex = order_to_pindex(migratetype, order);
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
 
+	batch = READ_ONCE(pcp->batch);
+	/*
+	 * High-order pages sitting on the PCP fragment memory: when they are
+	 * freed one after another with no allocation in between, drain them
+	 * (the rest goes at the next vmstat refresh).
+	 */
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = (pcp->free_count >= (batch + pcp->high_min / 2) &&
+			     (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			     (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
+			      pcp->count >= batch));
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << CONFIG_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += (1 << order);
+
 	if (unlikely(fpi_flags & FPI_TRYLOCK)) {
 		/*
-		 * Do not attempt to take a zone lock. Let pcp->count get
-		 * over high mark temporarily.
+		 * No zone lock may be taken here: let pcp->count stay over
+		 * high for now.
 		 */
 		return true;
 	}
-	batch = READ_ONCE(pcp->batch);
-	high = READ_ONCE(pcp->high);
-	if (pcp->count >= high)
-		free_pcppages_bulk(zone, pcp->count - high + batch, pcp, pindex);
-	return true;
+
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (pcp->count < high)
+		return true;
+
+	to_free = nr_pcp_free(pcp, batch, high, free_high);
+	while (to_free > 0 && pcp->count > 0) {
+		to_free_batched = min(to_free, batch);
+		free_pcppages_bulk(zone, to_free_batched, pcp, pindex);
+		to_free -= to_free_batched;
+
+		if (to_free == 0 || pcp->count == 0)
+			break;
+
+		/* Let others have the pageset (and IRQs, preemption) between batches. */
+		pcp_spin_unlock(pcp);
+
+		pcp = pcp_spin_trylock(zone->per_cpu_pageset);
+		if (!pcp) {
+			ret = false;
+			break;
+		}
+
+		/*
+		 * The task may have moved to another CPU while the lock was
+		 * dropped: then give up, and return with that CPU's pageset
+		 * unlocked.
+		 */
+		if (smp_processor_id() != cpu) {
+			pcp_spin_unlock(pcp);
+			ret = false;
+			break;
+		}
+	}
+
+	/*
+	 * (Upstream then clears ZONE_BELOW_HIGH once the zone is back over its
+	 * high watermark, and may reset kswapd's hopeless state: no kswapd
+	 * here, nothing sets the bit.)
+	 */
+	return ret;
 }
 
 static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi_flags)
@@ -546,7 +671,8 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 	/* (PREEMPT_RT's in_nmi()/in_hardirq() hand-off is not modelled: no RT.) */
 	pcp = pcp_spin_trylock(zone->per_cpu_pageset);
 	if (pcp) {
-		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order, fpi_flags))
+		if (!free_frozen_page_commit(zone, pcp, page, migratetype, order, fpi_flags) &&
+		    !tf_bug(TF_BUG_COMMIT_FALSE_UNLOCKS))
 			return;
 		pcp_spin_unlock(pcp);
 	} else {
@@ -660,7 +786,11 @@ void free_unref_folios(struct folio_batch *folios)
 		if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 			migratetype = MIGRATE_MOVABLE;
 
-		free_frozen_page_commit(zone, pcp, &folio->page, migratetype, order, FPI_NONE);
+		if (!free_frozen_page_commit(zone, pcp, &folio->page, migratetype, order,
+					     FPI_NONE)) {
+			pcp = NULL;
+			locked_zone = NULL;
+		}
 	}
 
 	if (pcp)
@@ -770,6 +900,11 @@ static struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 	if (!pcp)
 		return NULL;
 
+	/*
+	 * An allocation halves the run of frees that nr_pcp_free() scales
+	 * its batch by.
+	 */
+	pcp->free_count >>= 1;
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
 	page = __rmqueue_pcplist(zone, order, migratetype, alloc_flags, pcp, list);
 	pcp_spin_unlock(pcp);
@@ -1579,10 +1714,9 @@ void __free_pages_core(struct page *page, unsigned int order,
 static void pageset_update(struct per_cpu_pages *pcp, int high_min, int high_max,
 			   int batch)
 {
-	(void)high_min;
-	/* The port keeps one static high a pageset (docs/fidelity.md). */
 	WRITE_ONCE(pcp->batch, batch);
-	WRITE_ONCE(pcp->high, high_max);
+	WRITE_ONCE(pcp->high_min, high_min);
+	WRITE_ONCE(pcp->high_max, high_max);
 }
 
 static void __zone_set_pageset_high_and_batch(struct zone *zone, int high_min,

@@ -303,8 +303,10 @@ void pcp_split_free_frozen_pages(struct zone *zone, struct page *page, unsigned 
 			return;
 		}
 
+		/* False: the batched free dropped the lock and could not keep it. */
 		if (split_commit(zone, pcp, page, migratetype, order, fpi_flags,
-				 owner_cpu == cache_cpu))
+				 owner_cpu == cache_cpu) ||
+		    tf_bug(TF_BUG_COMMIT_FALSE_UNLOCKS))
 			spin_unlock(&pcp->lock);
 		return;
 	}

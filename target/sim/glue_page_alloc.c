@@ -25,6 +25,13 @@ unsigned int tf_pcp_variant;
 #include "../mm/page_alloc.c"
 #include "../mm/zonelist.c"
 
+/* The kmem tracepoints page_alloc.c calls (<trace/events/kmem.h>): trace notes. */
+void trace_mm_page_pcpu_drain(struct page *page, unsigned int order, int migratetype)
+{
+	(void)migratetype;
+	tf_note("pfn %lu (order %u) leaves a PCP list for the buddy", page_to_pfn(page), order);
+}
+
 /*
  * Harness teardown only: what the next free_one_page() without
  * FPI_TRYLOCK would do with the deferred pages, so the end check can
@@ -143,10 +150,20 @@ static void pageset_init(struct per_cpu_pages *pcp, int high, int batch)
 		INIT_LIST_HEAD(&pcp->lists[pindex]);
 	INIT_LIST_HEAD(&pcp->owned_blocks);
 	init_llist_head(&pcp->free_llist);
-	pcp->flags = 0;
+	/*
+	 * high_min == high_max: upstream's pagesets with
+	 * vm.percpu_pagelist_high_fraction set (no auto-tuning); high is
+	 * zone_highsize()'s floor, batch << 2.  PCPF_FREE_HIGH_BATCH as
+	 * zone_pcp_update_cacheinfo() sets it for a CPU whose data cache
+	 * slice holds more than 3 * batch pages (any current one here).
+	 */
+	pcp->flags = PCPF_FREE_HIGH_BATCH;
 	pcp->count = 0;
 	pcp->high = high;
+	pcp->high_min = high;
+	pcp->high_max = high;
 	pcp->batch = batch;
+	pcp->free_count = 0;
 }
 
 /*

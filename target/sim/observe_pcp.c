@@ -67,6 +67,17 @@ unsigned long tf_observe_node_llist_pages(int nid)
 	return zone_llist_pages(&NODE_DATA(nid)->node_zones[ZONE_NORMAL]);
 }
 
+/* The CPU holding a zone's lock (the first locked zone's), or -1. */
+int tf_observe_zone_lock_owner(void)
+{
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		if (spin_is_locked(&zone->lock))
+			return __atomic_load_n(&zone->lock.owner, __ATOMIC_RELAXED);
+	return -1;
+}
+
 int tf_observe_block_owner(unsigned long pfn)
 {
 	return tf_pageblocks[pfn >> pageblock_order].cpu;
@@ -148,6 +159,8 @@ static bool observe_zone_pcp(struct zone *zone, struct mark_ctx *cp, uint8_t *wh
 
 		o->count += pcp->count;
 		o->dead |= pcp->flags & PCPF_CPU_DEAD;
+		if (spin_is_locked(&pcp->lock))
+			o->lock_owner = __atomic_load_n(&pcp->lock.owner, __ATOMIC_RELAXED);
 		c.what = TF_WHERE_PCP(cpu);
 		for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
 			for (pos = pcp->lists[pindex].next, n = 0; pos != &pcp->lists[pindex];
@@ -218,6 +231,7 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 	for (cpu = 0; cpu < TF_MAX_CPUS; cpu++) {
 		cpus[cpu].buddy_bad_pfn = -1;
 		cpus[cpu].count_node = -1;
+		cpus[cpu].lock_owner = -1;
 	}
 	for_each_populated_zone(zone)
 		if (!observe_zone_pcp(zone, &c, where, cpus, why))

@@ -97,6 +97,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a section brought online by mem_online gets no page_ext: its allocations keep no tag",
 		"model:ref-mismatch",
 	},
+	[TF_BUG_COMMIT_FALSE_UNLOCKS] = {
+		"commit-false-unlocks",
+		"upstream (the batched free_frozen_page_commit(): a false return means the PCP lock is not held; pcp=upstream or split, fuzz_pcp)",
+		"__free_frozen_pages() unlocks the PCP after free_frozen_page_commit() returned false",
+		"check:BUG:spinlock wrong owner",
+	},
 };
 
 int tf_bug_by_name(const char *name)

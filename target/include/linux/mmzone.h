@@ -65,15 +65,30 @@ enum zone_watermarks {
 	NR_WMARK
 };
 
-/* pcp->flags (seed 004's series) */
-#define PCPF_CPU_DEAD		0x01	/* page_alloc_cpu_dead() has started */
+/*
+ * pcp->flags.  PCPF_PREV_FREE_HIGH_ORDER: the previous free on this
+ * pageset was of a high-order page.  PCPF_FREE_HIGH_BATCH: the CPU's data
+ * cache slice is large enough to keep pcp->batch pages when draining for a
+ * run of high-order frees (set from cacheinfo upstream; here at pageset
+ * setup).  PCPF_CPU_DEAD is seed 004's series' (reconstructed): the next
+ * free bit.
+ */
+#define PCPF_PREV_FREE_HIGH_ORDER	BIT(0)
+#define PCPF_FREE_HIGH_BATCH		BIT(1)
+#define PCPF_CPU_DEAD			BIT(2)	/* page_alloc_cpu_dead() has started */
+
+/* The Kconfig default (mm/Kconfig PCP_BATCH_SCALE_MAX). */
+#define CONFIG_PCP_BATCH_SCALE_MAX	5
 
 struct per_cpu_pages {
 	spinlock_t lock;	/* Protects lists field */
 	int count;		/* number of pages in the list */
 	int high;		/* high watermark, emptying needed */
+	int high_min;		/* min high watermark */
+	int high_max;		/* max high watermark */
 	int batch;		/* chunk size for buddy add/remove */
 	unsigned char flags;	/* PCPF_* */
+	short free_count;	/* consecutive free count */
 	/* Pageblocks owned by this CPU, for fragment recovery (split path) */
 	struct list_head owned_blocks;
 	/*

@@ -51,8 +51,29 @@ static inline void spin_lock(spinlock_t *lock)
 		tf_spin_wait(lock);
 }
 
+/*
+ * CONFIG_DEBUG_SPINLOCK's debug_spin_unlock() (kernel/locking/spinlock_debug.c):
+ * unlocking a lock that is free, or that another CPU (another task: here
+ * one task a CPU) holds.  spin_bug() prints "BUG: spinlock %s on CPU#%d"
+ * once and goes on; the run ends here, as nothing after a lock released
+ * by the wrong owner can be trusted.
+ */
+static inline void __tf_debug_spin_unlock(spinlock_t *lock)
+{
+	int owner = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+
+	if (!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
+		tf_report_bug(TF_CHECK_BUG, "spin_unlock", "spinlock already unlocked",
+			      "BUG: spinlock already unlocked on CPU#%d", tf_cur_cpu);
+	if (owner != tf_cur_cpu)
+		tf_report_bug(TF_CHECK_BUG, "spin_unlock", "spinlock wrong owner",
+			      "BUG: spinlock wrong owner on CPU#%d (held by CPU%d)",
+			      tf_cur_cpu, owner);
+}
+
 static inline void spin_unlock(spinlock_t *lock)
 {
+	__tf_debug_spin_unlock(lock);
 	__atomic_store_n(&lock->owner, -1, __ATOMIC_RELAXED);
 	tf_cpus[tf_cur_cpu].preempt_count--;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);

@@ -60,6 +60,7 @@ struct list_head {
 #define min_t(t, a, b)	min((t)(a), (t)(b))
 #define max_t(t, a, b)	max((t)(a), (t)(b))
 #define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define clamp_t(t, v, lo, hi)	clamp((t)(v), (t)(lo), (t)(hi))
 
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 

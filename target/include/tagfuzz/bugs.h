@@ -30,6 +30,8 @@ enum tf_bug {
 	TF_BUG_DRAIN_ALL_FIRST_ZONE,	/* drain_all_pages() looks at the first zone's pagesets only */
 	/* Memory hotplug (issue 16). */
 	TF_BUG_ONLINE_NO_PAGE_EXT,	/* page_ext_callback() ignores MEM_GOING_ONLINE */
+	/* free_frozen_page_commit()'s lock drop (issue 16; fuzz_pcp, both PCP paths). */
+	TF_BUG_COMMIT_FALSE_UNLOCKS,	/* __free_frozen_pages() unlocks after a false commit */
 	TF_NR_BUGS
 };
 

@@ -101,6 +101,7 @@ struct tf_pcp_cpu_obs {
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
 	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
 	int count_node;		/* a node whose pageset's count differs from its lists, or -1 */
+	int lock_owner;		/* the CPU holding pcp->lock (of any zone), or -1 */
 };
 
 /*
@@ -110,6 +111,8 @@ struct tf_pcp_cpu_obs {
  * corrupt.
  */
 bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **why);
+/* The CPU holding a zone->lock, or -1. */
+int tf_observe_zone_lock_owner(void);
 /* Pages on every CPU's free_llist and on the zone's trylock llist (every zone's). */
 unsigned long tf_observe_llist_pages(void);
 unsigned long tf_observe_node_llist_pages(int nid);
