@@ -19,6 +19,11 @@
  *    the module area's high-water mark; an index fits when it is at most
  *    the mask (1 << bits) - 1 and representable in pgalloc_tag_idx (u16);
  *  - once profiling is off, nothing changes any counter;
+ *  - a module's tags have counters of their own from its load; at its
+ *    unload the counters of the tags that account for no bytes are gone
+ *    (clean_unused_counters()) and the others stay; a tag's counters are
+ *    never gone while it accounts for bytes, and nothing reads or writes
+ *    them once they are gone (the per-CPU shim reports every such use);
  *  - every page is allocated or free, and all come back at the end.
  *
  * Page refs are read through tf_observe_pgf() (the port's decode of its
@@ -76,6 +81,7 @@ static struct pgf_run {
 	bool capacity_checked;
 	/* A decode named the wrong tag (reported): counts on unused tags follow from it. */
 	bool decode_lost;
+	bool mod_event;			/* a module loaded, failed or unloaded in this op */
 } st;
 
 /*
@@ -90,7 +96,16 @@ static struct pgf_pages {
 	/* Pages to check after this op, each once; never cleared: stamp never repeats. */
 	unsigned long touched[TF_MAX_PAGES];
 	uint32_t touched_stamp[TF_MAX_PAGES], stamp;
+	/* Per module area slot: whose it is (M_*), set up to mslot_high. */
+	uint8_t mslot[TF_PGF_AREA_TAGS];
+	unsigned long mslot_high;
 } pg;
+
+enum {
+	M_NONE,		/* no module's: never loaded this run, or released */
+	M_LOADED,	/* a loaded module's tag: it has counters */
+	M_UNLOADED,	/* an unloaded module's tag whose area is kept */
+};
 
 /*
  * Expected counters, by tag id: an open-addressed table of the tags used.
@@ -206,6 +221,8 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 		pg.obits[i] = boot_flags;
 	}
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
+	memset(pg.mslot, 0, pg.mslot_high);
+	pg.mslot_high = 0;
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
 	pg.stamp++;
 	for (int i = 0; i < tags.nr_used; i++)
@@ -356,6 +373,170 @@ static void on_migrate(const struct tf_event *ev)
 	pg.pref[old] = t;
 }
 
+/* The expected counters of @id if an event ever named it, else NULL. */
+static struct exp *exp_find(int id)
+{
+	unsigned int h = (unsigned int)id * 2654435761u % NR_SLOTS;
+
+	while (tags.exp[h].id && tags.exp[h].id != id)
+		h = (h + 1) % NR_SLOTS;
+	return tags.exp[h].id ? &tags.exp[h] : NULL;
+}
+
+static bool ctr_gone(enum tf_pgf_ctr c)
+{
+	return c == TF_PGF_CTR_NULL || c == TF_PGF_CTR_FREED;
+}
+
+static const char *ctr_name(enum tf_pgf_ctr c)
+{
+	switch (c) {
+	case TF_PGF_CTR_OWN:
+		return "counters of its own";
+	case TF_PGF_CTR_SHADOW:
+		return "the shared shadow counters";
+	case TF_PGF_CTR_NULL:
+		return "NULL counters";
+	case TF_PGF_CTR_FREED:
+		return "a pointer to freed counters";
+	}
+	return "?";
+}
+
+static void mslot_set(unsigned long slot, unsigned long nr, uint8_t state)
+{
+	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++)
+		pg.mslot[s] = state;
+	if (slot + nr > pg.mslot_high)
+		pg.mslot_high = slot + nr < TF_PGF_AREA_TAGS ? slot + nr : TF_PGF_AREA_TAGS;
+}
+
+/* A free of a page tagged @id is in flight on a CPU other than @cpu. */
+static bool free_in_flight(int id, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		if (c != cpu && st.ctx[c].freed_pfn >= 0 && st.ctx[c].freed_pref == id)
+			return true;
+	return false;
+}
+
+/*
+ * A tag's counters against what its place says: a loaded module's tag has
+ * its own; any module tag that accounts for bytes keeps its own.
+ */
+static void check_lifetime(int id)
+{
+	unsigned long slot = (unsigned long)(id - TF_TAG_ID_MODULE);
+	struct exp *e = exp_find(id);
+	enum tf_pgf_ctr c;
+	char b[64];
+
+	if (slot >= TF_PGF_AREA_TAGS || (e && e->aliased))
+		return;
+	c = tf_observe_pgf_counters(id);
+	if (pg.mslot[slot] == M_LOADED && c != TF_PGF_CTR_OWN)
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
+		     "%s belongs to a loaded module but has %s", ref_name(id, b, sizeof(b)),
+		     ctr_name(c));
+	else if (e && e->bytes && ctr_gone(c))
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
+		     "%s accounts for %lld bytes but has %s", ref_name(id, b, sizeof(b)),
+		     (long long)e->bytes, ctr_name(c));
+}
+
+/* load_module() gave each tag counters; on failure it took them all back. */
+static void on_module_counters(const struct tf_event *ev, bool loaded)
+{
+	unsigned long slot = ev->pfn, nr = ev->pfn2;
+	char b[64];
+
+	st.mod_event = true;
+	mslot_set(slot, nr, loaded ? M_LOADED : M_NONE);
+	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
+		int id = TF_TAG_ID_MODULE + (int)s;
+		enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
+
+		if (loaded && c != TF_PGF_CTR_OWN) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
+			     "module %u loaded, but its %s has %s", ev->order,
+			     ref_name(id, b, sizeof(b)), ctr_name(c));
+			return;
+		}
+		if (!loaded && c == TF_PGF_CTR_OWN) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "leaked",
+			     "module %u failed to load, but its %s kept counters of its own",
+			     ev->order, ref_name(id, b, sizeof(b)));
+			return;
+		}
+	}
+}
+
+/*
+ * release_module_tags(mod, true) has run: clean_unused_counters() freed
+ * the counters of every tag that read zero bytes and kept the others;
+ * with none kept the area is released.  A free of one of the tags on
+ * another CPU may be in flight: its event came, its subtraction may not
+ * have, so the clean may have seen its bytes.
+ */
+static void on_module_unload(const struct tf_event *ev)
+{
+	unsigned long slot = ev->pfn, nr = ev->pfn2;
+	bool kept = false;
+	char b[64];
+
+	st.mod_event = true;
+	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
+		int id = TF_TAG_ID_MODULE + (int)s;
+		struct exp *e = exp_find(id);
+		enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
+		int64_t bytes = e ? e->bytes : 0;
+
+		if (e && e->aliased)
+			continue;
+		if (ctr_gone(c) && bytes) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
+			     "module %u unloaded: its %s accounts for %lld bytes, yet has %s",
+			     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
+			return;
+		}
+		if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu)) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
+			     "module %u unloaded: its %s accounts for no bytes, yet has %s",
+			     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
+			return;
+		}
+		kept |= !ctr_gone(c);
+	}
+	mslot_set(slot, nr, kept ? M_UNLOADED : M_NONE);
+}
+
+/*
+ * The per-CPU shim saw a read or write through counters that are gone.
+ * When the page the CPU acts on is one whose stored index no longer
+ * decodes to its tag (reported, F9/F10), the tag reached is the wrong
+ * decode's: classed lost-ref.
+ */
+static void on_counters_use(const struct tf_event *ev)
+{
+	const struct cpu_ctx *C = &st.ctx[ev->cpu];
+	const char *cls = ev->pfn == TF_PGF_CTR_USE_NULL ? "null" : "freed";
+	char b[64], ctx[128] = "";
+
+	if (C->freed_pfn >= 0) {
+		snprintf(ctx, sizeof(ctx), " (freeing pfn %ld, tagged %s)", C->freed_pfn,
+			 ref_name(C->freed_pref, b, sizeof(b)));
+		if (C->freed_unit.flags & U_LOST)
+			cls = "lost-ref";
+	} else if (C->nr) {
+		snprintf(ctx, sizeof(ctx), " (acting on pfn %lu)", C->pfn);
+		for (unsigned long pfn = C->pfn; pfn < C->pfn + C->nr && pfn < st.nr_pages; pfn++)
+			if (pg.units[pfn].flags & U_LOST)
+				cls = "lost-ref";
+	}
+	fail(TF_SIG_PGF_COUNTERS_UAF, cls, "CPU%d %s: %s through %s module tag counters%s",
+	     ev->cpu, ev->func, ev->site, ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed", ctx);
+}
+
 static void on_module_load(const struct tf_event *ev)
 {
 	unsigned long slot = ev->pfn, nr = ev->pfn2, high = slot + nr;
@@ -365,6 +546,7 @@ static void on_module_load(const struct tf_event *ev)
 
 	if (!nr)
 		return;
+	on_module_counters(ev, true);
 	/* The loader copies the module's tags in: fresh counters. */
 	for (unsigned long s = slot; s < slot + nr; s++) {
 		int id = TF_TAG_ID_MODULE + (int)s;
@@ -439,8 +621,19 @@ static void on_pgf(const struct tf_event *ev)
 		st.was_profiling = ps.profiling;
 		break;
 	}
+	case TF_PGF_EV_MODULE_UNLOAD:
+		on_module_unload(ev);
+		break;
+	case TF_PGF_EV_COUNTERS_USE:
+		on_counters_use(ev);
+		break;
 	case TF_PGF_EV_MODULE_FAILED: {
 		struct tf_pgf_state ps = tf_observe_pgf_state();
+
+		if (ev->alloc_flags & TF_PGF_FAIL_COUNTERS) {
+			on_module_counters(ev, false);
+			break;
+		}
 
 		/*
 		 * Alignment matters only for indexing: with the refs in
@@ -644,6 +837,12 @@ static void pgflags_model_check_op(void)
 		check_page(pg.touched[i], prof);
 	for (int i = 0; i < st.nr_touched_tags; i++)
 		check_counter(&tags.exp[tags.touched[i]]);
+	/* Counters come and go only with modules: after such an op, every module tag used. */
+	if (st.mod_event)
+		for (int i = 0; i < tags.nr_used; i++)
+			if (tf_pgf_is_module_id(tags.exp[tags.used_slots[i]].id))
+				check_lifetime(tags.exp[tags.used_slots[i]].id);
+	st.mod_event = false;
 	st.nr_touched = 0;
 	st.nr_touched_tags = 0;
 	pg.stamp++;
