@@ -99,6 +99,10 @@ static void trace_pgf(FILE *t, const struct tf_event *ev)
 			fprintf(t, "module %u (%lu tags, alignment %lu) failed to load\n",
 				ev->order, ev->pfn2, ev->pfn);
 		return;
+	case TF_PGF_EV_MODULE_GOING:
+		fprintf(t, "module %u going: %lu tags at area slot %lu\n", ev->order,
+			ev->pfn2, ev->pfn);
+		return;
 	case TF_PGF_EV_MODULE_UNLOAD:
 		fprintf(t, "module %u unloaded: %lu tags at area slot %lu\n", ev->order,
 			ev->pfn2, ev->pfn);

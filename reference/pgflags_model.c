@@ -82,6 +82,8 @@ static struct pgf_run {
 	/* A decode named the wrong tag (reported): counts on unused tags follow from it. */
 	bool decode_lost;
 	bool mod_event;			/* a module loaded, failed or unloaded in this op */
+	uint32_t unload_seq;		/* module unloads begun this run */
+	bool unloading;			/* between a module's GOING and UNLOAD events */
 } st;
 
 /*
@@ -117,6 +119,7 @@ struct exp {
 	int64_t calls, bytes;
 	uint32_t touched;	/* == pg.stamp: an event of this op named it */
 	bool aliased;		/* a wrong decode named it (reported): not checked */
+	uint32_t freed_in_unload;	/* == st.unload_seq: a page of it was freed during that unload */
 };
 static struct pgf_tags {
 	struct exp exp[NR_SLOTS];
@@ -315,6 +318,9 @@ static void on_free(const struct tf_event *ev)
 	st.ctx[ev->cpu].freed_unit = *u;
 	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
 	touch(pfn);
+	/* While a module's tags are being cleaned, this free may race the clean. */
+	if (st.unloading && pg.pref[pfn] >= 0 && tf_pgf_is_module_id(pg.pref[pfn]))
+		exp_of(pg.pref[pfn])->freed_in_unload = st.unload_seq;
 	if (profiling()) {
 		int32_t ref = pg.pref[pfn];
 
@@ -454,7 +460,15 @@ static void on_module_counters(const struct tf_event *ev, bool loaded)
 	mslot_set(slot, nr, loaded ? M_LOADED : M_NONE);
 	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
 		int id = TF_TAG_ID_MODULE + (int)s;
-		enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
+		enum tf_pgf_ctr c;
+
+		/*
+		 * A load: its first and last tags (the loop's bounds); the tags
+		 * used later are checked after every module op (check_lifetime()).
+		 */
+		if (loaded && s != slot && s != slot + nr - 1)
+			continue;
+		c = tf_observe_pgf_counters(id);
 
 		if (loaded && c != TF_PGF_CTR_OWN) {
 			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
@@ -475,8 +489,9 @@ static void on_module_counters(const struct tf_event *ev, bool loaded)
  * release_module_tags(mod, true) has run: clean_unused_counters() freed
  * the counters of every tag that read zero bytes and kept the others;
  * with none kept the area is released.  A free of one of the tags on
- * another CPU may be in flight: its event came, its subtraction may not
- * have, so the clean may have seen its bytes.
+ * another CPU since the unload began (TF_PGF_EV_MODULE_GOING), or still
+ * in flight, may have come after the clean read that tag: its counters
+ * may be kept with no bytes left.
  */
 static void on_module_unload(const struct tf_event *ev)
 {
@@ -485,6 +500,7 @@ static void on_module_unload(const struct tf_event *ev)
 	char b[64];
 
 	st.mod_event = true;
+	st.unloading = false;
 	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
 		int id = TF_TAG_ID_MODULE + (int)s;
 		struct exp *e = exp_find(id);
@@ -499,7 +515,8 @@ static void on_module_unload(const struct tf_event *ev)
 			     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
 			return;
 		}
-		if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu)) {
+		if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu) &&
+		    !(e && e->freed_in_unload == st.unload_seq)) {
 			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
 			     "module %u unloaded: its %s accounts for no bytes, yet has %s",
 			     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
@@ -621,6 +638,10 @@ static void on_pgf(const struct tf_event *ev)
 		st.was_profiling = ps.profiling;
 		break;
 	}
+	case TF_PGF_EV_MODULE_GOING:
+		st.unloading = true;
+		st.unload_seq++;
+		break;
 	case TF_PGF_EV_MODULE_UNLOAD:
 		on_module_unload(ev);
 		break;

@@ -31,6 +31,9 @@ bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 
 	if (gfp_mask & __GFP_NOFAIL)
 		return false;
+	/* Nothing armed (the common case): no lock. */
+	if (!__atomic_load_n(&tf_fail_next, __ATOMIC_RELAXED))
+		return false;
 	tf_harness_lock();
 	if (!tf_fail_next) {
 		tf_harness_unlock();

@@ -40,7 +40,7 @@
 #define CHUNK_BYTES	((size_t)TF_MAX_CPUS * TF_PCPU_UNIT)
 #define NR_CHUNKS	64u
 #define NR_SLOTS	(NR_CHUNKS * SLOTS_PER_CHUNK)
-#define POISON_FREE	0x6b
+#define POISON_FREE	0x6b6b6b6b6b6b6b6bull
 
 enum { S_UNUSED, S_LIVE, S_FREED };
 
@@ -68,10 +68,15 @@ static long slot_of(const void *ptr)
 	return (long)(off / CHUNK_BYTES * SLOTS_PER_CHUNK + in_chunk / SLOT);
 }
 
-static void fill(unsigned int s, int byte)
+/* Every copy this run can reach (CPUs 0..tf_nr_cpus-1): two words each. */
+static void fill(unsigned int s, uint64_t word)
 {
-	for (int cpu = 0; cpu < TF_MAX_CPUS; cpu++)
-		memset(slot_addr(s) + (size_t)cpu * TF_PCPU_UNIT, byte, SLOT);
+	unsigned char *p = slot_addr(s);
+
+	for (int cpu = 0; cpu < tf_nr_cpus; cpu++, p += TF_PCPU_UNIT) {
+		((uint64_t *)p)[0] = word;
+		((uint64_t *)p)[1] = word;
+	}
 }
 
 static bool area_map(void)
@@ -117,13 +122,12 @@ void *tf_pcpu_dyn_alloc(size_t size, size_t align)
 	return slot_addr(s);
 }
 
-void tf_pcpu_dyn_free(void *ptr)
+static void dyn_free(void *ptr, bool poison)
 {
 	long s;
 
 	if (!ptr)
 		return;
-	tf_sched_point("free_percpu");	/* pcpu_lock */
 	if (!area || (uintptr_t)ptr - tf_pcpu_dyn_lo >= tf_pcpu_dyn_hi - tf_pcpu_dyn_lo ||
 	    (s = slot_of(ptr)) < 0 || slot_addr(s) != (unsigned char *)ptr) {
 		/* free_percpu() of static data or of no object: WARN in the kernel. */
@@ -137,9 +141,24 @@ void tf_pcpu_dyn_free(void *ptr)
 		return;
 	}
 	state[s] = S_FREED;
-	fill(s, POISON_FREE);
+	if (poison)
+		fill(s, POISON_FREE);
 	quarantine[(q_head + q_len) % NR_SLOTS] = s;
 	q_len++;
+}
+
+void tf_pcpu_dyn_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	tf_sched_point("free_percpu");	/* pcpu_lock */
+	dyn_free(ptr, true);
+}
+
+/* The harness puts back what a finished run left allocated: nothing uses it again. */
+void tf_pcpu_dyn_release(void *ptr)
+{
+	dyn_free(ptr, false);
 }
 
 enum tf_pcpu_state tf_pcpu_state(const void *ptr)

@@ -151,7 +151,7 @@ static void regions_reset(void)
 	/* Counters load_module() gave the last run's modules and no clean freed. */
 	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++)
 		if (tf_pcpu_state(mfirst[i].counters) == TF_PCPU_LIVE)
-			free_percpu(mfirst[i].counters);
+			tf_pcpu_dyn_release(mfirst[i].counters);
 	for (unsigned int i = 0; i < nr_materialised; i++) {
 		struct alloc_tag *tag = materialised[i];
 
@@ -322,6 +322,7 @@ void tf_pgf_module_unload(unsigned int n)
 			return;
 		}
 		m->loaded = false;	/* MODULE_STATE_GOING: no longer selectable */
+		emit_pgf(TF_PGF_EV_MODULE_GOING, m->first ? m->first - mfirst : 0, m->nr_tags, i);
 		if (m->first)
 			release_module_tags(&m->mod, true);
 		if (tf_trace_enabled) {

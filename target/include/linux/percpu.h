@@ -39,6 +39,7 @@ void *tf_pcpu_alloc(size_t size, size_t align);
 /* alloc_percpu(): zeroed, NULL when fault injection fails it. */
 void *tf_pcpu_dyn_alloc(size_t size, size_t align);
 void tf_pcpu_dyn_free(void *ptr);
+void tf_pcpu_dyn_release(void *ptr);	/* harness: a finished run's leftovers, not poisoned */
 #define alloc_percpu(type) \
 	((type __percpu *)tf_pcpu_dyn_alloc(sizeof(type), _Alignof(type)))
 #define free_percpu(ptr)	tf_pcpu_dyn_free((void *)(ptr))

@@ -44,6 +44,8 @@ enum tf_pgf_event {
 	TF_PGF_EV_MODULE_FAILED,/* pfn: align, pfn2: tags, order: module: the load failed;
 				 * alloc_flags TF_PGF_FAIL_COUNTERS: load_module()
 				 * could not allocate counters (pfn: first area slot) */
+	TF_PGF_EV_MODULE_GOING,	/* pfn: first area slot, pfn2: tags, order: module: its
+				 * unload begins (release_module_tags() comes next) */
 	TF_PGF_EV_MODULE_UNLOAD,/* pfn: first area slot, pfn2: tags, order: module */
 	TF_PGF_EV_SHUTDOWN,	/* shutdown_mem_profiling() by the scenario */
 	TF_PGF_EV_SYSCTL,	/* vm.mem_profiling written: pfn the value, pfn2 the result (0, -errno) */
