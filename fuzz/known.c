@@ -84,6 +84,11 @@ static const struct {
 	  "the last bytes and its this_cpu_dec() of the calls lets the unload's "
 	  "clean_unused_counters() free the counters and set them NULL; the "
 	  "decrement goes through NULL (docs/findings.md)", false },
+	{ "model:pgflags-counters-use-after-free [stale-ref]",
+	  "F19: a page left with a stale ref while vm.mem_profiling was off, taken "
+	  "again at a higher order, subtracts more than its tag counted; the tag "
+	  "reads zero bytes with live pages left, the unload frees its counters, "
+	  "and a later free subtracts through NULL (docs/findings.md)", false },
 	/* Seed 004's split-path PCP free (issue 5, machine pcp=split). */
 	{ "pcp:stranded-llist-page",
 	  "F14: a remote freer that read PCPF_CPU_DEAD clear pushes after the "

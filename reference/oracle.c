@@ -68,7 +68,7 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 	[TF_SIG_PGF_MODULE_AREA_REUSED] = { "model:pgflags-module-area-reused",
 		"a module's tags were placed over module area tags that still account for bytes" },
 	[TF_SIG_PGF_COUNTERS_UAF] = { "model:pgflags-counters-use-after-free",
-		"a read or write of a module tag's per-CPU counters after clean_unused_counters() freed them [null|freed|lost-ref] (NULL, a stale pointer to freed per-CPU memory, or reached through a page whose index decodes to another tag)" },
+		"a read or write of a module tag's per-CPU counters after clean_unused_counters() freed them [null|freed|lost-ref|stale-ref] (NULL, a stale pointer to freed per-CPU memory, reached through a page whose index decodes to another tag, or freed early by the over-subtraction of a reference left stale while profiling was off)" },
 	[TF_SIG_PGF_COUNTERS_LIFETIME] = { "model:pgflags-counters-lifetime",
 		"a module tag's counters are gone while it accounts for bytes, kept at unload while it accounts for none, missing on a loaded module, or left after a failed load [freed-with-bytes|kept-unused|missing|leaked]" },
 	[TF_SIG_PCP_CONTAINERS] = { "pcp:containers",

@@ -531,7 +531,11 @@ static void on_module_unload(const struct tf_event *ev)
  * The per-CPU shim saw a read or write through counters that are gone.
  * When the page the CPU acts on is one whose stored index no longer
  * decodes to its tag (reported, F9/F10), the tag reached is the wrong
- * decode's: classed lost-ref.
+ * decode's: classed lost-ref.  When the freed page's tag has had more
+ * bytes subtracted than added (its expected bytes are below zero now),
+ * an earlier free through a stale reference (left while profiling was off,
+ * on a page taken again at another order) brought it to zero while this
+ * page still referred to it: classed stale-ref.
  */
 static void on_counters_use(const struct tf_event *ev)
 {
@@ -540,10 +544,14 @@ static void on_counters_use(const struct tf_event *ev)
 	char b[64], ctx[128] = "";
 
 	if (C->freed_pfn >= 0) {
+		struct exp *e = C->freed_pref >= 0 ? exp_find(C->freed_pref) : NULL;
+
 		snprintf(ctx, sizeof(ctx), " (freeing pfn %ld, tagged %s)", C->freed_pfn,
 			 ref_name(C->freed_pref, b, sizeof(b)));
 		if (C->freed_unit.flags & U_LOST)
 			cls = "lost-ref";
+		else if (e && e->bytes < 0)
+			cls = "stale-ref";	/* more subtracted than added: a stale ref's free did it */
 	} else if (C->nr) {
 		snprintf(ctx, sizeof(ctx), " (acting on pfn %lu)", C->pfn);
 		for (unsigned long pfn = C->pfn; pfn < C->pfn + C->nr && pfn < st.nr_pages; pfn++)
@@ -820,6 +828,14 @@ static void check_counter(struct exp *e)
 	char b[64];
 
 	if (e->aliased || (o.calls == e->calls && o.bytes == e->bytes))
+		return;
+	/*
+	 * Counters clean_unused_counters() freed read as nothing.  It frees
+	 * them on zero bytes alone, whatever the calls say (after a profiling
+	 * toggle the calls can be left over); bytes left are the lifetime
+	 * check's (freed-with-bytes).
+	 */
+	if (tf_pgf_is_module_id(e->id) && ctr_gone(tf_observe_pgf_counters(e->id)))
 		return;
 	/* Tags nobody allocated with share one counter block that wrong decodes hit. */
 	if (st.decode_lost && tf_observe_pgf_tag_unused(e->id))

@@ -65,7 +65,7 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clean-reads-local-cpu",
 		"issue 16 (clean_unused_counters() must sum every CPU's bytes, alloc_tag_read(); fuzz_pgflags)",
 		"clean_unused_counters() frees a module tag's counters when the unloading CPU's own copy reads zero bytes",
-		"model:pgflags-counters-lifetime [freed-with-bytes]",
+		"model:pgflags-counters-lifetime",	/* [freed-with-bytes] or [kept-unused] */
 	},
 	[TF_BUG_OWNED_BLOCKS_INIT_ONLY] = {
 		"owned-blocks-init-only",
