@@ -493,36 +493,60 @@ static void on_module_counters(const struct tf_event *ev, bool loaded)
  * in flight, may have come after the clean read that tag: its counters
  * may be kept with no bytes left.
  */
+/* One tag of an unloading module: -1 reported, 1 counters kept, 0 gone. */
+static int check_unloaded_tag(const struct tf_event *ev, unsigned long s)
+{
+	int id = TF_TAG_ID_MODULE + (int)s;
+	struct exp *e = exp_find(id);
+	enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
+	int64_t bytes = e ? e->bytes : 0;
+	char b[64];
+
+	if (e && e->aliased)
+		return !ctr_gone(c);
+	if (ctr_gone(c) && bytes) {
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
+		     "module %u unloaded: its %s accounts for %lld bytes, yet has %s",
+		     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
+		return -1;
+	}
+	if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu) &&
+	    !(e && e->freed_in_unload == st.unload_seq)) {
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
+		     "module %u unloaded: its %s accounts for no bytes, yet has %s",
+		     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
+		return -1;
+	}
+	return !ctr_gone(c);
+}
+
+/*
+ * Its first and last tags (clean_unused_counters()'s bounds) and every tag
+ * of it an event named; the others never counted anything.
+ */
 static void on_module_unload(const struct tf_event *ev)
 {
 	unsigned long slot = ev->pfn, nr = ev->pfn2;
 	bool kept = false;
-	char b[64];
+	int r;
 
 	st.mod_event = true;
 	st.unloading = false;
-	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
-		int id = TF_TAG_ID_MODULE + (int)s;
-		struct exp *e = exp_find(id);
-		enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
-		int64_t bytes = e ? e->bytes : 0;
+	if (!nr)
+		return;
+	if ((r = check_unloaded_tag(ev, slot)) < 0 ||
+	    (nr > 1 && (r |= check_unloaded_tag(ev, slot + nr - 1)) < 0))
+		return;
+	kept = r;
+	for (int i = 0; i < tags.nr_used; i++) {
+		int id = tags.exp[tags.used_slots[i]].id;
+		unsigned long s = (unsigned long)(id - TF_TAG_ID_MODULE);
 
-		if (e && e->aliased)
+		if (!tf_pgf_is_module_id(id) || s < slot || s >= slot + nr)
 			continue;
-		if (ctr_gone(c) && bytes) {
-			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
-			     "module %u unloaded: its %s accounts for %lld bytes, yet has %s",
-			     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
+		if ((r = check_unloaded_tag(ev, s)) < 0)
 			return;
-		}
-		if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu) &&
-		    !(e && e->freed_in_unload == st.unload_seq)) {
-			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
-			     "module %u unloaded: its %s accounts for no bytes, yet has %s",
-			     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
-			return;
-		}
-		kept |= !ctr_gone(c);
+		kept |= r;
 	}
 	mslot_set(slot, nr, kept ? M_UNLOADED : M_NONE);
 }

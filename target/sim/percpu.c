@@ -35,18 +35,19 @@
 #include "tagfuzz/pgflags.h"
 #include "tagfuzz/sim.h"
 
-#define SLOT		16u
+#define SLOT		TF_PCPU_SLOT
 #define SLOTS_PER_CHUNK	(TF_PCPU_UNIT / SLOT)
-#define CHUNK_BYTES	((size_t)TF_MAX_CPUS * TF_PCPU_UNIT)
+#define CHUNK_BYTES	((size_t)TF_PCPU_CHUNK_BYTES)
 #define NR_CHUNKS	64u
 #define NR_SLOTS	(NR_CHUNKS * SLOTS_PER_CHUNK)
 #define POISON_FREE	0x6b6b6b6b6b6b6b6bull
 
-enum { S_UNUSED, S_LIVE, S_FREED };
+enum { S_UNUSED, S_LIVE, S_FREED };	/* S_LIVE is 1: tf_pcpu_dyn_live() */
 
 uintptr_t tf_pcpu_dyn_lo, tf_pcpu_dyn_hi;
 static unsigned char *area;
-static uint8_t state[NR_SLOTS];
+uint8_t tf_pcpu_dyn_state[NR_SLOTS];
+#define state tf_pcpu_dyn_state
 static unsigned int fresh;		/* slots below were handed out at least once */
 static unsigned int quarantine[NR_SLOTS], q_head, q_len;
 static void *scratch;			/* where a bad access goes instead */

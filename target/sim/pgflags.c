@@ -148,10 +148,6 @@ static void kernel_slots_ready(unsigned long count)
 /* Put back what the last run touched. */
 static void regions_reset(void)
 {
-	/* Counters load_module() gave the last run's modules and no clean freed. */
-	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++)
-		if (tf_pcpu_state(mfirst[i].counters) == TF_PCPU_LIVE)
-			tf_pcpu_dyn_release(mfirst[i].counters);
 	for (unsigned int i = 0; i < nr_materialised; i++) {
 		struct alloc_tag *tag = materialised[i];
 
@@ -159,8 +155,13 @@ static void regions_reset(void)
 			kernel_template(tag);
 	}
 	nr_materialised = 0;
-	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++)
+	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++) {
+		/* Counters load_module() gave the last run's modules and no clean freed. */
+		if (mfirst[i].counters && mfirst[i].counters != counters_at(1) &&
+		    tf_pcpu_state(mfirst[i].counters) == TF_PCPU_LIVE)
+			tf_pcpu_dyn_release(mfirst[i].counters);
 		module_template(&mfirst[i]);
+	}
 	mdirty = 0;
 	for (unsigned int i = 0; i < nr_counters; i++)
 		zero_counters(i);

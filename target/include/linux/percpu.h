@@ -72,6 +72,22 @@ static inline bool tf_pcpu_watched(const void *ptr)
 	return a < TF_PCPU_NULL_WINDOW || a - tf_pcpu_dyn_lo < tf_pcpu_dyn_hi - tf_pcpu_dyn_lo;
 }
 
+/* A CPU 0 address inside a live alloc_percpu() slot (the common case, inline). */
+#define TF_PCPU_SLOT		16u
+#define TF_PCPU_CHUNK_BYTES	((uintptr_t)TF_MAX_CPUS * TF_PCPU_UNIT)
+extern uint8_t tf_pcpu_dyn_state[];	/* per slot: 1 live */
+static inline bool tf_pcpu_dyn_live(const void *ptr)
+{
+	uintptr_t off = (uintptr_t)ptr - tf_pcpu_dyn_lo, in;
+
+	if (off >= tf_pcpu_dyn_hi - tf_pcpu_dyn_lo)
+		return false;
+	in = off % TF_PCPU_CHUNK_BYTES;
+	return in < TF_PCPU_UNIT &&
+	       tf_pcpu_dyn_state[off / TF_PCPU_CHUNK_BYTES * (TF_PCPU_UNIT / TF_PCPU_SLOT) +
+				 in / TF_PCPU_SLOT] == 1;
+}
+
 /*
  * @ptr is in freeable per-CPU memory or NULL-based: report a use of a
  * freed or NULL object, and give the address to use instead (@ptr itself
@@ -89,8 +105,10 @@ void *tf_pcpu_use(void *ptr, enum tf_pcpu_access access, const char *what,
 	typeof(&(var)) __tf_a = &(var);					\
 	if (__builtin_expect(tf_pcpu_watched(__tf_a), 0)) {		\
 		tf_sched_point(what);					\
-		__tf_a = (typeof(__tf_a))tf_pcpu_use((void *)&(var), (access), \
-						     (what), __func__);	\
+		__tf_a = &(var);					\
+		if (!tf_pcpu_dyn_live(__tf_a))				\
+			__tf_a = (typeof(__tf_a))tf_pcpu_use((void *)__tf_a, \
+							     (access), (what), __func__); \
 	}								\
 	__tf_a;								\
 })
