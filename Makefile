@@ -63,7 +63,7 @@ LIB_SRCS := \
 	target/mm/memory_hotplug.c target/mm/page_isolation.c target/sim/memory.c \
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c \
 	target/sim/observe.c target/sim/observe_pcp.c target/sim/page_owner.c target/sim/report.c \
-	target/sim/sched.c target/sim/tags.c \
+	target/sim/percpu.c target/sim/sched.c target/sim/tags.c \
 	target/variants/bugs.c target/variants/trackers.c \
 	target/variants/early_pfn_none.c target/variants/early_pfn_array256.c \
 	target/variants/early_pfn_array8192.c target/variants/early_pfn_pagelist.c \

@@ -150,8 +150,13 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
  * bytes at or past a mode's count (which the encoder never writes) are
  * reduced onto other ops when the mode grows.  The same holds for a field:
  * its bits and its reduction keep their meaning; a new operand takes bits
- * no field uses.  tests/test_codec_compat.c checks saved inputs against
- * the decoder as it was, and test_op_codes_are_pinned the codes.
+ * no field uses.  An op may become startable: a `start` before an op that
+ * could not be started was dropped, and the encoder never wrote one (the
+ * parser refuses `start OP` for such an op), so only byte strings the
+ * encoder did not write change meaning: the start now starts the op.
+ * mod_load and mod_unload became startable in issue 16.
+ * tests/test_codec_compat.c checks saved inputs against the decoder as it
+ * was, and test_op_codes_are_pinned the codes and which ops can start.
  */
 #define NO_CODE		0xff
 #define CODES(base, pgflags, pcp)	{ [TF_MODE_BASE] = (base), \
@@ -331,14 +336,14 @@ static const struct tf_op_def op_table[TF_NR_OPS] = {
 		FIELD("tag", tagsel, BITS(2, 0, 16), .type = FT_TAGSEL, .hi = 65535,
 		      .flags = F_REQUIRED),
 	} },
-	[TF_OP_MOD_LOAD] = { .name = "mod_load", .code = PGF_CODE(17), .can_start = false,
+	[TF_OP_MOD_LOAD] = { .name = "mod_load", .code = PGF_CODE(17), .can_start = true,
 		.f = {
 		FIELD("tags", n, BITS(2, 0, 16), .hi = 65535, .flags = F_REQUIRED),
 		FIELD("align", align_code, BITS(1, 0, 4), .type = FT_ALIGN,
 		      .hi = TF_MAX_MOD_ALIGN_CODE),
 		FIELD("prepend", prepend_code, BITS(1, 4, 4), .type = FT_PREPEND, .hi = 15),
 	} },
-	[TF_OP_MOD_UNLOAD] = { .name = "mod_unload", .code = PGF_CODE(18), .can_start = false,
+	[TF_OP_MOD_UNLOAD] = { .name = "mod_unload", .code = PGF_CODE(18), .can_start = true,
 		.f = { F_IDX16 } },
 	[TF_OP_PGFLAG] = { .name = "pgflag", .code = PGF_CODE(19), .can_start = true,
 		.f = {
@@ -454,6 +459,11 @@ int tf_op_code(enum tf_op_kind kind, enum tf_op_mode mode)
 int tf_mode_nr_codes(enum tf_op_mode mode)
 {
 	return mode < TF_NR_MODES ? nr_codes[mode] : 0;
+}
+
+bool tf_op_kind_can_start(enum tf_op_kind kind)
+{
+	return kind < TF_NR_OPS && op_table[kind].can_start;
 }
 
 const char *tf_op_name(const struct tf_op *op)

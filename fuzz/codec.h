@@ -61,6 +61,8 @@ enum tf_op_mode tf_machine_mode(const struct tf_machine *m);
 /* The byte code of @kind in @mode, or -1 when the mode has no such op. */
 int tf_op_code(enum tf_op_kind kind, enum tf_op_mode mode);
 int tf_mode_nr_codes(enum tf_op_mode mode);
+/* `start OP` puts an op of @kind in flight (else the start is dropped or refused). */
+bool tf_op_kind_can_start(enum tf_op_kind kind);
 /* The op's text name (alloc, alloc_exact, alloc_bulk by alloc kind). */
 const char *tf_op_name(const struct tf_op *op);
 

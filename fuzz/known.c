@@ -58,6 +58,10 @@ static const struct {
 	{ "model:pgflags-capacity [index-type]",
 	  "F10: with more than 16 spare bits the capacity checks allow indexes "
 	  "past 65535, which pgalloc_tag_idx (u16) truncates (docs/findings.md)", false },
+	{ "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F10: a truncated module tag index decodes as an area tag whose counters "
+	  "clean_unused_counters() has freed; the free subtracts through them "
+	  "(docs/findings.md)", false },
 	{ "model:pgflags-decode [index-truncated]",
 	  "F10: a tag index past 65535 is truncated and names another tag "
 	  "(docs/findings.md)", false },
@@ -74,6 +78,17 @@ static const struct {
 	{ "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)", false },
+	/* Module tag counters (issue 16). */
+	{ "model:pgflags-counters-use-after-free [null]",
+	  "F20: a free on another CPU between alloc_tag_sub()'s this_cpu_sub() of "
+	  "the last bytes and its this_cpu_dec() of the calls lets the unload's "
+	  "clean_unused_counters() free the counters and set them NULL; the "
+	  "decrement goes through NULL (docs/findings.md)", false },
+	{ "model:pgflags-counters-use-after-free [stale-ref]",
+	  "F21: a page left with a stale ref while vm.mem_profiling was off, taken "
+	  "again at a higher order, subtracts more than its tag counted; the tag "
+	  "reads zero bytes with live pages left, the unload frees its counters, "
+	  "and a later free subtracts through NULL (docs/findings.md)", false },
 	/* Seed 004's split-path PCP free (issue 5, machine pcp=split). */
 	{ "pcp:stranded-llist-page",
 	  "F14: a remote freer that read PCPF_CPU_DEAD clear pushes after the "

@@ -92,7 +92,15 @@ static void trace_pgf(FILE *t, const struct tf_event *ev)
 			ev->pfn2, ev->pfn);
 		return;
 	case TF_PGF_EV_MODULE_FAILED:
-		fprintf(t, "module %u (%lu tags, alignment %lu) failed to load\n", ev->order,
+		if (ev->alloc_flags & TF_PGF_FAIL_COUNTERS)
+			fprintf(t, "module %u (%lu tags at area slot %lu) failed to load: no counters\n",
+				ev->order, ev->pfn2, ev->pfn);
+		else
+			fprintf(t, "module %u (%lu tags, alignment %lu) failed to load\n",
+				ev->order, ev->pfn2, ev->pfn);
+		return;
+	case TF_PGF_EV_MODULE_GOING:
+		fprintf(t, "module %u going: %lu tags at area slot %lu\n", ev->order,
 			ev->pfn2, ev->pfn);
 		return;
 	case TF_PGF_EV_MODULE_UNLOAD:
@@ -104,6 +112,13 @@ static void trace_pgf(FILE *t, const struct tf_event *ev)
 		return;
 	case TF_PGF_EV_SYSCTL:
 		fprintf(t, "vm.mem_profiling = %lu: %ld\n", ev->pfn, (long)ev->pfn2);
+		return;
+	case TF_PGF_EV_COUNTERS_USE:
+		fprintf(t, "%s: %s through %s counters\n", ev->func, ev->site,
+			ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed");
+		return;
+	case TF_PGF_EV_MODULE_BUSY:
+		fprintf(t, "module %u in use on CPU%lu: not unloaded\n", ev->order, ev->pfn);
 		return;
 	}
 	/* No default above: -Wswitch names a new event that has no line here. */

@@ -19,6 +19,11 @@
  *    the module area's high-water mark; an index fits when it is at most
  *    the mask (1 << bits) - 1 and representable in pgalloc_tag_idx (u16);
  *  - once profiling is off, nothing changes any counter;
+ *  - a module's tags have counters of their own from its load; at its
+ *    unload the counters of the tags that account for no bytes are gone
+ *    (clean_unused_counters()) and the others stay; a tag's counters are
+ *    never gone while it accounts for bytes, and nothing reads or writes
+ *    them once they are gone (the per-CPU shim reports every such use);
  *  - every page is allocated or free, and all come back at the end.
  *
  * Page refs are read through tf_observe_pgf() (the port's decode of its
@@ -79,6 +84,9 @@ static struct pgf_run {
 	bool decode_lost;
 	/* Memory hotplug: the section online_pages() is freeing into the buddy, or -1. */
 	int joining;
+	bool mod_event;			/* a module loaded, failed or unloaded in this op */
+	uint32_t unload_seq;		/* module unloads begun this run */
+	bool unloading;			/* between a module's GOING and UNLOAD events */
 } st;
 
 /*
@@ -93,7 +101,16 @@ static struct pgf_pages {
 	/* Pages to check after this op, each once; never cleared: stamp never repeats. */
 	unsigned long touched[TF_MAX_PAGES];
 	uint32_t touched_stamp[TF_MAX_PAGES], stamp;
+	/* Per module area slot: whose it is (M_*), set up to mslot_high. */
+	uint8_t mslot[TF_PGF_AREA_TAGS];
+	unsigned long mslot_high;
 } pg;
+
+enum {
+	M_NONE,		/* no module's: never loaded this run, or released */
+	M_LOADED,	/* a loaded module's tag: it has counters */
+	M_UNLOADED,	/* an unloaded module's tag whose area is kept */
+};
 
 /*
  * Expected counters, by tag id: an open-addressed table of the tags used.
@@ -105,6 +122,7 @@ struct exp {
 	int64_t calls, bytes;
 	uint32_t touched;	/* == pg.stamp: an event of this op named it */
 	bool aliased;		/* a wrong decode named it (reported): not checked */
+	uint32_t freed_in_unload;	/* == st.unload_seq: a page of it was freed during that unload */
 };
 static struct pgf_tags {
 	struct exp exp[NR_SLOTS];
@@ -210,6 +228,8 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 		pg.obits[i] = boot_flags;
 	}
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
+	memset(pg.mslot, 0, pg.mslot_high);
+	pg.mslot_high = 0;
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
 	/* Sections memory hotplug adds later: offline at boot. */
 	ledger_set_offline(&pg.ledger, (unsigned long)m->section_pages * m->nr_sections,
@@ -357,6 +377,9 @@ static void on_free(const struct tf_event *ev)
 	st.ctx[ev->cpu].freed_unit = *u;
 	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
 	touch(pfn);
+	/* While a module's tags are being cleaned, this free may race the clean. */
+	if (st.unloading && pg.pref[pfn] >= 0 && tf_pgf_is_module_id(pg.pref[pfn]))
+		exp_of(pg.pref[pfn])->freed_in_unload = st.unload_seq;
 	if (profiling()) {
 		int32_t ref = pg.pref[pfn];
 
@@ -415,6 +438,213 @@ static void on_migrate(const struct tf_event *ev)
 	pg.pref[old] = t;
 }
 
+/* The expected counters of @id if an event ever named it, else NULL. */
+static struct exp *exp_find(int id)
+{
+	unsigned int h = (unsigned int)id * 2654435761u % NR_SLOTS;
+
+	while (tags.exp[h].id && tags.exp[h].id != id)
+		h = (h + 1) % NR_SLOTS;
+	return tags.exp[h].id ? &tags.exp[h] : NULL;
+}
+
+static bool ctr_gone(enum tf_pgf_ctr c)
+{
+	return c == TF_PGF_CTR_NULL || c == TF_PGF_CTR_FREED;
+}
+
+static const char *ctr_name(enum tf_pgf_ctr c)
+{
+	switch (c) {
+	case TF_PGF_CTR_OWN:
+		return "counters of its own";
+	case TF_PGF_CTR_SHADOW:
+		return "the shared shadow counters";
+	case TF_PGF_CTR_NULL:
+		return "NULL counters";
+	case TF_PGF_CTR_FREED:
+		return "a pointer to freed counters";
+	}
+	return "?";
+}
+
+static void mslot_set(unsigned long slot, unsigned long nr, uint8_t state)
+{
+	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++)
+		pg.mslot[s] = state;
+	if (slot + nr > pg.mslot_high)
+		pg.mslot_high = slot + nr < TF_PGF_AREA_TAGS ? slot + nr : TF_PGF_AREA_TAGS;
+}
+
+/* A free of a page tagged @id is in flight on a CPU other than @cpu. */
+static bool free_in_flight(int id, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		if (c != cpu && st.ctx[c].freed_pfn >= 0 && st.ctx[c].freed_pref == id)
+			return true;
+	return false;
+}
+
+/*
+ * A tag's counters against what its place says: a loaded module's tag has
+ * its own; any module tag that accounts for bytes keeps its own.
+ */
+static void check_lifetime(int id)
+{
+	unsigned long slot = (unsigned long)(id - TF_TAG_ID_MODULE);
+	struct exp *e = exp_find(id);
+	enum tf_pgf_ctr c;
+	char b[64];
+
+	if (slot >= TF_PGF_AREA_TAGS || (e && e->aliased))
+		return;
+	c = tf_observe_pgf_counters(id);
+	if (pg.mslot[slot] == M_LOADED && c != TF_PGF_CTR_OWN)
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
+		     "%s belongs to a loaded module but has %s", ref_name(id, b, sizeof(b)),
+		     ctr_name(c));
+	else if (e && e->bytes && ctr_gone(c))
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
+		     "%s accounts for %lld bytes but has %s", ref_name(id, b, sizeof(b)),
+		     (long long)e->bytes, ctr_name(c));
+}
+
+/* load_module() gave each tag counters; on failure it took them all back. */
+static void on_module_counters(const struct tf_event *ev, bool loaded)
+{
+	unsigned long slot = ev->pfn, nr = ev->pfn2;
+	char b[64];
+
+	st.mod_event = true;
+	mslot_set(slot, nr, loaded ? M_LOADED : M_NONE);
+	for (unsigned long s = slot; s < slot + nr && s < TF_PGF_AREA_TAGS; s++) {
+		int id = TF_TAG_ID_MODULE + (int)s;
+		enum tf_pgf_ctr c;
+
+		/*
+		 * A load: its first and last tags (the loop's bounds); the tags
+		 * used later are checked after every module op (check_lifetime()).
+		 */
+		if (loaded && s != slot && s != slot + nr - 1)
+			continue;
+		c = tf_observe_pgf_counters(id);
+
+		if (loaded && c != TF_PGF_CTR_OWN) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
+			     "module %u loaded, but its %s has %s", ev->order,
+			     ref_name(id, b, sizeof(b)), ctr_name(c));
+			return;
+		}
+		if (!loaded && c == TF_PGF_CTR_OWN) {
+			fail(TF_SIG_PGF_COUNTERS_LIFETIME, "leaked",
+			     "module %u failed to load, but its %s kept counters of its own",
+			     ev->order, ref_name(id, b, sizeof(b)));
+			return;
+		}
+	}
+}
+
+/*
+ * release_module_tags(mod, true) has run: clean_unused_counters() freed
+ * the counters of every tag that read zero bytes and kept the others;
+ * with none kept the area is released.  A free of one of the tags on
+ * another CPU since the unload began (TF_PGF_EV_MODULE_GOING), or still
+ * in flight, may have come after the clean read that tag: its counters
+ * may be kept with no bytes left.
+ */
+/* One tag of an unloading module: -1 reported, 1 counters kept, 0 gone. */
+static int check_unloaded_tag(const struct tf_event *ev, unsigned long s)
+{
+	int id = TF_TAG_ID_MODULE + (int)s;
+	struct exp *e = exp_find(id);
+	enum tf_pgf_ctr c = tf_observe_pgf_counters(id);
+	int64_t bytes = e ? e->bytes : 0;
+	char b[64];
+
+	if (e && e->aliased)
+		return !ctr_gone(c);
+	if (ctr_gone(c) && bytes) {
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
+		     "module %u unloaded: its %s accounts for %lld bytes, yet has %s",
+		     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
+		return -1;
+	}
+	if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu) &&
+	    !(e && e->freed_in_unload == st.unload_seq)) {
+		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
+		     "module %u unloaded: its %s accounts for no bytes, yet has %s",
+		     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
+		return -1;
+	}
+	return !ctr_gone(c);
+}
+
+/*
+ * Its first and last tags (clean_unused_counters()'s bounds) and every tag
+ * of it an event named; the others never counted anything.
+ */
+static void on_module_unload(const struct tf_event *ev)
+{
+	unsigned long slot = ev->pfn, nr = ev->pfn2;
+	bool kept = false;
+	int r;
+
+	st.mod_event = true;
+	st.unloading = false;
+	if (!nr)
+		return;
+	if ((r = check_unloaded_tag(ev, slot)) < 0 ||
+	    (nr > 1 && (r |= check_unloaded_tag(ev, slot + nr - 1)) < 0))
+		return;
+	kept = r;
+	for (int i = 0; i < tags.nr_used; i++) {
+		int id = tags.exp[tags.used_slots[i]].id;
+		unsigned long s = (unsigned long)(id - TF_TAG_ID_MODULE);
+
+		if (!tf_pgf_is_module_id(id) || s < slot || s >= slot + nr)
+			continue;
+		if ((r = check_unloaded_tag(ev, s)) < 0)
+			return;
+		kept |= r;
+	}
+	mslot_set(slot, nr, kept ? M_UNLOADED : M_NONE);
+}
+
+/*
+ * The per-CPU shim saw a read or write through counters that are gone.
+ * When the page the CPU acts on is one whose stored index no longer
+ * decodes to its tag (reported, F9/F10), the tag reached is the wrong
+ * decode's: classed lost-ref.  When the freed page's tag has had more
+ * bytes subtracted than added (its expected bytes are below zero now),
+ * an earlier free through a stale reference (left while profiling was off,
+ * on a page taken again at another order) brought it to zero while this
+ * page still referred to it: classed stale-ref.
+ */
+static void on_counters_use(const struct tf_event *ev)
+{
+	const struct cpu_ctx *C = &st.ctx[ev->cpu];
+	const char *cls = ev->pfn == TF_PGF_CTR_USE_NULL ? "null" : "freed";
+	char b[64], ctx[128] = "";
+
+	if (C->freed_pfn >= 0) {
+		struct exp *e = C->freed_pref >= 0 ? exp_find(C->freed_pref) : NULL;
+
+		snprintf(ctx, sizeof(ctx), " (freeing pfn %ld, tagged %s)", C->freed_pfn,
+			 ref_name(C->freed_pref, b, sizeof(b)));
+		if (C->freed_unit.flags & U_LOST)
+			cls = "lost-ref";
+		else if (e && e->bytes < 0)
+			cls = "stale-ref";	/* more subtracted than added: a stale ref's free did it */
+	} else if (C->nr) {
+		snprintf(ctx, sizeof(ctx), " (acting on pfn %lu)", C->pfn);
+		for (unsigned long pfn = C->pfn; pfn < C->pfn + C->nr && pfn < st.nr_pages; pfn++)
+			if (pg.units[pfn].flags & U_LOST)
+				cls = "lost-ref";
+	}
+	fail(TF_SIG_PGF_COUNTERS_UAF, cls, "CPU%d %s: %s through %s module tag counters%s",
+	     ev->cpu, ev->func, ev->site, ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed", ctx);
+}
+
 static void on_module_load(const struct tf_event *ev)
 {
 	unsigned long slot = ev->pfn, nr = ev->pfn2, high = slot + nr;
@@ -424,6 +654,7 @@ static void on_module_load(const struct tf_event *ev)
 
 	if (!nr)
 		return;
+	on_module_counters(ev, true);
 	/* The loader copies the module's tags in: fresh counters. */
 	for (unsigned long s = slot; s < slot + nr; s++) {
 		int id = TF_TAG_ID_MODULE + (int)s;
@@ -498,8 +729,23 @@ static void on_pgf(const struct tf_event *ev)
 		st.was_profiling = ps.profiling;
 		break;
 	}
+	case TF_PGF_EV_MODULE_GOING:
+		st.unloading = true;
+		st.unload_seq++;
+		break;
+	case TF_PGF_EV_MODULE_UNLOAD:
+		on_module_unload(ev);
+		break;
+	case TF_PGF_EV_COUNTERS_USE:
+		on_counters_use(ev);
+		break;
 	case TF_PGF_EV_MODULE_FAILED: {
 		struct tf_pgf_state ps = tf_observe_pgf_state();
+
+		if (ev->alloc_flags & TF_PGF_FAIL_COUNTERS) {
+			on_module_counters(ev, false);
+			break;
+		}
 
 		/*
 		 * Alignment matters only for indexing: with the refs in
@@ -676,6 +922,14 @@ static void check_counter(struct exp *e)
 
 	if (e->aliased || (o.calls == e->calls && o.bytes == e->bytes))
 		return;
+	/*
+	 * Counters clean_unused_counters() freed read as nothing.  It frees
+	 * them on zero bytes alone, whatever the calls say (after a profiling
+	 * toggle the calls can be left over); bytes left are the lifetime
+	 * check's (freed-with-bytes).
+	 */
+	if (tf_pgf_is_module_id(e->id) && ctr_gone(tf_observe_pgf_counters(e->id)))
+		return;
 	/* Tags nobody allocated with share one counter block that wrong decodes hit. */
 	if (st.decode_lost && tf_observe_pgf_tag_unused(e->id))
 		return;
@@ -713,6 +967,12 @@ static void pgflags_model_check_op(void)
 		check_page(pg.touched[i], prof);
 	for (int i = 0; i < st.nr_touched_tags; i++)
 		check_counter(&tags.exp[tags.touched[i]]);
+	/* Counters come and go only with modules: after such an op, every module tag used. */
+	if (st.mod_event)
+		for (int i = 0; i < tags.nr_used; i++)
+			if (tf_pgf_is_module_id(tags.exp[tags.used_slots[i]].id))
+				check_lifetime(tags.exp[tags.used_slots[i]].id);
+	st.mod_event = false;
 	st.nr_touched = 0;
 	st.nr_touched_tags = 0;
 	pg.stamp++;

@@ -376,6 +376,22 @@ static bool test_op_codes_are_pinned(void)
 			any |= tf_op_code(k, mode) >= 0;
 		ASSERT_TRUE(any);
 	}
+	/*
+	 * Which ops `start` can put in flight.  An op may become startable
+	 * (the codec's compatibility rule; test_codec_compat leaves out the
+	 * saved byte strings with a start before it), never the other way.
+	 */
+	for (int k = 0; k < TF_NR_OPS; k++) {
+		bool want = !(k == TF_OP_PRESSURE || k == TF_OP_FAIL_NEXT || k == TF_OP_START ||
+			      k == TF_OP_RUN || k == TF_OP_PREEMPT || k == TF_OP_PROF_SHUTDOWN ||
+			      k == TF_OP_PROF_SYSCTL || k == TF_OP_ISOLATE);
+
+		if (tf_op_kind_can_start(k) != want) {
+			fprintf(stderr, "  op kind %d: can_start %d, pinned %d\n", k,
+				tf_op_kind_can_start(k), want);
+			return false;
+		}
+	}
 	return true;
 }
 

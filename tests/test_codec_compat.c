@@ -152,11 +152,41 @@ static bool header_canonical(const uint8_t *b, size_t n, bool hotplug)
 	return hotplug || n < 2 || !(b[1] & 0xc0);
 }
 
+/*
+ * Ops that became startable after the data was recorded (the codec's
+ * compatibility rule): a `start` before one was dropped then and starts
+ * it now.  The encoder never wrote such a start (the parser refuses
+ * `start OP` for an op that cannot be started), so only recorded random
+ * byte strings have one; those records are left out.
+ */
+static const enum tf_op_kind became_startable[] = {
+	TF_OP_MOD_LOAD, TF_OP_MOD_UNLOAD,	/* issue 16 */
+};
+
+static bool starts_as_recorded(const uint8_t *b, size_t n)
+{
+	enum tf_op_mode mode;
+	bool start = false;
+
+	tf_decode(b, n < TF_HDR_BYTES ? n : TF_HDR_BYTES, &s);
+	mode = tf_machine_mode(&s.m);
+	for (size_t i = TF_HDR_BYTES; i < n; i += TF_OP_BYTES) {
+		int code = b[i] % tf_mode_nr_codes(mode);
+
+		for (size_t k = 0; start && k < sizeof(became_startable) / sizeof(became_startable[0]); k++)
+			if (code == tf_op_code(became_startable[k], mode))
+				return false;
+		start = code == tf_op_code(TF_OP_START, mode);
+	}
+	return true;
+}
+
 /* Each record: `== NAME HEX CANON`, then the decoded text. */
 static bool check_file(const char *file, int *records)
 {
 	char *data = read_data(file), *p, *next;
-	int nr = 0, skipped = 0, skipped_hdr = 0, with_nodes = 0, codes[TF_NR_MODES], hotplug = 0;
+	int nr = 0, skipped = 0, skipped_hdr = 0, skipped_start = 0, with_nodes = 0;
+	int codes[TF_NR_MODES], hotplug = 0;
 	char err[256];
 	bool ok = true;
 
@@ -202,6 +232,10 @@ static bool check_file(const char *file, int *records)
 		nr++;
 		if (!kind_bytes_canonical(in, n, codes)) {
 			skipped++;
+			continue;
+		}
+		if (!starts_as_recorded(in, n)) {
+			skipped_start++;
 			continue;
 		}
 		if (!header_canonical(in, n, hotplug)) {
@@ -252,6 +286,9 @@ static bool check_file(const char *file, int *records)
 	if (skipped_hdr)
 		fprintf(stderr, "  %s: %d of %d records set header byte 1 bits 6-7 (hotplug_sections, "
 			"never written before it; # hotplug:); not checked\n", file, skipped_hdr, nr);
+	if (skipped_start)
+		fprintf(stderr, "  %s: %d of %d records start an op that could not be started "
+			"when recorded; not checked\n", file, skipped_start, nr);
 	*records = nr;
 	return ok;
 }

@@ -120,6 +120,15 @@ static const char *const pgflags_bit_race =
 	"start free cpu=0 idx=0\n"
 	"run first=1 at=1 at2=8\n";
 
+/* Page-flag mode: a module tag's page allocated on CPU1, the module unloaded on CPU0. */
+static const char *const module_page_on_cpu1 =
+	"machine section_pages=64 sections=1 cpus=2 pgflag_bits=10 kernel_tags=100\n"
+	"cpu_up cpu=1\n"
+	"mod_load tags=2\n"
+	"tagalloc cpu=1 order=0 tag=m:0\n"
+	"mod_unload idx=0\n"
+	"free cpu=1 idx=0\n";
+
 /* PCP mode, split path: CPU1 dies owning pageblock 0; pfn 0 then completes it. */
 static const char *const pcp_dead_owner_block =
 	"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
@@ -210,6 +219,7 @@ static const struct {
 	{ TF_BUG_POOL_PLAIN_STORE, &race_then_free, 5, false },
 	{ TF_BUG_RECORDER_BLOCKING_GFP, &early_on_pagelist, 0, false },
 	{ TF_BUG_PGFLAGS_PLAIN_STORE, &pgflags_bit_race, 4, false },
+	{ TF_BUG_CLEAN_READS_LOCAL_CPU, &module_page_on_cpu1, 3, false },
 	{ TF_BUG_OWNED_BLOCKS_INIT_ONLY, &pcp_dead_owner_block, 4, false },
 	{ TF_BUG_ONLINE_NO_ABSORB, &pcp_race_then_online, 8, false },
 	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },

@@ -11,7 +11,12 @@
  * - the module tag area: one range of tags with a high-water size, a range
  *   reserved per module (prepend padding, alignment), the "tags
  *   addressable" check, and release at unload (or "unloaded" while the
- *   module's tags still account for live bytes).
+ *   module's tags still account for live bytes);
+ * - the module tags' per-CPU counters: allocated for each tag when the
+ *   module loads (load_module(), the codetag type's module_load), freed
+ *   and set NULL by clean_unused_counters() once a tag of an unloaded
+ *   module reads zero bytes: at unload (release_module_tags()) and when
+ *   a later load finds no room (clean_unused_module_areas_locked()).
  *
  * The encoding itself (idx_to_ref/ref_to_idx, the cmpxchg loop) is in
  * <linux/pgalloc_tag_compressed.h> and <linux/pgalloc_tag.h>.  The seed 003
@@ -21,7 +26,9 @@
  * Harness departures: kallsyms_lookup_name() and execmem_vmap() come from
  * the simulated machine (target/sim/pgflags.c); vm_module_tags_populate()
  * never allocates pages (the area is always backed), so its -ENOMEM
- * shutdown is dead; no /proc/allocinfo, so remove_proc_entry() is nothing.
+ * shutdown is dead; no /proc/allocinfo, so remove_proc_entry() is nothing;
+ * kmemleak_ignore_percpu() is nothing.  alloc_percpu()/free_percpu() are
+ * the shims of <linux/percpu.h>, which really free (target/sim/percpu.c).
  */
 #include <linux/err.h>
 #include <linux/execmem.h>
@@ -30,6 +37,7 @@
 #include <linux/module.h>
 
 #include "internal.h"
+#include "tagfuzz/bugs.h"
 #include "../variants/pgflags_v3.h"
 
 #define ALLOC_TAG_SECTION_NAME		"alloc_tags"
@@ -164,18 +172,37 @@ bool needs_section_mem(struct module *mod, unsigned long size)
 	return size >= sizeof(struct alloc_tag);
 }
 
-static struct alloc_tag *find_used_tag(struct alloc_tag *from, struct alloc_tag *to)
+/*
+ * Free the counters of every tag in [start_tag, end_tag] that reads zero
+ * bytes; true when none is left.  Nothing here excludes a free of one of
+ * these tags on another CPU (alloc_tag_sub() takes no lock).
+ */
+static bool clean_unused_counters(struct alloc_tag *start_tag,
+				  struct alloc_tag *end_tag)
 {
-	while (from <= to) {
+	struct alloc_tag *tag;
+	bool ret = true;
+
+	for (tag = start_tag; tag <= end_tag; tag++) {
 		struct alloc_tag_counters counter;
 
-		counter = alloc_tag_read(from);
-		if (counter.bytes)
-			return from;
-		from++;
+		if (!tag->counters)
+			continue;
+
+		if (tf_bug(TF_BUG_CLEAN_READS_LOCAL_CPU))
+			counter = (struct alloc_tag_counters){
+				.bytes = this_cpu_read(tag->counters->bytes) };
+		else
+			counter = alloc_tag_read(tag);
+		if (!counter.bytes) {
+			free_percpu(tag->counters);
+			tag->counters = NULL;
+		} else {
+			ret = false;
+		}
 	}
 
-	return NULL;
+	return ret;
 }
 
 /* Called with mod_area_mt locked */
@@ -185,12 +212,16 @@ static void clean_unused_module_areas_locked(void)
 	struct module *val;
 
 	mas_for_each(&mas, val, module_tags.size) {
+		struct alloc_tag *start_tag;
+		struct alloc_tag *end_tag;
+
 		if (val != &unloaded_mod)
 			continue;
 
 		/* Release area if all tags are unused */
-		if (!find_used_tag((struct alloc_tag *)(module_tags.start_addr + mas.index),
-				   (struct alloc_tag *)(module_tags.start_addr + mas.last)))
+		start_tag = (struct alloc_tag *)(module_tags.start_addr + mas.index);
+		end_tag = (struct alloc_tag *)(module_tags.start_addr + mas.last);
+		if (clean_unused_counters(start_tag, end_tag))
 			mas_erase(&mas);
 	}
 }
@@ -326,7 +357,8 @@ unlock:
 void release_module_tags(struct module *mod, bool used)
 {
 	MA_STATE(mas, &mod_area_mt, module_tags.size, module_tags.size);
-	struct alloc_tag *tag;
+	struct alloc_tag *start_tag;
+	struct alloc_tag *end_tag;
 	struct module *val;
 
 	mas_lock(&mas);
@@ -340,16 +372,23 @@ void release_module_tags(struct module *mod, bool used)
 	if (!used)
 		goto release_area;
 
-	/* Find out if the area is used */
-	tag = find_used_tag((struct alloc_tag *)(module_tags.start_addr + mas.index),
-			    (struct alloc_tag *)(module_tags.start_addr + mas.last));
-	if (tag) {
-		struct alloc_tag_counters counter = alloc_tag_read(tag);
+	start_tag = (struct alloc_tag *)(module_tags.start_addr + mas.index);
+	end_tag = (struct alloc_tag *)(module_tags.start_addr + mas.last);
+	if (!clean_unused_counters(start_tag, end_tag)) {
+		struct alloc_tag *tag;
 
-		pr_info("%s:%u module %s func:%s has %llu allocated at module unload\n",
-			tag->ct.filename, tag->ct.lineno, tag->ct.modname,
-			tag->ct.function, counter.bytes);
-		(void)counter;
+		for (tag = start_tag; tag <= end_tag; tag++) {
+			struct alloc_tag_counters counter;
+
+			if (!tag->counters)
+				continue;
+
+			counter = alloc_tag_read(tag);
+			pr_info("%s:%u module %s func:%s has %llu allocated at module unload\n",
+				tag->ct.filename, tag->ct.lineno, tag->ct.modname,
+				tag->ct.function, counter.bytes);
+			(void)counter;
+		}
 	} else {
 		used = false;
 	}
@@ -360,6 +399,46 @@ release_area:
 		mas_store(&mas, NULL);
 out:
 	mas_unlock(&mas);
+}
+
+/*
+ * The codetag type's module_load: each of the module's tags, just copied
+ * into the area with no counters (DEFINE_ALLOC_TAG in a module), gets
+ * per-CPU counters; a failure frees what was allocated and fails the load.
+ */
+int load_module(struct module *mod, struct codetag *start, struct codetag *stop)
+{
+	/* Allocate module alloc_tag percpu counters */
+	struct alloc_tag *start_tag;
+	struct alloc_tag *stop_tag;
+	struct alloc_tag *tag;
+
+	/* percpu counters for core allocations are already statically allocated */
+	if (!mod)
+		return 0;
+
+	start_tag = ct_to_alloc_tag(start);
+	stop_tag = ct_to_alloc_tag(stop);
+	for (tag = start_tag; tag < stop_tag; tag++) {
+		WARN_ON(tag->counters);
+		tag->counters = alloc_percpu(struct alloc_tag_counters);
+		if (!tag->counters) {
+			while (--tag >= start_tag) {
+				free_percpu(tag->counters);
+				tag->counters = NULL;
+			}
+			pr_err("Failed to allocate memory for allocation tag percpu counters in the module %s\n",
+			       mod->name);
+			return -ENOMEM;
+		}
+
+		/*
+		 * Avoid a kmemleak false positive. The pointer to the counters is stored
+		 * in the alloc_tag section of the module and cannot be directly accessed.
+		 */
+		/* kmemleak_ignore_percpu(tag->counters): no kmemleak here */
+	}
+	return 0;
 }
 
 int alloc_mod_tags_mem(void)

@@ -82,7 +82,7 @@ static inline void pgalloc_tag_sub(struct page *page, unsigned int nr)
 }
 
 /* When tag is not NULL, assuming mem_alloc_profiling_enabled */
-static inline void pgalloc_tag_sub_pages(struct alloc_tag *tag, unsigned int nr)
+static inline __tf_pcpu_may_be_null void pgalloc_tag_sub_pages(struct alloc_tag *tag, unsigned int nr)
 {
 	if (tag)
 		this_cpu_sub(tag->counters->bytes, PAGE_SIZE * nr);

@@ -816,6 +816,7 @@ static void run_op(const struct tf_op *op)
 		break;
 	case TF_OP_TAGALLOC:
 		do_alloc(op);
+		tf_pgf_tag_done();	/* a module's code has returned */
 		break;
 	case TF_OP_MOD_LOAD:
 		tf_pgf_module_load(op->n, op->align_code ? 1u << (op->align_code - 1) : 0,

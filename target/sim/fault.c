@@ -8,9 +8,10 @@
 
 static unsigned int tf_fail_next, tf_fail_skip;
 
+/* tf_fail_next is read without the lock (should_fail_alloc_page()): written atomically. */
 void tf_fault_reset(void)
 {
-	tf_fail_next = 0;
+	__atomic_store_n(&tf_fail_next, 0, __ATOMIC_RELAXED);
 	tf_fail_skip = 0;
 }
 
@@ -21,8 +22,8 @@ void tf_fault_reset(void)
  */
 void tf_fault_fail_next(unsigned int n, unsigned int skip)
 {
-	tf_fail_next = n;
 	tf_fail_skip = n ? skip : 0;
+	__atomic_store_n(&tf_fail_next, n, __ATOMIC_RELAXED);
 }
 
 bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
@@ -31,8 +32,11 @@ bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 
 	if (gfp_mask & __GFP_NOFAIL)
 		return false;
+	/* Nothing armed (the common case): no lock. */
+	if (!__atomic_load_n(&tf_fail_next, __ATOMIC_RELAXED))
+		return false;
 	tf_harness_lock();
-	if (!tf_fail_next) {
+	if (!__atomic_load_n(&tf_fail_next, __ATOMIC_RELAXED)) {
 		tf_harness_unlock();
 		return false;
 	}
@@ -41,7 +45,7 @@ bool should_fail_alloc_page(gfp_t gfp_mask, unsigned int order)
 		tf_harness_unlock();
 		return false;
 	}
-	left = --tf_fail_next;
+	left = __atomic_sub_fetch(&tf_fail_next, 1, __ATOMIC_RELAXED);
 	tf_harness_unlock();
 	tf_note("fault injection: order-%u allocation fails (%u more to fail)", order, left);
 	return true;

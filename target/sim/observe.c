@@ -51,7 +51,9 @@ struct tf_tag_obs tf_observe_tag(int id)
 	struct alloc_tag *tag = tf_tag_by_id(id);
 	struct alloc_tag_counters c;
 
-	if (!tag)
+	/* Module tag counters clean_unused_counters() freed: nothing to read. */
+	if (!tag || tf_pcpu_state(tag->counters) == TF_PCPU_NULLISH ||
+	    tf_pcpu_state(tag->counters) == TF_PCPU_FREED)
 		return obs;
 	c = alloc_tag_read(tag);
 	obs.calls = (int64_t)c.calls;

@@ -11,10 +11,16 @@
  *   materialised (its own counters) and put back at the next boot.  A
  *   decode that lands on a tag nobody allocated with thus counts into the
  *   shadow, which the model requires to stay zero;
- * - the module tag area (execmem_vmap), the same way for module tags, and
- *   the modules themselves: load (the codetag layer: needs_section_mem,
- *   codetag_alloc_module_section, copying the module's tags in) and unload
- *   (free_section_mem(mod, true));
+ * - the module tag area (execmem_vmap): slots no module was loaded into
+ *   this run point at a shadow counter block too; and the modules
+ *   themselves: load (the codetag layer: needs_section_mem,
+ *   codetag_alloc_module_section, copying the module's tags in with no
+ *   counters, as DEFINE_ALLOC_TAG leaves them in a module, then
+ *   codetag_load_module()'s module_load, which allocates them) and unload
+ *   (codetag_unload_module(): free_section_mem(mod, true), which frees
+ *   the counters of unused tags); a module whose code runs on some CPU (a
+ *   tagalloc from its tags in flight) holds a reference and is not
+ *   unloaded (-EBUSY);
  * - boot: the static keys and support flag per run, page->flags of every
  *   page (zone, LAST_CPUPID), alloc_tag_sec_init(), alloc_mod_tags_mem();
  * - tag ids and names for kernel and module tags, and the observation
@@ -45,12 +51,13 @@ bool needs_section_mem(struct module *mod, unsigned long size);
 void *reserve_module_tags(struct module *mod, unsigned long size,
 			  unsigned int prepend, unsigned long align);
 void release_module_tags(struct module *mod, bool used);
+int load_module(struct module *mod, struct codetag *start, struct codetag *stop);
 int alloc_mod_tags_mem(void);
 int proc_mem_profiling_write(bool on);
 
 #define TAG_SIZE	sizeof(struct alloc_tag)
 #define KREGION_BYTES	((size_t)TF_PGF_MAX_KERNEL_TAGS * TAG_SIZE)
-#define MAREA_TAGS	100000UL
+#define MAREA_TAGS	((unsigned long)TF_PGF_AREA_TAGS)
 #define MREGION_BYTES	(MAREA_TAGS * TAG_SIZE + 2 * PAGE_SIZE)
 #define INIT_CHUNK	4096
 
@@ -148,8 +155,13 @@ static void regions_reset(void)
 			kernel_template(tag);
 	}
 	nr_materialised = 0;
-	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++)
+	for (unsigned long i = 0; i < mdirty && i < MAREA_TAGS; i++) {
+		/* Counters load_module() gave the last run's modules and no clean freed. */
+		if (mfirst[i].counters && mfirst[i].counters != counters_at(1) &&
+		    tf_pcpu_state(mfirst[i].counters) == TF_PCPU_LIVE)
+			tf_pcpu_dyn_release(mfirst[i].counters);
 		module_template(&mfirst[i]);
+	}
 	mdirty = 0;
 	for (unsigned int i = 0; i < nr_counters; i++)
 		zero_counters(i);
@@ -196,6 +208,8 @@ struct tf_module {
 };
 
 static struct tf_module tf_mods[TF_PGF_MAX_MODULES];
+/* Per CPU: the module whose tag the allocation in flight there uses, or -1. */
+static int busy_mod[TF_MAX_CPUS];
 
 static void emit_pgf(enum tf_pgf_event what, unsigned long a, unsigned long b, unsigned int c)
 {
@@ -216,7 +230,7 @@ void tf_pgf_module_load(unsigned int nr_tags, unsigned int align, unsigned int p
 	unsigned long size = (unsigned long)nr_tags * TAG_SIZE;
 	struct tf_module *m = NULL;
 	struct alloc_tag *dest;
-	int i;
+	int i, err;
 
 	for (i = 0; i < TF_PGF_MAX_MODULES; i++) {
 		if (!tf_mods[i].loaded) {
@@ -244,22 +258,48 @@ void tf_pgf_module_load(unsigned int nr_tags, unsigned int align, unsigned int p
 		emit_pgf(TF_PGF_EV_MODULE_FAILED, align, nr_tags, i);
 		return;
 	}
-	/* The loader copies the module's alloc_tags section in. */
+	/*
+	 * The loader copies the module's alloc_tags section in: a module's
+	 * DEFINE_ALLOC_TAG has no counters.
+	 */
+	mdirty = max(mdirty, (unsigned long)(dest - mfirst) + nr_tags);
 	for (unsigned int j = 0; j < nr_tags; j++) {
-		module_template(&dest[j]);
-		dest[j].ct.modname = m->mod.name;
-		dest[j].ct.lineno = j;
+		dest[j] = (struct alloc_tag){
+			.ct = { .function = "module_tag", .filename = "module",
+				.modname = m->mod.name, .lineno = j },
+			.counters = NULL,
+		};
+	}
+	/*
+	 * codetag_load_module() -> codetag_module_init() -> the type's
+	 * module_load; a failure fails the load, whose error path frees the
+	 * section (module_deallocate() -> codetag_free_module_sections()).
+	 */
+	err = load_module(&m->mod, &dest[0].ct, &dest[nr_tags].ct);
+	if (err) {
+		struct tf_event ev = { .kind = TF_EV_PGF, .section = TF_PGF_EV_MODULE_FAILED,
+				       .pfn = dest - mfirst, .pfn2 = nr_tags, .order = i,
+				       .alloc_flags = TF_PGF_FAIL_COUNTERS };
+
+		release_module_tags(&m->mod, false);
+		tf_note("%s: codetag_load_module() failed: %d", m->mod.name, err);
+		tf_emit(&ev);
+		return;
 	}
 	m->first = dest;
 	m->nr_tags = nr_tags;
 	m->loaded = true;
-	mdirty = max(mdirty, (unsigned long)(dest - mfirst) + nr_tags);
 	tf_note("%s loaded: %u tags at area slot %ld", m->mod.name, nr_tags,
 		(long)(dest - mfirst));
 	emit_pgf(TF_PGF_EV_MODULE_LOAD, dest - mfirst, nr_tags, i);
 }
 
-/* The module at @n (modulo the loaded ones) goes: free_section_mem(mod, true). */
+/*
+ * The module at @n (modulo the loaded ones) goes: free_module() ->
+ * codetag_unload_module() -> free_section_mem(mod, true).  Its code no
+ * longer runs, so nothing allocates from its tags any more; pages it
+ * allocated are still freed, by anyone, on any CPU.
+ */
 void tf_pgf_module_unload(unsigned int n)
 {
 	unsigned int nr = 0, i;
@@ -274,15 +314,37 @@ void tf_pgf_module_unload(unsigned int n)
 
 		if (!m->loaded || n--)
 			continue;
+		for (int cpu = 0; cpu < TF_MAX_CPUS; cpu++) {
+			if (busy_mod[cpu] != (int)i)
+				continue;
+			/* try_stop_module(): its code holds a reference. */
+			tf_note("%s: in use on CPU%d, not unloaded (-EBUSY)", m->mod.name, cpu);
+			emit_pgf(TF_PGF_EV_MODULE_BUSY, cpu, 0, i);
+			return;
+		}
+		m->loaded = false;	/* MODULE_STATE_GOING: no longer selectable */
+		emit_pgf(TF_PGF_EV_MODULE_GOING, m->first ? m->first - mfirst : 0, m->nr_tags, i);
 		if (m->first)
 			release_module_tags(&m->mod, true);
-		tf_note("%s unloaded", m->mod.name);
+		if (tf_trace_enabled) {
+			unsigned int kept = 0;
+
+			for (unsigned int j = 0; j < m->nr_tags; j++)
+				kept += tf_pcpu_state(m->first[j].counters) == TF_PCPU_LIVE;
+			tf_note("%s unloaded: %u of its %u tags keep their counters", m->mod.name,
+				kept, m->nr_tags);
+		}
 		emit_pgf(TF_PGF_EV_MODULE_UNLOAD, m->first ? m->first - mfirst : 0,
 			 m->nr_tags, i);
-		m->loaded = false;
 		m->first = NULL;
 		return;
 	}
+}
+
+/* The allocation that tf_pgf_select_tag() chose a tag for is over. */
+void tf_pgf_tag_done(void)
+{
+	busy_mod[tf_cur_cpu] = -1;
 }
 
 /*
@@ -313,8 +375,11 @@ struct alloc_tag *tf_pgf_select_tag(unsigned int sel)
 	for (int i = 0; i < TF_PGF_MAX_MODULES; i++) {
 		if (!tf_mods[i].loaded)
 			continue;
-		if (idx < tf_mods[i].nr_tags)
-			return materialise(&tf_mods[i].first[idx]);
+		if (idx < tf_mods[i].nr_tags) {
+			/* The module's code allocates: it holds the module until done. */
+			busy_mod[tf_cur_cpu] = i;
+			return &tf_mods[i].first[idx];
+		}
 		idx -= tf_mods[i].nr_tags;
 	}
 	return NULL;
@@ -375,6 +440,8 @@ void tf_pgflags_boot(const struct tf_machine *m)
 	kernel_tags.count = 0;
 	tf_pgflags_variant = TF_PGF_CURRENT;
 	memset(tf_mods, 0, sizeof(tf_mods));
+	for (int cpu = 0; cpu < TF_MAX_CPUS; cpu++)
+		busy_mod[cpu] = -1;
 	if (!tf_pgf_mode) {
 		static_branch_disable(&mem_profiling_compressed);
 		return;
@@ -461,6 +528,24 @@ bool tf_observe_pgf_tag_unused(int id)
 	struct alloc_tag *tag = tf_pgf_tag_by_id(id);
 
 	return tag && (tag->counters == counters_at(0) || tag->counters == counters_at(1));
+}
+
+enum tf_pgf_ctr tf_observe_pgf_counters(int id)
+{
+	struct alloc_tag *tag = tf_pgf_tag_by_id(id);
+
+	if (!tag)
+		return TF_PGF_CTR_NULL;
+	if (tag->counters == counters_at(0) || tag->counters == counters_at(1))
+		return TF_PGF_CTR_SHADOW;
+	switch (tf_pcpu_state(tag->counters)) {
+	case TF_PCPU_NULLISH:
+		return TF_PGF_CTR_NULL;
+	case TF_PCPU_FREED:
+		return TF_PGF_CTR_FREED;
+	default:
+		return TF_PGF_CTR_OWN;
+	}
 }
 
 struct tf_pgf_state tf_observe_pgf_state(void)

@@ -37,7 +37,10 @@ void tf_alloc_tag_register(struct alloc_tag *tag)
 		if (tf_tags_nr == TF_MAX_TAGS)
 			__builtin_trap();	/* a port with more sites needs a bigger table */
 		tf_tags[tf_tags_nr] = tag;
-		__atomic_store_n(&tag->counters, alloc_percpu(struct alloc_tag_counters),
+		/* Static per-CPU counters, as DEFINE_ALLOC_TAG's DEFINE_PER_CPU. */
+		__atomic_store_n(&tag->counters,
+				 tf_pcpu_alloc(sizeof(struct alloc_tag_counters),
+					       _Alignof(struct alloc_tag_counters)),
 				 __ATOMIC_RELEASE);
 		__atomic_store_n(&tf_tags_nr, tf_tags_nr + 1, __ATOMIC_RELEASE);
 	}

@@ -61,6 +61,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the tag bits are written back into page->flags with a plain store",
 		"model:pgflags-other-bits",
 	},
+	[TF_BUG_CLEAN_READS_LOCAL_CPU] = {
+		"clean-reads-local-cpu",
+		"issue 16 (clean_unused_counters() must sum every CPU's bytes, alloc_tag_read(); fuzz_pgflags)",
+		"clean_unused_counters() frees a module tag's counters when the unloading CPU's own copy reads zero bytes",
+		"model:pgflags-counters-lifetime",	/* [freed-with-bytes] or [kept-unused] */
+	},
 	[TF_BUG_OWNED_BLOCKS_INIT_ONLY] = {
 		"owned-blocks-init-only",
 		"seed 004 (the \"simpler INIT_LIST_HEAD-only form\" its changelog rejects; pcp=split, fuzz_pcp)",

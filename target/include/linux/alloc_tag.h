@@ -76,6 +76,7 @@ static inline struct alloc_tag *ct_to_alloc_tag(struct codetag *ct)
 	return container_of(ct, struct alloc_tag, ct);
 }
 
+__tf_pcpu_may_be_null
 static inline struct alloc_tag_counters alloc_tag_read(struct alloc_tag *tag)
 {
 	struct alloc_tag_counters v = { 0, 0 };
@@ -119,6 +120,7 @@ static inline bool __alloc_tag_ref_set(union codetag_ref *ref, struct alloc_tag 
 	return true;
 }
 
+__tf_pcpu_may_be_null
 static inline bool alloc_tag_ref_set(union codetag_ref *ref, struct alloc_tag *tag)
 {
 	if (unlikely(!__alloc_tag_ref_set(ref, tag)))
@@ -132,12 +134,14 @@ static inline bool alloc_tag_ref_set(union codetag_ref *ref, struct alloc_tag *t
 	return true;
 }
 
+__tf_pcpu_may_be_null
 static inline void alloc_tag_add(union codetag_ref *ref, struct alloc_tag *tag, size_t bytes)
 {
 	if (likely(alloc_tag_ref_set(ref, tag)))
 		this_cpu_add(tag->counters->bytes, bytes);
 }
 
+__tf_pcpu_may_be_null
 static inline void alloc_tag_sub(union codetag_ref *ref, size_t bytes)
 {
 	struct alloc_tag *tag;

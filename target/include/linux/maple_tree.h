@@ -5,14 +5,16 @@
  * ranges.  Same semantics for what alloc_tag.c asks: the lowest empty
  * area of a size, storing and erasing ranges, walking forwards and
  * backwards, the range just before the current one.  Node allocation
- * never fails (mas_is_err() is false), and mas_lock() is a no-op: the
- * harness never loads or unloads two modules at once, as codetag's
- * mod_lock guarantees in the kernel.
+ * never fails (mas_is_err() is false).  mas_lock() takes the tree's
+ * spinlock (a scheduling point); the harness never loads or unloads two
+ * modules at once, as codetag_lock guarantees in the kernel, so it is
+ * never contended.
  */
 #ifndef _LINUX_MAPLE_TREE_H
 #define _LINUX_MAPLE_TREE_H
 
 #include <errno.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #define MT_MAX_RANGES		64
@@ -24,11 +26,12 @@ struct maple_range {
 };
 
 struct maple_tree {
+	spinlock_t ma_lock;
 	int nr;
 	struct maple_range r[MT_MAX_RANGES];
 };
 
-#define MTREE_INIT(name, flags)	{ .nr = 0 }
+#define MTREE_INIT(name, flags)	{ .ma_lock = __SPIN_LOCK_UNLOCKED(name.ma_lock), .nr = 0 }
 
 struct ma_state {
 	struct maple_tree *tree;
@@ -40,9 +43,13 @@ struct ma_state {
 #define MA_STATE(name, mt, first, end)					\
 	struct ma_state name = { .tree = (mt), .index = (first), .last = (end) }
 
-static inline void mtree_destroy(struct maple_tree *mt)	{ mt->nr = 0; }
-static inline void mas_lock(struct ma_state *mas)	{ }
-static inline void mas_unlock(struct ma_state *mas)	{ }
+static inline void mtree_destroy(struct maple_tree *mt)
+{
+	spin_lock_init(&mt->ma_lock);	/* per run: a BUG may have left it held */
+	mt->nr = 0;
+}
+static inline void mas_lock(struct ma_state *mas)	{ spin_lock(&mas->tree->ma_lock); }
+static inline void mas_unlock(struct ma_state *mas)	{ spin_unlock(&mas->tree->ma_lock); }
 static inline void mas_reset(struct ma_state *mas)	{ mas->walking = false; }
 static inline bool mas_is_err(struct ma_state *mas)	{ return false; }
 static inline int xa_err(void *entry)			{ return 0; }

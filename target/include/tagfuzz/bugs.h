@@ -21,6 +21,7 @@ enum tf_bug {
 	TF_BUG_POOL_PLAIN_STORE,	/* a new pool page installed with a plain store */
 	TF_BUG_RECORDER_BLOCKING_GFP,	/* tracker page with GFP_KERNEL under rcu_read_lock() */
 	TF_BUG_PGFLAGS_PLAIN_STORE,	/* tag bits written back with a plain store, no cmpxchg */
+	TF_BUG_CLEAN_READS_LOCAL_CPU,	/* clean_unused_counters() reads this CPU's bytes only */
 	/* Seed 004's split-path PCP free (machine pcp=split only). */
 	TF_BUG_OWNED_BLOCKS_INIT_ONLY,	/* cpu_dead reinitialises owned_blocks without detaching */
 	TF_BUG_ONLINE_NO_ABSORB,	/* cpu_online clears the dead flag, does not absorb */

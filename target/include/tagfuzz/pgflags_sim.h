@@ -14,6 +14,8 @@ extern bool tf_pgf_mode;
 
 void tf_pgflags_boot(const struct tf_machine *m);
 struct alloc_tag *tf_pgf_select_tag(unsigned int sel);
+/* The allocation a module tag was selected for is over: the module may go. */
+void tf_pgf_tag_done(void);
 struct alloc_tag *tf_pgf_user_tag(unsigned int site);
 struct alloc_tag *tf_pgf_site_tag(unsigned int site);
 void tf_pgf_module_load(unsigned int nr_tags, unsigned int align, unsigned int prepend);
