@@ -364,6 +364,16 @@ static const struct tf_op_def op_table[TF_NR_OPS] = {
 	}, .parse_order = "201" },
 	[TF_OP_FREE_NOLOCK] = { .name = "free_nolock", .code = PCP_CODE(18), .can_start = true,
 				.f = { F_CPU, F_IDX16 } },
+
+	/* Extra page references and poisoned pages (issue 16): base ops, every mode */
+	[TF_OP_GET_PAGE] = { .name = "get_page", .code = CODES(16, 22, 19), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_PUT_PAGE] = { .name = "put_page", .code = CODES(17, 23, 20), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_POISON] = { .name = "poison", .code = CODES(18, 24, 21), .can_start = false,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_UNPOISON] = { .name = "unpoison", .code = CODES(19, 25, 22), .can_start = false,
+		.f = { F_CPU, F_IDX16 } },
 };
 
 /*

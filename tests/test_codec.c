@@ -331,6 +331,8 @@ static bool test_op_codes_are_pinned(void)
 		{ TF_OP_PROF_SHUTDOWN, { -1, 20, -1 } }, { TF_OP_PROF_SYSCTL, { -1, 21, -1 } },
 		{ TF_OP_ISOLATE, { -1, -1, 16 } },	{ TF_OP_FREE_BATCH, { -1, -1, 17 } },
 		{ TF_OP_FREE_NOLOCK, { -1, -1, 18 } },
+		{ TF_OP_GET_PAGE, { 16, 22, 19 } },	{ TF_OP_PUT_PAGE, { 17, 23, 20 } },
+		{ TF_OP_POISON, { 18, 24, 21 } },	{ TF_OP_UNPOISON, { 19, 25, 22 } },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(pinned); i++)
@@ -351,9 +353,9 @@ static bool test_op_codes_are_pinned(void)
 		for (int c = 0; c < n; c++)
 			ASSERT_EQ(seen[c], 1);
 	}
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_BASE), 16);
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PGFLAGS), 22);
-	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PCP), 19);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_BASE), 20);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PGFLAGS), 26);
+	ASSERT_EQ(tf_mode_nr_codes(TF_MODE_PCP), 23);
 	for (int k = 0; k < TF_NR_OPS; k++) {
 		bool any = false;
 

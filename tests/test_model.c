@@ -165,6 +165,23 @@ static const char *const pcp_llist_only_death =
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n"
 	"free cpu=0 idx=0\nfree cpu=0 idx=0\nfree cpu=0 idx=0\n";
 
+/* An order-2 allocation freed while an extra reference holds its head. */
+static const char *const free_with_extra_ref =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc order=2 tag=1\n"
+	"get_page idx=0\n"
+	"free idx=0\n"
+	"put_page idx=0\n";
+
+/* A poisoned order-0 page freed by its owner. */
+static const char *const free_poisoned =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc order=0 tag=1\n"
+	"poison idx=0\n"
+	"free idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -184,6 +201,8 @@ static const struct {
 	{ TF_BUG_ONLINE_NO_ABSORB, &pcp_race_then_online, 8, false },
 	{ TF_BUG_ABSORB_NO_COUNT, &pcp_remote_free_absorbed, 5, false },
 	{ TF_BUG_DRAIN_IGNORES_LLIST, &pcp_llist_only_death, 5, false },
+	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
+	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

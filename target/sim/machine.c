@@ -174,6 +174,7 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_tracker = m->tracker;
 	tf_alloc_tag_boot();
 	tf_page_alloc_init(max_pfn);
+	tf_memory_failure_reset();
 	tf_set_watermarks(m);
 	tf_callers_reset();
 	if (tf_pgf_mode)

@@ -48,6 +48,18 @@ static inline bool atomic_try_cmpxchg(atomic_t *v, int *old, int new)
 					   __TF_SEQ, __TF_SEQ);
 }
 
+/* Add @a unless the value is @u; true if it was added (fully ordered then). */
+static inline bool atomic_add_unless(atomic_t *v, int a, int u)
+{
+	int c = atomic_read(v);
+
+	do {
+		if (unlikely(c == u))
+			return false;
+	} while (!atomic_try_cmpxchg(v, &c, c + a));
+	return true;
+}
+
 /* cmpxchg() on a plain word or pointer: returns the value found. */
 #define cmpxchg(ptr, o, n) ({						\
 	typeof(*(ptr)) __old = (o);					\

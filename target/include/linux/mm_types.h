@@ -24,6 +24,14 @@ struct page {
 	unsigned long private;	/* buddy order while PageBuddy */
 	unsigned int page_type;
 	atomic_t _refcount;
+	/*
+	 * PG_hwpoison, bit 0 (<linux/mm.h>).  Upstream it is a page->flags
+	 * bit; here it has a word of its own so that page->flags keeps the
+	 * meaning the page-flag mode gives it (its pgflag op sets and clears
+	 * anonymous flag bits, none of which may turn a free into the
+	 * poisoned page's path).
+	 */
+	unsigned long mf_flags;
 };
 
 /* Folios are pages here: nothing in the port uses large folios. */

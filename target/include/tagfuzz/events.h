@@ -34,7 +34,23 @@ enum tf_event_kind {
 				 * modules, shutdown; .section says which */
 	TF_EV_PCP,		/* PCP mode: a hotplug or drain point (TF_PCP_PT_*
 				 * in .section) for CPU .pfn has been reached */
+	TF_EV_PAGE_REF,		/* a caller's extra reference on the page at pfn:
+				 * .section is enum tf_ref_step */
+	TF_EV_HWPOISON,		/* memory_failure() (.section 0) or unpoison_memory()
+				 * (.section 1) of pfn is about to run */
 };
+
+/* TF_EV_PAGE_REF's steps, each emitted by the caller on its own CPU. */
+enum tf_ref_step {
+	TF_REF_GET,		/* folio_try_get() is about to run on pfn */
+	TF_REF_GOT,		/* ... and took its reference */
+	TF_REF_PUT,		/* put_page() of a held reference is about to run */
+	TF_REF_OWNER_FREE,	/* the owner frees the allocation at pfn while
+				 * extra references are held: the head stays */
+};
+
+#define TF_HWPOISON_POISON	0
+#define TF_HWPOISON_UNPOISON	1
 
 enum tf_pcp_point {
 	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */

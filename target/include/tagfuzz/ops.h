@@ -107,6 +107,11 @@ enum tf_op_kind {
 	TF_OP_ISOLATE,		/* n block, clear: isolate a pageblock (then drain all), or undo */
 	TF_OP_FREE_BATCH,	/* cpu, n idx, count: free_unref_folios() of count allocations */
 	TF_OP_FREE_NOLOCK,	/* cpu, n idx: free_pages_nolock() */
+	/* Extra page references and poisoned pages (issue 16): every mode. */
+	TF_OP_GET_PAGE,		/* cpu, n idx: an extra reference on a live allocation's head */
+	TF_OP_PUT_PAGE,		/* cpu, n idx: drop an extra reference (modulo how many are held) */
+	TF_OP_POISON,		/* cpu, n idx: memory_failure() on a live order-0 allocation's page */
+	TF_OP_UNPOISON,		/* cpu, n idx: unpoison_memory() of a poisoned page (modulo how many) */
 	TF_NR_OPS
 };
 #define TF_MAX_FREE_BATCH	31			/* a folio_batch */
