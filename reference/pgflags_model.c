@@ -365,11 +365,13 @@ static void on_free(const struct tf_event *ev)
 		     pfn, ev->order);
 		return;
 	}
-	if (pg.ledger.unpoisoning[ev->cpu])
+	if (pg.ledger.unpoisoning[ev->cpu]) {
 		fail(TF_SIG_UNPOISON_IN_USE, NULL,
 		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
 		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
-	else if (pg.ledger.refs[pfn])
+		/* Its holders forget it rather than free it again (callers.c). */
+		pg.ledger.refs[pfn] = 0;
+	} else if (pg.ledger.refs[pfn])
 		fail(TF_SIG_PAGE_REF, NULL, "pfn %lu order %u freed whole while %u extra references are held",
 		     pfn, ev->order, pg.ledger.refs[pfn]);
 	kept = !ev->order && pg.ledger.poisoned[pfn];

@@ -649,6 +649,8 @@ static void do_unpoison(unsigned int n)
 	pfn = tf_poisoned[i];
 	page = pfn_to_page(pfn);
 	count = page_count(page);
+	/* It may free the page: the oracles classify its checks by this page. */
+	announce(&(struct tf_live){ pfn, 0, TF_LIVE_SINGLE, 1 });
 	tf_emit(&(struct tf_event){ .kind = TF_EV_HWPOISON, .pfn = pfn,
 				    .section = TF_HWPOISON_UNPOISON });
 	ret = unpoison_memory(pfn);
