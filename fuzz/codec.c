@@ -136,8 +136,8 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
  * reused.  Codes are append-only per mode: byte 0 of an op is reduced
  * modulo the number of codes of the scenario's mode, and code c means
  * the op whose code in that mode is c.  A new op takes the next free code
- * in every mode that has it (a new base op: 16 in base mode, 22 in
- * page-flag mode, 19 in PCP mode), so no existing code moves; only kind
+ * in every mode that has it (as the base op get_page took 16 in base
+ * mode, 22 in page-flag mode, 19 in PCP mode), so no existing code moves; only kind
  * bytes at or past a mode's count (which the encoder never writes) are
  * reduced onto other ops when the mode grows.  The same holds for a field:
  * its bits and its reduction keep their meaning; a new operand takes bits

@@ -18,6 +18,12 @@
  *  - what the tracker variant of the run (machine tracker=) declares:
  *    whether it records at all, and how many pfns it can hold (past
  *    that a pfn is dropped and its page is not stamped);
+ *  - an extra reference keeps a non-compound allocation's head when its
+ *    owner frees it: the tail chunks go then, their bytes (not a call) off
+ *    the head's tag and their refs cleared; the head goes at the last put;
+ *  - a poisoned order-0 page that is freed is kept: its tag's call and
+ *    bytes come off, its ref is cleared (EMPTY in debug builds), and it is
+ *    neither free nor allocated from then on;
  *  - every page is allocated or in exactly one free container.
  */
 #include <stddef.h>

@@ -19,6 +19,7 @@
  *    the module area's high-water mark; an index fits when it is at most
  *    the mask (1 << bits) - 1 and representable in pgalloc_tag_idx (u16);
  *  - once profiling is off, nothing changes any counter;
+ *  - extra references and poisoned pages as in reference/model.c;
  *  - every page is allocated or free, and all come back at the end.
  *
  * Page refs are read through tf_observe_pgf() (the port's decode of its

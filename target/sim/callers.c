@@ -87,7 +87,8 @@ static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind 
 /*
  * Take the live allocation an op's operand @n picks (modulo the count)
  * off the list, if @ok accepts it (else say @why in the trace).  Taking it
- * first means an op interleaved with this one cannot pick it too.
+ * first means an op interleaved with this one cannot pick it too.  @ok
+ * runs under the harness lock: it must reach no scheduling point.
  */
 static bool live_take(unsigned int n, bool (*ok)(const struct tf_live *), const char *why,
 		      struct tf_live *l, size_t *idx)
@@ -300,21 +301,29 @@ static bool not_exact(const struct tf_live *l)
 }
 
 /*
+ * A page's refcount as the harness reads it under its lock: no
+ * scheduling point (page_count() is one), or a fiber switched away while
+ * holding the lock would leave the others spinning on it for ever.
+ */
+static int refcount_of(unsigned long pfn)
+{
+	return __atomic_load_n(&pfn_to_page(pfn)->_refcount.counter, __ATOMIC_RELAXED);
+}
+
+/*
  * What migration can move: not exact, and neither poisoned nor held by
  * an extra reference (migrate_pages() fails on a folio whose refcount is
  * not the one it expects, and leaves hwpoisoned folios alone).
  */
 static bool migratable(const struct tf_live *l)
 {
-	struct page *page = pfn_to_page(l->pfn);
-
-	return not_exact(l) && page_count(page) == 1 && !PageHWPoison(page);
+	return not_exact(l) && refcount_of(l->pfn) == 1 && !PageHWPoison(pfn_to_page(l->pfn));
 }
 
 /* What a folio batch takes: not exact, no extra reference on it. */
 static bool batchable(const struct tf_live *l)
 {
-	return not_exact(l) && page_count(pfn_to_page(l->pfn)) == 1;
+	return not_exact(l) && refcount_of(l->pfn) == 1;
 }
 
 static void do_migrate(unsigned int n)
@@ -487,8 +496,16 @@ static void do_free_batch(const struct tf_op *op)
 			continue;
 		page = pfn_to_page(l.pfn);
 		announce(&l);
-		if (!put_page_testzero(page)) {
-			tf_note("live[%zu] (pfn %lu) still referenced", i, l.pfn);
+		/*
+		 * The batch's reference, if it is still the only one: a
+		 * speculative reference taken since the check above (get_page on
+		 * another CPU) keeps the allocation live with its owner, who
+		 * frees it later the way free does (the port has no compound
+		 * pages, which folios_put() is for).
+		 */
+		if (!page_ref_freeze(page, 1)) {
+			tf_note("live[%zu] (pfn %lu) gained a reference: kept", i, l.pfn);
+			live_add(l.pfn, l.order, l.kind, l.nr_pages);
 			continue;
 		}
 		fb.folios[fb.nr] = page_folio(page);

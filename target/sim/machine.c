@@ -5,6 +5,8 @@
  * previous run could have touched.
  */
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -125,8 +127,19 @@ static int tf_harness_lock_word;
 
 void tf_harness_lock(void)
 {
-	while (__atomic_exchange_n(&tf_harness_lock_word, 1, __ATOMIC_ACQUIRE))
+	while (__atomic_exchange_n(&tf_harness_lock_word, 1, __ATOMIC_ACQUIRE)) {
+#ifndef TF_REAL_THREADS
+		/*
+		 * One thread runs every fiber: the holder switched away at a
+		 * scheduling point under the lock and nothing can release it.
+		 * A harness bug: stop here rather than spin for ever.
+		 */
+		fprintf(stderr, "tagfuzz: harness lock taken on CPU%d while held: a scheduling point under it\n",
+			tf_cur_cpu);
+		abort();
+#endif
 		sched_yield();
+	}
 }
 
 void tf_harness_unlock(void)

@@ -81,6 +81,11 @@ static inline int folio_ref_count(const struct folio *folio)
 	return page_count(&folio->page);
 }
 
+static inline bool page_ref_freeze(struct page *page, int count)
+{
+	return likely(atomic_cmpxchg(&page->_refcount, count, 0) == count);
+}
+
 static inline void page_ref_inc(struct page *page)
 {
 	atomic_inc(&page->_refcount);
