@@ -59,7 +59,7 @@ SCENARIO_DICT := fuzz/fuzz_boot.dict
 LIB_SRCS := \
 	target/lib/list_debug.c \
 	target/sim/glue_alloc_tag.c target/sim/glue_page_alloc.c target/sim/glue_page_ext.c \
-	target/sim/glue_pcp_split.c \
+	target/sim/glue_pcp_split.c target/sim/glue_memory_failure.c \
 	target/mm/memory_hotplug.c target/mm/page_isolation.c target/sim/memory.c \
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c \
 	target/sim/observe.c target/sim/observe_pcp.c target/sim/page_owner.c target/sim/report.c \

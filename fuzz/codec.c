@@ -145,8 +145,8 @@ static void decode_machine(const uint8_t *b, struct tf_machine *m)
  * reused.  Codes are append-only per mode: byte 0 of an op is reduced
  * modulo the number of codes of the scenario's mode, and code c means
  * the op whose code in that mode is c.  A new op takes the next free code
- * in every mode that has it (a new base op: 16 in base mode, 22 in
- * page-flag mode, 19 in PCP mode), so no existing code moves; only kind
+ * in every mode that has it (as the base op get_page took 16 in base
+ * mode, 22 in page-flag mode, 19 in PCP mode), so no existing code moves; only kind
  * bytes at or past a mode's count (which the encoder never writes) are
  * reduced onto other ops when the mode grows.  The same holds for a field:
  * its bits and its reduction keep their meaning; a new operand takes bits
@@ -389,6 +389,16 @@ static const struct tf_op_def op_table[TF_NR_OPS] = {
 		.f = {
 		FIELD("section", n, BITS(3, 0, 8), .lim = LIM_ALL_SECTIONS, .flags = F_REQUIRED),
 	} },
+
+	/* Extra page references and poisoned pages (issue 16): base ops, every mode */
+	[TF_OP_GET_PAGE] = { .name = "get_page", .code = CODES(16, 22, 19), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_PUT_PAGE] = { .name = "put_page", .code = CODES(17, 23, 20), .can_start = true,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_POISON] = { .name = "poison", .code = CODES(18, 24, 21), .can_start = false,
+		.f = { F_CPU, F_IDX16 } },
+	[TF_OP_UNPOISON] = { .name = "unpoison", .code = CODES(19, 25, 22), .can_start = false,
+		.f = { F_CPU, F_IDX16 } },
 };
 
 /*

@@ -109,6 +109,12 @@ static const struct {
 	  "__free_pages_core(MEMINIT_HOTPLUG); pgalloc_tag_sub() finds the zeroed "
 	  "page_ext ref NULL and a debug kernel warns on the first chunk "
 	  "(docs/findings.md)", false },
+	/* Poisoned pages (issue 16): hwpoison-inject's debugfs interface. */
+	{ "model:unpoison-in-use",
+	  "F19: unpoison_memory() of a kernel page that memory_failure() could not "
+	  "handle (and so took no reference on) puts the owner's reference as if it "
+	  "were memory_failure()'s and frees the page under its owner "
+	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
 	{ "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

@@ -73,6 +73,12 @@ static const unsigned char op_need[TF_NR_OPS] = {
 	[TF_OP_FREE_NOLOCK] = TF_NEED_NO_PEXT_LOOP,
 	[TF_OP_MEM_ONLINE] = TF_NEED_RUNTIME,
 	[TF_OP_MEM_OFFLINE] = TF_NEED_RUNTIME,
+	/* a reference taken or dropped by kernel code: the last put frees */
+	[TF_OP_GET_PAGE] = TF_NEED_NO_PEXT_LOOP,
+	[TF_OP_PUT_PAGE] = TF_NEED_NO_PEXT_LOOP,
+	/* hwpoison-inject's corrupt-pfn and unpoison-pfn: debugfs, user space */
+	[TF_OP_POISON] = TF_NEED_RUNTIME,
+	[TF_OP_UNPOISON] = TF_NEED_RUNTIME,
 };
 
 static bool cpu_hotplug_op(const struct tf_op *op)
@@ -146,8 +152,8 @@ enum tf_phase_action tf_phase_need(const struct tf_phase_state *st, const struct
 	case TF_NEED_RUNTIME:
 		if (st->phase != TF_PHASE_RUNTIME) {
 			*rule = "before page_ext_init has returned: CPU hot-unplug, memory "
-				"hotplug, migration, pageblock isolation, module loading and "
-				"sysctl writes come after boot";
+				"hotplug, migration, pageblock isolation, module loading, sysctl "
+				"writes and hwpoison injection come after boot";
 			return TF_PHASE_FINISH_PEXT;
 		}
 		break;

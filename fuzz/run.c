@@ -180,6 +180,22 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 			ev->section == TF_PCP_PT_ONLINE_DONE ? "page_alloc_cpu_online() done" :
 			"teardown: drain_all_pages() done", ev->pfn);
 		break;
+	case TF_EV_PAGE_REF: {
+		static const char *const step[] = {
+			[TF_REF_GET] = "get_page", [TF_REF_GOT] = "took a reference on",
+			[TF_REF_PUT] = "put_page", [TF_REF_OWNER_FREE] = "owner frees, references held:",
+		};
+
+		fprintf(t, "  CPU%d %s pfn %lu\n", ev->cpu,
+			ev->section < sizeof(step) / sizeof(step[0]) ? step[ev->section] : "ref ?",
+			ev->pfn);
+		break;
+	}
+	case TF_EV_HWPOISON:
+		fprintf(t, "  CPU%d %s pfn %lu\n", ev->cpu,
+			ev->section == TF_HWPOISON_UNPOISON ? "unpoison_memory" : "memory_failure",
+			ev->pfn);
+		break;
 	case TF_EV_CALL:
 	case TF_EV_OP_END:
 		break;

@@ -17,9 +17,17 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 
 	memset(l->allocated, 0, old ? old : TF_MAX_PAGES);
 	memset(l->offline, 0, old ? old : TF_MAX_PAGES);
+	memset(l->poisoned, 0, old ? old : TF_MAX_PAGES);
+	memset(l->kept, 0, old ? old : TF_MAX_PAGES);
+	memset(l->refs, 0, (old ? old : TF_MAX_PAGES) * sizeof(l->refs[0]));
+	for (int c = 0; c < TF_MAX_CPUS; c++) {
+		l->ref_inflight[c] = -1;
+		l->unpoisoning[c] = false;
+	}
 	l->nr_pages = nr_pages;
 	l->nr_allocated = 0;
 	l->nr_offline = 0;
+	l->nr_kept = 0;
 	l->report = report;
 }
 
@@ -78,6 +86,9 @@ bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 			l->offline[pfn + i] = 0;
 			l->nr_offline--;
 		}
+		if (l->kept[pfn + i])
+			fail(TF_SIG_PAGE_ALLOCATED_TWICE,
+			     "pfn %lu handed out, which was freed poisoned and kept out", pfn + i);
 		l->allocated[pfn + i] = 1;
 	}
 	l->nr_allocated += n;
@@ -92,11 +103,72 @@ void ledger_free(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 	l->nr_allocated -= n;
 }
 
+void ledger_keep(struct tf_ledger *l, unsigned long pfn)
+{
+	ledger_free(l, pfn, 0);
+	l->kept[pfn] = 1;
+	l->nr_kept++;
+}
+
+void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn;
+
+	if (pfn >= l->nr_pages || ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS)
+		return;
+	switch (ev->section) {
+	case TF_REF_GET:
+		l->ref_inflight[ev->cpu] = pfn;
+		break;
+	case TF_REF_GOT:
+		if (!l->allocated[pfn])
+			fail(TF_SIG_PAGE_REF, "folio_try_get() took a reference on pfn %lu, which is free",
+			     pfn);
+		l->refs[pfn]++;
+		break;
+	case TF_REF_PUT:
+		l->ref_inflight[ev->cpu] = pfn;
+		if (!l->refs[pfn])
+			fail(TF_SIG_PAGE_REF, "put_page() of pfn %lu, on which no reference is held", pfn);
+		else
+			l->refs[pfn]--;
+		break;
+	default:
+		break;
+	}
+}
+
+void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned)
+{
+	unsigned long pfn = ev->pfn;
+
+	if (pfn >= l->nr_pages || ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS)
+		return;
+	if (ev->section == TF_HWPOISON_POISON) {
+		/* TestSetPageHWPoison(): set, or already set. */
+		l->poisoned[pfn] = 1;
+		return;
+	}
+	l->unpoisoning[ev->cpu] = true;
+	/* unpoison_memory(): nothing while someone else holds a reference too. */
+	if (l->poisoned[pfn] && (owned ? 1 : 0) + l->refs[pfn] <= 1)
+		l->poisoned[pfn] = 0;
+}
+
+void ledger_op_end(struct tf_ledger *l, int cpu)
+{
+	if (cpu < 0 || cpu >= TF_MAX_CPUS)
+		return;
+	l->ref_inflight[cpu] = -1;
+	l->unpoisoning[cpu] = false;
+}
+
 void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how)
 {
-	if (free + l->nr_allocated != l->nr_pages - l->nr_offline)
-		fail(TF_SIG_PAGE_CONSERVATION, "%lu pages free %s plus %lu allocated != %lu pages online",
-		     free, how, l->nr_allocated, l->nr_pages - l->nr_offline);
+	if (free + l->nr_allocated + l->nr_kept != l->nr_pages - l->nr_offline)
+		fail(TF_SIG_PAGE_CONSERVATION,
+		     "%lu pages free %s plus %lu allocated plus %lu kept poisoned != %lu pages online",
+		     free, how, l->nr_allocated, l->nr_kept, l->nr_pages - l->nr_offline);
 }
 
 void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
@@ -127,6 +199,15 @@ void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
 		if (allocated[pfn] && loc[pfn] != TF_LOC_NONE) {
 			fail(TF_SIG_PAGE_CONSERVATION, "pfn %lu is allocated and free at once", pfn);
 			return;
+		}
+		if (l->kept[pfn]) {
+			if (allocated[pfn] || loc[pfn] != TF_LOC_NONE) {
+				fail(TF_SIG_PAGE_CONSERVATION,
+				     "pfn %lu was freed poisoned and kept out, yet is %s", pfn,
+				     allocated[pfn] ? "allocated" : "in a free container");
+				return;
+			}
+			continue;
 		}
 		if (!allocated[pfn] && loc[pfn] != TF_LOC_BUDDY) {
 			fail(TF_SIG_PAGE_CONSERVATION, "pfn %lu is %s after teardown, not in the buddy lists",

@@ -13,14 +13,31 @@
 #include <string.h>
 
 #include "oracle.h"
+#include "tagfuzz/events.h"
 
 struct tf_ledger {
 	unsigned long nr_pages, nr_allocated;
 	unsigned long nr_offline;		/* pages of sections that are not online */
+	unsigned long nr_kept;			/* pages in kept[] */
 	tf_report_fn report;
 	uint8_t allocated[TF_MAX_PAGES];	/* 0 or 1, by pfn */
 	uint8_t loc[TF_MAX_PAGES];		/* the end check's TF_LOC_* */
 	uint8_t offline[TF_MAX_PAGES];		/* 0 or 1: neither allocated nor free */
+	/*
+	 * Poisoned pages: poisoned[] while PG_hwpoison is set (memory_failure(),
+	 * until unpoison_memory() clears it); kept[] once freed with it set:
+	 * __free_pages_prepare() keeps the page out of the allocator for good,
+	 * neither free nor allocated (unpoison_memory() of a page nobody holds
+	 * clears the flag and leaves it there).
+	 */
+	uint8_t poisoned[TF_MAX_PAGES];
+	uint8_t kept[TF_MAX_PAGES];
+	/* Extra references the callers hold (get_page), by pfn. */
+	uint16_t refs[TF_MAX_PAGES];
+	/* Per CPU: the pfn its get_page or put_page acts on until the op ends, or -1. */
+	long ref_inflight[TF_MAX_CPUS];
+	/* Per CPU: an unpoison_memory() is running (until the op ends). */
+	bool unpoisoning[TF_MAX_CPUS];
 };
 
 /* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
@@ -44,6 +61,29 @@ static inline bool ledger_is_offline(const struct tf_ledger *l, unsigned long pf
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order);
 /* A free event of a live allocation. */
 void ledger_free(struct tf_ledger *l, unsigned long pfn, unsigned int order);
+/* The free event of a poisoned order-0 page: kept out of the allocator. */
+void ledger_keep(struct tf_ledger *l, unsigned long pfn);
+
+/*
+ * TF_EV_PAGE_REF, TF_EV_HWPOISON and TF_EV_OP_END, for the references
+ * and poison the ledger keeps.  @owned: the model's word on whether the
+ * page at the event's pfn is still held by its allocation's owner (a live
+ * head whose owner has not freed it), for unpoison_memory()'s refcount.
+ */
+void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev);
+void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned);
+void ledger_op_end(struct tf_ledger *l, int cpu);
+
+/* Extra references on @pfn held, or one taken or dropped by an op in flight. */
+static inline bool ledger_refs_held(const struct tf_ledger *l, unsigned long pfn)
+{
+	if (l->refs[pfn])
+		return true;
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		if (l->ref_inflight[c] == (long)pfn)
+			return true;
+	return false;
+}
 
 /*
  * The models' loops over every page read their byte arrays eight bytes at

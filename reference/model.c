@@ -18,6 +18,12 @@
  *  - what the tracker variant of the run (machine tracker=) declares:
  *    whether it records at all, and how many pfns it can hold (past
  *    that a pfn is dropped and its page is not stamped);
+ *  - an extra reference keeps a non-compound allocation's head when its
+ *    owner frees it: the tail chunks go then, their bytes (not a call) off
+ *    the head's tag and their refs cleared; the head goes at the last put;
+ *  - a poisoned order-0 page that is freed is kept: its tag's call and
+ *    bytes come off, its ref is cleared (EMPTY in debug builds), and it is
+ *    neither free nor allocated from then on;
  *  - every page is allocated or in exactly one free container;
  *  - memory hotplug: a section coming online has page_ext from
  *    MEM_GOING_ONLINE on (page_ext_callback()), zeroed, before its pages
@@ -54,6 +60,7 @@ enum {
 	U_UNTRACKED	= 1 << 10,	/* early, and the tracker variant records nothing */
 	U_OVERFLOW	= 1 << 11,	/* early, and the tracker variant was full */
 	U_HOTPLUG	= 1 << 12,	/* freed_unit: pages online_pages() handed to the buddy */
+	U_HELD		= 1 << 13,	/* its owner freed it; extra references keep the head */
 };
 
 struct unit {
@@ -143,6 +150,12 @@ static struct model_pages {
 	uint8_t stale[TF_MAX_PAGES];	/* a pool page the clear stamps once freed */
 	uint8_t clearing[TF_MAX_PAGES];	/* pfns the running clear walks (st.clear_window) */
 	uint8_t free_either[TF_MAX_PAGES];	/* a free page the clear may or may not have stamped EMPTY */
+	/*
+	 * By head pfn: 1 + the order of an allocation whose tail chunks
+	 * ___free_pages() is freeing (extra references keep the head), until
+	 * the last chunk has gone.
+	 */
+	uint8_t shed[TF_MAX_PAGES];
 	struct tf_ledger ledger;	/* allocated pages, reset by ledger_reset() */
 	/* Pages to check after this op, each once; never cleared: stamp never repeats. */
 	unsigned long touched[TF_MAX_PAGES];
@@ -227,6 +240,7 @@ static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 	memset(pg.stale, 0, old);
 	memset(pg.clearing, 0, old);
 	memset(pg.free_either, 0, old);
+	memset(pg.shed, 0, old);
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
 	/* Sections memory hotplug adds later: offline at boot. */
 	ledger_set_offline(&pg.ledger, (unsigned long)m->section_pages * m->nr_sections,
@@ -403,10 +417,85 @@ static void on_mem_notify(const struct tf_event *ev)
 	}
 }
 
+/*
+ * ___free_pages() of a non-compound allocation whose head an extra
+ * reference keeps: pgalloc_tag_sub_pages() takes the tails' bytes (not a
+ * call) off the head's tag, then chunk j, 1 << j pages at head + (1 << j),
+ * goes for j from order - 1 down to 0, its ref cleared first (so it
+ * leaves NULL); the head stays, an order-0 page for its last put.  True
+ * if @ev is such a chunk.
+ */
+/* Another CPU's op announced a free (or other call) of the order-@order allocation at @pfn. */
+static bool owner_freeing(unsigned long pfn, unsigned int order, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		if (c != cpu && st.ctx[c].pfn == pfn && st.ctx[c].nr == 1UL << order)
+			return true;
+	return false;
+}
+
+/*
+ * The owner's ___free_pages() of @head is in its other branch: the tails'
+ * bytes come off the head's tag (pgalloc_tag_get() read it before the
+ * owner's put: NULL for NULL and EMPTY refs), and the head is an order-0
+ * page from here on.
+ */
+static void shed_begins(unsigned long head)
+{
+	struct unit *u = &pg.units[head];
+	int16_t tag;
+
+	resolve_ext_race(head);
+	tag = pg.pref[head];
+	touch_tag(tag);
+	if (profiling() && has_ext(head) && tag >= 0 && !(u->flags & U_TRACKER) &&
+	    !is_tracker_tag(tag))
+		st.exp_bytes[tag] -= (int64_t)PAGE_BYTES * ((1 << u->order) - 1);
+	pg.shed[head] = u->order + 1;
+	u->order = 0;
+	u->flags |= U_HELD;
+	touch(head);
+}
+
+static bool on_tail_chunk(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order, head, i;
+	struct unit *u;
+
+	if (ev->order >= TF_MAX_ORDER || pfn < n || pfn + n > st.nr_pages)
+		return false;
+	head = pfn - n;
+	u = &pg.units[head];
+	if (pg.shed[head]) {
+		if (ev->order >= pg.shed[head] - 1u)
+			return false;
+	} else {
+		if (!(u->flags & U_LIVE) || u->order != ev->order + 1 ||
+		    !ledger_refs_held(&pg.ledger, head))
+			return false;
+		shed_begins(head);
+	}
+	for (i = 0; i < n; i++)
+		if (!ledger_allocated(&pg.ledger, pfn + i))
+			return false;
+	st.ctx[ev->cpu].freed_pfn = pfn;
+	st.ctx[ev->cpu].freed_unit = pg.units[pfn];
+	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
+	/* clear_page_tag_ref(), then pgalloc_tag_sub() of the EMPTY it wrote. */
+	if (profiling() && has_ext(pfn))
+		pg.pref[pfn] = PREF_NULL;
+	pg.free_either[pfn] = 0;
+	ledger_free(&pg.ledger, pfn, ev->order);
+	if (!ev->order)
+		pg.shed[head] = 0;
+	return true;
+}
+
 static void on_free(const struct tf_event *ev)
 {
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
 	struct unit *u = &pg.units[pfn];
+	bool kept;
 
 	if (hotplug_free(ev))
 		return;
@@ -414,11 +503,32 @@ static void on_free(const struct tf_event *ev)
 		resolve_ext_race(pfn);
 		touch_tag(pg.pref[pfn]);
 	}
+	/*
+	 * The last put_page() of a head whose owner's ___free_pages() took
+	 * its other branch and has not freed a chunk yet.
+	 */
+	if (pfn + n <= st.nr_pages && (u->flags & U_LIVE) && u->order && !ev->order &&
+	    !pg.shed[pfn] && ledger_refs_held(&pg.ledger, pfn) && owner_freeing(pfn, u->order, ev->cpu))
+		shed_begins(pfn);
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
-		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
+		if (on_tail_chunk(ev))
+			return;
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
+		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
+	if (pg.ledger.unpoisoning[ev->cpu]) {
+		fail(TF_SIG_UNPOISON_IN_USE, NULL,
+		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
+		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
+		/* Its holders forget it rather than free it again (callers.c). */
+		pg.ledger.refs[pfn] = 0;
+	} else if (pg.ledger.refs[pfn])
+		fail(TF_SIG_PAGE_REF, NULL, "pfn %lu order %u freed whole while %u extra references are held",
+		     pfn, ev->order, pg.ledger.refs[pfn]);
+	/* __free_pages_prepare()'s HWPoison branch: order 0 with PG_hwpoison set. */
+	kept = !ev->order && pg.ledger.poisoned[pfn];
 	if (pg.clearing[pfn] && in_clear(ev->cpu))
 		pg.free_either[pfn] = 1;
 	if ((u->flags & U_CLEAR_RACE) && !(u->flags & U_TRACKER) && pg.pref[pfn] >= 0 &&
@@ -448,9 +558,15 @@ static void on_free(const struct tf_event *ev)
 		 */
 		if ((u->flags & U_TRACKER) && pg.stale[pfn])
 			pg.pref[pfn] = PREF_EMPTY;
+		/* Kept poisoned: clear_page_tag_ref() (NULL without the debug config). */
+		if (kept)
+			pg.pref[pfn] = st.m.debug ? PREF_EMPTY : PREF_NULL;
 	}
 	pg.stale[pfn] = 0;
-	ledger_free(&pg.ledger, pfn, ev->order);
+	if (kept)
+		ledger_keep(&pg.ledger, pfn);
+	else
+		ledger_free(&pg.ledger, pfn, ev->order);
 	if (u->flags & U_TRACKER)
 		st.nr_tracker--;
 	u->flags = 0;
@@ -639,8 +755,24 @@ static void model_on_event(const struct tf_event *ev)
 	case TF_EV_PEXT_CALLBACKS:
 		on_callbacks();
 		break;
+	case TF_EV_PAGE_REF:
+		ledger_ref_event(&pg.ledger, ev);
+		if (ev->pfn < st.nr_pages && ev->section == TF_REF_OWNER_FREE &&
+		    (pg.units[ev->pfn].flags & U_LIVE))
+			pg.units[ev->pfn].flags |= U_HELD;
+		break;
+	case TF_EV_HWPOISON:
+		if (ev->pfn < st.nr_pages) {
+			const struct unit *u = &pg.units[ev->pfn];
+
+			ledger_hwpoison_event(&pg.ledger, ev,
+					      (u->flags & U_LIVE) && !(u->flags & U_HELD));
+			touch(ev->pfn);
+		}
+		break;
 	case TF_EV_OP_END:
 		/* What a CPU's op acted on explains only that op's checks. */
+		ledger_op_end(&pg.ledger, ev->cpu);
 		st.ctx[ev->cpu] = CPU_CTX_INIT;
 		if (!st.clear_window)
 			st.overlap_mask &= ~(1u << ev->cpu);
@@ -979,8 +1111,9 @@ static void model_check_op(void)
 				check_ref(i);
 		}
 	} else {
+		/* Live pages, and poisoned pages kept by the free (their ref is cleared). */
 		for (i = 0; i < st.nr_touched; i++)
-			if (pg.units[pg.touched[i]].flags & U_LIVE)
+			if ((pg.units[pg.touched[i]].flags & U_LIVE) || pg.ledger.kept[pg.touched[i]])
 				check_ref(pg.touched[i]);
 	}
 	/* Every op has ended: no read can predate the clear any more. */

@@ -36,7 +36,7 @@ static struct numa_run {
 	unsigned long nr_pages;
 	unsigned int section_shift;
 	unsigned long pages[TF_MAX_NODES];	/* each node's pages */
-	long allocated[TF_MAX_NODES];		/* by the events */
+	long allocated[TF_MAX_NODES];		/* by the events (with pages kept poisoned) */
 	/* Per CPU: the section whose table its next allocation is, plus one (0: none). */
 	unsigned int table_next[TF_MAX_CPUS];
 	/* The last page_ext table allocation, checked when its section comes online. */
@@ -149,7 +149,12 @@ static void numa_on_event(const struct tf_event *ev)
 		on_alloc(ev);
 		break;
 	case TF_EV_PAGE_FREE:
-		if (ev->pfn < st.nr_pages)
+		/*
+		 * A poisoned order-0 page's free keeps it out of the allocator
+		 * for good (__free_pages_prepare()'s HWPoison branch): it stays
+		 * counted with the allocated pages.
+		 */
+		if (ev->pfn < st.nr_pages && !(!ev->order && tf_observe_page_hwpoison(ev->pfn)))
 			st.allocated[pfn_nid(ev->pfn)] -= 1L << ev->order;
 		break;
 	case TF_EV_PEXT_TABLE:

@@ -44,6 +44,9 @@ enum tf_sig {
 	TF_SIG_TRACKER_TAG_DRIFT,
 	TF_SIG_LEAKED_TRACKING_PAGE,
 	TF_SIG_STRANDED_TRACKING_SLOTS,
+	/* extra page references and poisoned pages (both models, through ledger.c) */
+	TF_SIG_PAGE_REF,
+	TF_SIG_UNPOISON_IN_USE,
 	/* page-flag mode (reference/pgflags_model.c) */
 	TF_SIG_PGF_DECODE,
 	TF_SIG_PGF_OTHER_BITS,

@@ -24,6 +24,7 @@
  *    (clean_unused_counters()) and the others stay; a tag's counters are
  *    never gone while it accounts for bytes, and nothing reads or writes
  *    them once they are gone (the per-CPU shim reports every such use);
+ *  - extra references and poisoned pages as in reference/model.c;
  *  - every page is allocated or free, and all come back at the end.
  *
  * Page refs are read through tf_observe_pgf() (the port's decode of its
@@ -48,6 +49,7 @@ enum {
 	U_INTERNAL	= 1 << 2,	/* a port-internal allocation (page_ext tables, tracker) */
 	U_LOST		= 1 << 3,	/* its ref did not decode back (reported) */
 	U_HOTPLUG	= 1 << 4,	/* freed_unit: pages online_pages() handed to the buddy */
+	U_HELD		= 1 << 5,	/* its owner freed it; extra references keep the head */
 };
 
 struct unit {
@@ -97,6 +99,7 @@ static struct pgf_pages {
 	int32_t pref[TF_MAX_PAGES];
 	struct unit units[TF_MAX_PAGES];
 	uint64_t obits[TF_MAX_PAGES];	/* page->flags outside the tag index */
+	uint8_t shed[TF_MAX_PAGES];	/* as reference/model.c's */
 	struct tf_ledger ledger;	/* allocated pages, reset by ledger_reset() */
 	/* Pages to check after this op, each once; never cleared: stamp never repeats. */
 	unsigned long touched[TF_MAX_PAGES];
@@ -230,6 +233,7 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	memset(pg.mslot, 0, pg.mslot_high);
 	pg.mslot_high = 0;
+	memset(pg.shed, 0, old);
 	ledger_reset(&pg.ledger, st.nr_pages, fn);
 	/* Sections memory hotplug adds later: offline at boot. */
 	ledger_set_offline(&pg.ledger, (unsigned long)m->section_pages * m->nr_sections,
@@ -360,18 +364,97 @@ static void on_mem_notify(const struct tf_event *ev)
 	}
 }
 
+/* Another CPU's op announced a free (or other call) of the order-@order allocation at @pfn. */
+static bool owner_freeing(unsigned long pfn, unsigned int order, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++)
+		if (c != cpu && st.ctx[c].pfn == pfn && st.ctx[c].nr == 1UL << order)
+			return true;
+	return false;
+}
+
+/* The owner's ___free_pages() of @head is in its other branch (as reference/model.c). */
+static void shed_begins(unsigned long head)
+{
+	struct unit *u = &pg.units[head];
+	int32_t tag;
+
+	settle(head);
+	tag = pg.pref[head];
+	if (profiling() && tag >= 0 && pgf_id(tag) && !(u->flags & U_INTERNAL))
+		exp_of(tag)->bytes -= (int64_t)PAGE_BYTES * ((1 << u->order) - 1);
+	pg.shed[head] = u->order + 1;
+	u->order = 0;
+	u->flags |= U_HELD;
+	touch(head);
+}
+
+/* A tail chunk of ___free_pages()'s other branch (reference/model.c says how). */
+static bool on_tail_chunk(const struct tf_event *ev)
+{
+	unsigned long pfn = ev->pfn, n = 1UL << ev->order, head, i;
+	struct unit *u;
+
+	if (ev->order >= TF_MAX_ORDER || pfn < n || pfn + n > st.nr_pages)
+		return false;
+	head = pfn - n;
+	u = &pg.units[head];
+	if (pg.shed[head]) {
+		if (ev->order >= pg.shed[head] - 1u)
+			return false;
+	} else {
+		if (!(u->flags & U_LIVE) || u->order != ev->order + 1 ||
+		    !ledger_refs_held(&pg.ledger, head))
+			return false;
+		shed_begins(head);
+	}
+	for (i = 0; i < n; i++)
+		if (!ledger_allocated(&pg.ledger, pfn + i))
+			return false;
+	st.ctx[ev->cpu].freed_pfn = pfn;
+	st.ctx[ev->cpu].freed_unit = pg.units[pfn];
+	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
+	if (profiling())
+		pg.pref[pfn] = PREF_NULL;
+	ledger_free(&pg.ledger, pfn, ev->order);
+	if (!ev->order)
+		pg.shed[head] = 0;
+	return true;
+}
+
 static void on_free(const struct tf_event *ev)
 {
 	unsigned long pfn = ev->pfn, n = 1UL << ev->order;
 	struct unit *u = &pg.units[pfn];
+	bool kept;
 
 	if (hotplug_free(ev))
 		return;
+	/*
+	 * The last put_page() of a head whose owner's ___free_pages() took
+	 * its other branch and has not freed a chunk yet.
+	 */
+	if (pfn + n <= st.nr_pages && (u->flags & U_LIVE) && u->order && !ev->order &&
+	    !pg.shed[pfn] && ledger_refs_held(&pg.ledger, pfn) && owner_freeing(pfn, u->order, ev->cpu))
+		shed_begins(pfn);
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
-		fail(TF_SIG_FREE_MISMATCH, NULL, "free of pfn %lu order %u, which is not a live allocation of that order",
+		if (on_tail_chunk(ev))
+			return;
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
+		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
+	if (pg.ledger.unpoisoning[ev->cpu]) {
+		fail(TF_SIG_UNPOISON_IN_USE, NULL,
+		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
+		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
+		/* Its holders forget it rather than free it again (callers.c). */
+		pg.ledger.refs[pfn] = 0;
+	} else if (pg.ledger.refs[pfn])
+		fail(TF_SIG_PAGE_REF, NULL, "pfn %lu order %u freed whole while %u extra references are held",
+		     pfn, ev->order, pg.ledger.refs[pfn]);
+	kept = !ev->order && pg.ledger.poisoned[pfn];
 	settle(pfn);
 	st.ctx[ev->cpu].freed_pfn = pfn;
 	st.ctx[ev->cpu].freed_unit = *u;
@@ -388,8 +471,14 @@ static void on_free(const struct tf_event *ev)
 			exp_of(ref)->bytes -= (int64_t)PAGE_BYTES << ev->order;
 		}
 		pg.pref[pfn] = PREF_NULL;
+		/* Kept poisoned: clear_page_tag_ref() (NULL without the debug config). */
+		if (kept)
+			pg.pref[pfn] = st.m.debug ? PREF_EMPTY : PREF_NULL;
 	}
-	ledger_free(&pg.ledger, pfn, ev->order);
+	if (kept)
+		ledger_keep(&pg.ledger, pfn);
+	else
+		ledger_free(&pg.ledger, pfn, ev->order);
 	u->flags = 0;
 }
 
@@ -788,7 +877,23 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		st.ctx[ev->cpu].nr = ev->pfn2;
 		st.ctx[ev->cpu].freed_pfn = -1;
 		break;
+	case TF_EV_PAGE_REF:
+		ledger_ref_event(&pg.ledger, ev);
+		if (ev->pfn < st.nr_pages && ev->section == TF_REF_OWNER_FREE &&
+		    (pg.units[ev->pfn].flags & U_LIVE))
+			pg.units[ev->pfn].flags |= U_HELD;
+		break;
+	case TF_EV_HWPOISON:
+		if (ev->pfn < st.nr_pages) {
+			const struct unit *u = &pg.units[ev->pfn];
+
+			ledger_hwpoison_event(&pg.ledger, ev,
+					      (u->flags & U_LIVE) && !(u->flags & U_HELD));
+			touch(ev->pfn);
+		}
+		break;
 	case TF_EV_OP_END:
+		ledger_op_end(&pg.ledger, ev->cpu);
 		st.ctx[ev->cpu] = (struct cpu_ctx){ .freed_pfn = -1 };
 		break;
 	default:
@@ -880,7 +985,9 @@ static void check_page(unsigned long pfn, bool prof)
 		     pfn, (unsigned long long)o.flags, (unsigned long long)pg.obits[pfn]);
 		pg.obits[pfn] = outside;
 	}
-	if (!prof || !(pg.units[pfn].flags & U_LIVE) || (pg.units[pfn].flags & U_INTERNAL))
+	/* Live pages, and poisoned pages kept by the free (their ref is cleared). */
+	if (!prof || !((pg.units[pfn].flags & U_LIVE) || pg.ledger.kept[pfn]) ||
+	    (pg.units[pfn].flags & U_INTERNAL))
 		return;
 	switch (o.state) {
 	case TF_REF_NULL:

@@ -340,6 +340,8 @@ static bool test_op_codes_are_pinned(void)
 		{ TF_OP_ISOLATE, { -1, -1, 16 } },	{ TF_OP_FREE_BATCH, { -1, -1, 17 } },
 		{ TF_OP_FREE_NOLOCK, { -1, -1, 18 } },
 		{ TF_OP_MEM_ONLINE, { 20, 26, 23 } },	{ TF_OP_MEM_OFFLINE, { 21, 27, 24 } },
+		{ TF_OP_GET_PAGE, { 16, 22, 19 } },	{ TF_OP_PUT_PAGE, { 17, 23, 20 } },
+		{ TF_OP_POISON, { 18, 24, 21 } },	{ TF_OP_UNPOISON, { 19, 25, 22 } },
 	};
 	/*
 	 * Codes given to another part of issue 16 (get_page, put_page, poison,

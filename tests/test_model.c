@@ -204,6 +204,23 @@ static const char *const pcp_commit_relock_fails =
 	"start drain all\n"
 	"run first=1 at=25 at2=35\n";
 
+/* An order-2 allocation freed while an extra reference holds its head. */
+static const char *const free_with_extra_ref =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc order=2 tag=1\n"
+	"get_page idx=0\n"
+	"free idx=0\n"
+	"put_page idx=0\n";
+
+/* A poisoned order-0 page (an exact buffer: not on the LRU) freed by its owner. */
+static const char *const free_poisoned =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc_exact pages=1 tag=1\n"
+	"poison idx=0\n"
+	"free idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -227,6 +244,8 @@ static const struct {
 	{ TF_BUG_DRAIN_ALL_FIRST_ZONE, &numa_page_in_second_zone, -1, false },
 	{ TF_BUG_ONLINE_NO_PAGE_EXT, &hotadd_then_alloc, 2, false },
 	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
+	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
+	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

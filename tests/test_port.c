@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <stdlib.h>
 
+#include <linux/mm.h>
+
 #include "tagfuzz/events.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/ops.h"
@@ -844,6 +846,143 @@ static bool test_port_numa_zonelists(void)
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* Extra references, poisoned pages, bad tails (issue 16)              */
+/* ------------------------------------------------------------------ */
+
+#define GET_PAGE(cpu_, idx_)	OP(.kind = TF_OP_GET_PAGE, .cpu = (cpu_), .n = (idx_))
+#define PUT_PAGE(cpu_, idx_)	OP(.kind = TF_OP_PUT_PAGE, .cpu = (cpu_), .n = (idx_))
+
+/*
+ * ___free_pages() with an extra reference: the tails go at the owner's
+ * free (their bytes off the head's tag, their refs cleared and put), the
+ * head at the last put_page(), as order 0.
+ */
+static bool test_port_extra_ref_frees_tails_then_head(void)
+{
+	unsigned long p, free0;
+
+	SIM_BEGIN(64, 2, 1, true);
+	PEXT_INIT();
+	free0 = tf_observe_free_count();
+	ALLOC(0, 2, 3);
+	p = last_user_alloc()->pfn;
+	GET_PAGE(0, 0);
+	ASSERT_EQ(page_count(pfn_to_page(p)), 2);
+	FREE(0, 0);
+	ASSERT_EQ(rec.nr_checks, 0);
+	ASSERT_EQ(page_count(pfn_to_page(p)), 1);
+	ASSERT_TAG(3, 1, PAGE_BYTES);		/* three tail pages' bytes, no call */
+	ASSERT_REF(p, TF_REF_TAG, 3);
+	ASSERT_REF(p + 1, TF_REF_NULL, 0);	/* cleared to EMPTY, then put: NULL */
+	ASSERT_REF(p + 2, TF_REF_NULL, 0);
+	ASSERT_TRUE(was_freed(p + 2) && was_freed(p + 1) && !was_freed(p));
+	ASSERT_EQ(tf_observe_free_count(), free0 - 1);
+	ASSERT_TRUE(conserved());
+	PUT_PAGE(0, 0);
+	ASSERT_EQ(rec.nr_checks, 0);
+	ASSERT_TAG(3, 0, 0);
+	ASSERT_REF(p, TF_REF_NULL, 0);
+	ASSERT_EQ(rec.free_order[rec.nr_free - 1], 0);
+	ASSERT_EQ(tf_observe_free_count(), free0);
+	ASSERT_TRUE(conserved());
+	SIM_END();
+	return true;
+}
+
+/*
+ * A poisoned order-0 page freed: the HWPoison branch subtracts the tag,
+ * writes EMPTY (debug) and keeps the page out of every container;
+ * unpoison_memory() of it clears the flag and gives nothing back.
+ */
+static bool test_port_hwpoison_free_keeps_page(void)
+{
+	unsigned long p, free0;
+
+	SIM_BEGIN(64, 2, 1, true);
+	PEXT_INIT();
+	free0 = tf_observe_free_count();
+	/* An exact buffer: alloc_pages() ones are on the LRU, not poisoned here. */
+	OP(.kind = TF_OP_ALLOC, .alloc_kind = TF_ALLOC_EXACT, .n = 1, .tag = 3);
+	p = last_user_alloc()->pfn;
+	OP(.kind = TF_OP_POISON, .n = 0);
+	ASSERT_TRUE(PageHWPoison(pfn_to_page(p)));
+	ASSERT_EQ(page_count(pfn_to_page(p)), 1);	/* memory_failure() took nothing */
+	FREE(0, 0);
+	ASSERT_EQ(rec.nr_checks, 0);
+	ASSERT_TAG(3, 0, 0);
+	ASSERT_REF(p, TF_REF_EMPTY, 0);
+	ASSERT_TRUE(was_freed(p));		/* reset_page_owner() ran */
+	ASSERT_EQ(tf_observe_free_count(), free0 - 1);
+	ASSERT_TRUE(tf_observe_free_pages(loc, &(const char *){ NULL }));
+	ASSERT_EQ(loc[p], TF_LOC_NONE);
+	OP(.kind = TF_OP_UNPOISON, .n = 0);
+	ASSERT_FALSE(PageHWPoison(pfn_to_page(p)));
+	ASSERT_EQ(tf_observe_free_count(), free0 - 1);
+	ASSERT_EQ(rec.nr_checks, 0);
+	SIM_END();
+	return true;
+}
+
+/*
+ * Memory offlining with an extra reference on a movable allocation: the
+ * migration fails (folio_migrate_mapping()'s refcount freeze) and the page
+ * stays where it is, live with its owner, until the reference is put; the
+ * next offline migrates it.
+ */
+static bool test_port_offline_extra_ref_not_migrated(void)
+{
+	unsigned long p;
+
+	SIM_BEGIN(16, 3, 1, false);
+	PEXT_INIT();
+	ALLOC(0, 3, 1);
+	ALLOC(0, 3, 2);
+	p = last_user_alloc()->pfn;
+	ASSERT_EQ(p / 16, 1);
+	GET_PAGE(0, 1);
+	ASSERT_EQ(page_count(pfn_to_page(p)), 2);
+	OP(.kind = TF_OP_MEM_OFFLINE, .n = 1);
+	ASSERT_EQ(page_count(pfn_to_page(p)), 2);	/* not migrated, not freed */
+	ASSERT_TRUE(!was_freed(p));
+	ASSERT_TRUE(PageLRU(pfn_to_page(p)));		/* put back */
+	ASSERT_EQ(rec.nr_checks, 0);
+	PUT_PAGE(0, 0);
+	OP(.kind = TF_OP_MEM_OFFLINE, .n = 1);
+	ASSERT_TRUE(was_freed(p));			/* migrated, the old page freed */
+	ASSERT_EQ(rec.nr_checks, 0);
+	ASSERT_TRUE(tf_observe_page_ext_lookup(p) == NULL);	/* the section went offline */
+	SIM_END();
+	return true;
+}
+
+/*
+ * A high-order free with a bad tail page (nonzero private): bad_page(),
+ * and __free_pages_prepare() returns before reset_page_owner() and
+ * pgalloc_tag_sub(): the tag keeps its call and bytes, nothing is freed.
+ */
+static bool test_port_bad_tail_returns_before_tag_sub(void)
+{
+	unsigned long p, free0;
+
+	SIM_BEGIN(64, 2, 1, true);
+	PEXT_INIT();
+	ALLOC(0, 2, 3);
+	p = last_user_alloc()->pfn;
+	free0 = tf_observe_free_count();
+	pfn_to_page(p + 2)->private = 5;
+	FREE(0, 0);
+	ASSERT_EQ(rec.nr_checks, 1);
+	ASSERT_EQ(rec.check_kind, TF_CHECK_BAD_PAGE);
+	ASSERT_STREQ(rec.check_site, "nonzero private");
+	ASSERT_FALSE(was_freed(p));
+	ASSERT_TAG(3, 1, 4 * PAGE_BYTES);
+	ASSERT_REF(p, TF_REF_TAG, 3);
+	ASSERT_EQ(tf_observe_free_count(), free0);
+	SIM_END();
+	return true;
+}
+
 const struct test_case tests_port[] = {
 	TEST(test_port_numa_zonelists),
 	TEST(test_port_boot_all_pages_free),
@@ -864,5 +1003,9 @@ const struct test_case tests_port[] = {
 	TEST(test_port_cpu_hotplug),
 	TEST(test_port_memory_hotplug),
 	TEST(test_port_teardown_returns_everything),
+	TEST(test_port_extra_ref_frees_tails_then_head),
+	TEST(test_port_hwpoison_free_keeps_page),
+	TEST(test_port_bad_tail_returns_before_tag_sub),
+	TEST(test_port_offline_extra_ref_not_migrated),
 };
 const size_t nr_tests_port = ARRAY_LEN(tests_port);

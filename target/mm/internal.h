@@ -47,6 +47,8 @@ struct alloc_context {
 #define FPI_NONE	((fpi_t)0)
 #define FPI_TO_TAIL	((fpi_t)(1 << 1))
 #define FPI_TRYLOCK	((fpi_t)(1 << 2))
+/* free_pages_prepare() has already been called for page(s) being freed. */
+#define FPI_PREPARED	((fpi_t)(1 << 3))
 
 void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags,
 		     unsigned int alloc_flags);
@@ -69,6 +71,8 @@ void *alloc_pages_exact_nid_noprof(int nid, size_t size, gfp_t gfp_mask);
 #define alloc_pages_exact_nid(...)	alloc_hooks(alloc_pages_exact_nid_noprof(__VA_ARGS__))
 
 void __free_pages(struct page *page, unsigned int order);
+void free_frozen_pages(struct page *page, unsigned int order);
+bool is_free_buddy_page(const struct page *page);
 #define __free_page(page)	__free_pages((page), 0)
 void free_pages_exact(void *virt, size_t size);
 void split_page(struct page *page, unsigned int order);

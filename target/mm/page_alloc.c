@@ -321,18 +321,91 @@ bool check_new_pages(struct page *page, unsigned int order)
 	return false;
 }
 
-bool free_pages_prepare(struct page *page, unsigned int order)
+static inline bool free_page_is_bad(struct page *page)
 {
 	const char *reason = page_bad_reason(page);
 
-	if (unlikely(reason)) {
-		bad_page(page, reason);
+	if (likely(!reason))
+		return false;
+
+	/* Something has gone sideways, find it */
+	bad_page(page, reason);
+	return true;
+}
+
+/* CONFIG_DEBUG_VM is on in every configuration the port models. */
+static inline bool is_check_pages_enabled(void)
+{
+	return true;
+}
+
+static __always_inline bool __free_pages_prepare(struct page *page,
+		unsigned int order, fpi_t fpi_flags)
+{
+	int bad = 0;
+
+	if (fpi_flags & FPI_PREPARED)
+		return true;
+
+	VM_BUG_ON_PAGE(PageTail(page), page);
+
+	if (unlikely(PageHWPoison(page)) && !order) {
+		/* Do not let hwpoison pages hit pcplists/buddy */
+		reset_page_owner(page, order);
+		if (!tf_bug(TF_BUG_HWPOISON_NO_TAG_SUB))
+			pgalloc_tag_sub(page, 1 << order);
+
+		/*
+		 * The page is isolated and accounted for.
+		 * Mark the codetag as empty to avoid accounting error
+		 * when the page is freed by unpoison_memory().
+		 */
+		clear_page_tag_ref(page);
 		return false;
 	}
 
+	/*
+	 * Check tail pages before head page information is cleared to
+	 * avoid checking PageCompound for order-0 pages.  (No compound
+	 * pages here: no free_tail_page_prepare().)
+	 */
+	if (unlikely(order)) {
+		int i;
+
+		for (i = 1; i < (1 << order); i++) {
+			struct page *tail_page = page + i;
+
+			if (is_check_pages_enabled()) {
+				if (free_page_is_bad(tail_page)) {
+					bad++;
+					continue;
+				}
+
+				if (tail_page->private) {
+					bad_page(tail_page, "nonzero private");
+					bad++;
+					continue;
+				}
+			}
+		}
+	}
+
+	if (is_check_pages_enabled()) {
+		if (free_page_is_bad(page))
+			bad++;
+		if (bad)
+			return false;
+	}
+
+	page->private = 0;
 	reset_page_owner(page, order);
 	pgalloc_tag_sub(page, 1 << order);
 	return true;
+}
+
+bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	return __free_pages_prepare(page, order, FPI_NONE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -402,7 +475,7 @@ static void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_fla
 	unsigned long pfn = page_to_pfn(page);
 	struct zone *zone = page_zone(page);
 
-	if (free_pages_prepare(page, order))
+	if (__free_pages_prepare(page, order, fpi_flags))
 		free_one_page(zone, page, pfn, order, fpi_flags);
 }
 
@@ -650,7 +723,7 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 		return;
 	}
 
-	if (!free_pages_prepare(page, order))
+	if (!__free_pages_prepare(page, order, fpi_flags))
 		return;
 
 	zone = page_zone(page);
@@ -680,6 +753,22 @@ static void __free_frozen_pages(struct page *page, unsigned int order, fpi_t fpi
 	}
 }
 
+void free_frozen_pages(struct page *page, unsigned int order)
+{
+	__free_frozen_pages(page, order, FPI_NONE);
+}
+
+/*
+ * mm/swap.c's __folio_put(), for the pages the port has: no zone device
+ * or hugetlb folios, no LRU, deferred split or memcg to undo.  A
+ * non-compound page is a folio of order 0, so the last put_page() of a
+ * high-order page that ___free_pages() left to it frees the head alone.
+ */
+void __folio_put(struct folio *folio)
+{
+	free_frozen_pages(&folio->page, 0);
+}
+
 static void ___free_pages(struct page *page, unsigned int order, fpi_t fpi_flags)
 {
 	/* get PageHead before we drop reference */
@@ -697,7 +786,8 @@ static void ___free_pages(struct page *page, unsigned int order, fpi_t fpi_flags
 			 * page will have no code tags, so to avoid warnings
 			 * mark them as empty.
 			 */
-			clear_page_tag_ref(page + (1 << order));
+			if (!tf_bug(TF_BUG_TAIL_REF_NOT_CLEARED))
+				clear_page_tag_ref(page + (1 << order));
 			__free_frozen_pages(page + (1 << order), order, fpi_flags);
 		}
 	}
@@ -730,7 +820,7 @@ void free_unref_folios(struct folio_batch *folios)
 		unsigned long pfn = folio_pfn(folio);
 		unsigned int order = folios->orders[i];
 
-		if (!free_pages_prepare(&folio->page, order))
+		if (!__free_pages_prepare(&folio->page, order, FPI_NONE))
 			continue;
 		/* Free orders not handled on the PCP directly to the allocator. */
 		if (!pcp_allowed_order(order)) {
@@ -1741,7 +1831,7 @@ static void __zone_set_pageset_high_and_batch(struct zone *zone, int high_min,
  */
 void zone_pcp_disable(struct zone *zone)
 {
-	/* (pcp_batch_high_lock: one memory hotplug operation at a time here.) */
+	/* (pcp_batch_high_lock: one memory hotplug or memory-failure operation at a time here.) */
 	__zone_set_pageset_high_and_batch(zone, 0, 0, 1);
 	__drain_all_pages(zone, true);
 }
@@ -1798,4 +1888,22 @@ unsigned long __offline_isolated_pages(unsigned long start_pfn,
 	spin_unlock_irqrestore(&zone->lock, flags);
 
 	return end_pfn - start_pfn - already_offline;
+}
+
+/*
+ * This function returns a stable result only if called under zone lock.
+ */
+bool is_free_buddy_page(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int order;
+
+	for (order = 0; order < NR_PAGE_ORDERS; order++) {
+		const struct page *head = page - (pfn & ((1 << order) - 1));
+
+		if (PageBuddy(head) && buddy_order((struct page *)head) >= order)
+			break;
+	}
+
+	return order <= MAX_PAGE_ORDER;
 }

@@ -17,6 +17,10 @@
 #include "tagfuzz/sim.h"
 #include "tagfuzz/sim_internal.h"
 
+/* The harness calls <linux/mm.h>'s refcount ones (migrate.h redirects for offlining). */
+#undef folio_try_get
+#undef folio_put
+
 extern struct alloc_tag tf_user_tags[TF_NR_USER_TAGS];
 
 enum tf_live_kind {
@@ -52,6 +56,16 @@ static struct {
  */
 #define TF_HOTPLUG_PATIENCE	16
 
+/*
+ * Extra references callers hold (get_page), by the page each is on, and
+ * the pages memory_failure() poisoned that unpoison_memory() has not
+ * cleared.  Both are harness state that ops on several CPUs share.
+ */
+static unsigned long tf_refs[TF_MAX_OPS];
+static size_t tf_nr_refs;
+static unsigned long tf_poisoned[TF_MAX_PAGES];
+static size_t tf_nr_poisoned;
+
 /* Pages each CPU's bring-up allocated, freed again when it goes down. */
 static struct {
 	unsigned long pfn[TF_MAX_SETUP_PAGES];
@@ -71,6 +85,8 @@ void tf_callers_reset(void)
 	memset(&tf_next_plan, 0, sizeof(tf_next_plan));
 	tf_nr_live = 0;
 	memset(tf_migrating, 0, sizeof(tf_migrating));
+	tf_nr_refs = 0;
+	tf_nr_poisoned = 0;
 	memset(tf_setup, 0, sizeof(tf_setup));
 	tf_page_ext_done = false;
 }
@@ -104,7 +120,8 @@ static size_t live_add(unsigned long pfn, unsigned int order, enum tf_live_kind 
 /*
  * Take the live allocation an op's operand @n picks (modulo the count)
  * off the list, if @ok accepts it (else say @why in the trace).  Taking it
- * first means an op interleaved with this one cannot pick it too.
+ * first means an op interleaved with this one cannot pick it too.  @ok
+ * runs under the harness lock: it must reach no scheduling point.
  */
 static bool live_take(unsigned int n, bool (*ok)(const struct tf_live *), const char *why,
 		      struct tf_live *l, size_t *idx)
@@ -206,6 +223,38 @@ static void announce(const struct tf_live *l)
 		     0, 0, 0, 0);
 }
 
+/* Tell the oracles about an extra reference (enum tf_ref_step). */
+static void emit_ref(enum tf_ref_step step, unsigned long pfn)
+{
+	struct tf_event ev = { .kind = TF_EV_PAGE_REF, .pfn = pfn, .section = step };
+
+	tf_emit(&ev);
+}
+
+/* How many extra references the callers hold on @pfn. */
+static unsigned int refs_on(unsigned long pfn)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	tf_harness_lock();
+	for (i = 0; i < tf_nr_refs; i++)
+		n += tf_refs[i] == pfn;
+	tf_harness_unlock();
+	return n;
+}
+
+/*
+ * The owner is about to drop its reference: with extra references held
+ * on the head, the head outlives the free (___free_pages()'s other
+ * branch frees what is past it); tell the oracles.
+ */
+static void owner_frees(const struct tf_live *l)
+{
+	if (refs_on(l->pfn))
+		emit_ref(TF_REF_OWNER_FREE, l->pfn);
+}
+
 /*
  * Each op takes its allocation off the live list before calling into the
  * kernel, so an op on another CPU interleaved with it cannot pick it too.
@@ -216,6 +265,7 @@ static void free_live(const struct tf_live *l, size_t i)
 	struct page *page = pfn_to_page(l->pfn);
 
 	announce(l);
+	owner_frees(l);
 	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
 	ClearPageLRU(page);	/* off the LRU before the last put */
 	if (l->kind == TF_LIVE_EXACT)
@@ -284,6 +334,32 @@ static bool not_exact(const struct tf_live *l)
 	return l->kind != TF_LIVE_EXACT;
 }
 
+/*
+ * A page's refcount as the harness reads it under its lock: no
+ * scheduling point (page_count() is one), or a fiber switched away while
+ * holding the lock would leave the others spinning on it for ever.
+ */
+static int refcount_of(unsigned long pfn)
+{
+	return __atomic_load_n(&pfn_to_page(pfn)->_refcount.counter, __ATOMIC_RELAXED);
+}
+
+/*
+ * What migration can move: not exact, and neither poisoned nor held by
+ * an extra reference (migrate_pages() fails on a folio whose refcount is
+ * not the one it expects, and leaves hwpoisoned folios alone).
+ */
+static bool migratable(const struct tf_live *l)
+{
+	return not_exact(l) && refcount_of(l->pfn) == 1 && !PageHWPoison(pfn_to_page(l->pfn));
+}
+
+/* What a folio batch takes: not exact, no extra reference on it. */
+static bool batchable(const struct tf_live *l)
+{
+	return not_exact(l) && refcount_of(l->pfn) == 1;
+}
+
 static void do_migrate(unsigned int n)
 {
 	struct tf_event ev = { .kind = TF_EV_PAGE_MIGRATE };
@@ -291,7 +367,7 @@ static void do_migrate(unsigned int n)
 	struct tf_live l;
 	size_t i;
 
-	if (!live_take(n, not_exact, "is exact: not migrated", &l, &i))
+	if (!live_take(n, migratable, "is exact, poisoned or referenced: not migrated", &l, &i))
 		return;
 	old = pfn_to_page(l.pfn);
 	announce(&l);
@@ -336,7 +412,8 @@ static void migrating_done(unsigned long pfn)
 }
 
 /*
- * folio_try_get(): the reference is the harness's ownership of a live
+ * folio_try_get() for do_migrate_range() (migrate_folio_try_get(), see
+ * <linux/migrate.h>): the reference is the harness's ownership of a live
  * allocation, taken off the live list so no op on another CPU can pick it
  * while offlining holds it.  A page the harness does not own, or one an op
  * in flight on another CPU has taken (to free, split or migrate it), fails
@@ -345,7 +422,7 @@ static void migrating_done(unsigned long pfn)
  * extra-reference free path (get_page()/put_page()), not taken from here.
  * The page's refcount itself is left alone.
  */
-bool folio_try_get(struct folio *folio)
+bool migrate_folio_try_get(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio);
 	bool got = false;
@@ -373,7 +450,7 @@ bool folio_try_get(struct folio *folio)
 }
 
 /* A folio not isolated goes back to the live list; an isolated one is migration's. */
-void folio_put(struct folio *folio)
+void migrate_folio_put(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio);
 	struct tf_live *l;
@@ -438,10 +515,22 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 			continue;
 		}
 		m = *l;
+		/*
+		 * folio_migrate_mapping()'s refcount check: an extra reference
+		 * (get_page) fails the migration with -EAGAIN and the folio
+		 * stays on @from.  The freeze keeps another from being taken
+		 * until the old page is freed.
+		 */
+		if (!page_ref_freeze(&folio->page, 1)) {
+			tf_note("pfn %lu has extra references: not migrated", m.pfn);
+			nr_failed++;
+			continue;
+		}
 		announce(&m);
 		dst = get_new_folio(folio, private);
 		if (!dst) {
 			tf_note("migration target for pfn %lu: allocation failed", m.pfn);
+			set_page_count(&folio->page, 1);
 			nr_failed++;
 			continue;
 		}
@@ -453,7 +542,7 @@ int migrate_pages(struct list_head *from, new_folio_t get_new_folio,
 		tf_emit(&ev);
 		pgalloc_tag_swap(dst, folio);
 		migrating_done(m.pfn);
-		__free_pages(&folio->page, m.order);
+		free_frozen_pages(&folio->page, m.order);
 		live_add(ev.pfn, m.order, m.kind, m.nr_pages);
 		if (ret_succeeded)
 			(*ret_succeeded)++;
@@ -647,6 +736,7 @@ static void do_free_nolock(unsigned int n)
 	if (!live_take(n, not_exact, "is exact: not freed with free_pages_nolock()", &l, &i))
 		return;
 	announce(&l);
+	owner_frees(&l);
 	tf_note("free_pages_nolock live[%zu]: pfn %lu", i, l.pfn);
 	ClearPageLRU(pfn_to_page(l.pfn));
 	free_pages_nolock(pfn_to_page(l.pfn), l.order);
@@ -666,13 +756,22 @@ static void do_free_batch(const struct tf_op *op)
 		struct page *page;
 		size_t i;
 
-		if (!live_take(op->n + k, not_exact, "is exact: left out of the batch", &l, &i))
+		if (!live_take(op->n + k, batchable, "is exact or referenced: left out of the batch",
+			       &l, &i))
 			continue;
 		page = pfn_to_page(l.pfn);
 		announce(&l);
 		ClearPageLRU(page);
-		if (!put_page_testzero(page)) {
-			tf_note("live[%zu] (pfn %lu) still referenced", i, l.pfn);
+		/*
+		 * The batch's reference, if it is still the only one: a
+		 * speculative reference taken since the check above (get_page on
+		 * another CPU) keeps the allocation live with its owner, who
+		 * frees it later the way free does (the port has no compound
+		 * pages, which folios_put() is for).
+		 */
+		if (!page_ref_freeze(page, 1)) {
+			tf_note("live[%zu] (pfn %lu) gained a reference: kept", i, l.pfn);
+			live_add(l.pfn, l.order, l.kind, l.nr_pages);
 			continue;
 		}
 		fb.folios[fb.nr] = page_folio(page);
@@ -693,6 +792,168 @@ static void do_isolate(const struct tf_op *op)
 	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
 	if (!op->clear)
 		drain_all_pages(page_zone(pfn_to_page((unsigned long)op->n << pageblock_order)));
+}
+
+/*
+ * get_page: an extra reference on the head of live allocation @n, taken
+ * as a speculative lookup takes it (folio_try_get(), which fails on a
+ * page freed meanwhile); the allocation stays live.  In sequence with the
+ * allocation's owner this is get_page().
+ */
+static void do_get_page(unsigned int n)
+{
+	unsigned long pfn;
+
+	tf_harness_lock();
+	if (!tf_nr_live || tf_nr_refs == ARRAY_SIZE(tf_refs)) {
+		tf_harness_unlock();
+		return;
+	}
+	pfn = tf_live[n % tf_nr_live].pfn;
+	tf_harness_unlock();
+	emit_ref(TF_REF_GET, pfn);
+	if (!folio_try_get(page_folio(pfn_to_page(pfn)))) {
+		tf_note("folio_try_get(pfn %lu) failed: freed meanwhile", pfn);
+		return;
+	}
+	emit_ref(TF_REF_GOT, pfn);
+	tf_harness_lock();
+	tf_refs[tf_nr_refs++] = pfn;
+	tf_harness_unlock();
+	tf_note("extra reference on pfn %lu", pfn);
+}
+
+/* put_page: drop extra reference @n (modulo how many are held). */
+static void do_put_page(unsigned int n)
+{
+	struct tf_live l = { 0, 0, TF_LIVE_SINGLE, 1 };
+	size_t i;
+
+	tf_harness_lock();
+	if (!tf_nr_refs) {
+		tf_harness_unlock();
+		return;
+	}
+	i = n % tf_nr_refs;
+	l.pfn = tf_refs[i];
+	tf_refs[i] = tf_refs[--tf_nr_refs];
+	tf_harness_unlock();
+	announce(&l);
+	emit_ref(TF_REF_PUT, l.pfn);
+	tf_note("put_page(pfn %lu)", l.pfn);
+	put_page(pfn_to_page(l.pfn));
+}
+
+/* A live allocation whose first page is freed as order 0. */
+static bool first_page_order0(const struct tf_live *l)
+{
+	return l->kind != TF_LIVE_PAGES || !l->order;
+}
+
+static bool poisoned_listed(unsigned long pfn)
+{
+	size_t i;
+
+	for (i = 0; i < tf_nr_poisoned; i++)
+		if (tf_poisoned[i] == pfn)
+			return true;
+	return false;
+}
+
+/*
+ * poison: memory_failure() as hwpoison-inject's corrupt-pfn calls it
+ * (MF_SW_SIMULATED), on the first page of live allocation @n, which
+ * stays live.  Only pages their allocation frees as order 0 (order-0
+ * pages, split parts, exact allocations): a poisoned head freed whole as
+ * order > 0 reaches the buddy with PG_hwpoison set, which the allocation
+ * side's check_new_page() handles, and that is not modelled.
+ */
+static void do_poison(unsigned int n)
+{
+	struct tf_live l;
+	struct page *page;
+	int ret;
+
+	tf_harness_lock();
+	if (!tf_nr_live) {
+		tf_harness_unlock();
+		return;
+	}
+	l = tf_live[n % tf_nr_live];
+	tf_harness_unlock();
+	if (!first_page_order0(&l)) {
+		tf_note("pfn %lu heads an order-%u allocation: not poisoned", l.pfn, l.order);
+		return;
+	}
+	page = pfn_to_page(l.pfn);
+	/*
+	 * An allocation the harness put on the LRU (movable, for memory
+	 * offlining) is a user page to memory_failure(): its LRU handlers
+	 * (identify_page_state()) are not ported.
+	 */
+	if (PageLRU(page)) {
+		tf_note("pfn %lu is on the LRU: not poisoned", l.pfn);
+		return;
+	}
+	tf_emit(&(struct tf_event){ .kind = TF_EV_HWPOISON, .pfn = l.pfn,
+				    .section = TF_HWPOISON_POISON });
+	ret = memory_failure(l.pfn, MF_SW_SIMULATED);
+	tf_note("memory_failure(pfn %lu): %d", l.pfn, ret);
+	if (PageHWPoison(page) && !poisoned_listed(l.pfn))
+		tf_poisoned[tf_nr_poisoned++] = l.pfn;
+}
+
+/* Forget the live allocation and the extra references on @pfn. */
+static void forget_page(unsigned long pfn)
+{
+	size_t i;
+
+	tf_harness_lock();
+	for (i = 0; i < tf_nr_live; i++)
+		if (tf_live[i].pfn == pfn) {
+			tf_live[i--] = tf_live[--tf_nr_live];
+			break;
+		}
+	for (i = 0; i < tf_nr_refs; i++)
+		if (tf_refs[i] == pfn)
+			tf_refs[i--] = tf_refs[--tf_nr_refs];
+	tf_harness_unlock();
+}
+
+/*
+ * unpoison: unpoison_memory() of poisoned page @n (modulo how many), as
+ * hwpoison-inject's unpoison-pfn calls it.  Upstream, a page whose one
+ * reference is still its owner's (memory_failure() took none: it could
+ * not handle the page) is freed here from under that owner (findings.md);
+ * the harness's owner and reference holders then forget the page rather
+ * than free it a second time.
+ */
+static void do_unpoison(unsigned int n)
+{
+	struct page *page;
+	unsigned long pfn;
+	size_t i;
+	int count, ret;
+
+	if (!tf_nr_poisoned)
+		return;
+	i = n % tf_nr_poisoned;
+	pfn = tf_poisoned[i];
+	page = pfn_to_page(pfn);
+	count = page_count(page);
+	/* It may free the page: the oracles classify its checks by this page. */
+	announce(&(struct tf_live){ pfn, 0, TF_LIVE_SINGLE, 1 });
+	tf_emit(&(struct tf_event){ .kind = TF_EV_HWPOISON, .pfn = pfn,
+				    .section = TF_HWPOISON_UNPOISON });
+	ret = unpoison_memory(pfn);
+	tf_note("unpoison_memory(pfn %lu): %d", pfn, ret);
+	if (PageHWPoison(page))
+		return;
+	tf_poisoned[i] = tf_poisoned[--tf_nr_poisoned];
+	if (count && !page_count(page)) {
+		tf_note("pfn %lu was freed from under its holder, who forgets it", pfn);
+		forget_page(pfn);
+	}
 }
 
 /* page_ext_init() reaches a section: its table comes from the section's node. */
@@ -849,6 +1110,18 @@ static void run_op(const struct tf_op *op)
 	case TF_OP_MEM_OFFLINE:
 		do_mem_offline(op->n);
 		break;
+	case TF_OP_GET_PAGE:
+		do_get_page(op->n);
+		break;
+	case TF_OP_PUT_PAGE:
+		do_put_page(op->n);
+		break;
+	case TF_OP_POISON:
+		do_poison(op->n);
+		break;
+	case TF_OP_UNPOISON:
+		do_unpoison(op->n);
+		break;
 	case TF_OP_START:	/* tf_sim_exec() takes these */
 	case TF_OP_RUN:
 	case TF_OP_PREEMPT:
@@ -942,6 +1215,8 @@ static void pcp_teardown(void)
 	}
 	while (tf_nr_live)
 		do_free(tf_nr_live - 1);
+	while (tf_nr_refs)
+		do_put_page(tf_nr_refs - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
 		free_setup_pages(cpu);
 	drain_all_pages(NULL);
@@ -966,6 +1241,9 @@ void tf_sim_teardown(void)
 	}
 	while (tf_nr_live)
 		do_free(tf_nr_live - 1);
+	/* Then every extra reference, the last taken first: the last put frees. */
+	while (tf_nr_refs)
+		do_put_page(tf_nr_refs - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
 		do_cpu_down(cpu);
 	drain_all_pages(NULL);

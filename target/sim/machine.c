@@ -5,6 +5,8 @@
  * previous run could have touched.
  */
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -135,8 +137,19 @@ static int tf_harness_lock_word;
 
 void tf_harness_lock(void)
 {
-	while (__atomic_exchange_n(&tf_harness_lock_word, 1, __ATOMIC_ACQUIRE))
+	while (__atomic_exchange_n(&tf_harness_lock_word, 1, __ATOMIC_ACQUIRE)) {
+#ifndef TF_REAL_THREADS
+		/*
+		 * One thread runs every fiber: the holder switched away at a
+		 * scheduling point under the lock and nothing can release it.
+		 * A harness bug: stop here rather than spin for ever.
+		 */
+		fprintf(stderr, "tagfuzz: harness lock taken on CPU%d while held: a scheduling point under it\n",
+			tf_cur_cpu);
+		abort();
+#endif
 		sched_yield();
+	}
 }
 
 void tf_harness_unlock(void)
@@ -226,6 +239,7 @@ void tf_machine_boot(const struct tf_machine *m)
 	tf_alloc_tag_boot();
 	tf_page_alloc_init((unsigned long)m->section_pages * m->nr_sections, max_pfn);
 	tf_wmark = m->wmark;
+	tf_memory_failure_reset();
 	tf_set_watermarks(m);
 	tf_callers_reset();
 	if (tf_pgf_mode)

@@ -127,6 +127,11 @@ static unsigned long zone_free_count(struct zone *zone)
 	return total;
 }
 
+bool tf_observe_page_hwpoison(unsigned long pfn)
+{
+	return pfn < max_pfn && PageHWPoison(pfn_to_page(pfn));
+}
+
 unsigned long tf_observe_free_count(void)
 {
 	unsigned long total = 0;

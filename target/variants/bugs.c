@@ -109,6 +109,18 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"__free_frozen_pages() unlocks the PCP after free_frozen_page_commit() returned false",
 		"check:BUG:spinlock wrong owner",
 	},
+	[TF_BUG_TAIL_REF_NOT_CLEARED] = {
+		"tail-ref-not-cleared",
+		"mainline ___free_pages() before its tails were marked empty (the extra-reference branch; get_page, put_page)",
+		"the tail chunks a non-compound free with an extra reference leaves are freed without clear_page_tag_ref()",
+		"check:WARN:alloc_tag was not set",
+	},
+	[TF_BUG_HWPOISON_NO_TAG_SUB] = {
+		"hwpoison-no-tag-sub",
+		"__free_pages_prepare()'s HWPoison branch without its pgalloc_tag_sub() (poison, then free)",
+		"a poisoned order-0 page is kept out of the allocator without its tag's counters coming down",
+		"model:counter-mismatch",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -66,6 +66,18 @@ static inline void atomic_long_add(long i, atomic_long_t *v)
 	__atomic_add_fetch(&v->counter, i, __TF_SEQ);
 }
 
+/* Add @a unless the value is @u; true if it was added (fully ordered then). */
+static inline bool atomic_add_unless(atomic_t *v, int a, int u)
+{
+	int c = atomic_read(v);
+
+	do {
+		if (unlikely(c == u))
+			return false;
+	} while (!atomic_try_cmpxchg(v, &c, c + a));
+	return true;
+}
+
 /* cmpxchg() on a plain word or pointer: returns the value found. */
 #define cmpxchg(ptr, o, n) ({						\
 	typeof(*(ptr)) __old = (o);					\

@@ -37,6 +37,7 @@
 } while (0)
 #define VM_BUG_ON(cond)			BUG_ON(cond)
 #define VM_BUG_ON_PAGE(cond, page)	BUG_ON(cond)
+#define VM_BUG_ON_FOLIO(cond, folio)	BUG_ON(cond)
 #define BUG()	tf_report_bug(TF_CHECK_BUG, __func__, "BUG()", "BUG()")
 
 #endif /* _LINUX_BUG_H */

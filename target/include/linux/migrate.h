@@ -26,12 +26,18 @@ typedef struct folio *new_folio_t(struct folio *folio, unsigned long private);
 typedef void free_folio_t(struct folio *folio, unsigned long private);
 
 /*
- * A reference on a page the harness owns (a live allocation of a scenario
- * op); false for any other page -- free pages, tails, pages another CPU's
- * op is freeing right now.
+ * folio_try_get()/folio_put() as do_migrate_range() uses them: a reference
+ * on a page the harness owns (a live allocation of a scenario op); false
+ * for any other page -- free pages, tails, pages another CPU's op is
+ * freeing right now.  The page's refcount is left alone: <linux/mm.h>'s
+ * refcount folio_try_get()/folio_put() (extra references, memory failure)
+ * are the real ones; these two stand for them in the files that include
+ * this header, for offlining only (docs/fidelity.md, "Memory hotplug").
  */
-bool folio_try_get(struct folio *folio);
-void folio_put(struct folio *folio);
+bool migrate_folio_try_get(struct folio *folio);
+void migrate_folio_put(struct folio *folio);
+#define folio_try_get(folio)	migrate_folio_try_get(folio)
+#define folio_put(folio)	migrate_folio_put(folio)
 /* Off the LRU onto @list for migration (PageLRU cleared); false if not on the LRU. */
 bool isolate_folio_to_list(struct folio *folio, struct list_head *list);
 struct folio *alloc_migration_target(struct folio *src, unsigned long private);

@@ -141,9 +141,80 @@ static inline bool put_page_testzero(struct page *page)
 	return atomic_dec_and_test(&page->_refcount);
 }
 
+static inline bool folio_put_testzero(struct folio *folio)
+{
+	return put_page_testzero(&folio->page);
+}
+
+static inline int folio_ref_count(const struct folio *folio)
+{
+	return page_count(&folio->page);
+}
+
+static inline bool page_ref_freeze(struct page *page, int count)
+{
+	return likely(atomic_cmpxchg(&page->_refcount, count, 0) == count);
+}
+
+static inline void page_ref_inc(struct page *page)
+{
+	atomic_inc(&page->_refcount);
+}
+
+/* page_ref_add_unless(): the speculative reference of folio_try_get(). */
+static inline bool page_ref_add_unless(struct page *page, int nr, int u)
+{
+	return atomic_add_unless(&page->_refcount, nr, u);
+}
+
+static inline bool get_page_unless_zero(struct page *page)
+{
+	return page_ref_add_unless(page, 1, 0);
+}
+
+static inline bool folio_try_get(struct folio *folio)
+{
+	return get_page_unless_zero(&folio->page);
+}
+
+/* 127: arbitrary random number, small enough to assemble well */
+#define folio_ref_zero_or_close_to_overflow(folio) \
+	((unsigned int)folio_ref_count(folio) + 127u <= 127u)
+
+static inline void folio_get(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio);
+	page_ref_inc(&folio->page);
+}
+
+/* No slab or large kmalloc pages here: get_page() is folio_get(). */
+static inline void get_page(struct page *page)
+{
+	folio_get(page_folio(page));
+}
+
+/* mm/swap.c upstream; target/mm/page_alloc.c here (beside free_frozen_pages()). */
+void __folio_put(struct folio *folio);
+
+static inline void folio_put(struct folio *folio)
+{
+	if (folio_put_testzero(folio))
+		__folio_put(folio);
+}
+
+static inline void put_page(struct page *page)
+{
+	folio_put(page_folio(page));
+}
+
 static inline void set_page_private(struct page *page, unsigned long v)
 {
 	page->private = v;
+}
+
+static inline unsigned long page_private(const struct page *page)
+{
+	return page->private;
 }
 
 static inline bool PageBuddy(const struct page *page)
@@ -184,6 +255,70 @@ static inline int page_ref_count(const struct page *page)	{ return atomic_read(&
 
 /* No __GFP_COMP allocations are made: pages are never compound. */
 static inline bool PageHead(const struct page *page)	{ (void)page; return false; }
+static inline bool PageTail(const struct page *page)	{ (void)page; return false; }
 static inline bool PageCompound(const struct page *page) { (void)page; return false; }
+
+/*
+ * PG_hwpoison (CONFIG_MEMORY_FAILURE), in struct page's mf_flags word
+ * (<linux/mm_types.h> says why): atomic bit operations, as on page->flags.
+ */
+#define PG_hwpoison	0
+
+/* test_bit(): a plain load in the kernel, so no scheduling point here either. */
+static inline bool PageHWPoison(const struct page *page)
+{
+	return __atomic_load_n(&page->mf_flags, __ATOMIC_RELAXED) & (1UL << PG_hwpoison);
+}
+
+static inline void SetPageHWPoison(struct page *page)
+{
+	tf_sched_point("set_bit(PG_hwpoison)");
+	__atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST);
+}
+
+static inline void ClearPageHWPoison(struct page *page)
+{
+	tf_sched_point("clear_bit(PG_hwpoison)");
+	__atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
+}
+
+static inline bool TestSetPageHWPoison(struct page *page)
+{
+	tf_sched_point("test_and_set_bit(PG_hwpoison)");
+	return __atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST) &
+	       (1UL << PG_hwpoison);
+}
+
+static inline bool TestClearPageHWPoison(struct page *page)
+{
+	tf_sched_point("test_and_clear_bit(PG_hwpoison)");
+	return __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST) &
+	       (1UL << PG_hwpoison);
+}
+
+static inline bool folio_test_clear_hwpoison(struct folio *folio)
+{
+	return TestClearPageHWPoison(&folio->page);
+}
+
+/* The port's pages are never slab (PG_lru: PageLRU() above). */
+static inline bool PageSlab(const struct page *page)	{ (void)page; return false; }
+
+/* memory_failure()'s flags (include/linux/mm.h). */
+enum mf_flags {
+	MF_COUNT_INCREASED = 1 << 0,
+	MF_ACTION_REQUIRED = 1 << 1,
+	MF_MUST_KILL = 1 << 2,
+	MF_SOFT_OFFLINE = 1 << 3,
+	MF_UNPOISON = 1 << 4,
+	MF_SW_SIMULATED = 1 << 5,
+	MF_NO_RETRY = 1 << 6,
+	MF_MEM_PRE_REMOVE = 1 << 7,
+};
+int memory_failure(unsigned long pfn, int flags);
+int unpoison_memory(unsigned long pfn);
+extern atomic_long_t num_poisoned_pages;
+void num_poisoned_pages_inc(unsigned long pfn);
+void num_poisoned_pages_sub(unsigned long pfn, long i);
 
 #endif /* _LINUX_MM_H */

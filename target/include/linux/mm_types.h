@@ -30,6 +30,14 @@ struct page {
 	 * of flags to tag indexes and checks that nothing else moves them.
 	 */
 	unsigned char lru_bit;
+	/*
+	 * PG_hwpoison, bit 0 (<linux/mm.h>).  Upstream it is a page->flags
+	 * bit; here it has a word of its own so that page->flags keeps the
+	 * meaning the page-flag mode gives it (its pgflag op sets and clears
+	 * anonymous flag bits, none of which may turn a free into the
+	 * poisoned page's path).
+	 */
+	unsigned long mf_flags;
 };
 
 /* Folios are pages here: nothing in the port uses large folios. */

@@ -33,6 +33,9 @@ enum tf_bug {
 	TF_BUG_ONLINE_NO_PAGE_EXT,	/* page_ext_callback() ignores MEM_GOING_ONLINE */
 	/* free_frozen_page_commit()'s lock drop (issue 16; fuzz_pcp, both PCP paths). */
 	TF_BUG_COMMIT_FALSE_UNLOCKS,	/* __free_frozen_pages() unlocks after a false commit */
+	/* Extra page references and poisoned pages (issue 16). */
+	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
+	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
 	TF_NR_BUGS
 };
 

@@ -40,6 +40,10 @@ enum tf_event_kind {
 	TF_EV_MEM_NOTIFY,	/* memory hotplug: the memory notifier chain has run
 				 * for action .order (MEM_* of <linux/memory.h>:
 				 * TF_MEM_*) on pfns .pfn, .pfn2 of them: .section */
+	TF_EV_PAGE_REF,		/* a caller's extra reference on the page at pfn:
+				 * .section is enum tf_ref_step */
+	TF_EV_HWPOISON,		/* memory_failure() (.section 0) or unpoison_memory()
+				 * (.section 1) of pfn is about to run */
 };
 
 /* The memory notifier's actions (TF_EV_MEM_NOTIFY .order), as <linux/memory.h>. */
@@ -49,6 +53,18 @@ enum tf_event_kind {
 #define TF_MEM_GOING_ONLINE	(1 << 3)
 #define TF_MEM_CANCEL_ONLINE	(1 << 4)
 #define TF_MEM_CANCEL_OFFLINE	(1 << 5)
+
+/* TF_EV_PAGE_REF's steps, each emitted by the caller on its own CPU. */
+enum tf_ref_step {
+	TF_REF_GET,		/* folio_try_get() is about to run on pfn */
+	TF_REF_GOT,		/* ... and took its reference */
+	TF_REF_PUT,		/* put_page() of a held reference is about to run */
+	TF_REF_OWNER_FREE,	/* the owner frees the allocation at pfn while
+				 * extra references are held: the head stays */
+};
+
+#define TF_HWPOISON_POISON	0
+#define TF_HWPOISON_UNPOISON	1
 
 enum tf_pcp_point {
 	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */

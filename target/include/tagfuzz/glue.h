@@ -20,5 +20,7 @@ void tf_alloc_tag_boot(void);
 void tf_page_alloc_init(unsigned long nr_pages, unsigned long nr_pages_all);
 void tf_set_pageblock_isolate(unsigned long start_pfn, bool isolate);
 void tf_zone_llist_flush(void);
+/* glue_memory_failure.c: memory-failure.c's counters as before boot. */
+void tf_memory_failure_reset(void);
 
 #endif /* _TAGFUZZ_GLUE_H */

@@ -60,6 +60,13 @@ unsigned long tf_observe_free_count(void);
  */
 unsigned long tf_observe_free_counted(void);
 /*
+ * PG_hwpoison of the page at @pfn (false past the memory map).  At the
+ * TF_EV_PAGE_FREE of an order-0 page it says the free is
+ * __free_pages_prepare()'s HWPoison branch: the page is kept out of the
+ * allocator, neither free nor allocated from then on.
+ */
+bool tf_observe_page_hwpoison(unsigned long pfn);
+/*
  * NUMA (issue 16): the same two counts for node @nid's zone alone (its
  * buddy and PCP lists, its counters and the llists of its pagesets and
  * of the zone).

@@ -137,6 +137,11 @@ enum tf_op_kind {
 	/* Memory hotplug (issue 16), every mode, runtime only. */
 	TF_OP_MEM_ONLINE,	/* n section: hot-add (or re-online) a section: online_pages() */
 	TF_OP_MEM_OFFLINE,	/* n section: hot-remove a section: offline_pages() */
+	/* Extra page references and poisoned pages (issue 16): every mode. */
+	TF_OP_GET_PAGE,		/* cpu, n idx: an extra reference on a live allocation's head */
+	TF_OP_PUT_PAGE,		/* cpu, n idx: drop an extra reference (modulo how many are held) */
+	TF_OP_POISON,		/* cpu, n idx: memory_failure() on a live order-0 allocation's page */
+	TF_OP_UNPOISON,		/* cpu, n idx: unpoison_memory() of a poisoned page (modulo how many) */
 	TF_NR_OPS
 };
 #define TF_MAX_FREE_BATCH	31			/* a folio_batch */
