@@ -71,13 +71,13 @@ LIB_SRCS := \
 	target/variants/early_pfn_pool_high.c \
 	target/lib/maple_tree.c target/mm/alloc_tag_pgflags.c target/sim/pgflags.c \
 	target/variants/pgflags_v3.c reference/pgflags_model.c \
-	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c \
+	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c \
 	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/diff.c
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
-NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c \
+NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c target/sim/observe_pcp.c \
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
 	fuzz/run.c fuzz/known.c target/sim/report.c

@@ -220,6 +220,7 @@ static void run_one(const char *path)
 			printf("known finding: %s (teardown)\n", v1.f[i].sig);
 		else
 			printf("known finding: %s (op %ld)\n", v1.f[i].sig, v1.f[i].op);
+		printf("  %s\n", v1.f[i].cause);
 	}
 	f = tf_verdict_first_new(&v1, o.strict);
 	if (!f) {

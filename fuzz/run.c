@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "journal.h"
 #include "phases.h"
 #include "oracle.h"
 #include "run.h"
@@ -41,15 +42,27 @@ static const char *const check_kind_name[] = {
 	[TF_CHECK_BAD_PAGE] = "bad_page",
 };
 
+/* A cause given and not taken by the report that follows is dropped. */
+static void drop_cause(void)
+{
+	struct tf_cause c;
+
+	tf_oracle_take_cause(&c);
+}
+
 static void add_finding(const char *sig, const char *detail)
 {
 	struct tf_verdict *v = cur_v;
 	struct tf_finding *f;
-	const char *known = tf_known_reason(sig, cur_what_if);
+	struct tf_cause c;
+	char line[sizeof(f->cause)];
+	const char *known;
 
+	tf_oracle_take_cause(&c);
+	known = tf_known_judge(sig, cur_what_if, &c, line, sizeof(line));
 	if (cur_o->trace)
-		fprintf(cur_o->trace, "  !! %s%s: %s\n", sig,
-			known ? " (known)" : "", detail);
+		fprintf(cur_o->trace, "  !! %s%s: %s%s%s\n", sig,
+			known ? " (known)" : "", detail, line[0] ? "; " : "", line);
 	if (!known || cur_o->strict) {
 		v->nr_new++;
 		if (!cur_o->keep_going)
@@ -72,6 +85,7 @@ static void add_finding(const char *sig, const char *detail)
 	}
 	snprintf(f->sig, sizeof(f->sig), "%s%s", sig, cur_what_if ? TF_WHAT_IF_SUFFIX : "");
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	snprintf(f->cause, sizeof(f->cause), "%s", line);
 	f->op = cur_op;
 	f->known = known;
 }
@@ -225,6 +239,7 @@ static bool classify_check(const struct tf_event *ev, char *cls, size_t len)
 	size_t i;
 
 	cls[0] = '\0';
+	drop_cause();
 	for_each_oracle(o, i) {
 		if (!o->classify)
 			continue;
@@ -243,9 +258,12 @@ static void sink(const struct tf_event *ev)
 
 	if (cur_o->trace)
 		trace_event(cur_o->trace, ev);
+	tf_journal_event(ev);
 	for_each_oracle(o, i)
-		if (o->on_event)
+		if (o->on_event) {
 			o->on_event(ev);
+			drop_cause();
+		}
 	if (cur_o->watch)
 		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
 	if (ev->kind == TF_EV_CHECK) {
@@ -279,8 +297,10 @@ static void oracle_sink(const char *sig, const char *detail)
 		size_t __i;						\
 									\
 		for_each_oracle(__o, __i)				\
-			if (__o->member)				\
+			if (__o->member) {				\
 				__o->member();				\
+				drop_cause();				\
+			}						\
 	} while (0)
 
 void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
@@ -301,6 +321,9 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_bugs = o->bugs;
 	tf_trace_enabled = o->trace != NULL;
 	tf_event_sink = sink;
+	tf_journal_reset();
+	drop_cause();
+	tf_access_sink = tf_journal_access;
 	tf_bug_jmp = &jb;
 
 	nr_oracles = 0;
@@ -319,6 +342,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		const char *rule;
 
 		cur_op = (long)i;
+		tf_journal_set_op(cur_op);
 		if (o->trace) {
 			tf_format_op(&s->ops[i], line, sizeof(line));
 			fprintf(o->trace, "op %zu [%s]: %s\n", i,
@@ -335,10 +359,12 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	}
 	if (!stop_now) {
 		cur_op = -1;
+		tf_journal_set_op(cur_op);
 		call_oracles(end_of_ops);
 	}
 	if (!stop_now) {
 		cur_op = -1;
+		tf_journal_set_op(cur_op);
 		if (o->trace)
 			fprintf(o->trace, "teardown\n");
 		if (o->watch)
@@ -349,6 +375,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 out:
 	tf_bug_jmp = NULL;
 	tf_event_sink = NULL;
+	tf_access_sink = NULL;
 	tf_bugs = 0;
 	nr_oracles = 0;
 }
@@ -374,6 +401,8 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 		snprintf(line, sizeof(line), "teardown");
 	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
+	if (fd->cause[0])
+		fprintf(f, "==tagfuzz== %s\n", fd->cause);
 	if (fd->known)
 		fprintf(f, "==tagfuzz== known: %s\n", fd->known);
 	if (s->m.what_if)

@@ -18,7 +18,9 @@ struct tf_finding {
 	char sig[160];		/* oracle:kind:site [class] -- stable */
 	char detail[256];
 	long op;		/* op index, -1 for boot and teardown */
-	const char *known;	/* reason, when listed as known */
+	const char *known;	/* reason, when known and its cause held */
+	/* "known: Fn (cause: ...)", "looks like Fn, but ...", or "" */
+	char cause[256];
 };
 
 /*
@@ -92,8 +94,20 @@ void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
  * a what-if mode, where the what-if-only findings are known too.
  */
 const char *tf_known_reason(const char *sig, bool what_if);
-/* The @i-th known signature, NULL past the last (for the tests). */
+/* The @i-th known signature and its finding, NULL past the last (for the tests). */
 const char *tf_known_sig(size_t i);
+const char *tf_known_id(size_t i);
+
+/*
+ * Judge a finding @sig against the known list with the cause its oracle
+ * gave (@c, id NULL when none): the reason when @sig is known and its
+ * cause held (suppressed), else NULL.  @line gets "known: Fn (cause: ...)",
+ * "looks like Fn, but ..." (a known symptom without its cause: a new
+ * finding), or "" (@sig is not known).
+ */
+struct tf_cause;
+const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
+			   char *line, size_t len);
 
 /* Every finding of a run in a what-if mode ends with this. */
 #define TF_WHAT_IF_SUFFIX	" [what-if]"

@@ -125,3 +125,24 @@ void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,
 	va_end(ap);
 	fn(name, detail);
 }
+
+static struct tf_cause pending;
+
+void tf_oracle_cause(const char *id, bool holds, const char *fmt, ...)
+{
+	va_list ap;
+
+	pending.id = id;
+	pending.holds = holds;
+	va_start(ap, fmt);
+	vsnprintf(pending.text, sizeof(pending.text), fmt, ap);
+	va_end(ap);
+}
+
+void tf_oracle_take_cause(struct tf_cause *c)
+{
+	*c = pending;
+	pending.id = NULL;
+	pending.holds = false;
+	pending.text[0] = '\0';
+}

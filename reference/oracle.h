@@ -93,6 +93,25 @@ void tf_oracle_reportf(tf_report_fn fn, enum tf_sig sig, const char *cls,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * A known finding's cause (fuzz/known.c, docs/findings.md "Cause"): the
+ * oracle that reports a symptom of a known finding first says whether
+ * that finding's cause predicate holds on this run's own events
+ * (reference/journal.h), and in words: what it saw, or which part of the
+ * cause is missing.  For a kernel check, classify() says it.  The next
+ * report (or the check being classified) takes it; a known symptom
+ * reported without one is a new finding.
+ */
+struct tf_cause {
+	const char *id;		/* "F14"; NULL: no predicate ran */
+	bool holds;
+	char text[200];
+};
+void tf_oracle_cause(const char *id, bool holds, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The runner: the cause given since the last take (id NULL if none). */
+void tf_oracle_take_cause(struct tf_cause *c);
+
 /* Every member may be NULL: the oracle has nothing to do there. */
 struct tf_oracle {
 	const char *name;

@@ -9,6 +9,14 @@
  *                            SIG; strict: SIG is the first finding
  *   # bugs: a,b              run with these bug switches; the same
  *                            scenario must then be clean without them
+ *   # expect-looks-like: Fn  with `# expect: SIG`: SIG is a known
+ *                            symptom whose cause is missing here, and
+ *                            the finding says "looks like Fn, but ..."
+ *
+ * An expect-known scenario's finding must also say "known: Fn (cause:
+ * ...)": its cause predicate held.  tests/scenarios holds, for every
+ * known entry (fuzz/known.c), one scenario of each kind: the symptom
+ * with its cause, and the symptom from another cause.
  *
  * A scenario that expects clean (or a known finding) of the default
  * tracker must also be free of new findings under every other tracker
@@ -25,6 +33,30 @@
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario sc;
+
+/* Known signatures some scenario showed with its cause, and without. */
+#define MAX_KNOWN_SEEN	64
+static char seen_known[MAX_KNOWN_SEEN][160], seen_looks[MAX_KNOWN_SEEN][160];
+static int nr_seen_known, nr_seen_looks;
+
+/* Recorded without the what-if suffix, as fuzz/known.c lists it. */
+static void seen(char (*list)[160], int *nr, const char *sig)
+{
+	size_t n = strlen(sig), sl = strlen(TF_WHAT_IF_SUFFIX);
+
+	if (n >= sl && !strcmp(sig + n - sl, TF_WHAT_IF_SUFFIX))
+		n -= sl;
+	if (*nr < MAX_KNOWN_SEEN)
+		snprintf(list[(*nr)++], sizeof(list[0]), "%.*s", (int)n, sig);
+}
+
+static bool was_seen(char (*list)[160], int nr, const char *sig)
+{
+	for (int i = 0; i < nr; i++)
+		if (!strcmp(list[i], sig))
+			return true;
+	return false;
+}
 
 static const char *first_sig(const struct tf_verdict *v, bool strict)
 {
@@ -89,8 +121,9 @@ static bool check_scenario(const char *path)
 	struct tf_run_opts o = { 0 };
 	struct tf_verdict v;
 	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512], points[512];
+	char looks[32];
 	const char *bad;
-	bool has_known, has_points, ok = true;
+	bool has_known, has_points, has_looks, ok = true;
 	size_t size;
 	char *text = tf_read_file(path, &size);
 
@@ -106,6 +139,7 @@ static bool check_scenario(const char *path)
 	tf_text_directive(text, "expect", expect, sizeof(expect));
 	has_known = tf_text_directive(text, "expect-known", known, sizeof(known));
 	has_points = tf_text_directive(text, "points", points, sizeof(points));
+	has_looks = tf_text_directive(text, "expect-looks-like", looks, sizeof(looks));
 	if (tf_text_directive(text, "bugs", bugs, sizeof(bugs)) &&
 	    tf_bugs_parse(bugs, &o.bugs, &bad)) {
 		printf("FAIL scenario %s: unknown bug switch '%s'\n", path, bad);
@@ -121,6 +155,9 @@ static bool check_scenario(const char *path)
 		tf_run(&sc, &o, &v);
 		if (tf_verdict_first_new(&v, false) || !v.nr || strcmp(v.f[0].sig, known))
 			return fail_with(path, "expected only the known finding", &v);
+		if (strncmp(v.f[0].cause, "known: ", 7))
+			return fail_with(path, "the known finding names no cause", &v);
+		seen(seen_known, &nr_seen_known, known);
 		o.strict = true;
 		tf_run(&sc, &o, &v);
 		if (strcmp(first_sig(&v, true), known)) {
@@ -138,6 +175,17 @@ static bool check_scenario(const char *path)
 	} else if (strcmp(first_sig(&v, false), expect)) {
 		snprintf(msg, sizeof(msg), "expected %s, got %s", expect, first_sig(&v, false));
 		ok = fail_with(path, msg, &v);
+	} else if (has_looks) {
+		const struct tf_finding *f = tf_verdict_first_new(&v, false);
+		char want[64];
+
+		snprintf(want, sizeof(want), "looks like %s, but ", looks);
+		if (strncmp(f->cause, want, strlen(want))) {
+			snprintf(msg, sizeof(msg), "expected \"%s...\", got \"%s\"", want, f->cause);
+			ok = fail_with(path, msg, &v);
+		} else {
+			seen(seen_looks, &nr_seen_looks, expect);
+		}
 	}
 	if (ok && o.bugs) {
 		/* The bug switch, and nothing else, makes the finding. */
@@ -149,6 +197,29 @@ static bool check_scenario(const char *path)
 	if (ok && !o.bugs && !strcmp(expect, "clean") && sc.m.tracker == TF_TRACKER_CURRENT)
 		ok = check_scenario_variants(path, &sc);
 	return ok;
+}
+
+/*
+ * Every known entry has a scenario with its cause (suppressed) and one
+ * with the same symptom from another cause (reported, "looks like").
+ */
+static void check_known_covered(int *passed, int *failed)
+{
+	const char *sig;
+
+	for (size_t k = 0; (sig = tf_known_sig(k)); k++) {
+		bool with = was_seen(seen_known, nr_seen_known, sig);
+		bool without = was_seen(seen_looks, nr_seen_looks, sig);
+
+		if (with && without) {
+			(*passed)++;
+			continue;
+		}
+		printf("FAIL known %s %s: no scenario in tests/scenarios %s\n", tf_known_id(k), sig,
+		       !with ? "shows it with its cause (# expect-known:)" :
+		       "shows it from another cause (# expect: SIG, # expect-looks-like: Fn)");
+		(*failed)++;
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -192,6 +263,12 @@ int run_scenario_dirs(int nr_dirs, char **dirs, int *passed, int *failed)
 			printf("FAIL scenario directory %s: no .txt scenarios\n", dirs[d]);
 			(*failed)++;
 		}
+	}
+	for (int d = 0; d < nr_dirs; d++) {
+		size_t n = strlen(dirs[d]);
+
+		if (n >= 15 && !strcmp(dirs[d] + n - 15, "tests/scenarios"))
+			check_known_covered(passed, failed);
 	}
 	return 0;
 }

@@ -27,6 +27,9 @@ tf_thread_local int tf_cur_cpu;
 int tf_nr_cpus = 1;
 struct tf_kconfig tf_kconfig;
 void (*tf_sched_hook)(const char *what);
+void (*tf_access_hook)(enum tf_access_kind kind, const char *site,
+		       const volatile void *addr, unsigned long val);
+void (*tf_access_sink)(const struct tf_access_rec *a);
 
 /*
  * The machine's topology (linux/topology.h, linux/mm.h): CPU c sits on

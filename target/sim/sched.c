@@ -257,6 +257,20 @@ static void sched_point(const char *what)
 	}
 }
 
+/* After each access of a run: stamped and handed to the harness. */
+static void access_point(enum tf_access_kind kind, const char *site,
+			 const volatile void *addr, unsigned long val)
+{
+	struct tf_access_rec a = {
+		.step = step, .cpu = running, .kind = kind, .site = site,
+		.addr = addr, .val = val,
+	};
+
+	if (running < 0 || !tf_access_sink)
+		return;		/* the scheduler's own shim calls */
+	tf_access_sink(&a);
+}
+
 static void end_run(void)
 {
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
@@ -268,6 +282,7 @@ static void end_run(void)
 	active = false;
 	running = -1;
 	tf_sched_hook = NULL;
+	tf_access_hook = NULL;
 	tf_bug_jmp = harness_bug_jmp;
 	tf_cur_cpu = 0;
 }
@@ -325,6 +340,7 @@ void tf_sched_run(const struct tf_sched_plan *p)
 
 	harness_bug_jmp = tf_bug_jmp;
 	tf_sched_hook = sched_point;
+	tf_access_hook = access_point;
 	for (;;) {
 		int c = best_runnable();
 

@@ -12,12 +12,20 @@
  */
 #define READ_ONCE(x) ({							\
 	tf_sched_point("READ_ONCE(" #x ")");				\
-	__atomic_load_n(&(x), __ATOMIC_RELAXED);			\
+	typeof(&(x)) __ro_p = &(x);					\
+	typeof(x) __ro_v = __atomic_load_n(__ro_p, __ATOMIC_RELAXED);	\
+	tf_access(TF_ACC_READ, "READ_ONCE(" #x ")", __ro_p,		\
+		  (unsigned long)__ro_v);				\
+	__ro_v;								\
 })
 
 #define WRITE_ONCE(x, val) do {						\
 	tf_sched_point("WRITE_ONCE(" #x ")");				\
-	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED);		\
+	typeof(&(x)) __wo_p = &(x);					\
+	typeof(x) __wo_v = (val);					\
+	__atomic_store_n(__wo_p, __wo_v, __ATOMIC_RELAXED);		\
+	tf_access(TF_ACC_WRITE, "WRITE_ONCE(" #x ")", __wo_p,		\
+		  (unsigned long)__wo_v);				\
 } while (0)
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")

@@ -274,26 +274,34 @@ static inline void SetPageHWPoison(struct page *page)
 {
 	tf_sched_point("set_bit(PG_hwpoison)");
 	__atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST);
+	tf_access(TF_ACC_RMW, "set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
 }
 
 static inline void ClearPageHWPoison(struct page *page)
 {
 	tf_sched_point("clear_bit(PG_hwpoison)");
 	__atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
+	tf_access(TF_ACC_RMW, "clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
 }
 
 static inline bool TestSetPageHWPoison(struct page *page)
 {
+	unsigned long old;
+
 	tf_sched_point("test_and_set_bit(PG_hwpoison)");
-	return __atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST) &
-	       (1UL << PG_hwpoison);
+	old = __atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST);
+	tf_access(TF_ACC_RMW, "test_and_set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	return old & (1UL << PG_hwpoison);
 }
 
 static inline bool TestClearPageHWPoison(struct page *page)
 {
+	unsigned long old;
+
 	tf_sched_point("test_and_clear_bit(PG_hwpoison)");
-	return __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST) &
-	       (1UL << PG_hwpoison);
+	old = __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
+	tf_access(TF_ACC_RMW, "test_and_clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	return old & (1UL << PG_hwpoison);
 }
 
 static inline bool folio_test_clear_hwpoison(struct folio *folio)

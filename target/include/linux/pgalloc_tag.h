@@ -41,6 +41,8 @@ static inline bool get_page_tag_ref(struct page *page, union codetag_ref *ref,
 		idx_to_ref(idx, ref);
 		handle->page = page;
 		tf_sched_point("read page tag ref");	/* harness annotation, as below */
+		tf_access(TF_ACC_READ, "read page tag ref", &page->flags,
+			  (unsigned long)ref->ct);
 		return true;
 	}
 
@@ -58,6 +60,7 @@ static inline bool get_page_tag_ref(struct page *page, union codetag_ref *ref,
 	 * check-then-set race lives, so another CPU may run in between.
 	 */
 	tf_sched_point("read page tag ref");
+	tf_access(TF_ACC_READ, "read page tag ref", tmp, (unsigned long)ref->ct);
 	return true;
 }
 
@@ -103,6 +106,7 @@ static inline void update_page_tag_ref(union pgtag_ref_handle handle,
 	tf_sched_point("write page tag ref");	/* harness annotation, as above */
 	tf_page_ext_access(handle.ref);
 	handle.ref->ct = ref->ct;
+	tf_access(TF_ACC_WRITE, "write page tag ref", handle.ref, (unsigned long)ref->ct);
 }
 
 void __clear_page_tag_ref(struct page *page);

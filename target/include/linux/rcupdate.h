@@ -17,12 +17,14 @@ static inline void rcu_read_lock(void)
 	/* synchronize_rcu() on another CPU reads this. */
 	__atomic_fetch_add(&tf_cpus[tf_cur_cpu].rcu_nesting, 1, __ATOMIC_SEQ_CST);
 	tf_cpus[tf_cur_cpu].preempt_count++;
+	tf_access(TF_ACC_RCU_LOCK, "rcu_read_lock", &tf_cpus[tf_cur_cpu].rcu_nesting, 0);
 }
 
 static inline void rcu_read_unlock(void)
 {
 	__atomic_fetch_sub(&tf_cpus[tf_cur_cpu].rcu_nesting, 1, __ATOMIC_SEQ_CST);
 	tf_cpus[tf_cur_cpu].preempt_count--;
+	tf_access(TF_ACC_RCU_UNLOCK, "rcu_read_unlock", &tf_cpus[tf_cur_cpu].rcu_nesting, 0);
 	tf_sched_point("rcu_read_unlock");
 }
 
@@ -30,7 +32,11 @@ static inline void rcu_read_unlock(void)
 #define rcu_access_pointer(p)	__atomic_load_n(&(p), __ATOMIC_RELAXED)
 #define rcu_assign_pointer(p, v) do {					\
 	tf_sched_point("rcu_assign_pointer(" #p ")");			\
-	__atomic_store_n(&(p), (v), __ATOMIC_RELEASE);			\
+	typeof(&(p)) __ra_p = &(p);					\
+	typeof(p) __ra_v = (v);						\
+	__atomic_store_n(__ra_p, __ra_v, __ATOMIC_RELEASE);		\
+	tf_access(TF_ACC_WRITE, "rcu_assign_pointer(" #p ")", __ra_p,	\
+		  (unsigned long)__ra_v);				\
 } while (0)
 
 void synchronize_rcu(void);

@@ -40,8 +40,16 @@ static inline bool __tf_spin_try(spinlock_t *lock)
 
 static inline int spin_trylock(spinlock_t *lock)
 {
+	int ok;
+
 	tf_sched_point("spin_trylock");
-	return __tf_spin_try(lock);
+	ok = __tf_spin_try(lock);
+	if (ok)
+		tf_access(TF_ACC_LOCK, "spin_trylock", lock, (unsigned long)tf_cur_cpu);
+	else
+		tf_access(TF_ACC_READ, "spin_trylock", lock,
+			  (unsigned long)__atomic_load_n(&lock->owner, __ATOMIC_RELAXED));
+	return ok;
 }
 
 static inline void spin_lock(spinlock_t *lock)
@@ -49,6 +57,7 @@ static inline void spin_lock(spinlock_t *lock)
 	tf_sched_point("spin_lock");
 	while (!__tf_spin_try(lock))
 		tf_spin_wait(lock);
+	tf_access(TF_ACC_LOCK, "spin_lock", lock, (unsigned long)tf_cur_cpu);
 }
 
 /*
@@ -77,6 +86,7 @@ static inline void spin_unlock(spinlock_t *lock)
 	__atomic_store_n(&lock->owner, -1, __ATOMIC_RELAXED);
 	tf_cpus[tf_cur_cpu].preempt_count--;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+	tf_access(TF_ACC_UNLOCK, "spin_unlock", lock, (unsigned long)tf_cur_cpu);
 	tf_sched_point("spin_unlock");
 }
 

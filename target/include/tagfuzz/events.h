@@ -103,6 +103,22 @@ void tf_emit(struct tf_event *ev);
 void tf_emit_page(enum tf_event_kind kind, unsigned long pfn, unsigned long pfn2,
 		  unsigned int order, int tag, unsigned int alloc_flags, unsigned int gfp);
 
+/*
+ * One access of a run of concurrent ops (tagfuzz/harness.h's tf_access()),
+ * stamped by the scheduler: the run's scheduling step it followed (the
+ * trace's "[step]") and the CPU that made it.
+ */
+struct tf_access_rec {
+	unsigned long step;
+	int cpu;
+	enum tf_access_kind kind;
+	const char *site;
+	const volatile void *addr;
+	unsigned long val;
+};
+/* Set by the harness; NULL drops accesses (as it does outside runs). */
+extern void (*tf_access_sink)(const struct tf_access_rec *a);
+
 /* Tags, by id: user call sites first, then sites inside the port. */
 struct tf_tag_info {
 	const char *function;

@@ -53,6 +53,34 @@ static inline void tf_sched_point(const char *what)
 		tf_sched_hook(what);
 }
 
+/*
+ * Every access the scheduling points stand for, after it happened: its
+ * kind, the point's site name, the object and the value read or written
+ * (a lock: its owner; a failed compare-and-exchange: the value found).
+ * Set only while a run of concurrent ops is in progress; the cause
+ * journal (reference/journal.c) keeps them for the known-finding
+ * predicates.
+ */
+enum tf_access_kind {
+	TF_ACC_READ,
+	TF_ACC_WRITE,
+	TF_ACC_RMW,		/* atomic read-modify-write, the new value */
+	TF_ACC_CMPXCHG_FAIL,	/* compare-and-exchange lost: the value found */
+	TF_ACC_LOCK,
+	TF_ACC_UNLOCK,
+	TF_ACC_RCU_LOCK,
+	TF_ACC_RCU_UNLOCK,
+	TF_NR_ACCESS_KINDS
+};
+extern void (*tf_access_hook)(enum tf_access_kind kind, const char *site,
+			      const volatile void *addr, unsigned long val);
+static inline void tf_access(enum tf_access_kind kind, const char *site,
+			     const volatile void *addr, unsigned long val)
+{
+	if (__builtin_expect(tf_access_hook != NULL, 0))
+		tf_access_hook(kind, site, addr, val);
+}
+
 enum tf_check_kind {
 	TF_CHECK_WARN,		/* WARN/WARN_ON/WARN_ONCE/VM_WARN_ON */
 	TF_CHECK_BUG,		/* BUG/BUG_ON/VM_BUG_ON: ends the scenario */
