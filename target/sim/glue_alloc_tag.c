@@ -14,7 +14,47 @@
 #define alloc_tag_add_early_pfn	current_alloc_tag_add_early_pfn
 void current_alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags);
 
+/*
+ * F5: the early clear's check-then-set (clear_early_alloc_pfn_tag_refs():
+ * "We accept this race") reads and writes a page's tag ref with plain
+ * accesses inside get_page_tag_ref() and update_page_tag_ref(), helpers
+ * every allocation and free shares.  alloc_tag.c calls them under these
+ * names in that one function (its only harness lines for this), so
+ * fuzz/tsan.supp can name the clear's two calls and nothing else; the
+ * probes make the same access again in the clear's own frame.
+ */
+static noinline bool tf_racy_clear_get_ref(struct page *page, union codetag_ref *ref,
+					   union pgtag_ref_handle *handle)
+{
+	return get_page_tag_ref(page, ref, handle);
+}
+
+static noinline void tf_racy_clear_update_ref(union pgtag_ref_handle handle,
+					      union codetag_ref *ref)
+{
+	update_page_tag_ref(handle, ref);
+}
+
+#define tf_racy_clear_get_ref(pg_, ref_, handle_) ({			\
+	union pgtag_ref_handle *__cg_h = (handle_);				\
+	bool __cg_ok = (tf_racy_clear_get_ref)(pg_, ref_, __cg_h);		\
+										\
+	if (__cg_ok && __cg_h->ref)						\
+		tf_racy_probe_read(clear_get_ref, __cg_h->ref->ct);		\
+	__cg_ok;								\
+})
+#define tf_racy_clear_update_ref(handle_, ref_) do {			\
+	union pgtag_ref_handle __cu_h = (handle_);				\
+										\
+	(tf_racy_clear_update_ref)(__cu_h, ref_);				\
+	if (__cu_h.ref)								\
+		tf_racy_probe_write(clear_update_ref, __cu_h.ref->ct);		\
+} while (0)
+
 #include "../mm/alloc_tag.c"
+
+#undef tf_racy_clear_get_ref
+#undef tf_racy_clear_update_ref
 
 #undef alloc_tag_add_early_pfn
 

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include "tagfuzz/racy.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
@@ -24,6 +25,10 @@ struct worker {
 };
 
 static struct worker workers[TF_MAX_CPUS];
+
+/* tagfuzz/racy.h: the probe `stress --probe` turned on, and its sink. */
+int tf_racy_probe;
+__thread unsigned long tf_racy_sink;
 static tf_op_fn *op_fn;
 static int nr_queued;
 
