@@ -37,13 +37,15 @@ TF_RACY_READ(commit_high_min, int)
 /*
  * F8: upstream's alloc_tag_set_inaccurate() is the racy access itself (one
  * plain read-modify-write), named as it is; its stress probe makes the
- * same access again in __pgalloc_tag_add()'s frame.
+ * write in __pgalloc_tag_add()'s own frame instead.
  */
 #define alloc_tag_set_inaccurate(tag) do {					\
 	struct alloc_tag *__sia_tag = (tag);					\
 										\
-	(alloc_tag_set_inaccurate)(__sia_tag);					\
-	tf_racy_probe_write(set_inaccurate, __sia_tag->ct.flags);		\
+	if (tf_racy_probe_on(set_inaccurate))					\
+		__sia_tag->ct.flags |= CODETAG_FLAG_INACCURATE;			\
+	else									\
+		(alloc_tag_set_inaccurate)(__sia_tag);				\
 } while (0)
 
 #include "../mm/page_alloc.c"

@@ -28,7 +28,7 @@ static unsigned long vmalloc_area[TF_MAX_SECTIONS][TF_MAX_SECTION_PAGES * 4];
  * before init_section_page_ext()'s publication for a reader on another CPU.
  * The zeroing is done here, under a name fuzz/tsan.supp can give
  * (tagfuzz/racy.h); alloc_page_ext()'s memset() is this.  The probe
- * zeroes the table again, plainly, in alloc_page_ext()'s own frame.
+ * zeroes the table from alloc_page_ext()'s own frame instead.
  */
 static noinline void *tf_racy_page_ext_zero(void *addr, int c, size_t size)
 {
@@ -124,14 +124,9 @@ static void glue_free_table_pages(void *addr, size_t size)
 #define vfree(addr)			glue_vfree(addr)
 #define free_pages_exact(addr, size)	glue_free_table_pages(addr, size)
 
-#define memset(addr, c, size) ({						\
-	void *__z = tf_racy_page_ext_zero(addr, c, size);			\
-										\
-	if (tf_racy_probe_on(page_ext_zero))					\
-		for (size_t __i = 0; __i < (size) / sizeof(long); __i++)	\
-			((volatile unsigned long *)__z)[__i] = 0;		\
-	__z;									\
-})
+#define memset(addr, c, size)							\
+	(tf_racy_probe_on(page_ext_zero) ? (memset)(addr, c, size) :		\
+	 tf_racy_page_ext_zero(addr, c, size))
 
 #include "../mm/page_ext.c"
 #undef memset

@@ -269,10 +269,18 @@ void init_per_zone_wmark_min(void)
 	struct tf_machine m = { .wmark = tf_wmark };
 	struct zone *zone;
 
-	tf_set_watermarks(&m);
-	/* The stress probe: the same stores again, here (tagfuzz/racy.h). */
-	for_each_populated_zone(zone)
-		tf_racy_probe_write(zone_set_wmarks, zone->_watermark[WMARK_MIN]);
+	if (!tf_racy_probe_on(zone_set_wmarks)) {
+		tf_set_watermarks(&m);
+		return;
+	}
+	/* The stress probe (tagfuzz/racy.h): the stores made here instead. */
+	for_each_populated_zone(zone) {
+		unsigned long min = max(1UL, zone_managed_pages(zone) * (tf_wmark + 1) / 128);
+
+		zone->_watermark[WMARK_MIN] = min;
+		zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
+		zone->_watermark[WMARK_HIGH] = min + min / 2 + 2;
+	}
 }
 
 /* PRESSURE: move every zone's watermarks relative to what it has free now. */

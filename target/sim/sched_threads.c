@@ -26,9 +26,8 @@ struct worker {
 
 static struct worker workers[TF_MAX_CPUS];
 
-/* tagfuzz/racy.h: the probe `stress --probe` turned on, and its sink. */
+/* tagfuzz/racy.h: the probe `stress --probe` turned on. */
 int tf_racy_probe;
-__thread unsigned long tf_racy_sink;
 static tf_op_fn *op_fn;
 static int nr_queued;
 
