@@ -2,7 +2,8 @@
 # tests/check.sh OUT: every test, on what make has built into OUT (`make
 # check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
 # OSS-Fuzz build contract (tests/build_contract.sh), and a short
-# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s)
+# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s),
+# the suppression narrowing probes (tests/tsan_narrow.sh, one test each)
 # and the layer check (make check-layers), each counted as one test.  Ends
 # with "N passed, N failed".
 set -uo pipefail
@@ -35,6 +36,16 @@ if [ "$st" = 0 ]; then
 	sp=$((sp + 1))
 else
 	echo "FAIL stress (status $st; see $OUT/stress.log)"
+	sf=$((sf + 1))
+fi
+echo
+# fuzz/tsan.supp lets through only the accesses it names: one probe a entry.
+bash "$ROOT/tests/tsan_narrow.sh" "$OUT" 2>&1 | tee "$OUT/tsan_narrow.log"
+n_line=$(tail -n 1 "$OUT/tsan_narrow.log")
+if [[ "$n_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
+else
+	echo "FAIL tests/tsan_narrow.sh did not finish (last line: '$n_line')"
 	sf=$((sf + 1))
 fi
 echo
