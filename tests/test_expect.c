@@ -154,10 +154,44 @@ static bool test_encode_keeps_verdict(void)
 	return true;
 }
 
+/* op -1 is boot before the first op, teardown after the last (fuzz/run.c). */
+static bool test_op_label(void)
+{
+	static struct tf_scenario s;
+	struct tf_finding f = { .sig = "model:leaked-tracking-page", .op = -1, .at_boot = true };
+	struct tf_run_opts o = { .bugs = 0 };
+	struct tf_verdict v;
+	char err[256], *out = NULL;
+	size_t len = 0;
+	FILE *m;
+	unsigned long bugs;
+	const char *bad;
+
+	ASSERT_EQ(tf_parse_text("machine section_pages=64 sections=2 cpus=1 debug=1\n", &s, err,
+				sizeof(err)), 0);
+	m = open_memstream(&out, &len);
+	ASSERT_TRUE(m);
+	tf_print_finding(m, &s, &f);
+	f.at_boot = false;
+	tf_print_finding(m, &s, &f);
+	fclose(m);
+	ASSERT_TRUE(strstr(out, "(op -1: boot)") && strstr(out, "(op -1: teardown)"));
+	free(out);
+	/* a finding of the teardown is not a boot one */
+	ASSERT_EQ(tf_bugs_parse("pool-not-freed", &bugs, &bad), 0);
+	o.bugs = bugs;
+	tf_run(&s, &o, &v);
+	ASSERT_TRUE(v.nr > 0);
+	ASSERT_EQ(v.f[0].op, -1);
+	ASSERT_FALSE(v.f[0].at_boot);
+	return true;
+}
+
 const struct test_case tests_expect[] = {
 	TEST(test_text_check),
 	TEST(test_directives),
 	TEST(test_judge),
 	TEST(test_encode_keeps_verdict),
+	TEST(test_op_label),
 };
 const size_t nr_tests_expect = ARRAY_LEN(tests_expect);
