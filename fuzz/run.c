@@ -23,6 +23,7 @@
 static struct tf_verdict *cur_v;
 static const struct tf_run_opts *cur_o;
 static long cur_op;
+static bool cur_booting;	/* no op has started: op -1 is boot */
 static bool stop_now;
 static bool cur_what_if;	/* the machine runs a what-if mode */
 /* The oracles this run's machine has, in tf_oracles[] order. */
@@ -87,6 +88,7 @@ static void add_finding(const char *sig, const char *detail)
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
 	snprintf(f->cause, sizeof(f->cause), "%s", line);
 	f->op = cur_op;
+	f->at_boot = cur_booting;
 	f->known = known;
 }
 
@@ -315,6 +317,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	cur_v = v;
 	cur_o = o;
 	cur_op = -1;
+	cur_booting = true;
 	stop_now = false;
 	cur_what_if = s->m.what_if != TF_WHAT_IF_NONE;
 	tf_phase_begin(&phase, &s->m);
@@ -337,6 +340,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_sim_set_machine(&s->m);
 	tf_machine_boot(&s->m);
 	call_oracles(boot_done);
+	cur_booting = false;
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
 		const char *rule;
@@ -398,7 +402,7 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops)
 		tf_format_op(&s->ops[fd->op], line, sizeof(line));
 	else
-		snprintf(line, sizeof(line), "teardown");
+		snprintf(line, sizeof(line), "%s", fd->at_boot ? "boot" : "teardown");
 	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
 	if (fd->cause[0])

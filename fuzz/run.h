@@ -18,6 +18,7 @@ struct tf_finding {
 	char sig[160];		/* oracle:kind:site [class] -- stable */
 	char detail[256];
 	long op;		/* op index, -1 for boot and teardown */
+	bool at_boot;		/* op -1 before the first op: boot, not teardown */
 	const char *known;	/* reason, when known and its cause held */
 	/* "known: Fn (cause: ...)", "looks like Fn, but ...", or "" */
 	char cause[256];

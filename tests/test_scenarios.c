@@ -28,6 +28,7 @@
 #include <stdlib.h>
 
 #include "codec.h"
+#include "expect.h"
 #include "run.h"
 #include "test.h"
 #include "tagfuzz/variants.h"
@@ -119,6 +120,7 @@ static bool check_points(const char *path, const char *points, const struct tf_r
 static bool check_scenario(const char *path)
 {
 	struct tf_run_opts o = { 0 };
+	struct tf_expect directives;
 	struct tf_verdict v;
 	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512], points[512];
 	char looks[32];
@@ -131,7 +133,9 @@ static bool check_scenario(const char *path)
 		printf("FAIL scenario %s: %s\n", path, strerror(errno));
 		return false;
 	}
-	if (tf_parse_text(text, &sc, err, sizeof(err))) {
+	/* replay's reading: a misspelt directive or a made-up signature fails (fuzz/expect.h) */
+	if (tf_expect_parse(text, &directives, err, sizeof(err)) ||
+	    tf_parse_text(text, &sc, err, sizeof(err))) {
 		printf("FAIL scenario %s: %s\n", path, err);
 		free(text);
 		return false;
