@@ -9,16 +9,12 @@
 
 #include "expect.h"
 #include "oracle.h"
+#include "run.h"
 
 static const char *const directives[] = {
 	"expect", "expect-known", "expect-looks-like", "bugs", "points",
 };
 #define NR_DIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
-
-/* The kinds of check:KIND:SITE (fuzz/run.c check_kind_name). */
-static const char *const check_kinds[] = {
-	"WARN", "BUG", "list", "might_sleep", "recursion", "deadlock", "bad_page",
-};
 
 int tf_text_check(const char *text, size_t size, char *err, size_t len)
 {
@@ -70,10 +66,10 @@ static bool valid_name(const char *name, size_t n)
 	if (n > 5 && !strncmp(name, "diff:", 5))
 		return true;	/* fuzz/diff.c: diff:VARIANT/what */
 	if (n > 6 && !strncmp(name, "check:", 6)) {
-		for (k = 0; k < sizeof(check_kinds) / sizeof(check_kinds[0]); k++) {
-			size_t kl = strlen(check_kinds[k]);
+		for (k = 0; k < tf_nr_check_kinds; k++) {
+			size_t kl = strlen(tf_check_kind_name[k]);
 
-			if (n > 7 + kl && !strncmp(name + 6, check_kinds[k], kl) &&
+			if (n > 7 + kl && !strncmp(name + 6, tf_check_kind_name[k], kl) &&
 			    name[6 + kl] == ':')
 				return true;
 		}

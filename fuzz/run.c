@@ -33,7 +33,7 @@ static size_t nr_oracles;
 #define for_each_oracle(o, i)						\
 	for ((i) = 0; (i) < nr_oracles && ((o) = oracles[(i)], true); (i)++)
 
-static const char *const check_kind_name[] = {
+const char *const tf_check_kind_name[] = {
 	[TF_CHECK_WARN] = "WARN",
 	[TF_CHECK_BUG] = "BUG",
 	[TF_CHECK_LIST] = "list",
@@ -42,6 +42,7 @@ static const char *const check_kind_name[] = {
 	[TF_CHECK_DEADLOCK] = "deadlock",
 	[TF_CHECK_BAD_PAGE] = "bad_page",
 };
+const size_t tf_nr_check_kinds = sizeof(tf_check_kind_name) / sizeof(tf_check_kind_name[0]);
 
 /* A cause given and not taken by the report that follows is dropped. */
 static void drop_cause(void)
@@ -181,7 +182,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%u goes down\n", ev->section);
 		break;
 	case TF_EV_CHECK:
-		fprintf(t, "  CPU%d %s in %s(): %s\n", ev->cpu, check_kind_name[ev->check],
+		fprintf(t, "  CPU%d %s in %s(): %s\n", ev->cpu, tf_check_kind_name[ev->check],
 			ev->func, ev->msg);
 		break;
 	case TF_EV_PRINTK:
@@ -278,7 +279,7 @@ static void sink(const struct tf_event *ev)
 				cur_o->watch->check(cur_o->watch->arg, ev, NULL);
 			return;
 		}
-		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", check_kind_name[ev->check],
+		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", tf_check_kind_name[ev->check],
 			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
 		if (cur_o->watch)
 			cur_o->watch->check(cur_o->watch->arg, ev, sig);

@@ -110,6 +110,10 @@ struct tf_cause;
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len);
 
+/* The KIND of check:KIND:SITE signatures, by enum tf_check_kind. */
+extern const char *const tf_check_kind_name[];
+extern const size_t tf_nr_check_kinds;
+
 /* Every finding of a run in a what-if mode ends with this. */
 #define TF_WHAT_IF_SUFFIX	" [what-if]"
 
