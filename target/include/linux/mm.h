@@ -5,6 +5,7 @@
 #include <linux/bug.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/string.h>
 
 /*
  * dump_page(): what bad_page() prints after "BUG: Bad page state".  The
@@ -128,6 +129,14 @@ static inline void set_page_count(struct page *page, int v)
 {
 	atomic_set(&page->_refcount, v);
 }
+
+static inline void init_page_count(struct page *page)
+{
+	set_page_count(page, 1);
+}
+
+/* The generic form (no arch override): every word of the struct page. */
+#define mm_zero_struct_page(pp)	((void)memset((pp), 0, sizeof(struct page)))
 
 static inline void set_page_refcounted(struct page *page)
 {
@@ -294,6 +303,12 @@ static inline bool TestClearPageHWPoison(struct page *page)
 	tf_sched_point("test_and_clear_bit(PG_hwpoison)");
 	return __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST) &
 	       (1UL << PG_hwpoison);
+}
+
+/* No large folios: a folio holds a poisoned page when its one page is. */
+static inline bool folio_contain_hwpoisoned_page(struct folio *folio)
+{
+	return PageHWPoison(&folio->page);
 }
 
 static inline bool folio_test_clear_hwpoison(struct folio *folio)
