@@ -118,6 +118,13 @@ static const struct {
 	  "handle (and so took no reference on) puts the owner's reference as if it "
 	  "were memory_failure()'s and frees the page under its owner "
 	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
+	/* Poisoned pages and memory offlining (issue 16 review): F22. */
+	{ "F22", "model:page-conservation [hwpoison-offline]",
+	  "F22: offline_pages() skips PageHWPoison() pages in the isolation test and "
+	  "__offline_isolated_pages(), in use or not, so a kernel page memory_failure() "
+	  "could not handle goes offline with its section while its owner still holds "
+	  "it; onlining it again gives the page to the buddy under its owner "
+	  "(docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

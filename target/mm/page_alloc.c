@@ -1866,7 +1866,14 @@ unsigned long __offline_isolated_pages(unsigned long start_pfn,
 	spin_lock_irqsave(&zone->lock, flags);
 	while (pfn < end_pfn) {
 		page = pfn_to_page(pfn);
-		/* (No HWPoison pages here.) */
+		/*
+		 * The HWPoisoned page may be not in buddy system, and
+		 * page_count() is not 0.
+		 */
+		if (unlikely(!PageBuddy(page) && PageHWPoison(page))) {
+			pfn++;
+			continue;
+		}
 		/*
 		 * At this point all remaining PageOffline() pages have a
 		 * reference count of 0 and can simply be skipped.

@@ -6,6 +6,7 @@
 #include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/string.h>
 
 /*
  * dump_page(): what bad_page() prints after "BUG: Bad page state".  The
@@ -129,6 +130,14 @@ static inline void set_page_count(struct page *page, int v)
 {
 	atomic_set(&page->_refcount, v);
 }
+
+static inline void init_page_count(struct page *page)
+{
+	set_page_count(page, 1);
+}
+
+/* The generic form (no arch override): every word of the struct page. */
+#define mm_zero_struct_page(pp)	((void)memset((pp), 0, sizeof(struct page)))
 
 static inline void set_page_refcounted(struct page *page)
 {
@@ -314,6 +323,12 @@ static inline bool TestClearPageHWPoison(struct page *page)
 	old = __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
 	tf_access(TF_ACC_RMW, "test_and_clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
 	return old & (1UL << PG_hwpoison);
+}
+
+/* No large folios: a folio holds a poisoned page when its one page is. */
+static inline bool folio_contain_hwpoisoned_page(struct folio *folio)
+{
+	return PageHWPoison(&folio->page);
 }
 
 static inline bool folio_test_clear_hwpoison(struct folio *folio)
