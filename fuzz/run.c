@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "interleave.h"
 #include "journal.h"
 #include "phases.h"
 #include "oracle.h"
@@ -43,6 +44,13 @@ const char *const tf_check_kind_name[] = {
 	[TF_CHECK_BAD_PAGE] = "bad_page",
 };
 const size_t tf_nr_check_kinds = sizeof(tf_check_kind_name) / sizeof(tf_check_kind_name[0]);
+
+/* Each access of a run of concurrent ops: the cause journal and the interleaving coverage. */
+static void run_access(const struct tf_access_rec *a)
+{
+	tf_journal_access(a);
+	tf_interleave_access(a);
+}
 
 /* A cause given and not taken by the report that follows is dropped. */
 static void drop_cause(void)
@@ -327,7 +335,8 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_event_sink = sink;
 	tf_journal_reset();
 	drop_cause();
-	tf_access_sink = tf_journal_access;
+	tf_interleave_reset();
+	tf_access_sink = run_access;
 	tf_bug_jmp = &jb;
 
 	nr_oracles = 0;
