@@ -82,7 +82,7 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
 	fuzz/run.c fuzz/known.c fuzz/expect.c fuzz/interleave.c target/sim/report.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
-TOOLS := replay scenario
+TOOLS := replay scenario explore
 # The ThreadSanitizer stress build: real threads, sched_threads.c for sched.c.
 STRESS_SRCS := $(patsubst target/sim/sched.c,target/sim/sched_threads.c,$(LIB_SRCS)) fuzz/stress.c
 

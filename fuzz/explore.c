@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * explore: every schedule of a text scenario's `run` groups within a
+ * preemption bound, in a fixed order (CHESS: most concurrency bugs need
+ * at most two preemptions).
+ *
+ *   explore [--preemptions N] [--bugs LIST] [--out FILE] FILE.txt
+ *
+ * A schedule of one group is its first CPU (the rotation of the queued
+ * CPUs' priorities) and up to N change points (`at`, `at2`: the running
+ * CPU drops to the lowest priority after that scheduling step; N <= 2,
+ * what a `run` op can say).  Each group is explored in turn, the other
+ * groups as written; the steps a group can stop at are those it took as
+ * written (its last access's step, at most 255).  The first new finding
+ * ends the search and its scenario, with that schedule, is written to
+ * --out (default: FILE with .explore.txt for .txt).
+ *
+ * Exit status: 0 every schedule is clean (known findings with their
+ * causes allowed), 1 a finding, 2 a usage error or an unreadable or
+ * refused scenario.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "expect.h"
+#include "journal.h"
+#include "run.h"
+#include "tagfuzz/variants.h"
+
+#define MAX_STEP	255	/* a run op's at/at2 range */
+
+static struct tf_scenario scenario;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPUs queued for run op @r: the started ops since the previous run. */
+static unsigned int queued_cpus(const struct tf_scenario *s, size_t r)
+{
+	unsigned int mask = 0, n = 0;
+	size_t i = r;
+
+	while (i-- > 0 && s->ops[i].kind != TF_OP_RUN)
+		if (s->ops[i].async)
+			mask |= 1u << s->ops[i].cpu;
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+/* The last scheduling step group @r took in the run just made. */
+static unsigned int group_steps(size_t r)
+{
+	unsigned long max = 0;
+
+	for (size_t i = 0; i < tf_journal_len(); i++) {
+		const struct tf_jrec *j = tf_journal_at(i);
+
+		if (j->access && j->op == (long)r && j->a.step > max)
+			max = j->a.step;
+	}
+	return max > MAX_STEP ? MAX_STEP : max;
+}
+
+static int write_repro(const char *out, const char *bugs)
+{
+	FILE *f = fopen(out, "w");
+
+	if (!f) {
+		fprintf(stderr, "explore: %s: %s\n", out, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# written by explore: the first schedule with a new finding\n");
+	if (bugs && *bugs)
+		fprintf(f, "# bugs: %s\n", bugs);
+	tf_print_scenario(f, &scenario);
+	fclose(f);
+	return 0;
+}
+
+static unsigned long nr_runs;
+static double t0;
+
+/* One schedule of run op @r: 0 nothing new, 1 a finding (reported), 2 an error. */
+static int try_schedule(size_t r, unsigned int first, unsigned int at, unsigned int at2,
+			const struct tf_run_opts *o, const char *bugs, const char *out)
+{
+	static struct tf_verdict v;
+	const struct tf_finding *f;
+
+	scenario.ops[r].first = first;
+	scenario.ops[r].at = at;
+	scenario.ops[r].at2 = at2;
+	tf_run(&scenario, o, &v);
+	f = tf_verdict_first_new(&v, false);
+	if (!f)
+		return 0;
+	printf("explore: a finding after %lu schedule(s) in %.1f s (op %zu: run first=%u at=%u at2=%u)\n",
+	       nr_runs + 1, now() - t0, r, first, at, at2);
+	tf_print_finding(stdout, &scenario, f);
+	if (write_repro(out, bugs))
+		return 2;
+	printf("explore: reproducer written to %s\n", out);
+	printf("verdict: %s\n", f->sig);
+	return 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: explore [--preemptions N] [--bugs LIST] [--out FILE] FILE.txt\n"
+		"Runs every schedule of each run group of a text scenario with at most N change\n"
+		"points (N 0..2, default 2) and every first CPU, in a fixed order; stops at the\n"
+		"first new finding and writes its scenario to --out.  Exit: 0 clean, 1 a finding,\n"
+		"2 a usage error or a refused scenario.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "preemptions", required_argument, NULL, 'p' },
+		{ "bugs", required_argument, NULL, 'b' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tf_run_opts o = { 0 };
+	struct tf_verdict v;
+	struct tf_expect e;
+	const char *bugs = NULL, *out = NULL, *bad, *path;
+	char err[256], outbuf[4096];
+	unsigned long nr_groups = 0;
+	int preemptions = 2, c;
+	size_t size;
+	char *text;
+
+	t0 = now();
+	while ((c = getopt_long(argc, argv, "p:b:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			preemptions = atoi(optarg);
+			if (preemptions < 0 || preemptions > 2 || !*optarg) {
+				fprintf(stderr, "explore: --preemptions takes 0, 1 or 2 (a run op has at most two change points), got '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			bugs = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	path = argv[optind];
+	text = tf_read_file(path, &size);
+	if (!text) {
+		fprintf(stderr, "explore: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (tf_text_check(text, size, err, sizeof(err)) ||
+	    tf_expect_parse(text, &e, err, sizeof(err)) ||
+	    tf_parse_text(text, &scenario, err, sizeof(err))) {
+		fprintf(stderr, "explore: %s: %s\n", path, err);
+		free(text);
+		return 2;
+	}
+	free(text);
+	if (!bugs && e.has_bugs)
+		bugs = e.bugs;
+	if (bugs && tf_bugs_parse(bugs, &o.bugs, &bad)) {
+		fprintf(stderr, "explore: unknown bug switch '%s'\n", bad);
+		return 2;
+	}
+	if (!out) {
+		size_t n = strlen(path);
+
+		snprintf(outbuf, sizeof(outbuf), "%.*s.explore.txt",
+			 (int)(n > 4 && !strcmp(path + n - 4, ".txt") ? n - 4 : n), path);
+		out = outbuf;
+	}
+
+	for (size_t r = 0; r < scenario.nr_ops; r++) {
+		struct tf_op saved = scenario.ops[r];
+		unsigned int nq, steps;
+
+		if (saved.kind != TF_OP_RUN)
+			continue;
+		nr_groups++;
+		/* The group as written: its steps bound the change points. */
+		tf_run(&scenario, &o, &v);
+		nr_runs++;
+		steps = group_steps(r);
+		nq = queued_cpus(&scenario, r);
+		if (!nq)
+			nq = 1;
+		for (unsigned int first = 0; first < nq; first++) {
+			/* (0, 0); then one change point; then two. */
+			for (unsigned int at = 0; at <= (preemptions ? steps : 0); at++) {
+				unsigned int at2 = 0;
+
+				do {
+					int ret = try_schedule(r, first, at, at2, &o, bugs, out);
+
+					nr_runs++;
+					if (ret)
+						return ret;
+					at2 = at2 ? at2 + 1 : at + 1;
+				} while (at && preemptions > 1 && at2 <= steps);
+			}
+		}
+		scenario.ops[r] = saved;
+	}
+	printf("explore: %s: %lu schedule(s) of %lu run group(s) within %d preemption(s) in %.1f s: clean\n",
+	       path, nr_runs, nr_groups, preemptions, now() - t0);
+	return 0;
+}
