@@ -11,5 +11,9 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* fuzz/mutator.c: the structure-aware mutator's hooks. */
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned int seed);
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *a, size_t a_size, const uint8_t *b,
+				 size_t b_size, uint8_t *out, size_t max, unsigned int seed);
 
 #endif /* _TAGFUZZ_FUZZ_TARGET_H */

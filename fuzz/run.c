@@ -13,6 +13,7 @@
 #include "codec.h"
 #include "interleave.h"
 #include "journal.h"
+#include "mutator.h"
 #include "phases.h"
 #include "oracle.h"
 #include "run.h"
@@ -450,6 +451,7 @@ void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out,
 		}
 		*what_if_out = k;
 	}
+	tf_mutator_set_what_if(*what_if_out);
 }
 
 bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
@@ -511,6 +513,7 @@ void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 		atexit(print_known_counts);
 	}
 	tf_run(s, o, &v);
+	tf_mutator_note_run(s);
 	f = tf_verdict_first_new(&v, o->strict);
 	for (int i = 0; i < v.nr; i++)
 		if (v.f[i].known && !o->strict)

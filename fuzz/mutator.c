@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The structure-aware mutator.  The engines' byte mutations know nothing
+ * of ops: most of them break a `start ... run` group or land a change
+ * point past the run's last scheduling step.  These mutations work on the
+ * decoded scenario (every byte string is one) and encode it again, so
+ * each result is a scenario one edit away from its parent: an op inserted
+ * from the mode's table, deleted, duplicated, swapped with its neighbour,
+ * one operand changed within its range, ops wrapped into a run group or
+ * a group unwrapped, a header bit flipped, or a run's schedule changed
+ * with change points drawn from the steps the parent's run really took.
+ * The libFuzzer hooks at the end mix them with the engine's own byte
+ * mutations (one in four), so nothing the bytes could reach is lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "fuzz_target.h"
+#include "journal.h"
+#include "mutator.h"
+
+const char *const tf_mutation_name[TF_NR_MUTATIONS] = {
+	[TF_MUT_BYTES] = "bytes", [TF_MUT_INSERT] = "insert", [TF_MUT_DELETE] = "delete",
+	[TF_MUT_DUPLICATE] = "duplicate", [TF_MUT_SWAP] = "swap", [TF_MUT_OPERAND] = "operand",
+	[TF_MUT_WRAP] = "wrap", [TF_MUT_UNWRAP] = "unwrap", [TF_MUT_HEADER] = "header",
+	[TF_MUT_SCHEDULE] = "schedule",
+};
+
+static struct tf_scenario cur, tmp, hdr;
+static uint8_t buf[TF_HDR_BYTES + TF_OP_BYTES * 2 * TF_MAX_OPS];
+
+static uint64_t rng;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return n ? (uint32_t)(rng % n) : 0;
+}
+
+bool tf_mutator_structured(void)
+{
+	static int structured = -1;
+
+	if (structured < 0) {
+		const char *m = getenv("TAGFUZZ_MUTATOR");
+
+		structured = !(m && !strcmp(m, "bytes"));
+	}
+	return structured;
+}
+
+/* --- steps each run group took, by the scenario's canonical bytes --- */
+
+#define NR_STEP_ENTRIES	1024
+#define MAX_GROUPS	8
+
+static struct {
+	uint64_t key;
+	uint8_t nr;
+	uint8_t steps[MAX_GROUPS];	/* per run op, in order; at most 255 */
+} step_cache[NR_STEP_ENTRIES];
+
+static uint64_t key_of(const struct tf_scenario *s, size_t *len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t n = tf_encode(s, buf, sizeof(buf));
+
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ buf[i]) * 1099511628211ull;
+	if (len)
+		*len = n;
+	return h | 1;
+}
+
+void tf_mutator_note_run(const struct tf_scenario *s)
+{
+	uint64_t key;
+	unsigned int g = 0;
+	size_t i, j;
+
+	if (!tf_mutator_structured())
+		return;
+	key = key_of(s, NULL);
+	for (i = 0; i < s->nr_ops && g < MAX_GROUPS; i++) {
+		unsigned long max = 0;
+
+		if (s->ops[i].kind != TF_OP_RUN)
+			continue;
+		for (j = 0; j < tf_journal_len(); j++) {
+			const struct tf_jrec *r = tf_journal_at(j);
+
+			if (r->access && r->op == (long)i && r->a.step > max)
+				max = r->a.step;
+		}
+		step_cache[key % NR_STEP_ENTRIES].steps[g++] = max > 255 ? 255 : max;
+	}
+	step_cache[key % NR_STEP_ENTRIES].key = key;
+	step_cache[key % NR_STEP_ENTRIES].nr = g;
+}
+
+/* The steps run group @g of @s took when it last ran, or 0 if unknown. */
+static unsigned int steps_of(const struct tf_scenario *s, unsigned int g)
+{
+	uint64_t key = key_of(s, NULL);
+	unsigned int k = key % NR_STEP_ENTRIES;
+
+	if (step_cache[k].key != key || g >= step_cache[k].nr)
+		return 0;
+	return step_cache[k].steps[g];
+}
+
+/* --- ops --- */
+
+/* @m's header bytes into @b. */
+static int header_bytes(const struct tf_machine *m, uint8_t *b)
+{
+	hdr.m = *m;
+	hdr.nr_ops = 0;
+	if (tf_encode(&hdr, buf, sizeof(buf)) < TF_HDR_BYTES)
+		return -1;
+	memcpy(b, buf, TF_HDR_BYTES);
+	return 0;
+}
+
+/* A random op of @m's mode: four random bytes under @m's header. */
+static bool random_op(const struct tf_machine *m, uint8_t what_if, struct tf_op *op)
+{
+	uint8_t b[TF_HDR_BYTES + TF_OP_BYTES];
+
+	if (header_bytes(m, b))
+		return false;
+	for (int i = 0; i < TF_OP_BYTES; i++)
+		b[TF_HDR_BYTES + i] = rnd(256);
+	tf_decode_what_if(b, sizeof(b), what_if, &tmp);
+	if (!tmp.nr_ops)
+		return false;
+	*op = tmp.ops[tmp.nr_ops - 1];	/* the decoder may put a pext_init first */
+	return true;
+}
+
+static bool insert_op(struct tf_scenario *s, size_t at, const struct tf_op *op)
+{
+	if (s->nr_ops >= TF_MAX_OPS || at > s->nr_ops)
+		return false;
+	memmove(&s->ops[at + 1], &s->ops[at], (s->nr_ops - at) * sizeof(s->ops[0]));
+	s->ops[at] = *op;
+	s->nr_ops++;
+	return true;
+}
+
+static void delete_op(struct tf_scenario *s, size_t at)
+{
+	memmove(&s->ops[at], &s->ops[at + 1], (s->nr_ops - at - 1) * sizeof(s->ops[0]));
+	s->nr_ops--;
+}
+
+/* One operand of @op to a new value in its range: a byte of its encoding. */
+static bool mutate_operand(const struct tf_machine *m, uint8_t what_if, struct tf_op *op)
+{
+	uint8_t b[TF_HDR_BYTES + TF_OP_BYTES];
+	bool async = op->async;
+	int k = 1 + rnd(TF_OP_BYTES - 1);
+
+	if (header_bytes(m, b))
+		return false;
+	tf_encode_op(m, op, b + TF_HDR_BYTES);
+	switch (rnd(3)) {
+	case 0:
+		b[TF_HDR_BYTES + k] = rnd(256);
+		break;
+	case 1:
+		b[TF_HDR_BYTES + k] += 1 + rnd(4);
+		break;
+	default:
+		b[TF_HDR_BYTES + k] ^= 1u << rnd(8);
+		break;
+	}
+	tf_decode_what_if(b, sizeof(b), what_if, &tmp);
+	if (!tmp.nr_ops || tmp.ops[tmp.nr_ops - 1].kind != op->kind)
+		return false;
+	*op = tmp.ops[tmp.nr_ops - 1];
+	op->async = async && tf_op_kind_can_start(op->kind);
+	return true;
+}
+
+/* Index of the @g-th run op, counting from 0. */
+static size_t nth_run(const struct tf_scenario *s, unsigned int g)
+{
+	for (size_t i = 0; i < s->nr_ops; i++)
+		if (s->ops[i].kind == TF_OP_RUN && !g--)
+			return i;
+	return s->nr_ops;
+}
+
+static unsigned int nr_runs(const struct tf_scenario *s)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < s->nr_ops; i++)
+		n += s->ops[i].kind == TF_OP_RUN;
+	return n;
+}
+
+/* A change point: a step the group took, or a small one when not known. */
+static unsigned int pick_point(unsigned int steps)
+{
+	return 1 + rnd(steps ? steps : 64);
+}
+
+static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
+{
+	unsigned int n = nr_runs(s), g, steps;
+	struct tf_op *run;
+
+	if (!n)
+		return false;
+	g = rnd(n);
+	steps = steps_of(s, g);
+	run = &s->ops[nth_run(s, g)];
+	switch (rnd(6)) {
+	case 0:		/* one change point */
+		run->at = pick_point(steps);
+		run->at2 = 0;
+		break;
+	case 1:		/* two */
+		run->at = pick_point(steps);
+		run->at2 = run->at + pick_point(steps ? (steps > run->at ? steps - run->at : 1) : 0);
+		break;
+	case 2: {	/* nudge */
+		int d = (int)rnd(9) - 4;
+
+		if (run->at2 && rnd(2))
+			run->at2 = run->at2 + d > run->at ? run->at2 + d : run->at + 1;
+		else if (run->at + d >= 1)
+			run->at += d;
+		else
+			run->at = 1;
+		break;
+	}
+	case 3:		/* rotate the first CPU */
+		run->first = (run->first + 1 + rnd(TF_MAX_CPUS - 1)) % TF_MAX_CPUS;
+		break;
+	case 4:		/* no change point */
+		run->at = run->at2 = 0;
+		break;
+	default: {	/* add or remove a preempt */
+		struct tf_op p = { .kind = TF_OP_PREEMPT };
+
+		for (size_t i = 0; i < s->nr_ops; i++) {
+			if (s->ops[i].kind == TF_OP_PREEMPT && rnd(2)) {
+				delete_op(s, i);
+				return true;
+			}
+		}
+		p.n = pick_point(steps);
+		return insert_op(s, rnd(s->nr_ops + 1), &p);
+	}
+	}
+	if (run->at > 255)
+		run->at = 255;
+	if (run->at2 && run->at2 <= run->at)
+		run->at2 = 0;
+	(void)what_if;
+	return true;
+}
+
+static bool wrap(struct tf_scenario *s)
+{
+	size_t i, len, k;
+	struct tf_op run = { .kind = TF_OP_RUN };
+	bool any = false;
+
+	if (!s->nr_ops)
+		return false;
+	i = rnd(s->nr_ops);
+	len = 1 + rnd(3);
+	for (k = i; k < s->nr_ops && k < i + len && s->ops[k].kind != TF_OP_RUN; k++) {
+		if (tf_op_kind_can_start(s->ops[k].kind)) {
+			s->ops[k].async = true;
+			any = true;
+		}
+	}
+	if (!any)
+		return false;
+	run.first = rnd(TF_MAX_CPUS);
+	run.at = rnd(2) ? pick_point(0) : 0;
+	return insert_op(s, k, &run);
+}
+
+static bool unwrap(struct tf_scenario *s)
+{
+	unsigned int n = nr_runs(s);
+	size_t r, i;
+
+	if (!n)
+		return false;
+	r = nth_run(s, rnd(n));
+	for (i = r; i-- > 0 && s->ops[i].kind != TF_OP_RUN;)
+		s->ops[i].async = false;
+	delete_op(s, r);
+	return true;
+}
+
+size_t tf_mutate(uint8_t *data, size_t size, size_t max, unsigned int seed, uint8_t what_if,
+		 enum tf_mutation *done)
+{
+	enum tf_mutation m = 1 + seed % (TF_NR_MUTATIONS - 1);
+	struct tf_op op;
+	size_t n, i;
+	bool ok = false;
+
+	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	tf_decode_what_if(data, size, what_if, &cur);
+	i = cur.nr_ops ? rnd(cur.nr_ops) : 0;
+	switch (m) {
+	case TF_MUT_INSERT:
+		ok = random_op(&cur.m, what_if, &op) && insert_op(&cur, rnd(cur.nr_ops + 1), &op);
+		break;
+	case TF_MUT_DELETE:
+		if ((ok = cur.nr_ops > 0))
+			delete_op(&cur, i);
+		break;
+	case TF_MUT_DUPLICATE:
+		ok = cur.nr_ops > 0 && insert_op(&cur, i + 1, &cur.ops[i]);
+		break;
+	case TF_MUT_SWAP:
+		if ((ok = cur.nr_ops > 1 && i + 1 < cur.nr_ops)) {
+			op = cur.ops[i];
+			cur.ops[i] = cur.ops[i + 1];
+			cur.ops[i + 1] = op;
+		}
+		break;
+	case TF_MUT_OPERAND:
+		ok = cur.nr_ops > 0 && mutate_operand(&cur.m, what_if, &cur.ops[i]);
+		break;
+	case TF_MUT_WRAP:
+		ok = wrap(&cur);
+		break;
+	case TF_MUT_UNWRAP:
+		ok = unwrap(&cur);
+		break;
+	case TF_MUT_SCHEDULE:
+		ok = mutate_schedule(&cur, what_if);
+		break;
+	case TF_MUT_HEADER:
+	case TF_MUT_BYTES:
+	case TF_NR_MUTATIONS:
+		ok = true;
+		break;
+	}
+	if (!ok)
+		return 0;
+	n = tf_encode(&cur, buf, sizeof(buf));
+	if (n > sizeof(buf) || n > max)
+		return 0;
+	if (m == TF_MUT_HEADER)
+		buf[rnd(3)] ^= 1u << rnd(8);	/* the machine: bytes 0-2 */
+	memcpy(data, buf, n);
+	if (done)
+		*done = m;
+	return n;
+}
+
+size_t tf_cross_over(const uint8_t *a, size_t a_size, const uint8_t *b, size_t b_size,
+		     uint8_t *out, size_t max, unsigned int seed, uint8_t what_if)
+{
+	size_t na, nb, n;
+
+	rng = seed * 0x9e3779b97f4a7c15ull + 7;
+	tf_decode_what_if(a, a_size, what_if, &cur);
+	tf_decode_what_if(b, b_size, what_if, &tmp);
+	na = cur.nr_ops ? rnd(cur.nr_ops + 1) : 0;
+	nb = tmp.nr_ops ? rnd(tmp.nr_ops + 1) : 0;
+	if (na + (tmp.nr_ops - nb) > TF_MAX_OPS)
+		return 0;
+	/* @b's ops keep their meaning under @a's machine only where the modes agree. */
+	if (tf_machine_mode(&cur.m) != tf_machine_mode(&tmp.m))
+		return 0;
+	memcpy(&cur.ops[na], &tmp.ops[nb], (tmp.nr_ops - nb) * sizeof(cur.ops[0]));
+	cur.nr_ops = na + (tmp.nr_ops - nb);
+	n = tf_encode(&cur, buf, sizeof(buf));
+	if (n > sizeof(buf) || n > max)
+		return 0;
+	memcpy(out, buf, n);
+	return n;
+}
+
+/* --- libFuzzer's hooks (the AFL++ library: fuzz/afl_mutator.c) --- */
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max) __attribute__((weak));
+
+static uint8_t fuzz_what_if;
+
+void tf_mutator_set_what_if(uint8_t what_if)
+{
+	fuzz_what_if = what_if;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned int seed)
+{
+	size_t n = 0;
+
+	if (tf_mutator_structured() && seed % 4)
+		n = tf_mutate(data, size, max, seed, fuzz_what_if, NULL);
+	if (!n && LLVMFuzzerMutate)
+		n = LLVMFuzzerMutate(data, size, max);
+	return n ? n : size;
+}
+
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *a, size_t a_size, const uint8_t *b,
+				 size_t b_size, uint8_t *out, size_t max, unsigned int seed)
+{
+	size_t n = 0;
+
+	if (tf_mutator_structured())
+		n = tf_cross_over(a, a_size, b, b_size, out, max, seed, fuzz_what_if);
+	if (!n) {
+		/* The byte cross-over: @a's first half, @b's second half. */
+		size_t ha = a_size / 2, hb = b_size / 2;
+
+		if (ha + (b_size - hb) > max)
+			return 0;
+		memcpy(out, a, ha);
+		memcpy(out + ha, b + hb, b_size - hb);
+		n = ha + (b_size - hb);
+	}
+	return n;
+}
