@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The structure-aware mutator (fuzz/mutator.c): every result is a
+ * scenario within the size given, every mutation kind happens, schedule
+ * changes land on the steps the parent's run took, and TAGFUZZ_MUTATOR's
+ * switch is read.
+ */
+#include <stdlib.h>
+
+#include "codec.h"
+#include "journal.h"
+#include "mutator.h"
+#include "run.h"
+#include "test.h"
+
+static uint8_t in[4096], out[4096];
+static struct tf_scenario s;
+
+static bool test_mutations_stay_scenarios(void)
+{
+	unsigned int seen[TF_NR_MUTATIONS] = { 0 };
+	uint64_t st = 18;
+
+	for (unsigned int i = 0; i < 20000; i++) {
+		size_t size = 8 + test_rand(&st) % 120, max = 8 + test_rand(&st) % 400, n;
+		enum tf_mutation m = TF_MUT_BYTES;
+
+		for (size_t k = 0; k < size; k++)
+			in[k] = test_rand(&st);
+		n = tf_mutate(in, size, max, (unsigned int)test_rand(&st), 0, &m);
+		ASSERT_TRUE(n <= max);
+		if (!n)
+			continue;
+		ASSERT_TRUE(m > TF_MUT_BYTES && m < TF_NR_MUTATIONS);
+		seen[m]++;
+		tf_decode(in, n, &s);	/* total: any bytes are a scenario */
+		n = tf_cross_over(in, n, out, size, out, max, i, 0);
+		ASSERT_TRUE(n <= max);
+	}
+	for (int m = TF_MUT_INSERT; m < TF_NR_MUTATIONS; m++) {
+		if (!seen[m]) {
+			fprintf(stderr, "  mutation %s never happened\n", tf_mutation_name[m]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A run group's change points come from the steps its run took. */
+static bool test_schedule_from_steps(void)
+{
+	static const char text[] =
+		"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
+		"pext_init\ncpu_up cpu=1\nalloc cpu=1 order=0 tag=1\n"
+		"start free cpu=0 idx=0\nstart alloc cpu=1 order=0 tag=2\nrun first=0\n";
+	struct tf_run_opts o = { 0 };
+	struct tf_verdict v;
+	unsigned int steps = 0, max_at = 0, hits = 0, tries = 0;
+	char err[200];
+	size_t n, r = 0;
+
+	ASSERT_EQ(tf_parse_text(text, &s, err, sizeof(err)), 0);
+	tf_run(&s, &o, &v);
+	tf_mutator_note_run(&s);
+	for (size_t i = 0; i < s.nr_ops; i++)
+		if (s.ops[i].kind == TF_OP_RUN)
+			r = i;
+	for (size_t j = 0; j < tf_journal_len(); j++) {
+		const struct tf_jrec *rec = tf_journal_at(j);
+
+		if (rec->access && rec->op == (long)r && rec->a.step > steps)
+			steps = rec->a.step;
+	}
+	/* a bound that says something: the fallback draws from 64 */
+	ASSERT_TRUE(steps > 2 && steps < 40);
+	n = tf_encode(&s, in, sizeof(in));
+	for (unsigned int seed = 0; seed < 4000; seed++) {
+		enum tf_mutation m = TF_MUT_BYTES;
+		size_t k;
+
+		memcpy(out, in, n);
+		k = tf_mutate(out, n, sizeof(out), seed, 0, &m);
+		if (!k || m != TF_MUT_SCHEDULE)
+			continue;
+		tf_decode(out, k, &s);
+		for (size_t i = 0; i < s.nr_ops; i++) {
+			if (s.ops[i].kind != TF_OP_RUN || !s.ops[i].at)
+				continue;
+			tries++;
+			if (s.ops[i].at > max_at)
+				max_at = s.ops[i].at;
+		}
+		hits++;
+	}
+	ASSERT_TRUE(hits > 100);
+	ASSERT_TRUE(tries > 50);
+	/* drawn from the steps the run had, or nudged by at most 4 past them */
+	ASSERT_TRUE(max_at <= steps + 4);
+	return true;
+}
+
+const struct test_case tests_mutator[] = {
+	TEST(test_mutations_stay_scenarios),
+	TEST(test_schedule_from_steps),
+};
+const size_t nr_tests_mutator = ARRAY_LEN(tests_mutator);
