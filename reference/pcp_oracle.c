@@ -195,7 +195,7 @@ static unsigned long step_of(long i)
 static void f14_cause(unsigned long pfn, int cpu)
 {
 	struct tf_pcp_addrs a;
-	long push, read, down, set, look, done;
+	long push, read, down, set, look, done, detach;
 	int x, dying;
 
 	if (!tf_observe_pcp_addrs(pfn, cpu, &a))
@@ -235,9 +235,17 @@ static void f14_cause(unsigned long pfn, int cpu)
 	done = find_event(tf_journal_len(), TF_EV_PCP, TF_PCP_PT_DEAD_DONE, cpu);
 	if (done < down)
 		done = (long)tf_journal_len();
-	look = tf_journal_find_access(done, -1, a.llist_first, dying, NULL);
-	if (look > down && push < look) {
-		tf_oracle_cause("F14", false, "CPU%d's push of pfn %lu at step %lu came before page_alloc_cpu_dead()'s last look at the free_llist (step %lu), which left it there",
+	/* The drain ends where the death takes pcp->lock for the last time, to detach. */
+	detach = tf_journal_find_access(done, TF_ACC_LOCK, a.lock, dying, NULL);
+	look = tf_journal_find_access(detach > down ? detach : done, -1, a.llist_first, dying,
+				      NULL);
+	if (look < set) {
+		tf_oracle_cause("F14", false, "page_alloc_cpu_dead(%d)'s drain (from step %lu) never looked at CPU%d's free_llist",
+				cpu, step_of(set), cpu);
+		return;
+	}
+	if (push < look) {
+		tf_oracle_cause("F14", false, "CPU%d's push of pfn %lu at step %lu came before the drain's last look at the free_llist (step %lu), which left it there",
 				x, pfn, step_of(push), step_of(look));
 		return;
 	}
