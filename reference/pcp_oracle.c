@@ -56,9 +56,11 @@ static struct pcp_pages {
  */
 static struct pcp_drain_snap {
 	long op;
-	long count[TF_MAX_CPUS];
+	long count[TF_MAX_CPUS];	/* over the CPU's pagesets, as drain_all_pages(NULL) */
+	bool dead[TF_MAX_CPUS];
 	uint8_t llist[TF_MAX_PAGES];
 	uint8_t isolated[TF_MAX_PAGES];	/* its pageblock was isolated then */
+	long zone_count[TF_MAX_PAGES];	/* the count of its CPU's pageset in its zone */
 } drain;
 
 /* A finding of these oracles: its signature, a class or NULL, a formatted detail. */
@@ -320,14 +322,19 @@ static void drain_all_starts(void)
 	if (!observe())
 		return;
 	drain.op = tf_journal_len() ? tf_journal_at(tf_journal_len() - 1)->op : -1;
-	for (cpu = 0; cpu < st.nr_cpus; cpu++)
+	for (cpu = 0; cpu < st.nr_cpus; cpu++) {
 		drain.count[cpu] = pg.cpus[cpu].count;
+		drain.dead[cpu] = pg.cpus[cpu].dead;
+	}
 	for (pfn = 0; pfn < st.nr_pages; pfn++) {
 		int w = pg.where[pfn];
+		struct tf_pcp_addrs a;
 
 		drain.llist[pfn] = w >= TF_WHERE_LLIST(0) && w < TF_WHERE_LLIST(TF_MAX_CPUS) ?
 				   w - TF_WHERE_LLIST(0) + 1 : 0;
 		drain.isolated[pfn] = drain.llist[pfn] && tf_observe_block_isolated(pfn);
+		drain.zone_count[pfn] = drain.llist[pfn] &&
+					tf_observe_pcp_addrs(pfn, drain.llist[pfn] - 1, &a) ? a.count : 0;
 	}
 }
 
@@ -343,8 +350,12 @@ static void f15_drain_cause(int cpu)
 		tf_oracle_cause("F15", false, "no start of drain_all_pages() was seen");
 		return;
 	}
+	if (drain.dead[cpu]) {
+		tf_oracle_cause("F15", false, "CPU%d was offline when drain_all_pages() started", cpu);
+		return;
+	}
 	if (drain.count[cpu]) {
-		tf_oracle_cause("F15", false, "CPU%d's pcp->count was %ld when drain_all_pages() started: it was not passed by",
+		tf_oracle_cause("F15", false, "CPU%d's pcp->count was %ld (over its pagesets) when drain_all_pages() started: not passed by for a count of 0",
 				cpu, drain.count[cpu]);
 		return;
 	}
@@ -376,9 +387,15 @@ static void f15_isolated_cause(unsigned long pfn, int cpu)
 				pfn, cpu, drain.op);
 		return;
 	}
-	if (drain.count[cpu]) {
-		tf_oracle_cause("F15", false, "CPU%d's pcp->count was %ld when the isolation's drain_all_pages() (op %ld) started: it was drained, not passed by",
-				cpu, drain.count[cpu], drain.op);
+	if (drain.dead[cpu]) {
+		tf_oracle_cause("F15", false, "CPU%d was offline when the isolation's drain_all_pages() (op %ld) started: left out as offline, not for its pcp->count",
+				cpu, drain.op);
+		return;
+	}
+	/* drain_all_pages(zone) asks the pageset of the block's zone alone. */
+	if (drain.zone_count[pfn]) {
+		tf_oracle_cause("F15", false, "CPU%d's pcp->count in pfn %lu's zone was %ld when the isolation's drain_all_pages() (op %ld) started: it was drained, not passed by",
+				cpu, pfn, drain.zone_count[pfn], drain.op);
 		return;
 	}
 	tf_oracle_cause("F15", true, "the isolation's drain_all_pages() (op %ld) passed CPU%d by on pcp->count 0 with pfn %lu on its free_llist; absorbed later",

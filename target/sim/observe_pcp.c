@@ -270,6 +270,7 @@ bool tf_observe_pcp_addrs(unsigned long pfn, int cpu, struct tf_pcp_addrs *a)
 	a->flags = &pcp->flags;
 	a->llist_first = &pcp->free_llist.first;
 	a->lock = &pcp->lock;
+	a->count = pcp->count;
 	return true;
 }
 

@@ -132,11 +132,12 @@ bool tf_observe_llist_mark(uint8_t *loc, uint8_t what);
 /*
  * Issue 17's cause predicates (reference/pcp_oracle.c): the addresses the
  * journal's accesses name for CPU @cpu's pageset in @pfn's zone (its
- * flags, free_llist head and PCP lock), and the llist node of the page at
+ * flags, free_llist head and PCP lock; its count), and the llist node of the page at
  * @pfn, which a push writes into the head.  False past the memory map.
  */
 struct tf_pcp_addrs {
 	const volatile void *flags, *llist_first, *lock;
+	long count;		/* and its pcp->count now */
 };
 bool tf_observe_pcp_addrs(unsigned long pfn, int cpu, struct tf_pcp_addrs *a);
 unsigned long tf_observe_llist_node(unsigned long pfn);
