@@ -66,6 +66,8 @@ unsigned long tf_observe_free_counted(void);
  * allocator, neither free nor allocated from then on.
  */
 bool tf_observe_page_hwpoison(unsigned long pfn);
+/* The page's refcount (page_ref_count()), for F19's cause; -1 past the memory map. */
+int tf_observe_page_refcount(unsigned long pfn);
 /*
  * NUMA (issue 16): the same two counts for node @nid's zone alone (its
  * buddy and PCP lists, its counters and the llists of its pagesets and
