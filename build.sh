@@ -414,6 +414,25 @@ use_variant_of() {
 	fi
 }
 
+# known_summary ENGINE LOG: the known findings the run suppressed, per finding,
+# with the first cause seen (each fuzzing process prints its counts when it ends:
+# fuzz/run.c); AFL++ discards its children's output.
+known_summary() {
+	if [ "$1" != libFuzzer ]; then
+		echo "known findings suppressed: not counted under $1 (its children's output is discarded)"
+		return 0
+	fi
+	awk '/^==tagfuzz== suppressed [0-9]+ x / {
+		id = $5; sub(/;$/, "", id); n[id] += $3
+		if (!(id in first)) { f = $0; sub(/^.*; first: /, "", f); first[id] = f; ids[++k] = id }
+	}
+	END {
+		if (!k) { print "known findings suppressed: none"; exit }
+		print "known findings suppressed (each with the first cause seen):"
+		for (i = 1; i <= k; i++) printf "  %s x %d: %s\n", ids[i], n[ids[i]], first[ids[i]]
+	}' "$2" 2>/dev/null || echo "known findings suppressed: none"
+}
+
 # summarize ENGINE TARGET JOBS SECS ELAPSED EXECS CORPUS LOG T0 FILE...:
 # the summary both engines print: run figures, then each finding once per
 # signature with its first reproducer, decoded.  Files the reproducers into
@@ -431,6 +450,7 @@ summarize() {
 	echo
 	echo "== $t: $engine, $jobs job(s), ${secs} s, variant $(variant_desc)"
 	echo "executions: $execs in ${elapsed} s ($rate exec/s); corpus: $corpus"
+	known_summary "$engine" "$logf"
 	if [ $# = 0 ]; then
 		echo "findings: none"
 		echo "full log: $logf"

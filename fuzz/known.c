@@ -142,26 +142,37 @@ const char *tf_known_reason(const char *sig, bool what_if)
 	return k < 0 ? NULL : known[k].reason;
 }
 
+/*
+ * A symptom may be listed under more than one finding (a consequence of
+ * one cause reaching another's signature): it is suppressed when the
+ * cause the oracle gave is one of theirs and holds.
+ */
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len)
 {
 	int k = lookup(sig, what_if);
+	size_t i;
 
 	line[0] = '\0';
 	if (k < 0)
 		return NULL;
-	if (c->id && !strcmp(c->id, known[k].id) && c->holds) {
-		snprintf(line, len, "known: %s (cause: %s)", known[k].id, c->text);
-		return known[k].reason;
+	for (i = (size_t)k; c->id && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if) ||
+		    strcmp(c->id, known[i].id))
+			continue;
+		if (!c->holds)
+			break;
+		snprintf(line, len, "known: %s (cause: %s)", known[i].id, c->text);
+		return known[i].reason;
 	}
 	if (!c->id)
 		snprintf(line, len, "looks like %s, but no cause predicate ran for it",
 			 known[k].id);
-	else if (strcmp(c->id, known[k].id))
+	else if (i == sizeof(known) / sizeof(known[0]))
 		snprintf(line, len, "looks like %s, but the oracle judged it as %s's: %s",
 			 known[k].id, c->id, c->text);
 	else
-		snprintf(line, len, "looks like %s, but %s", known[k].id, c->text);
+		snprintf(line, len, "looks like %s, but %s", c->id, c->text);
 	return NULL;
 }
 

@@ -446,15 +446,65 @@ bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 	return !s->m.what_if || what_if;
 }
 
+/*
+ * Known findings a fuzzing process suppressed, by finding, with the first
+ * cause seen: printed when the process ends (libFuzzer's log), so the
+ * summary says what was accepted and why.
+ */
+#define MAX_KNOWN_COUNTED	32
+static struct {
+	char id[8];
+	unsigned long n;
+	char first[sizeof(((struct tf_finding *)0)->cause)];
+} known_count[MAX_KNOWN_COUNTED];
+static int nr_known_counted;
+
+static void count_known(const struct tf_finding *f)
+{
+	char id[8];
+	int i;
+
+	/* f->cause is "known: Fn (cause: ...)" */
+	if (sscanf(f->cause, "known: %7s", id) != 1)
+		return;
+	for (i = 0; i < nr_known_counted; i++)
+		if (!strcmp(known_count[i].id, id))
+			break;
+	if (i == nr_known_counted) {
+		if (i == MAX_KNOWN_COUNTED)
+			return;
+		nr_known_counted++;
+		snprintf(known_count[i].id, sizeof(known_count[i].id), "%s", id);
+		snprintf(known_count[i].first, sizeof(known_count[i].first), "%s", f->cause);
+	}
+	known_count[i].n++;
+}
+
+static void print_known_counts(void)
+{
+	for (int i = 0; i < nr_known_counted; i++)
+		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
+			known_count[i].id, known_count[i].first);
+}
+
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 {
+	static bool registered;
 	struct tf_verdict v;
 	const struct tf_finding *f;
 
+	if (!registered) {
+		registered = true;
+		atexit(print_known_counts);
+	}
 	tf_run(s, o, &v);
 	f = tf_verdict_first_new(&v, o->strict);
+	for (int i = 0; i < v.nr; i++)
+		if (v.f[i].known && !o->strict)
+			count_known(&v.f[i]);
 	if (f) {
 		tf_print_finding(stderr, s, f);
+		print_known_counts();
 		fflush(stderr);
 		abort();
 	}
