@@ -33,6 +33,7 @@ static struct pcp_run {
 	int nr_cpus;
 	tf_report_fn report;
 	bool reported;		/* pcp:containers, once a run */
+	unsigned long onlined;	/* CPUs page_alloc_cpu_online() ran for in this op */
 } st;
 
 /*
@@ -128,7 +129,10 @@ static const char *overflow_note(void)
 	return tf_journal_overflowed() ? " (the journal overflowed: records are missing)" : "";
 }
 
-/* The last event before record @before of @kind with point/section @section for @cpu, or -1. */
+/*
+ * The last event before record @before of @kind with point/section
+ * @section for @cpu (TF_EV_PCP; any when negative), or -1.
+ */
 static long find_event(size_t before, enum tf_event_kind kind, unsigned int section, long cpu)
 {
 	size_t i;
@@ -138,7 +142,7 @@ static long find_event(size_t before, enum tf_event_kind kind, unsigned int sect
 
 		if (r->access || r->ev.kind != kind || r->ev.section != section)
 			continue;
-		if (kind == TF_EV_PCP && (long)r->ev.pfn != cpu)
+		if (kind == TF_EV_PCP && cpu >= 0 && (long)r->ev.pfn != cpu)
 			continue;
 		return (long)i;
 	}
@@ -188,51 +192,60 @@ static unsigned long step_of(long i)
 	return tf_journal_at((size_t)i)->a.step;
 }
 
+/* What F14's race left in the journal: the freer's flag read, the death's set, the push. */
+struct f14_seen {
+	long read, set, push;
+	int x;		/* the pushing CPU */
+};
+
 /*
- * F14's cause, for @pfn stranded on dead @cpu's free_llist: a remote
+ * F14's cause, for @pfn that got onto dead @cpu's free_llist: a remote
  * freer read PCPF_CPU_DEAD clear before page_alloc_cpu_dead() set it, and
  * its llist_add() landed after the death's last look at the llist (the
- * drain).  Any other way onto a dead CPU's llist is not F14.
+ * drain).  Any other way onto a dead CPU's llist is not F14: @why then
+ * says which part is missing.
  */
-static void f14_cause(unsigned long pfn, int cpu)
+static bool f14_arrival(unsigned long pfn, int cpu, struct f14_seen *s, char *why, size_t len)
 {
 	struct tf_pcp_addrs a;
-	long push, read, down, set, look, done, detach;
-	int x, dying;
+	long down, look, done, detach;
+	int dying;
 
-	if (!tf_observe_pcp_addrs(pfn, cpu, &a))
-		return;
-	push = find_push(tf_journal_len(), &a, pfn);
-	if (push < 0) {
-		tf_oracle_cause("F14", false, "no llist_add() of pfn %lu onto CPU%d's free_llist is in the run's accesses%s",
-				pfn, cpu, overflow_note());
-		return;
+	if (!tf_observe_pcp_addrs(pfn, cpu, &a)) {
+		snprintf(why, len, "pfn %lu has no pageset of CPU%d to look at", pfn, cpu);
+		return false;
 	}
-	x = tf_journal_at(push)->a.cpu;
-	read = tf_journal_find_access(push, TF_ACC_READ, a.flags, x, NULL);
-	if (read < 0) {
-		tf_oracle_cause("F14", false, "CPU%d pushed pfn %lu at step %lu without reading CPU%d's PCPF_CPU_DEAD first%s",
-				x, pfn, step_of(push), cpu, overflow_note());
-		return;
+	s->push = find_push(tf_journal_len(), &a, pfn);
+	if (s->push < 0) {
+		snprintf(why, len, "no llist_add() of pfn %lu onto CPU%d's free_llist is in the run's accesses%s",
+			 pfn, cpu, overflow_note());
+		return false;
 	}
-	if (tf_journal_at(read)->a.val & PCPF_CPU_DEAD_BIT) {
-		tf_oracle_cause("F14", false, "CPU%d read PCPF_CPU_DEAD set at step %lu before its push",
-				x, step_of(read));
-		return;
+	s->x = tf_journal_at(s->push)->a.cpu;
+	s->read = tf_journal_find_access(s->push, TF_ACC_READ, a.flags, s->x, NULL);
+	if (s->read < 0) {
+		snprintf(why, len, "CPU%d pushed pfn %lu at step %lu without reading CPU%d's PCPF_CPU_DEAD first%s",
+			 s->x, pfn, step_of(s->push), cpu, overflow_note());
+		return false;
+	}
+	if (tf_journal_at(s->read)->a.val & PCPF_CPU_DEAD_BIT) {
+		snprintf(why, len, "CPU%d read PCPF_CPU_DEAD set at step %lu before its push",
+			 s->x, step_of(s->read));
+		return false;
 	}
 	down = find_death(tf_journal_len(), cpu);
-	if (down < 0 || push < down) {
-		tf_oracle_cause("F14", false, "CPU%d's push of pfn %lu at step %lu came before CPU%d's last page_alloc_cpu_dead() began",
-				x, pfn, step_of(push), cpu);
-		return;
+	if (down < 0 || s->push < down) {
+		snprintf(why, len, "CPU%d's push of pfn %lu at step %lu came before CPU%d's last page_alloc_cpu_dead() began",
+			 s->x, pfn, step_of(s->push), cpu);
+		return false;
 	}
 	dying = tf_journal_at(down)->ev.cpu;
 	/* The flag is set under the first pcp->lock the death takes. */
-	set = find_access_after(down, tf_journal_len(), TF_ACC_LOCK, a.lock, dying);
-	if (set < 0 || read > set) {
-		tf_oracle_cause("F14", false, "CPU%d's PCPF_CPU_DEAD read at step %lu did not come before page_alloc_cpu_dead() set it",
-				x, step_of(read));
-		return;
+	s->set = find_access_after(down, tf_journal_len(), TF_ACC_LOCK, a.lock, dying);
+	if (s->set < 0 || s->read > s->set) {
+		snprintf(why, len, "CPU%d's PCPF_CPU_DEAD read at step %lu did not come before page_alloc_cpu_dead() set it",
+			 s->x, step_of(s->read));
+		return false;
 	}
 	done = find_event(tf_journal_len(), TF_EV_PCP, TF_PCP_PT_DEAD_DONE, cpu);
 	if (done < down)
@@ -241,18 +254,84 @@ static void f14_cause(unsigned long pfn, int cpu)
 	detach = tf_journal_find_access(done, TF_ACC_LOCK, a.lock, dying, NULL);
 	look = tf_journal_find_access(detach > down ? detach : done, -1, a.llist_first, dying,
 				      NULL);
-	if (look < set) {
-		tf_oracle_cause("F14", false, "page_alloc_cpu_dead(%d)'s drain (from step %lu) never looked at CPU%d's free_llist",
-				cpu, step_of(set), cpu);
-		return;
+	if (look < s->set) {
+		snprintf(why, len, "page_alloc_cpu_dead(%d)'s drain (from step %lu) never looked at CPU%d's free_llist",
+			 cpu, step_of(s->set), cpu);
+		return false;
 	}
-	if (push < look) {
-		tf_oracle_cause("F14", false, "CPU%d's push of pfn %lu at step %lu came before the drain's last look at the free_llist (step %lu), which left it there",
-				x, pfn, step_of(push), step_of(look));
+	if (s->push < look) {
+		snprintf(why, len, "CPU%d's push of pfn %lu at step %lu came before the drain's last look at the free_llist (step %lu), which left it there",
+			 s->x, pfn, step_of(s->push), step_of(look));
+		return false;
+	}
+	return true;
+}
+
+/* F14, for @pfn stranded on dead @cpu's free_llist when the ops are over. */
+static void f14_cause(unsigned long pfn, int cpu)
+{
+	struct f14_seen s;
+	char why[200];
+
+	if (!f14_arrival(pfn, cpu, &s, why, sizeof(why))) {
+		tf_oracle_cause("F14", false, "%s", why);
 		return;
 	}
 	tf_oracle_cause("F14", true, "CPU%d read PCPF_CPU_DEAD clear at op %ld step %lu before page_alloc_cpu_dead(%d) set it at step %lu; its llist_add() at step %lu came after the drain",
-			x, tf_journal_at(read)->op, step_of(read), cpu, step_of(set), step_of(push));
+			s.x, tf_journal_at(s.read)->op, step_of(s.read), cpu, step_of(s.set),
+			step_of(s.push));
+}
+
+/* @pfn's last push onto @cpu's free_llist came while @cpu was down (its route to F14). */
+static bool pushed_while_down(unsigned long pfn, int cpu)
+{
+	struct tf_pcp_addrs a;
+	long push, down;
+
+	if (!tf_observe_pcp_addrs(pfn, cpu, &a))
+		return false;
+	push = find_push(tf_journal_len(), &a, pfn);
+	down = push < 0 ? -1 : find_death((size_t)push, cpu);
+	return down >= 0 && find_event((size_t)push, TF_EV_PCP, TF_PCP_PT_ONLINE_DONE, cpu) < down;
+}
+
+/*
+ * F14's cause reaching the isolation symptom: @pfn, now on @cpu's PCP
+ * list in an isolated block, got onto dead @cpu's free_llist by F14's
+ * race; the block was isolated after that push, while @cpu was down (its
+ * drain_all_pages() leaves offline CPUs out), and page_alloc_cpu_online()
+ * absorbed the page when @cpu came back in this op.
+ */
+static void f14_isolated_cause(unsigned long pfn, int cpu)
+{
+	struct f14_seen s;
+	char why[200];
+	long iso, up;
+
+	if (!f14_arrival(pfn, cpu, &s, why, sizeof(why))) {
+		tf_oracle_cause("F14", false, "%s", why);
+		return;
+	}
+	iso = find_event(tf_journal_len(), TF_EV_PCP, TF_PCP_PT_DRAIN_ALL, -1);
+	if (drain.op < 0 || iso < s.push) {
+		tf_oracle_cause("F14", false, "no isolation's drain_all_pages() came after CPU%d's push of pfn %lu at step %lu",
+				s.x, pfn, step_of(s.push));
+		return;
+	}
+	if (!drain.dead[cpu] || drain.llist[pfn] != cpu + 1 || !drain.isolated[pfn]) {
+		tf_oracle_cause("F14", false, "pfn %lu was not on down CPU%d's free_llist in an isolated block when the isolation's drain_all_pages() (op %ld) started",
+				pfn, cpu, drain.op);
+		return;
+	}
+	if (!(st.onlined & 1UL << cpu)) {
+		tf_oracle_cause("F14", false, "pfn %lu was absorbed from CPU%d's free_llist, but not by page_alloc_cpu_online(%d)",
+				pfn, cpu, cpu);
+		return;
+	}
+	up = find_event(tf_journal_len(), TF_EV_PCP, TF_PCP_PT_ONLINE_DONE, cpu);
+	tf_oracle_cause("F14", true, "CPU%d read PCPF_CPU_DEAD clear (step %lu) before CPU%d's death set it (step %lu), pushed pfn %lu after the drain (step %lu); isolated at op %ld, absorbed at online, op %ld",
+			s.x, step_of(s.read), cpu, step_of(s.set), pfn, step_of(s.push), drain.op,
+			up < 0 ? -1 : tf_journal_at((size_t)up)->op);
 }
 
 /*
@@ -426,6 +505,7 @@ static void online_done(int cpu)
 {
 	long pfn;
 
+	st.onlined |= 1UL << cpu;
 	if (!observe())
 		return;
 	pfn = still_on_llist(cpu);
@@ -494,7 +574,7 @@ static void pcp_on_event(const struct tf_event *ev)
 	}
 }
 
-static void pcp_check_op(void)
+static void check_op(void)
 {
 	unsigned long pfn;
 	int cpu;
@@ -557,8 +637,14 @@ static void pcp_check_op(void)
 			bool via_llist = pg.prev_where[pfn] >= TF_WHERE_LLIST(0) &&
 					 pg.prev_where[pfn] < TF_WHERE_LLIST(TF_MAX_CPUS);
 
-			/* Absorbed from a free_llist the isolation's drain passed by: F15. */
-			if (via_llist)
+			/*
+			 * Absorbed from a free_llist: pushed there while the CPU
+			 * was down, F14's; else one the isolation's drain passed
+			 * by, F15's.
+			 */
+			if (via_llist && pushed_while_down(pfn, pg.where[pfn] - TF_WHERE_PCP(0)))
+				f14_isolated_cause(pfn, pg.where[pfn] - TF_WHERE_PCP(0));
+			else if (via_llist)
 				f15_isolated_cause(pfn, pg.where[pfn] - TF_WHERE_PCP(0));
 			fail(TF_SIG_PCP_ISOLATED_PAGE_ON_PCP, via_llist ? "via-llist" : NULL,
 			     "pfn %lu of an isolated pageblock is on CPU%d's PCP list%s", pfn,
@@ -568,6 +654,12 @@ static void pcp_check_op(void)
 		}
 	}
 	memcpy(pg.prev_where, pg.where, st.nr_pages);
+}
+
+static void pcp_check_op(void)
+{
+	check_op();
+	st.onlined = 0;
 }
 
 /* Pages stranded on dead CPUs' llists, before teardown brings the CPUs back. */

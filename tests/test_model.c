@@ -221,6 +221,17 @@ static const char *const free_poisoned =
 	"poison idx=0\n"
 	"free idx=0\n";
 
+/* CPU0's pageblock 1 isolated, then CPU2's batched free of a page of it. */
+static const char *const pcp_isolated_then_batch_free =
+	"machine section_pages=64 sections=2 cpus=3 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=2\n"
+	"alloc cpu=0 order=3 tag=1\n"
+	"split cpu=0 idx=0\n"
+	"isolate block=1\n"
+	"free_batch cpu=2 idx=0 count=1\n"
+	"alloc cpu=0 order=0 tag=2\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -246,6 +257,7 @@ static const struct {
 	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
+	{ TF_BUG_BATCH_PUSHES_ISOLATED, &pcp_isolated_then_batch_free, 6, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -121,6 +121,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a poisoned order-0 page is kept out of the allocator without its tag's counters coming down",
 		"model:counter-mismatch",
 	},
+	[TF_BUG_BATCH_PUSHES_ISOLATED] = {
+		"batch-pushes-isolated",
+		"seed 004 (the split free_unref_folios() sends isolated pages to the zone before it routes by owner; pcp=split, fuzz_pcp)",
+		"the split free_unref_folios() pushes a page of an isolated pageblock onto its remote owner's free_llist",
+		"pcp:isolated-page-on-pcp [via-llist]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -36,6 +36,8 @@ enum tf_bug {
 	/* Extra page references and poisoned pages (issue 16). */
 	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
+	/* Known-finding causes (issue 17): a known symptom reached another way. */
+	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
 	TF_NR_BUGS
 };
 
