@@ -267,7 +267,7 @@ void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu
 		return;
 	}
 	if (l->unpoison_rc[cpu] != l->unpoison_holders[cpu]) {
-		tf_oracle_cause("F19", false, "pfn %lu had refcount %d when unpoison_memory() started, %d of them its holders': not only theirs",
+		tf_oracle_cause("F19", false, "pfn %lu had refcount %d when unpoison_memory() started, its holders' %d: not theirs alone",
 				pfn, l->unpoison_rc[cpu], l->unpoison_holders[cpu]);
 		return;
 	}

@@ -232,6 +232,15 @@ static const char *const pcp_isolated_then_batch_free =
 	"free_batch cpu=2 idx=0 count=1\n"
 	"alloc cpu=0 order=0 tag=2\n";
 
+/* A page in use with an extra reference, poisoned and unpoisoned. */
+static const char *const unpoison_held_twice =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc_exact pages=1 tag=1\n"
+	"get_page idx=0\n"
+	"poison idx=0\n"
+	"unpoison idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -258,6 +267,7 @@ static const struct {
 	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
 	{ TF_BUG_BATCH_PUSHES_ISOLATED, &pcp_isolated_then_batch_free, 6, false },
+	{ TF_BUG_MF_IGNORED_PUTS_REF, &unpoison_held_twice, 4, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

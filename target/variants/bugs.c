@@ -127,6 +127,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the split free_unref_folios() pushes a page of an isolated pageblock onto its remote owner's free_llist",
 		"pcp:isolated-page-on-pcp [via-llist]",
 	},
+	[TF_BUG_MF_IGNORED_PUTS_REF] = {
+		"mf-ignored-puts-ref",
+		"memory_failure()'s MF_MSG_GET_HWPOISON path: get_hwpoison_page() took no reference there, so none is put (mm/memory-failure.c)",
+		"memory_failure() puts a reference on a page it could not handle, as if it had taken one",
+		"model:unpoison-in-use",
+	},
 };
 
 int tf_bug_by_name(const char *name)

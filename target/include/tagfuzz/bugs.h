@@ -38,6 +38,7 @@ enum tf_bug {
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
 	/* Known-finding causes (issue 17): a known symptom reached another way. */
 	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
+	TF_BUG_MF_IGNORED_PUTS_REF,	/* memory_failure() puts a reference it did not take */
 	TF_NR_BUGS
 };
 
