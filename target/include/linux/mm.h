@@ -3,6 +3,7 @@
 #define _LINUX_MM_H
 
 #include <linux/bug.h>
+#include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
 
@@ -227,7 +228,18 @@ static inline void __ClearPageBuddy(struct page *page)	{ page->page_type = PGTY_
 static inline bool PagePCPBuddy(const struct page *page)	{ return page->page_type == PGTY_pcp_buddy; }
 static inline void __SetPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_pcp_buddy; }
 static inline void __ClearPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
-static inline bool PageOffline(const struct page *page)	{ return page->page_type == PGTY_offline; }
+/*
+ * Upstream's page type tests read page_type with data_race(): memory
+ * offlining's scan_movable_pages() tests pages it holds no lock or
+ * reference for while other CPUs' frees and allocations change it under
+ * zone->lock.  Named for fuzz/tsan.supp (tagfuzz/racy.h); the other tests
+ * here are only made under zone->lock.
+ */
+TF_RACY_READ(page_type_offline, unsigned int)
+static inline bool PageOffline(const struct page *page)
+{
+	return tf_data_race(page_type_offline, page->page_type) == PGTY_offline;
+}
 static inline void __SetPageOffline(struct page *page)	{ page->page_type = PGTY_offline; }
 static inline void __ClearPageOffline(struct page *page)	{ page->page_type = PGTY_NONE; }
 
