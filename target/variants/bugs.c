@@ -133,6 +133,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"memory_failure() puts a reference on a page it could not handle, as if it had taken one",
 		"model:unpoison-in-use",
 	},
+	[TF_BUG_OFFLINE_KEEPS_PAGE_EXT] = {
+		"offline-keeps-page-ext",
+		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_OFFLINE case)",
+		"an offlined section keeps its page_ext table: onlining it again reuses the stale table",
+		"check:WARN:alloc_tag was not set [hotplug-online]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -39,6 +39,7 @@ enum tf_bug {
 	/* Known-finding causes (issue 17): a known symptom reached another way. */
 	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
 	TF_BUG_MF_IGNORED_PUTS_REF,	/* memory_failure() puts a reference it did not take */
+	TF_BUG_OFFLINE_KEEPS_PAGE_EXT,	/* page_ext_callback() ignores MEM_OFFLINE */
 	TF_NR_BUGS
 };
 
