@@ -129,6 +129,11 @@ static const struct {
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
 	  "it lands on a PCP list (docs/findings.md)", false },
+	{ "F14", "pcp:isolated-page-on-pcp [via-llist]",
+	  "F14: a page a remote freer pushed onto a dying CPU's free_llist after "
+	  "its drain (PCPF_CPU_DEAD read clear) is absorbed at CPU online into a "
+	  "pageblock isolated while the CPU was down, whose drain_all_pages() left "
+	  "the offline CPU out (docs/findings.md)", false },
 };
 
 static int lookup(const char *sig, bool what_if)

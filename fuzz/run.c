@@ -195,6 +195,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%d %s (CPU%lu)\n", ev->cpu,
 			ev->section == TF_PCP_PT_DEAD_DONE ? "page_alloc_cpu_dead() done" :
 			ev->section == TF_PCP_PT_ONLINE_DONE ? "page_alloc_cpu_online() done" :
+			ev->section == TF_PCP_PT_DRAIN_ALL ? "drain_all_pages() starts" :
 			"teardown: drain_all_pages() done", ev->pfn);
 		break;
 	case TF_EV_PAGE_REF: {

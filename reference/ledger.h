@@ -47,6 +47,14 @@ struct tf_ledger {
 	long ref_inflight[TF_MAX_CPUS];
 	/* Per CPU: an unpoison_memory() is running (until the op ends). */
 	bool unpoisoning[TF_MAX_CPUS];
+	/*
+	 * F19's evidence, per CPU, at its unpoison_memory()'s start: the
+	 * page's refcount and how many of those references its holders (owner,
+	 * extra references) account for; poison_live[pfn]: memory_failure()
+	 * met the page allocated.
+	 */
+	int unpoison_rc[TF_MAX_CPUS], unpoison_holders[TF_MAX_CPUS];
+	uint8_t poison_live[TF_MAX_PAGES];
 };
 
 /* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
@@ -94,6 +102,16 @@ void ledger_keep(struct tf_ledger *l, unsigned long pfn);
 void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev);
 void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned);
 void ledger_op_end(struct tf_ledger *l, int cpu);
+
+/*
+ * Known findings' causes (docs/findings.md), given just before the
+ * report.  F19: unpoison_memory() on @cpu freed @pfn, held by @whom.
+ * F18: the "alloc_tag was not set" warning of @cpu's free of @pfn;
+ * @page_ext: refs live in page_ext (else in the page flags).
+ */
+void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu,
+			   const char *whom);
+void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext);
 
 /* Extra references on @pfn held, or one taken or dropped by an op in flight. */
 static inline bool ledger_refs_held(const struct tf_ledger *l, unsigned long pfn)

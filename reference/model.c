@@ -532,6 +532,8 @@ static void on_free(const struct tf_event *ev)
 		return;
 	}
 	if (pg.ledger.unpoisoning[ev->cpu]) {
+		ledger_unpoison_cause(&pg.ledger, pfn, ev->cpu,
+				      u->flags & U_HELD ? "an extra reference holder" : "its owner");
 		fail(TF_SIG_UNPOISON_IN_USE, NULL,
 		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
 		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
@@ -922,6 +924,7 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 
 	/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
 	if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) && C->freed_pref == PREF_NULL) {
+		ledger_hotplug_online_cause(C->freed_pfn, ev->cpu, true);
 		snprintf(cls, len, "hotplug-online");
 		return false;
 	}

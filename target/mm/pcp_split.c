@@ -347,7 +347,9 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 		owner_cpu = READ_ONCE(pbd->cpu) - 1;
 
 		/* Isolated pages always go directly to the zone buddy. */
-		if (unlikely(is_migrate_isolate(migratetype))) {
+		if (unlikely(is_migrate_isolate(migratetype)) &&
+		    !(tf_bug(TF_BUG_BATCH_PUSHES_ISOLATED) && owner_cpu >= 0 &&
+		      owner_cpu != raw_smp_processor_id())) {
 			if (pcp) {
 				spin_unlock(&pcp->lock);
 				pcp = NULL;

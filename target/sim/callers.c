@@ -824,8 +824,10 @@ static void do_isolate(const struct tf_op *op)
 		((unsigned long)(op->n + 1) << pageblock_order) - 1,
 		op->clear ? "" : ", then drain_all_pages()");
 	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
-	if (!op->clear)
+	if (!op->clear) {
+		pcp_point(TF_PCP_PT_DRAIN_ALL, tf_cur_cpu);
 		drain_all_pages(page_zone(pfn_to_page((unsigned long)op->n << pageblock_order)));
+	}
 }
 
 /*
@@ -1263,6 +1265,7 @@ static void pcp_teardown(void)
 		do_put_page(tf_nr_refs - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
 		free_setup_pages(cpu);
+	pcp_point(TF_PCP_PT_DRAIN_ALL, 0);
 	drain_all_pages(NULL);
 	pcp_point(TF_PCP_PT_DRAINED_ALL, 0);
 	for_each_online_cpu(cpu)
