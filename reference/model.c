@@ -1080,7 +1080,7 @@ static void cause_f6(unsigned long pfn, const struct unit *u)
 				c, j_acc(rs)->step);
 		return;
 	}
-	tf_oracle_cause("F6", true, "CPU%d allocated pfn %lu at op %ld before its section had page_ext, was in no read-side section when CPU%d reset the recorder pointer at step %lu, and entered its recorder's at step %lu: NULL, never recorded",
+	tf_oracle_cause("F6", true, "CPU%d allocated pfn %lu at op %ld before its section had page_ext, in no read-side section when CPU%d reset the recorder at step %lu, entered the recorder's at step %lu",
 			c, pfn, j_op(a), j_acc(rs)->cpu, j_acc(rs)->step, j_acc(lock_after)->step);
 }
 
