@@ -967,8 +967,11 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 	}
 	w = tf_journal_find_access(rd, TF_ACC_WRITE, r->addr, k, "write page tag ref");
 	if (w > cb) {
-		tf_oracle_cause("F1'", false, "the clear had stamped pfn %lu at step %lu, before CPU%d read it at step %lu",
-				pfn, j_acc(w)->step, cpu, r->step);
+		/* Its own write left the NULL the free read: the clear got there first. */
+		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL at step %lu",
+				k, pfn, j_acc(w)->step,
+				j_acc(w)->val == 1 ? "EMPTY" : j_acc(w)->val ? "a tag" : "NULL, not EMPTY",
+				cpu, r->step);
 		return;
 	}
 	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL at step %lu",
@@ -1025,6 +1028,30 @@ static void cause_f3(unsigned long pfn, const struct unit *u)
 }
 
 /*
+ * The first access of the CPU that reset the recorder pointer (record
+ * @rs) after the reset and before CPU @c left the read-side section it
+ * was in: the clear did not wait for that reader.  -1 if it did.
+ */
+static long f6_clear_went_on(long rs, int c)
+{
+	int k = j_acc(rs)->cpu, depth = 0;
+
+	for (long i = rs + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (!x)
+			continue;
+		if (x->cpu == k)
+			return i;
+		if (x->cpu == c && x->kind == TF_ACC_RCU_LOCK)
+			depth++;
+		else if (x->cpu == c && x->kind == TF_ACC_RCU_UNLOCK && !depth--)
+			return -1;
+	}
+	return -1;
+}
+
+/*
  * F6: the CPU that allocated pfn early left its lookup's read-side
  * section before the recorder pointer was reset, and entered the
  * recorder's only after: it read NULL and recorded nothing.
@@ -1071,8 +1098,15 @@ static void cause_f6(unsigned long pfn, const struct unit *u)
 		}
 	}
 	if (depth) {
-		tf_oracle_cause("F6", false, "CPU%d was inside a read-side section (since step %lu) when the recorder pointer was reset at step %lu: synchronize_rcu() waited for its recorder",
-				c, j_acc(lock_before)->step, j_acc(rs)->step);
+		long go = f6_clear_went_on(rs, c);
+
+		if (go >= 0)
+			tf_oracle_cause("F6", false, "CPU%d was in a read-side section (since step %lu) when CPU%d reset the recorder at step %lu; CPU%d's clear went on at step %lu (%s) before CPU%d left it: no grace period waited for that reader",
+					c, j_acc(lock_before)->step, j_acc(rs)->cpu, j_acc(rs)->step,
+					j_acc(rs)->cpu, j_acc(go)->step, j_acc(go)->site, c);
+		else
+			tf_oracle_cause("F6", false, "CPU%d was inside a read-side section (since step %lu) when the recorder pointer was reset at step %lu: synchronize_rcu() waited for its recorder",
+					c, j_acc(lock_before)->step, j_acc(rs)->step);
 		return;
 	}
 	if (lock_after < 0) {

@@ -221,6 +221,18 @@ static const char *const free_poisoned =
 	"poison idx=0\n"
 	"free idx=0\n";
 
+/*
+ * CPU1's recorder is inside its read-side section, before claiming a slot
+ * (step 23), when CPU0's clear resets the recorder pointer.  What-if.
+ */
+static const char *const recorder_in_section_at_clear =
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=0 order=0 tag=1\n"
+	"start pext_init\n"
+	"start alloc cpu=1 order=0 tag=2\n"
+	"run first=1 at=23\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -246,6 +258,8 @@ static const struct {
 	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
+	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
+	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

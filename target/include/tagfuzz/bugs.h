@@ -36,6 +36,9 @@ enum tf_bug {
 	/* Extra page references and poisoned pages (issue 16). */
 	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
+	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
+	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
+	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
 	TF_NR_BUGS
 };
 
