@@ -1177,6 +1177,27 @@ static void cause_f5(unsigned long pfn)
 }
 
 /*
+ * The allocation of record @a found page_ext after all: its section came
+ * online between its event and its own lookup (interleaved ops only),
+ * which read the section's table set.
+ */
+static bool f4_lookup_found_ext(size_t a)
+{
+	int c = j_ev(a)->cpu;
+
+	for (size_t i = a + 1; i < tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_PAGE_ALLOC || e->kind == TF_EV_OP_END))
+			return false;
+		if (x && x->cpu == c && !strcmp(x->site, "READ_ONCE(section->page_ext)"))
+			return x->val;
+	}
+	return false;
+}
+
+/*
  * F4: every call and byte the tracker's own call site keeps is a pool
  * page allocated where its section already had page_ext (so tagged and
  * counted) and freed since.
@@ -1194,7 +1215,8 @@ static void cause_f4(int tag, long long calls, long long bytes)
 		if (!is_tracker_alloc(e) || e->tag != tag)
 			continue;
 		s = j_event(i, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
-		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0)
+		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0 &&
+		    !f4_lookup_found_ext(i))
 			continue;	/* no page_ext there yet: not tagged */
 		f = -1;
 		for (size_t j = i + 1; j < now && f < 0; j++) {
