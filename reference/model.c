@@ -978,12 +978,26 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 			pfn, j_op(a), k, j_acc(rs)->step, cpu, r->step);
 }
 
-/* F2: a tail of an early high-order allocation, split off, freed after the clear. */
-static void cause_f2(unsigned long pfn)
+/*
+ * F2: a tail of an early high-order allocation, split off, freed after the
+ * clear.  @start: the first pfn of the range the check was classed in; a
+ * live page before @pfn there that should hold EMPTY and holds NULL is
+ * freed first and explains the check itself.
+ */
+static void cause_f2(unsigned long pfn, unsigned long start)
 {
 	size_t now = tf_journal_len();
 	long a = j_alloc_of(now, pfn), s, sp, cb;
 	const struct tf_event *e = j_ev(a);
+
+	for (unsigned long p = start; p < pfn; p++) {
+		if ((pg.units[p].flags & U_LIVE) && pg.pref[p] == PREF_EMPTY &&
+		    tf_observe_ref(p).state == TF_REF_NULL) {
+			tf_oracle_cause("F2", false, "pfn %lu, freed before tail pfn %lu in the same call, should hold EMPTY (recorded and stamped) and holds NULL: the check is its",
+					p, pfn);
+			return;
+		}
+	}
 
 	if (!e) {
 		tf_oracle_cause("F2", false, "no allocation of pfn %lu is in the journal%s", pfn, j_lost());
@@ -1286,7 +1300,7 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			snprintf(cls, len, "early-untracked");
 		} else {
 			snprintf(cls, len, "early-tail");
-			cause_f2(pfn);
+			cause_f2(pfn, start);
 		}
 		return true;
 	}
