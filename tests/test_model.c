@@ -302,6 +302,30 @@ static bool test_model_bug_switches_give_their_verdicts(void)
 	return true;
 }
 
+/*
+ * The head of an early exact allocation left NULL by skip-early-clear warns
+ * when the teardown frees it, before its tail: the check is classed through
+ * the tail ([early-tail]), but F2's cause must not hold for it.
+ */
+static bool test_model_f2_not_for_head(void)
+{
+	struct tf_run_opts o = { .bugs = 1UL << TF_BUG_SKIP_EARLY_CLEAR };
+	const struct tf_finding *f;
+
+	ASSERT_TRUE(parse("machine section_pages=64 sections=2 cpus=1\n"
+			  "alloc_exact pages=2 tag=1\n"));
+	tf_run(&sc, &o, &v);
+	f = tf_verdict_first_new(&v, false);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_STREQ(f->sig, "check:WARN:alloc_tag was not set [early-tail]");
+	ASSERT_TRUE(!strncmp(f->cause, "looks like F2, but pfn 0, ", 26));
+	o.bugs = 0;
+	tf_run(&sc, &o, &v);	/* without the switch: the tail's F2, with its cause */
+	ASSERT_TRUE(v.nr >= 1 && !tf_verdict_first_new(&v, false));
+	ASSERT_TRUE(!strncmp(v.f[0].cause, "known: F2 ", 10));
+	return true;
+}
+
 static bool test_model_verdict_details(void)
 {
 	struct tf_run_opts o = { .bugs = 1UL << TF_BUG_CLEAR_OVERWRITES_SET };
@@ -1217,6 +1241,7 @@ const struct test_case tests_model[] = {
 	TEST(test_pcp_oracle_detects_tampering),
 	TEST(test_model_bug_switches_give_their_verdicts),
 	TEST(test_model_verdict_details),
+	TEST(test_model_f2_not_for_head),
 	TEST(test_model_clean_run_is_clean),
 	TEST(test_model_known_finding_is_classified),
 	TEST(test_model_untagged_warning_is_expected),
