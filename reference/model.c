@@ -984,7 +984,7 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
  * live page before @pfn there that should hold EMPTY and holds NULL is
  * freed first and explains the check itself.
  */
-static void cause_f2(unsigned long pfn, unsigned long start)
+static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *u)
 {
 	size_t now = tf_journal_len();
 	long a = j_alloc_of(now, pfn), s, sp, cb;
@@ -1016,9 +1016,18 @@ static void cause_f2(unsigned long pfn, unsigned long start)
 	}
 	sp = j_event(now, TF_EV_PAGE_SPLIT, e->pfn, -1);
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
+	if (sp < a && tf_journal_overflowed() && (u->flags & U_LIVE) && st.callbacks_done) {
+		/*
+		 * The split came after the journal filled up; a tail has a unit
+		 * of its own only from the model's split of its head.
+		 */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; split off later (the model's record: the journal overflowed), freed after the clear",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn));
+		return;
+	}
 	if (sp < a || cb < a) {
-		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was %s", pfn, e->pfn,
-				sp < a ? "never split off" : "freed before the clear");
+		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was %s%s", pfn, e->pfn,
+				sp < a ? "never split off" : "freed before the clear", j_lost());
 		return;
 	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
@@ -1032,9 +1041,15 @@ static void cause_f3(unsigned long pfn, const struct unit *u)
 
 	if (!early_head("F3", pfn, u, &a, &s))
 		return;
-	if (st.drop_pfn != (long)pfn) {
+	if (st.drop_pfn != (long)pfn && !(u->flags & U_DROPPED)) {
 		tf_oracle_cause("F3", false, "the tracker's failed pool page allocation (op %ld) dropped pfn %ld, not pfn %lu",
 				st.drop_op, st.drop_pfn, pfn);
+		return;
+	}
+	if (st.drop_pfn != (long)pfn) {
+		/* Dropped before the last drop: the model marked it at its printk. */
+		tf_oracle_cause("F3", true, "pfn %lu allocated at op %ld before section %u had page_ext; its pool page allocation failed and the pfn was dropped (the model's note of that printk; the last drop was at op %ld)",
+				pfn, j_op(a), section_of(pfn), st.drop_op);
 		return;
 	}
 	tf_oracle_cause("F3", true, "pfn %lu allocated at op %ld before section %u had page_ext; the tracker's pool page allocation for it failed (\"early PFN tracking page allocation failed\", op %ld) and the pfn was dropped",
@@ -1300,7 +1315,7 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			snprintf(cls, len, "early-untracked");
 		} else {
 			snprintf(cls, len, "early-tail");
-			cause_f2(pfn, start);
+			cause_f2(pfn, start, u);
 		}
 		return true;
 	}
