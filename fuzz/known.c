@@ -118,6 +118,13 @@ static const struct {
 	  "handle (and so took no reference on) puts the owner's reference as if it "
 	  "were memory_failure()'s and frees the page under its owner "
 	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
+	/* Poisoned pages and memory offlining (issue 16 review): F22. */
+	{ "F22", "model:page-conservation [hwpoison-offline]",
+	  "F22: offline_pages() skips PageHWPoison() pages in the isolation test and "
+	  "__offline_isolated_pages(), in use or not, so a kernel page memory_failure() "
+	  "could not handle goes offline with its section while its owner still holds "
+	  "it; onlining it again gives the page to the buddy under its owner "
+	  "(docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
@@ -142,26 +149,37 @@ const char *tf_known_reason(const char *sig, bool what_if)
 	return k < 0 ? NULL : known[k].reason;
 }
 
+/*
+ * A symptom may be listed under more than one finding (a consequence of
+ * one cause reaching another's signature): it is suppressed when the
+ * cause the oracle gave is one of theirs and holds.
+ */
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len)
 {
 	int k = lookup(sig, what_if);
+	size_t i;
 
 	line[0] = '\0';
 	if (k < 0)
 		return NULL;
-	if (c->id && !strcmp(c->id, known[k].id) && c->holds) {
-		snprintf(line, len, "known: %s (cause: %s)", known[k].id, c->text);
-		return known[k].reason;
+	for (i = (size_t)k; c->id && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if) ||
+		    strcmp(c->id, known[i].id))
+			continue;
+		if (!c->holds)
+			break;
+		snprintf(line, len, "known: %s (cause: %s)", known[i].id, c->text);
+		return known[i].reason;
 	}
 	if (!c->id)
 		snprintf(line, len, "looks like %s, but no cause predicate ran for it",
 			 known[k].id);
-	else if (strcmp(c->id, known[k].id))
+	else if (i == sizeof(known) / sizeof(known[0]))
 		snprintf(line, len, "looks like %s, but the oracle judged it as %s's: %s",
 			 known[k].id, c->id, c->text);
 	else
-		snprintf(line, len, "looks like %s, but %s", known[k].id, c->text);
+		snprintf(line, len, "looks like %s, but %s", c->id, c->text);
 	return NULL;
 }
 

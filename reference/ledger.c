@@ -19,6 +19,8 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 	memset(l->offline, 0, old ? old : TF_MAX_PAGES);
 	memset(l->poisoned, 0, old ? old : TF_MAX_PAGES);
 	memset(l->kept, 0, old ? old : TF_MAX_PAGES);
+	memset(l->stranded, 0, old ? old : TF_MAX_PAGES);
+	memset(l->orphan, 0, old ? old : TF_MAX_PAGES);
 	memset(l->refs, 0, (old ? old : TF_MAX_PAGES) * sizeof(l->refs[0]));
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
 		l->ref_inflight[c] = -1;
@@ -56,15 +58,60 @@ bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 {
 	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
-		if (l->allocated[i]) {
+		if (l->allocated[i] && l->poisoned[i]) {
+			/*
+			 * Upstream offlining skips PageHWPoison() pages, in use
+			 * or not: the owner keeps a page of an offline section
+			 * (docs/findings.md).
+			 */
+			tf_oracle_reportf(l->report, TF_SIG_PAGE_CONSERVATION,
+					  TF_CLASS_HWPOISON_OFFLINE,
+					  "pfn %lu is allocated (poisoned, its owner holds it), and its section went offline",
+					  i);
+			l->stranded[i] = 1;
+			l->nr_allocated--;
+		} else if (l->allocated[i]) {
 			fail(TF_SIG_PAGE_CONSERVATION,
 			     "pfn %lu is allocated, and its section went offline", i);
 			l->allocated[i] = 0;
 			l->nr_allocated--;
 		}
+		/* A page kept poisoned goes with its section. */
+		if (l->kept[i]) {
+			l->kept[i] = 0;
+			l->nr_kept--;
+		}
 		l->nr_offline += !l->offline[i];
 		l->offline[i] = 1;
 	}
+}
+
+bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+{
+	bool orphaned = false;
+
+	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
+		l->poisoned[i] = 0;
+		if (!l->stranded[i])
+			continue;
+		l->stranded[i] = 0;
+		l->allocated[i] = 0;
+		l->refs[i] = 0;
+		l->orphan[i] = 1;
+		orphaned = true;
+	}
+	return orphaned;
+}
+
+bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr)
+{
+	for (unsigned long i = pfn; i < pfn + nr && i < l->nr_pages; i++)
+		if (l->orphan[i])
+			return true;
+	if (cpu >= 0 && cpu < TF_MAX_CPUS && l->ref_inflight[cpu] >= 0 &&
+	    (unsigned long)l->ref_inflight[cpu] < l->nr_pages)
+		return l->orphan[l->ref_inflight[cpu]];
+	return false;
 }
 
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
@@ -99,13 +146,24 @@ void ledger_free(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 {
 	unsigned long n = 1UL << order;
 
+	/* The owner's free of a stranded page: it stays with its offline section. */
+	if (!order && l->stranded[pfn]) {
+		l->stranded[pfn] = 0;
+		l->allocated[pfn] = 0;
+		return;
+	}
+
 	memset(&l->allocated[pfn], 0, n);
 	l->nr_allocated -= n;
 }
 
 void ledger_keep(struct tf_ledger *l, unsigned long pfn)
 {
+	bool offline = l->offline[pfn];
+
 	ledger_free(l, pfn, 0);
+	if (offline)
+		return;
 	l->kept[pfn] = 1;
 	l->nr_kept++;
 }
@@ -129,7 +187,9 @@ void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev)
 	case TF_REF_PUT:
 		l->ref_inflight[ev->cpu] = pfn;
 		if (!l->refs[pfn])
-			fail(TF_SIG_PAGE_REF, "put_page() of pfn %lu, on which no reference is held", pfn);
+			tf_oracle_reportf(l->report, TF_SIG_PAGE_REF,
+					  l->orphan[pfn] ? TF_CLASS_HWPOISON_OFFLINE : NULL,
+					  "put_page() of pfn %lu, on which no reference is held", pfn);
 		else
 			l->refs[pfn]--;
 		break;

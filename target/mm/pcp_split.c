@@ -424,20 +424,6 @@ void pcp_split_drain_absorb(struct per_cpu_pages *pcp)
 		absorb_remote_frees(pcp);
 }
 
-/*
- * The flag writes, one statement each, out of line only so the
- * ThreadSanitizer stress can name this race (fuzz/tsan.supp, F17).
- */
-static noinline void pcp_flags_set_dead(struct per_cpu_pages *pcp)
-{
-	pcp->flags |= PCPF_CPU_DEAD;
-}
-
-static noinline void pcp_flags_clear_dead(struct per_cpu_pages *pcp)
-{
-	pcp->flags &= ~PCPF_CPU_DEAD;
-}
-
 int pcp_split_cpu_dead(unsigned int cpu)
 {
 	struct zone *zone;
@@ -448,7 +434,7 @@ int pcp_split_cpu_dead(unsigned int cpu)
 
 		/* From here remote freers send this CPU's pages to the zone. */
 		spin_lock(&pcp->lock);
-		pcp_flags_set_dead(pcp);
+		pcp_flags_set_dead(pcp);	/* pcp->flags |= PCPF_CPU_DEAD (glue: F17) */
 		spin_unlock(&pcp->lock);
 
 		/*
@@ -491,7 +477,7 @@ int pcp_split_cpu_online(unsigned int cpu)
 		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 
 		spin_lock(&pcp->lock);
-		pcp_flags_clear_dead(pcp);
+		pcp_flags_clear_dead(pcp);	/* pcp->flags &= ~PCPF_CPU_DEAD (glue: F17) */
 		/* Pull in pages that landed on the free_llist while the CPU was down. */
 		if (!tf_bug(TF_BUG_ONLINE_NO_ABSORB))
 			absorb_remote_frees(pcp);
