@@ -1038,13 +1038,27 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn));
 		return;
 	}
-	if (sp < a || cb < a) {
-		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was %s%s", pfn, e->pfn,
-				sp < a ? "never split off" : "freed before the clear", j_lost());
+	if (sp < a) {
+		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was never split off%s", pfn,
+				e->pfn, j_lost());
+		return;
+	}
+	if (cb < a) {
+		/* What-if: freed before the init callbacks, which would not stamp a tail either. */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head is recorded; split at op %ld, freed before the init callbacks (the clear would not have stamped it)",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp));
 		return;
 	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
 			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
+}
+
+/* The journal's allocation of @pfn began at another pfn: @pfn is a tail. */
+static bool early_tail(unsigned long pfn)
+{
+	const struct tf_event *e = j_ev(j_alloc_of(tf_journal_len(), pfn));
+
+	return e && e->pfn != pfn;
 }
 
 /* F3: the tracker dropped this very pfn: its pool page allocation failed. */
@@ -1310,18 +1324,21 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		*expected = u->flags & U_UNTAGGED;
 		if (*expected || !(u->flags & U_EARLY))
 			return true;
+		/* A tail's flags follow its head's, but a tail is never recorded: F2's cause. */
+		bool tail = early_tail(pfn);
+
 		if (u->flags & U_LATE_RECORD) {
 			snprintf(cls, len, "early-record-race");
-			cause_f6(pfn, u);
+			tail ? cause_f2(pfn, start, u) : cause_f6(pfn, u);
 		} else if (unstamped) {
 			snprintf(cls, len, "early-during-clear");
 			cause_f1_during(pfn, u, cpu);
 		} else if (!st.callbacks_done) {
 			snprintf(cls, len, "early-before-clear");
-			cause_f1(pfn, u, cpu);
+			tail ? cause_f2(pfn, start, u) : cause_f1(pfn, u, cpu);
 		} else if (u->flags & U_DROPPED) {
 			snprintf(cls, len, "early-dropped");
-			cause_f3(pfn, u);
+			tail ? cause_f2(pfn, start, u) : cause_f3(pfn, u);
 		} else if (u->flags & U_OVERFLOW) {
 			snprintf(cls, len, "early-overflow");
 		} else if (u->flags & U_UNTRACKED) {
