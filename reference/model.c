@@ -498,6 +498,9 @@ static bool on_tail_chunk(const struct tf_event *ev)
 			return false;
 	st.ctx[ev->cpu].freed_pfn = pfn;
 	st.ctx[ev->cpu].freed_unit = pg.units[pfn];
+	/* A chunk of an early head is an early tail: a check on it is classed with its head. */
+	if (u->flags & U_EARLY)
+		st.ctx[ev->cpu].freed_unit = (struct unit){ .flags = u->flags, .tag = u->tag };
 	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
 	/* clear_page_tag_ref(), then pgalloc_tag_sub() of the EMPTY it wrote. */
 	if (profiling() && has_ext(pfn))
