@@ -929,8 +929,13 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 				section_of(pfn), j_op(s), pfn, j_lost());
 		return;
 	}
-	if (j_ev(s)->cpu == cpu) {
-		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext at op %ld, freed pfn %lu itself: page_ext_init()'s own CPU, not another one",
+	/*
+	 * page_ext_init()'s CPU freeing inside the same op is its own work; in a
+	 * later op it left page_ext_init() between sections (what-if), as another
+	 * CPU would run.
+	 */
+	if (j_ev(s)->cpu == cpu && j_op(s) == j_op((long)tf_journal_len() - 1)) {
+		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld, freed pfn %lu itself in that op: page_ext_init()'s own work, not another context",
 				cpu, section_of(pfn), j_op(s), pfn);
 		return;
 	}
@@ -1015,6 +1020,17 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 		}
 	}
 
+	if (!e && tf_journal_overflowed() && (u->flags & (U_LIVE | U_RECORDED)) ==
+	    (U_LIVE | U_RECORDED) && st.callbacks_done) {
+		/*
+		 * The allocation's record is gone too.  A recorded head holds EMPTY
+		 * after the clear; a NULL unit with its head's U_RECORDED is a tail
+		 * the model split off.
+		 */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of an early allocation whose head was recorded (the model's split record: the journal overflowed before its allocation), freed after the clear",
+				pfn);
+		return;
+	}
 	if (!e) {
 		tf_oracle_cause("F2", false, "no allocation of pfn %lu is in the journal%s", pfn, j_lost());
 		return;
