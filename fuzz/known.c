@@ -50,6 +50,21 @@ static const struct {
 	{ "F4", "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
 	  "tracker's call site and never uncounted (docs/findings.md)", false },
+	/*
+	 * F2 under the other early classes: a tail takes its head's flags in
+	 * the model, so a tail of a dropped head, of a head recorded late, or
+	 * freed before the clear (what-if) is classed with its head; the
+	 * classify gives F2's cause for a tail.
+	 */
+	{ "F2", "check:WARN:alloc_tag was not set [early-dropped]",
+	  "F2: a tail split off an early allocation whose head the tracker dropped; "
+	  "a tail is never recorded, dropped head or not (docs/findings.md)", false },
+	{ "F2", "check:WARN:alloc_tag was not set [early-record-race]",
+	  "F2 (what-if): a tail split off an early allocation whose head the recorder "
+	  "missed; a tail is never recorded either way (docs/findings.md)", true },
+	{ "F2", "check:WARN:alloc_tag was not set [early-before-clear]",
+	  "F2 (what-if): a tail split off an early allocation, freed by another CPU "
+	  "before the clear; the clear would not stamp it either (docs/findings.md)", true },
 	/* Page-flag tag references (issue 6, seed 003, current upstream). */
 	{ "F9", "model:pgflags-capacity [off-by-two]",
 	  "F9: alloc_tag_sec_init() accepts (1 << bits) - 1 and 1 << bits kernel "

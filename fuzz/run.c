@@ -52,7 +52,8 @@ static void drop_cause(void)
 	tf_oracle_take_cause(&c);
 }
 
-static void add_finding(const char *sig, const char *detail)
+/* The known reason when @sig is known and its cause held, else NULL. */
+static const char *add_finding(const char *sig, const char *detail)
 {
 	struct tf_verdict *v = cur_v;
 	struct tf_finding *f;
@@ -77,12 +78,12 @@ static void add_finding(const char *sig, const char *detail)
 
 		v->truncated = true;
 		if (known && !cur_o->strict)
-			return;
+			return known;
 		/* A new finding must not be lost behind known ones: take the last known slot. */
 		for (i = v->nr - 1; i >= 0 && !v->f[i].known; i--)
 			;
 		if (i < 0)
-			return;
+			return known;
 		f = &v->f[i];
 	}
 	snprintf(f->sig, sizeof(f->sig), "%s%s", sig, cur_what_if ? TF_WHAT_IF_SUFFIX : "");
@@ -91,6 +92,7 @@ static void add_finding(const char *sig, const char *detail)
 	f->op = cur_op;
 	f->at_boot = cur_booting;
 	f->known = known;
+	return known;
 }
 
 /* Page-flag mode's events (tagfuzz/pgflags.h says what each field holds). */
@@ -272,19 +274,20 @@ static void sink(const struct tf_event *ev)
 		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
 	if (ev->kind == TF_EV_CHECK) {
 		char cls[48], sig[160];
+		const char *known;
 
 		if (classify_check(ev, cls, sizeof(cls))) {
 			if (cur_o->trace)
 				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
 			if (cur_o->watch)
-				cur_o->watch->check(cur_o->watch->arg, ev, NULL);
+				cur_o->watch->check(cur_o->watch->arg, ev, NULL, NULL);
 			return;
 		}
 		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", tf_check_kind_name[ev->check],
 			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
+		known = add_finding(sig, ev->msg);
 		if (cur_o->watch)
-			cur_o->watch->check(cur_o->watch->arg, ev, sig);
-		add_finding(sig, ev->msg);
+			cur_o->watch->check(cur_o->watch->arg, ev, sig, known);
 	}
 }
 

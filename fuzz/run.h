@@ -30,8 +30,12 @@ struct tf_finding {
  */
 struct tf_run_watch {
 	void (*event)(void *arg, const struct tf_event *ev, long op);
-	/* a kernel check: its signature, or NULL when an oracle expected it */
-	void (*check)(void *arg, const struct tf_event *ev, const char *sig);
+	/*
+	 * a kernel check: its signature, or NULL when an oracle expected it;
+	 * @known: the known list's reason when the check was judged known
+	 * with its cause (tf_known_judge()), else NULL
+	 */
+	void (*check)(void *arg, const struct tf_event *ev, const char *sig, const char *known);
 	/* the scenario's ops are done; teardown comes next */
 	void (*teardown)(void *arg);
 	void *arg;

@@ -248,6 +248,17 @@ static const char *const offline_then_reonline =
 	"alloc order=2 tag=1\n"
 	"mem_offline section=1\n"
 	"mem_online section=1\n";
+/*
+ * CPU1's recorder is inside its read-side section, before claiming a slot
+ * (step 23), when CPU0's clear resets the recorder pointer.  What-if.
+ */
+static const char *const recorder_in_section_at_clear =
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
+	"cpu_up cpu=1\n"
+	"alloc cpu=0 order=0 tag=1\n"
+	"start pext_init\n"
+	"start alloc cpu=1 order=0 tag=2\n"
+	"run first=1 at=23\n";
 
 static const struct {
 	enum tf_bug bug;
@@ -277,6 +288,8 @@ static const struct {
 	{ TF_BUG_BATCH_PUSHES_ISOLATED, &pcp_isolated_then_batch_free, 6, false },
 	{ TF_BUG_MF_IGNORED_PUTS_REF, &unpoison_held_twice, 4, false },
 	{ TF_BUG_OFFLINE_KEEPS_PAGE_EXT, &offline_then_reonline, 3, false },
+	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
+	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
 };
 
 /*
@@ -327,6 +340,30 @@ static bool test_model_bug_switches_give_their_verdicts(void)
 	ASSERT_TRUE(tf_event_sink == NULL);
 	for (int b = 0; b < TF_NR_BUGS; b++)
 		ASSERT_TRUE(covered[b]);
+	return true;
+}
+
+/*
+ * The head of an early exact allocation left NULL by skip-early-clear warns
+ * when the teardown frees it, before its tail: the check is classed through
+ * the tail ([early-tail]), but F2's cause must not hold for it.
+ */
+static bool test_model_f2_not_for_head(void)
+{
+	struct tf_run_opts o = { .bugs = 1UL << TF_BUG_SKIP_EARLY_CLEAR };
+	const struct tf_finding *f;
+
+	ASSERT_TRUE(parse("machine section_pages=64 sections=2 cpus=1\n"
+			  "alloc_exact pages=2 tag=1\n"));
+	tf_run(&sc, &o, &v);
+	f = tf_verdict_first_new(&v, false);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_STREQ(f->sig, "check:WARN:alloc_tag was not set [early-tail]");
+	ASSERT_TRUE(!strncmp(f->cause, "looks like F2, but pfn 0, ", 26));
+	o.bugs = 0;
+	tf_run(&sc, &o, &v);	/* without the switch: the tail's F2, with its cause */
+	ASSERT_TRUE(v.nr >= 1 && !tf_verdict_first_new(&v, false));
+	ASSERT_TRUE(!strncmp(v.f[0].cause, "known: F2 ", 10));
 	return true;
 }
 
@@ -1245,6 +1282,7 @@ const struct test_case tests_model[] = {
 	TEST(test_pcp_oracle_detects_tampering),
 	TEST(test_model_bug_switches_give_their_verdicts),
 	TEST(test_model_verdict_details),
+	TEST(test_model_f2_not_for_head),
 	TEST(test_model_clean_run_is_clean),
 	TEST(test_model_known_finding_is_classified),
 	TEST(test_model_untagged_warning_is_expected),

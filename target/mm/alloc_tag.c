@@ -190,7 +190,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 
 	rcu_assign_pointer(alloc_tag_add_early_pfn_ptr, NULL);
 	/* Make sure we are not racing with __alloc_tag_add_early_pfn() */
-	synchronize_rcu();
+	if (!tf_bug(TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU))
+		synchronize_rcu();
 
 	for (pool = current_pfn_pool; pool; pool = next) {
 		int nr_pfns = atomic_read(&pool->count);
@@ -220,7 +221,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 						continue;
 					}
 
-					set_codetag_empty(&ref);
+					if (!tf_bug(TF_BUG_CLEAR_STORE_BEFORE_EMPTY))
+						set_codetag_empty(&ref);
 					update_page_tag_ref(handle, &ref);
 					put_page_tag_ref(handle);
 				}

@@ -18,7 +18,8 @@
  * __alloc_tag_add_early_pfn() (__HAVE_ALLOC_TAG_ADD_EARLY_PFN_POOL).
  * Everything else is shared, bug switches included: pool-plain-store and
  * cmpxchg-loser-leaks (in __alloc_tag_add_early_pfn()),
- * clear-overwrites-set and pool-not-freed (in the clear) apply to every
+ * clear-overwrites-set, pool-not-freed, clear-store-before-empty and
+ * clear-no-synchronize-rcu (in the clear) apply to every
  * variant built on this header that keeps the function they sit in.
  *
  * The gfp flags of the allocation being tagged reach the pool functions
@@ -138,7 +139,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 
 	rcu_assign_pointer(alloc_tag_add_early_pfn_ptr, NULL);
 	/* Make sure we are not racing with __alloc_tag_add_early_pfn() */
-	synchronize_rcu();
+	if (!tf_bug(TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU))
+		synchronize_rcu();
 
 	for (pool = current_pfn_pool; pool; pool = next) {
 		int nr_pfns = atomic_read(&pool->count);
@@ -161,7 +163,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 						continue;
 					}
 
-					set_codetag_empty(&ref);
+					if (!tf_bug(TF_BUG_CLEAR_STORE_BEFORE_EMPTY))
+						set_codetag_empty(&ref);
 					update_page_tag_ref(handle, &ref);
 					put_page_tag_ref(handle);
 				}

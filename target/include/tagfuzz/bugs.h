@@ -40,6 +40,9 @@ enum tf_bug {
 	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
 	TF_BUG_MF_IGNORED_PUTS_REF,	/* memory_failure() puts a reference it did not take */
 	TF_BUG_OFFLINE_KEEPS_PAGE_EXT,	/* page_ext_callback() ignores MEM_OFFLINE */
+	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
+	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
+	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
 	TF_NR_BUGS
 };
 
