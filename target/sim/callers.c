@@ -601,8 +601,8 @@ static void do_mem_online(unsigned int section)
 	if (ret == -EHWPOISON) {
 		unsigned long nr = tf_memblk_nr_poison(section);
 
-		tf_emit(&(struct tf_event){ .kind = TF_EV_MEM_REFUSED, .section = section, .pfn = section_nr_to_pfn(section),
-					    .pfn2 = nr });
+		tf_emit(&(struct tf_event){ .kind = TF_EV_MEM_REFUSED, .section = section,
+					    .pfn = section_nr_to_pfn(section), .pfn2 = nr });
 		tf_note("memory_block_online(section %u) = %d (the block counts %lu poisoned page%s)",
 			section, ret, nr, nr == 1 ? "" : "s");
 		return;
