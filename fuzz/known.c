@@ -135,11 +135,13 @@ static const struct {
 	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
 	/* Poisoned pages and memory offlining (issue 16 review): F22. */
 	{ "F22", "model:page-conservation [hwpoison-offline]",
-	  "F22: offline_pages() skips PageHWPoison() pages in the isolation test and "
-	  "__offline_isolated_pages(), in use or not, so a kernel page memory_failure() "
-	  "could not handle goes offline with its section while its owner still holds "
-	  "it; onlining it again gives the page to the buddy under its owner "
-	  "(docs/findings.md)", false },
+	  "F22: offline_pages() skips PageHWPoison() pages in page_is_unmovable(), the "
+	  "isolation test and __offline_isolated_pages(), in use or not, so an order-0, "
+	  "non-compound kernel page memory_failure() could not handle (MF_MSG_GET_HWPOISON, "
+	  "ignored) goes offline with its memory block while its owner still holds it; "
+	  "the owner's free while offline keeps the page but, in page_ext mode, never "
+	  "subtracts its tag. Re-onlining is refused (-EHWPOISON) while the block counts "
+	  "the page; only removal and re-add could hand it out again (docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

@@ -222,6 +222,10 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 	case TF_EV_PGF:
 		trace_pgf(t, ev);
 		break;
+	case TF_EV_MEM_REFUSED:
+		fprintf(t, "  CPU%d memory_block_online(section %u) refused (-EHWPOISON): %lu poisoned pages counted\n",
+			ev->cpu, ev->section, ev->pfn2);
+		break;
 	case TF_EV_MEM_NOTIFY:
 		fprintf(t, "  CPU%d memory notifier: %s, section %u (pfn %lu, %lu pages)\n", ev->cpu,
 			ev->order == TF_MEM_GOING_ONLINE ? "MEM_GOING_ONLINE" :

@@ -22,7 +22,6 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 	memset(l->poisoned, 0, old ? old : TF_MAX_PAGES);
 	memset(l->kept, 0, old ? old : TF_MAX_PAGES);
 	memset(l->stranded, 0, old ? old : TF_MAX_PAGES);
-	memset(l->orphan, 0, old ? old : TF_MAX_PAGES);
 	memset(l->refs, 0, (old ? old : TF_MAX_PAGES) * sizeof(l->refs[0]));
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
 		l->ref_inflight[c] = -1;
@@ -88,32 +87,21 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 	}
 }
 
-bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+void ledger_block_online(struct tf_ledger *l, unsigned long pfn, unsigned long n, bool refused)
 {
-	bool orphaned = false;
+	unsigned long i, end = pfn + n < l->nr_pages ? pfn + n : l->nr_pages;
 
-	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
-		l->poisoned[i] = 0;
-		if (!l->stranded[i])
-			continue;
-		l->stranded[i] = 0;
-		l->allocated[i] = 0;
-		l->refs[i] = 0;
-		l->orphan[i] = 1;
-		orphaned = true;
-	}
-	return orphaned;
-}
-
-bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr)
-{
-	for (unsigned long i = pfn; i < pfn + nr && i < l->nr_pages; i++)
-		if (l->orphan[i])
-			return true;
-	if (cpu >= 0 && cpu < TF_MAX_CPUS && l->ref_inflight[cpu] >= 0 &&
-	    (unsigned long)l->ref_inflight[cpu] < l->nr_pages)
-		return l->orphan[l->ref_inflight[cpu]];
-	return false;
+	for (i = pfn; i < end; i++)
+		if (l->poisoned[i])
+			break;
+	if (refused && i == end)
+		fail(TF_SIG_PAGE_CONSERVATION,
+		     "onlining pfn %lu..%lu was refused (-EHWPOISON), and no page there is poisoned",
+		     pfn, end - 1);
+	else if (!refused && i < end)
+		fail(TF_SIG_PAGE_CONSERVATION,
+		     "pfn %lu is poisoned, and its section goes online (memory_block_online() refuses a block that counts a poisoned page: -EHWPOISON)",
+		     i);
 }
 
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
@@ -189,9 +177,7 @@ void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev)
 	case TF_REF_PUT:
 		l->ref_inflight[ev->cpu] = pfn;
 		if (!l->refs[pfn])
-			tf_oracle_reportf(l->report, TF_SIG_PAGE_REF,
-					  l->orphan[pfn] ? TF_CLASS_HWPOISON_OFFLINE : NULL,
-					  "put_page() of pfn %lu, on which no reference is held", pfn);
+			fail(TF_SIG_PAGE_REF, "put_page() of pfn %lu, on which no reference is held", pfn);
 		else
 			l->refs[pfn]--;
 		break;
@@ -205,6 +191,12 @@ void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool 
 	unsigned long pfn = ev->pfn;
 
 	if (pfn >= l->nr_pages || ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS)
+		return;
+	/*
+	 * Both need the page's section online (pfn_to_online_page()):
+	 * memory_failure() gives -ENXIO, unpoison_memory() -EIO.
+	 */
+	if (l->offline[pfn])
 		return;
 	if (ev->section == TF_HWPOISON_POISON) {
 		/* TestSetPageHWPoison(): set, or already set. */

@@ -35,12 +35,11 @@ struct tf_ledger {
 	/*
 	 * Memory offlining skips poisoned pages (upstream's HWPoison skips):
 	 * stranded[] is a page its owner still holds in a section that went
-	 * offline (allocated[] and offline[] both set, not in nr_allocated);
-	 * orphan[] a page onlining initialised again and gave to the buddy
-	 * while its owner held it, for the rest of the run.
+	 * offline (allocated[] and offline[] both set, not in nr_allocated).
+	 * The section cannot come back while the page is poisoned
+	 * (ledger_block_online()).
 	 */
 	uint8_t stranded[TF_MAX_PAGES];
-	uint8_t orphan[TF_MAX_PAGES];
 	/* Extra references the callers hold (get_page), by pfn. */
 	uint16_t refs[TF_MAX_PAGES];
 	/* Per CPU: the pfn its get_page or put_page acts on until the op ends, or -1. */
@@ -71,16 +70,13 @@ void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 /*
- * online_pages()'s memmap_init_range() of @n pages from @pfn: PG_hwpoison
- * is gone, a stranded page becomes an orphan (its owner's allocation is
- * over for the model; true when there was one, for the models' units).
+ * memory_block_online() of the @n pages from @pfn (one section): upstream
+ * refuses (-EHWPOISON, @refused) exactly when the block counts a poisoned
+ * page (memblk_nr_poison(): memory_failure() counts a page it poisons,
+ * unpoison_memory() uncounts one it clears, and needs the block online to
+ * do so); either way round is a report.
  */
-bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n);
-/*
- * A check or report on CPU @cpu acting on [@pfn, @pfn + @nr), or on the
- * page its get_page/put_page acts on, meets an orphan.
- */
-bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr);
+void ledger_block_online(struct tf_ledger *l, unsigned long pfn, unsigned long n, bool refused);
 #define TF_CLASS_HWPOISON_OFFLINE	"hwpoison-offline"
 static inline bool ledger_is_offline(const struct tf_ledger *l, unsigned long pfn)
 {

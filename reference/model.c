@@ -403,18 +403,8 @@ static void on_mem_notify(const struct tf_event *ev)
 		return;
 	switch (ev->order) {
 	case TF_MEM_GOING_ONLINE:
-		/*
-		 * memmap_init_range() initialised the section's struct pages
-		 * first: a page its owner still held since the section went
-		 * offline (poisoned) is no allocation any more.
-		 */
-		if (ledger_reinit(&pg.ledger, start, st.m.section_pages))
-			for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++)
-				if (pg.ledger.orphan[pfn] && (pg.units[pfn].flags & U_LIVE)) {
-					if (pg.units[pfn].flags & U_TRACKER)
-						st.nr_tracker--;
-					pg.units[pfn].flags = 0;
-				}
+		/* memory_block_online() let it through: no page there is poisoned. */
+		ledger_block_online(&pg.ledger, start, st.m.section_pages, false);
 		/* page_ext_callback(): a zeroed table before any page is freed. */
 		on_section_online(section);
 		st.joining = section;
@@ -534,8 +524,7 @@ static void on_free(const struct tf_event *ev)
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		if (on_tail_chunk(ev))
 			return;
-		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH,
-		     ledger_orphan_in(&pg.ledger, -1, pfn, n) ? TF_CLASS_HWPOISON_OFFLINE : NULL,
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
 		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
@@ -778,6 +767,11 @@ static void model_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_MEM_NOTIFY:
 		on_mem_notify(ev);
+		break;
+	case TF_EV_MEM_REFUSED:
+		if (ev->section < TF_MAX_SECTIONS)
+			ledger_block_online(&pg.ledger, (unsigned long)ev->section * st.m.section_pages,
+					    st.m.section_pages, true);
 		break;
 	case TF_EV_PEXT_CALLBACKS:
 		on_callbacks();
@@ -1382,12 +1376,6 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 	bool expected = false;
 
 	cls[0] = '\0';
-	if (ev->check == TF_CHECK_BUG && strstr(ev->site, "page_count(page) == 0") &&
-	    ledger_orphan_in(&pg.ledger, ev->cpu, st.ctx[ev->cpu].pfn, st.ctx[ev->cpu].nr)) {
-		/* A put of a page onlining gave to the buddy under its holder. */
-		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
-		return false;
-	}
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 
@@ -1442,11 +1430,6 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 	if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) && C->freed_pref == PREF_NULL) {
 		ledger_hotplug_online_cause(C->freed_pfn, ev->cpu, true);
 		snprintf(cls, len, "hotplug-online");
-		return false;
-	}
-	/* The old owner's free of a page onlining initialised again (F22). */
-	if (C->freed_pfn < 0 && ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
-		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
 		return false;
 	}
 	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||

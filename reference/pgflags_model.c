@@ -348,18 +348,15 @@ static void on_mem_notify(const struct tf_event *ev)
 	switch (ev->order) {
 	case TF_MEM_GOING_ONLINE:
 		st.joining = ev->section;
+		/* memory_block_online() let it through: no page there is poisoned. */
+		ledger_block_online(&pg.ledger, start, st.m.section_pages, false);
 		/*
 		 * A section's memmap is initialised anew (__init_single_page()):
-		 * its refs read NULL, page->flags holds the links alone, and a
-		 * page its owner still held since the section went offline
-		 * (poisoned) is no allocation any more.
+		 * its refs read NULL, page->flags holds the links alone.
 		 */
-		ledger_reinit(&pg.ledger, start, st.m.section_pages);
 		for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++) {
 			pg.pref[pfn] = PREF_NULL;
 			pg.obits[pfn] = tf_pgf_boot_flags(st.m.pgflag_bits);
-			if (pg.ledger.orphan[pfn])
-				pg.units[pfn].flags = 0;
 		}
 		break;
 	case TF_MEM_ONLINE:
@@ -450,8 +447,7 @@ static void on_free(const struct tf_event *ev)
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		if (on_tail_chunk(ev))
 			return;
-		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH,
-		     ledger_orphan_in(&pg.ledger, -1, pfn, n) ? TF_CLASS_HWPOISON_OFFLINE : NULL,
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
 		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
@@ -885,6 +881,11 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 	case TF_EV_MEM_NOTIFY:
 		on_mem_notify(ev);
 		break;
+	case TF_EV_MEM_REFUSED:
+		if ((unsigned long)ev->section * st.m.section_pages < st.nr_pages)
+			ledger_block_online(&pg.ledger, (unsigned long)ev->section * st.m.section_pages,
+					    st.m.section_pages, true);
+		break;
 	case TF_EV_CALL:
 		st.ctx[ev->cpu].pfn = ev->pfn;
 		st.ctx[ev->cpu].nr = ev->pfn2;
@@ -945,12 +946,6 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 	const struct cpu_ctx *C = &st.ctx[ev->cpu];
 
 	cls[0] = '\0';
-	if (ev->check == TF_CHECK_BUG && strstr(ev->site, "page_count(page) == 0") &&
-	    ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
-		/* A put of a page onlining gave to the buddy under its holder. */
-		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
-		return false;
-	}
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 	if (!strcmp(ev->site, "current->alloc_tag not set") && st.expect_current_not_set > 0) {
@@ -966,11 +961,6 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 			ledger_hotplug_online_cause(C->freed_pfn, ev->cpu,
 						    !tf_observe_pgf(C->freed_pfn).compressed);
 			snprintf(cls, len, "hotplug-online");
-			return false;
-		}
-		/* The old owner's free of a page onlining initialised again (F22). */
-		if (C->freed_pfn < 0 && ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
-			snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
 			return false;
 		}
 
