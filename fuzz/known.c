@@ -78,6 +78,19 @@ static const struct {
 	  "F13: turning vm.mem_profiling back on checks nothing: module tags "
 	  "loaded while it was off (or, in v3, refused by tags_addressable()) "
 	  "come into use past the mask (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-overflow]",
+	  "F13: a module tag loaded past the mask while profiling was off (or, in "
+	  "v3, refused with profiling left writable) is stored masked once "
+	  "vm.mem_profiling=1 (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-truncated]",
+	  "F13: as above with more than 16 bits: a module tag index past 65535 "
+	  "comes into use truncated (docs/findings.md)", false },
+	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F13: such a truncated module tag index decodes as an area tag whose "
+	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	{ "F10", "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
+	  "F10: a kernel tag index of exactly 65536 is truncated to 0 (NULL); "
+	  "its free warns (docs/findings.md)", false },
 	{ "F12", "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)", false },
@@ -124,20 +137,29 @@ static const struct {
 	  "it lands on a PCP list (docs/findings.md)", false },
 };
 
-static int lookup(const char *sig, bool what_if)
+/*
+ * The entry for @sig; of several (one symptom of more than one finding),
+ * the one of finding @id when given and listed, else the first.
+ */
+static int lookup(const char *sig, bool what_if, const char *id)
 {
+	int first = -1;
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (!strcmp(known[i].sig, sig) && (what_if || !known[i].what_if))
+		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if))
+			continue;
+		if (!id || !strcmp(known[i].id, id))
 			return (int)i;
+		if (first < 0)
+			first = (int)i;
 	}
-	return -1;
+	return first;
 }
 
 const char *tf_known_reason(const char *sig, bool what_if)
 {
-	int k = lookup(sig, what_if);
+	int k = lookup(sig, what_if, NULL);
 
 	return k < 0 ? NULL : known[k].reason;
 }
@@ -145,7 +167,7 @@ const char *tf_known_reason(const char *sig, bool what_if)
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len)
 {
-	int k = lookup(sig, what_if);
+	int k = lookup(sig, what_if, c->id);
 
 	line[0] = '\0';
 	if (k < 0)

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
 #include "ledger.h"
 #include "oracle.h"
 #include "tagfuzz/observe.h"
@@ -89,6 +90,20 @@ static struct pgf_run {
 	bool mod_event;			/* a module loaded, failed or unloaded in this op */
 	uint32_t unload_seq;		/* module unloads begun this run */
 	bool unloading;			/* between a module's GOING and UNLOAD events */
+	/* For the known findings' causes (docs/findings.md "Cause"): what this run went through. */
+	bool boot_indexing;		/* alloc_tag_sec_init() let the refs into the flags */
+	bool boot_fallback;		/* v3: it fell back to page_ext instead */
+	unsigned long boot_count;	/* kernel_tags.count as the port counted it */
+	struct growth {			/* each load that grew the module area */
+		long op;
+		unsigned int module;
+		unsigned long lo, hi;	/* the area slots it added */
+		bool prof_before, prof_after, support_after;
+	} grow[32];
+	int nr_grow;
+	bool grow_overflow;
+	long enable_op;			/* the last vm.mem_profiling write that turned it on */
+	long align_msg_op;		/* reserve_module_tags()'s alignment refusal was printed */
 } st;
 
 /*
@@ -107,6 +122,18 @@ static struct pgf_pages {
 	/* Per module area slot: whose it is (M_*), set up to mslot_high. */
 	uint8_t mslot[TF_PGF_AREA_TAGS];
 	unsigned long mslot_high;
+	/*
+	 * Causes: a U_LOST page's decode (the finding judged, whether its
+	 * cause held, the op, the tag it should hold, the index it holds);
+	 * a ref a free left while profiling was off (the op, or -1) and the
+	 * allocation that took it again while still off (the op, or -1).
+	 */
+	const char *lost_id[TF_MAX_PAGES];
+	bool lost_holds[TF_MAX_PAGES];
+	long lost_op[TF_MAX_PAGES];
+	int32_t lost_want[TF_MAX_PAGES];
+	uint64_t lost_idx[TF_MAX_PAGES];
+	long left_op[TF_MAX_PAGES], stale_op[TF_MAX_PAGES];
 } pg;
 
 enum {
@@ -123,6 +150,10 @@ enum {
 struct exp {
 	int id;			/* 0: empty slot (ids are >= TF_TAG_ID_KERNEL) */
 	int64_t calls, bytes;
+	/* F21's cause: a free through a stale ref subtracted from it (pfn, op), else op -1 */
+	long stale_sub_op, stale_left_op, stale_alloc_op;
+	unsigned long stale_pfn;
+	unsigned int stale_order;
 	uint32_t touched;	/* == pg.stamp: an event of this op named it */
 	bool aliased;		/* a wrong decode named it (reported): not checked */
 	uint32_t freed_in_unload;	/* == st.unload_seq: a page of it was freed during that unload */
@@ -152,6 +183,7 @@ static struct exp *exp_of(int id)
 		if (tags.nr_used == NR_SLOTS - 1)
 			__builtin_trap();	/* more tags than a scenario can name */
 		tags.exp[h].id = id;
+		tags.exp[h].stale_sub_op = -1;
 		tags.used_slots[tags.nr_used++] = h;
 	}
 	if (tags.exp[h].touched != pg.stamp) {
@@ -205,6 +237,47 @@ static unsigned long max_fitting_index(void)
 	return mask < IDX_TYPE_MAX ? mask : IDX_TYPE_MAX;
 }
 
+/* The op the run is in (the journal's last record), -1 at boot and teardown. */
+static long cur_op(void)
+{
+	size_t n = tf_journal_len();
+
+	return n ? tf_journal_at(n - 1)->op : -1;
+}
+
+static const char *op_name(long op, char *buf, size_t len)
+{
+	if (op < 0)
+		return "boot";
+	snprintf(buf, len, "op %ld", op);
+	return buf;
+}
+
+/* The index a ref to @id is stored as: ref_to_idx()'s u16, then the mask. */
+static unsigned long stored_index(int32_t id)
+{
+	return (index_of(id) & IDX_TYPE_MAX) & ((1UL << st.m.pgflag_bits) - 1);
+}
+
+/* The load that grew the module area over @slot, or NULL. */
+static const struct growth *growth_of(unsigned long slot)
+{
+	for (int i = 0; i < st.nr_grow; i++)
+		if (slot >= st.grow[i].lo && slot < st.grow[i].hi)
+			return &st.grow[i];
+	return NULL;
+}
+
+/*
+ * A load whose growth no check stopped while profiling came back: it grew
+ * the area with profiling off (tags_addressable() not run), or its check
+ * turned only the key off and left the sysctl open (v3).  F13's way in.
+ */
+static bool growth_unchecked(const struct growth *g)
+{
+	return !g->prof_before || (!g->prof_after && g->support_after);
+}
+
 /* Page-flag mode only. */
 static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 {
@@ -229,7 +302,9 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 	for (unsigned long i = 0; i < old; i++) {
 		pg.pref[i] = PREF_NULL;
 		pg.obits[i] = boot_flags;
+		pg.left_op[i] = pg.stale_op[i] = -1;
 	}
+	st.enable_op = st.align_msg_op = -2;
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	memset(pg.mslot, 0, pg.mslot_high);
 	pg.mslot_high = 0;
@@ -245,6 +320,59 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 	return true;
 }
 
+/*
+ * F9's cause: alloc_tag_sec_init() let in (1 << bits) - 1 or 1 << bits
+ * kernel tags, the two counts its test `count > 1 << bits` passes although
+ * their last index (count + 1) is past the mask.
+ */
+static bool f9_count(void)
+{
+	unsigned long n = 1UL << st.m.pgflag_bits;
+
+	return st.boot_indexing && (st.boot_count == n - 1 || st.boot_count == n);
+}
+
+static void cause_f9_capacity(void)
+{
+	unsigned int b = st.m.pgflag_bits;
+
+	if (f9_count())
+		tf_oracle_cause("F9", true,
+				"alloc_tag_sec_init() at boot let in %lu kernel tags in %u bits: its test %lu > 1 << %u passes (1 << %u) - 1 and 1 << %u, whose last index %lu is past the mask %lu",
+				st.boot_count, b, st.boot_count, b, b, b, st.boot_count + 1,
+				(1UL << b) - 1);
+	else
+		tf_oracle_cause("F9", false,
+				"the refs went into the flags at boot with %lu kernel tags in %u bits, not (1 << %u) - 1 or 1 << %u: upstream's test %lu > 1 << %u refuses them, so the off-by-two did not let them in",
+				st.boot_count, b, b, b, st.boot_count, b);
+}
+
+/*
+ * F10's cause for kernel tags: more than 16 bits, so indexes past 65535
+ * are within the mask, and alloc_tag_sec_init()'s test (which knows only
+ * the mask) let in kernel tags whose last index passes pgalloc_tag_idx.
+ */
+static bool f10_kernel(void)
+{
+	return st.boot_indexing && st.m.pgflag_bits > 16 &&
+	       st.boot_count <= 1UL << st.m.pgflag_bits && st.boot_count + 1 > IDX_TYPE_MAX;
+}
+
+static void cause_f10_capacity(void)
+{
+	unsigned int b = st.m.pgflag_bits;
+
+	if (f10_kernel())
+		tf_oracle_cause("F10", true,
+				"alloc_tag_sec_init() at boot let in %lu kernel tags in %u bits (%lu <= 1 << %u): indexes up to %lu are past 65535, which the u16 pgalloc_tag_idx holds, and its test knows only the mask",
+				st.boot_count, b, st.boot_count, b, st.boot_count + 1);
+	else
+		tf_oracle_cause("F10", false,
+				"the refs went into the flags at boot with %lu kernel tags in %u bits: %s",
+				st.boot_count, b, b <= 16 ? "with 16 bits or fewer the mask itself is within u16" :
+				"more than upstream's test (count > 1 << bits) lets in");
+}
+
 /* Boot is over: alloc_tag_sec_init() has decided. */
 static void pgflags_model_boot_done(void)
 {
@@ -253,17 +381,25 @@ static void pgflags_model_boot_done(void)
 	bool fits = last <= max_fitting_index();
 	bool indexing = st.m.pgflags_variant == TF_PGF_V3 ? ps.compressed :
 			(ps.compressed && ps.support);
+	/* The u16 binds when the mask is past it; else the mask does. */
+	bool wide = (1UL << st.m.pgflag_bits) - 1 > IDX_TYPE_MAX;
 
 	st.capacity_checked = true;
 	st.was_profiling = ps.profiling;
+	st.boot_indexing = indexing;
+	st.boot_fallback = st.m.pgflags_variant == TF_PGF_V3 && !ps.compressed;
+	st.boot_count = ps.kernel_tags;
 	if (!st.m.kernel_tags)
 		return;
-	if (indexing && !fits)
-		fail(TF_SIG_PGF_CAPACITY,
-		     last <= (1UL << st.m.pgflag_bits) - 1 || last > IDX_TYPE_MAX ?
-		     "index-type" : "off-by-two",
+	if (indexing && !fits) {
+		if (wide)
+			cause_f10_capacity();
+		else
+			cause_f9_capacity();
+		fail(TF_SIG_PGF_CAPACITY, wide ? "index-type" : "off-by-two",
 		     "%u kernel tags need indices up to %lu; %u bits and a u16 index hold up to %lu, yet alloc_tag_sec_init() accepted them",
 		     st.m.kernel_tags, last, st.m.pgflag_bits, max_fitting_index());
+	}
 	if (!indexing && fits)
 		fail(TF_SIG_PGF_CAPACITY_REFUSED, NULL,
 		     "%u kernel tags need indices up to %lu, which %u bits hold, yet alloc_tag_sec_init() refused them",
@@ -734,6 +870,70 @@ static void on_counters_use(const struct tf_event *ev)
 	     ev->cpu, ev->func, ev->site, ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed", ctx);
 }
 
+/*
+ * F10's cause for a module: with more than 16 bits, tags_addressable()
+ * (CODETAG_ID_FIRST + count + area tags < 1 << bits, profiling on) passed
+ * an area whose last index is past 65535.
+ */
+static void cause_f10_module(const struct tf_event *ev, unsigned long last)
+{
+	unsigned int b = st.m.pgflag_bits;
+	char o[32];
+
+	if (b > 16 && last + 1 < 1UL << b)
+		tf_oracle_cause("F10", true,
+				"module %u's load at %s grew the area to index %lu with profiling on; tags_addressable() passed it (2 + %lu + %lu < 1 << %u), knowing only the mask, not the u16 index",
+				ev->order, op_name(cur_op(), o, sizeof(o)), last, st.boot_count,
+				st.mod_high, b);
+	else
+		tf_oracle_cause("F10", false,
+				"module %u's area reaches index %lu, which tags_addressable() refuses in %u bits (2 + %lu + %lu >= 1 << %u): it did not let it in",
+				ev->order, last, b, st.boot_count, st.mod_high, b);
+}
+
+/*
+ * F11's cause: the load grew the area so that its last tag takes index
+ * (1 << bits) - 1, the mask, which tags_addressable()'s
+ * CODETAG_ID_FIRST + count + area tags < 1 << bits refuses by one.
+ */
+static void cause_f11(const struct tf_event *ev, unsigned long last)
+{
+	unsigned long mask = (1UL << st.m.pgflag_bits) - 1;
+	char o[32];
+
+	if (last == mask)
+		tf_oracle_cause("F11", true,
+				"module %u's load at %s grew the area to index %lu, the mask of %u bits: 2 + %lu + %lu < 1 << %u fails by one and profiling went off",
+				ev->order, op_name(cur_op(), o, sizeof(o)), last, st.m.pgflag_bits,
+				st.boot_count, st.mod_high, st.m.pgflag_bits);
+	else
+		tf_oracle_cause("F11", false,
+				"module %u's area ends at index %lu, below the mask %lu, which tags_addressable() passes: profiling went off at %s for another reason",
+				ev->order, last, mask, op_name(cur_op(), o, sizeof(o)));
+}
+
+/*
+ * F12's cause (tags_addressable()): the refs are in page_ext since v3's
+ * alloc_tag_sec_init() fell back at boot, and v3's check, under the
+ * config rather than the key, counted page flag bits for the area:
+ * CODETAG_ID_FIRST + count + area tags >= 1 << bits.
+ */
+static void cause_f12_addressable(const struct tf_event *ev, unsigned long last)
+{
+	char o[32];
+
+	if (st.boot_fallback && last + 1 >= 1UL << st.m.pgflag_bits)
+		tf_oracle_cause("F12", true,
+				"alloc_tag_sec_init() fell back to page_ext at boot (%lu kernel tags, %u bits), yet module %u's load at %s counted page flag bits: 2 + %lu + %lu >= 1 << %u turned profiling off",
+				st.boot_count, st.m.pgflag_bits, ev->order, op_name(cur_op(), o, sizeof(o)),
+				st.boot_count, st.mod_high, st.m.pgflag_bits);
+	else
+		tf_oracle_cause("F12", false,
+				"%s", !st.boot_fallback ?
+				"the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot" :
+				"the area still fits the page flag bits (v3's tags_addressable() passes it): profiling went off for another reason");
+}
+
 static void on_module_load(const struct tf_event *ev)
 {
 	unsigned long slot = ev->pfn, nr = ev->pfn2, high = slot + nr;
@@ -762,27 +962,100 @@ static void on_module_load(const struct tf_event *ev)
 	}
 	if (high <= st.mod_high)
 		return;
+	if (st.nr_grow < (int)(sizeof(st.grow) / sizeof(st.grow[0])))
+		st.grow[st.nr_grow++] = (struct growth){
+			.op = cur_op(), .module = ev->order, .lo = st.mod_high, .hi = high,
+			.prof_before = before, .prof_after = ps.profiling, .support_after = ps.support,
+		};
+	else
+		st.grow_overflow = true;
 	st.mod_high = high;
 	/* tags_addressable(): only when the area grows, only with profiling on. */
 	if (!before)
 		return;
 	if (!ps.compressed) {
 		/* v3's fall-back: page_ext addresses any tag. */
-		if (!ps.profiling)
+		if (!ps.profiling) {
+			cause_f12_addressable(ev, last);
 			fail(TF_SIG_PGF_CAPACITY_REFUSED, "v3-page-ext",
 			     "module %u: the tag references are in page_ext, yet tags_addressable() turned profiling off",
 			     ev->order);
+		}
 		return;
 	}
-	if (ps.profiling && last > max_fitting_index())
-		fail(TF_SIG_PGF_CAPACITY,
-		     last > IDX_TYPE_MAX && last < (1UL << st.m.pgflag_bits) ? "index-type" : "module",
+	if (ps.profiling && last > max_fitting_index()) {
+		bool type = last > IDX_TYPE_MAX && last < (1UL << st.m.pgflag_bits);
+
+		if (type)
+			cause_f10_module(ev, last);
+		fail(TF_SIG_PGF_CAPACITY, type ? "index-type" : "module",
 		     "module %u: area tags up to index %lu; %u bits and a u16 index hold up to %lu, yet tags_addressable() passed",
 		     ev->order, last, st.m.pgflag_bits, max_fitting_index());
-	if (!ps.profiling && last <= max_fitting_index())
+	}
+	if (!ps.profiling && last <= max_fitting_index()) {
+		cause_f11(ev, last);
 		fail(TF_SIG_PGF_CAPACITY_REFUSED, "module-off-by-one",
 		     "module %u: area tags up to index %lu fit in %u bits, yet tags_addressable() shut profiling down",
 		     ev->order, last, st.m.pgflag_bits);
+	}
+}
+
+/*
+ * F13's cause: a load grew the area past what fits with no check stopping
+ * it for good (profiling off, so tags_addressable() did not run; or, v3,
+ * its refusal turned only the key off), and the vm.mem_profiling write,
+ * which checks nothing, turned profiling on after it.
+ */
+static void cause_f13_reenabled(void)
+{
+	unsigned long first = 2 + st.boot_count;	/* area slot 0's index */
+	char o1[32], o2[32];
+
+	for (int i = 0; i < st.nr_grow; i++) {
+		const struct growth *g = &st.grow[i];
+
+		if (first + g->hi - 1 <= max_fitting_index())
+			continue;
+		if (growth_unchecked(g)) {
+			tf_oracle_cause("F13", true,
+					"module %u's load at %s grew the area to index %lu %s; the write at %s turned profiling on without a check",
+					g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
+					!g->prof_before ? "with profiling off (tags_addressable() did not run)" :
+					"and tags_addressable() turned only the key off (mem_profiling_support stayed)",
+					op_name(st.enable_op, o2, sizeof(o2)));
+			return;
+		}
+		tf_oracle_cause("F13", false,
+				"module %u's load at %s grew the area to index %lu with profiling on, and %s; yet the write at %s turned profiling on",
+				g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
+				g->prof_after ? "tags_addressable() passed it" :
+				"tags_addressable() shut profiling down for good (mem_profiling_support off)",
+				op_name(st.enable_op, o2, sizeof(o2)));
+		return;
+	}
+	tf_oracle_cause("F13", false, "no load grew the area past index %lu%s", max_fitting_index(),
+			st.grow_overflow ? " among those recorded (too many loads to keep)" : "");
+}
+
+/*
+ * F12's cause (alignment): the refs are in page_ext since v3's
+ * alloc_tag_sec_init() fell back at boot, and reserve_module_tags()
+ * still refused the module for an alignment that does not divide
+ * sizeof(struct alloc_tag) (it printed so in this op).
+ */
+static void cause_f12_alignment(const struct tf_event *ev)
+{
+	long op = cur_op();
+	char o[32];
+
+	if (st.boot_fallback && st.align_msg_op == op)
+		tf_oracle_cause("F12", true,
+				"alloc_tag_sec_init() fell back to page_ext at boot (%lu kernel tags, %u bits), yet at %s reserve_module_tags() refused module %u for its alignment %lu, which does not divide 40",
+				st.boot_count, st.m.pgflag_bits, op_name(op, o, sizeof(o)), ev->order, ev->pfn);
+	else
+		tf_oracle_cause("F12", false, "%s", !st.boot_fallback ?
+				"the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot" :
+				"reserve_module_tags() did not refuse the module for its alignment in this op: the load failed another way");
 }
 
 static void on_pgf(const struct tf_event *ev)
@@ -810,11 +1083,15 @@ static void on_pgf(const struct tf_event *ev)
 		 * tags loaded while it was off included (tags_addressable() ran
 		 * only with profiling on).
 		 */
+		if (!st.was_profiling && ps.profiling)
+			st.enable_op = cur_op();
 		if (!st.was_profiling && ps.profiling && ps.compressed && st.mod_high &&
-		    last > max_fitting_index())
+		    last > max_fitting_index()) {
+			cause_f13_reenabled();
 			fail(TF_SIG_PGF_CAPACITY, "re-enabled",
 			     "vm.mem_profiling=1 with module area tags up to index %lu; %u bits and a u16 index hold up to %lu",
 			     last, st.m.pgflag_bits, max_fitting_index());
+		}
 		st.was_profiling = ps.profiling;
 		break;
 	}
@@ -840,10 +1117,12 @@ static void on_pgf(const struct tf_event *ev)
 		 * Alignment matters only for indexing: with the refs in
 		 * page_ext (v3's fall-back) a module must not fail for it.
 		 */
-		if (!ps.compressed && ev->pfn && 40 % ev->pfn)
+		if (!ps.compressed && ev->pfn && 40 % ev->pfn) {
+			cause_f12_alignment(ev);
 			fail(TF_SIG_PGF_MODULE_REFUSED, "v3-page-ext",
 			     "module %u (alignment %lu) failed to load although the tag references are in page_ext",
 			     ev->order, ev->pfn);
+		}
 		break;
 	}
 	default:
@@ -871,6 +1150,11 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_MEM_NOTIFY:
 		on_mem_notify(ev);
+		break;
+	case TF_EV_PRINTK:
+		/* reserve_module_tags()' alignment refusal, both versions' wording. */
+		if (ev->msg && strstr(ev->msg, "is incompatible with allocation tag indexing"))
+			st.align_msg_op = cur_op();
 		break;
 	case TF_EV_CALL:
 		st.ctx[ev->cpu].pfn = ev->pfn;
