@@ -435,8 +435,12 @@ static void on_alloc(const struct tf_event *ev)
 		u->flags |= U_UNTAGGED;
 	else if (!pgf_id(ev->tag))
 		u->flags |= U_INTERNAL;
-	if (!profiling())
+	if (!profiling()) {
+		/* pgalloc_tag_add() does nothing: the page keeps a ref a free left (F21). */
+		pg.stale_op[pfn] = pg.pref[pfn] >= 0 && pgf_id(pg.pref[pfn]) ? cur_op() : -1;
 		return;
+	}
+	pg.stale_op[pfn] = pg.left_op[pfn] = -1;
 	if (u->flags & U_UNTAGGED) {
 		/* alloc_tag_add_check() warns; the ref is written back as it was. */
 		if (st.m.debug)
@@ -599,13 +603,26 @@ static void on_free(const struct tf_event *ev)
 	/* While a module's tags are being cleaned, this free may race the clean. */
 	if (st.unloading && pg.pref[pfn] >= 0 && tf_pgf_is_module_id(pg.pref[pfn]))
 		exp_of(pg.pref[pfn])->freed_in_unload = st.unload_seq;
+	if (!profiling() && pg.pref[pfn] >= 0 && pgf_id(pg.pref[pfn]))
+		pg.left_op[pfn] = cur_op();	/* pgalloc_tag_sub() does nothing: the ref stays */
 	if (profiling()) {
 		int32_t ref = pg.pref[pfn];
 
 		if (ref >= 0 && pgf_id(ref)) {
-			exp_of(ref)->calls--;
-			exp_of(ref)->bytes -= (int64_t)PAGE_BYTES << ev->order;
+			struct exp *e = exp_of(ref);
+
+			e->calls--;
+			e->bytes -= (int64_t)PAGE_BYTES << ev->order;
+			if (pg.stale_op[pfn] >= 0) {
+				/* F21: allocated while off, it subtracts through the ref it kept. */
+				e->stale_sub_op = cur_op();
+				e->stale_alloc_op = pg.stale_op[pfn];
+				e->stale_left_op = pg.left_op[pfn];
+				e->stale_pfn = pfn;
+				e->stale_order = ev->order;
+			}
 		}
+		pg.stale_op[pfn] = pg.left_op[pfn] = -1;
 		pg.pref[pfn] = PREF_NULL;
 		/* Kept poisoned: clear_page_tag_ref() (NULL without the debug config). */
 		if (kept)
@@ -636,6 +653,14 @@ static void on_split(const struct tf_event *ev)
 	for (i = 0; i < n; i++) {
 		pg.units[pfn + i].flags = head.flags;
 		pg.units[pfn + i].order = 0;
+		if (i && (head.flags & U_LOST)) {
+			/* pgalloc_tag_split() stores the head's index: the head's decode, and cause. */
+			pg.lost_id[pfn + i] = pg.lost_id[pfn];
+			pg.lost_holds[pfn + i] = pg.lost_holds[pfn];
+			pg.lost_op[pfn + i] = pg.lost_op[pfn];
+			pg.lost_want[pfn + i] = pg.lost_want[pfn];
+			pg.lost_idx[pfn + i] = pg.lost_idx[pfn];
+		}
 		touch(pfn + i);
 		if (!i || !profiling() || tag < 0)
 			continue;
@@ -836,6 +861,117 @@ static void on_module_unload(const struct tf_event *ev)
 }
 
 /*
+ * A symptom of a page whose decode was lost (a warning, a use of freed
+ * counters): judged by that decode's cause (cause_decode()), the finding
+ * @id when that decode had none of the known ones.
+ */
+static void cause_lost_ref(const char *id, long pfn, const char *what)
+{
+	char b[64], o[32];
+
+	if (pfn < 0 || !pg.lost_id[pfn]) {
+		tf_oracle_cause(id, false, "%s", pfn < 0 ? "no page of the op lost its ref" :
+				"its page's ref was lost by a decode with no tag index past what fits");
+		return;
+	}
+	tf_oracle_cause(pg.lost_id[pfn], pg.lost_holds[pfn],
+			"pfn %ld's ref to %s was stored as index %llu at %s (%s's decode%s), and the %s went through %s",
+			pfn, ref_name(pg.lost_want[pfn], b, sizeof(b)),
+			(unsigned long long)pg.lost_idx[pfn], op_name(pg.lost_op[pfn], o, sizeof(o)),
+			pg.lost_id[pfn], pg.lost_holds[pfn] ? ", its cause held" : ", without its cause",
+			!strcmp(what, "counters") ? "use of counters" : "free", !strcmp(what, "counters") ?
+			"the tag that index names" : "NULL");
+}
+
+/*
+ * F20's cause, from the run's accesses: this CPU's this_cpu_sub() took the
+ * tag's last bytes, then another CPU, unloading the module, free_percpu()'d
+ * the tag's counters (clean_unused_counters() read zero bytes), and only
+ * then came this CPU's this_cpu_dec() of the calls, through NULL.
+ */
+static void cause_f20(const struct tf_event *ev, const struct exp *e)
+{
+	static const char sub[] = "this_cpu_sub(tag->counters->bytes)";
+	long op = cur_op(), i_sub = -1, i_free = -1, i_going = -1;
+	size_t n = tf_journal_len(), i;
+	const struct tf_jrec *r = NULL;
+	const char *ovf = tf_journal_overflowed() ? " (the run's record overflowed)" : "";
+
+	for (i = n; i-- > 0;) {
+		r = tf_journal_at(i);
+		if (r->op != op)
+			break;
+		if (r->access && r->a.cpu == ev->cpu && !strcmp(r->a.site, sub)) {
+			i_sub = (long)i;
+			break;
+		}
+	}
+	for (i = i_sub < 0 ? n : (size_t)i_sub + 1; i < n; i++) {
+		r = tf_journal_at(i);
+		if (r->access && r->a.cpu != ev->cpu && !strcmp(r->a.site, "free_percpu") &&
+		    r->a.addr == tf_journal_at(i_sub)->a.addr) {
+			i_free = (long)i;
+			break;
+		}
+	}
+	for (i = n; i_free >= 0 && i-- > 0;) {
+		r = tf_journal_at(i);
+		if (r->op != op)
+			break;
+		if (i < (size_t)i_free && !r->access && r->ev.kind == TF_EV_PGF &&
+		    r->ev.section == TF_PGF_EV_MODULE_GOING &&
+		    r->ev.cpu == tf_journal_at(i_free)->a.cpu) {
+			i_going = (long)i;
+			break;
+		}
+	}
+	if (!ev->site || strncmp(ev->site, "this_cpu_dec(", 13)) {
+		tf_oracle_cause("F20", false, "CPU%d's %s itself went through NULL: the counters were gone before this free's this_cpu_sub(), not freed between it and its this_cpu_dec()",
+				ev->cpu, ev->site);
+	} else if (i_sub < 0) {
+		tf_oracle_cause("F20", false, "CPU%d made no this_cpu_sub() of the tag's bytes in this op before its this_cpu_dec()%s",
+				ev->cpu, ovf);
+	} else if (i_free < 0 || i_going < 0) {
+		tf_oracle_cause("F20", false, "CPU%d's this_cpu_sub() at step %lu was followed by no %s of those counters on another CPU before its this_cpu_dec()%s",
+				ev->cpu, tf_journal_at(i_sub)->a.step,
+				i_free < 0 ? "free_percpu()" : "module unload's free_percpu()", ovf);
+	} else if (!e || e->bytes) {
+		tf_oracle_cause("F20", false, "CPU%d's this_cpu_sub() at step %lu left the tag %lld bytes (by the live pages): CPU%d's free_percpu() at step %lu freed counters still in use",
+				ev->cpu, tf_journal_at(i_sub)->a.step, e ? (long long)e->bytes : 0LL,
+				tf_journal_at(i_free)->a.cpu, tf_journal_at(i_free)->a.step);
+	} else {
+		tf_oracle_cause("F20", true, "CPU%d's this_cpu_sub() took the tag's last bytes at step %lu; CPU%d, unloading module %u, free_percpu()'d its counters at step %lu, before CPU%d's this_cpu_dec()",
+				ev->cpu, tf_journal_at(i_sub)->a.step, tf_journal_at(i_free)->a.cpu,
+				tf_journal_at(i_going)->ev.order, tf_journal_at(i_free)->a.step, ev->cpu);
+	}
+}
+
+/*
+ * F21's cause: a page freed while vm.mem_profiling was off kept its ref to
+ * the tag, was taken again while still off (at another order), and its
+ * free with profiling on subtracted through that stale ref: the tag went
+ * below what its live pages hold, read zero, lost its counters.
+ */
+static void cause_f21(const struct exp *e, long pfn)
+{
+	char o1[64], o2[32], o3[32], o4[32], b[64];
+
+	if (!e || e->stale_sub_op < 0) {
+		tf_oracle_cause("F21", false, "pfn %ld's tag has more subtracted than added, yet no page allocated with profiling off freed through a ref it kept",
+				pfn);
+		return;
+	}
+	tf_oracle_cause("F21", true,
+			"pfn %lu kept its ref to %s %s, was taken again at %s still off, and its free at %s (order %u) with profiling on subtracted through it; the tag read 0 with pfn %ld live",
+			e->stale_pfn, ref_name(e->id, b, sizeof(b)),
+			e->stale_left_op >= 0 ? (snprintf(o1, sizeof(o1), "when freed at %s with profiling off",
+							  op_name(e->stale_left_op, o3, sizeof(o3))), o1) :
+			"while profiling was off",
+			op_name(e->stale_alloc_op, o2, sizeof(o2)), op_name(e->stale_sub_op, o4, sizeof(o4)),
+			e->stale_order, pfn);
+}
+
+/*
  * The per-CPU shim saw a read or write through counters that are gone.
  * When the page the CPU acts on is one whose stored index no longer
  * decodes to its tag (reported, F9/F10), the tag reached is the wrong
@@ -850,22 +986,33 @@ static void on_counters_use(const struct tf_event *ev)
 	const struct cpu_ctx *C = &st.ctx[ev->cpu];
 	const char *cls = ev->pfn == TF_PGF_CTR_USE_NULL ? "null" : "freed";
 	char b[64], ctx[128] = "";
+	struct exp *e = NULL;
+	long lost = -1;
 
 	if (C->freed_pfn >= 0) {
-		struct exp *e = C->freed_pref >= 0 ? exp_find(C->freed_pref) : NULL;
-
+		e = C->freed_pref >= 0 ? exp_find(C->freed_pref) : NULL;
 		snprintf(ctx, sizeof(ctx), " (freeing pfn %ld, tagged %s)", C->freed_pfn,
 			 ref_name(C->freed_pref, b, sizeof(b)));
-		if (C->freed_unit.flags & U_LOST)
+		if (C->freed_unit.flags & U_LOST) {
 			cls = "lost-ref";
-		else if (e && e->bytes < 0)
+			lost = C->freed_pfn;
+		} else if (e && e->bytes < 0) {
 			cls = "stale-ref";	/* more subtracted than added: a stale ref's free did it */
+		}
 	} else if (C->nr) {
 		snprintf(ctx, sizeof(ctx), " (acting on pfn %lu)", C->pfn);
 		for (unsigned long pfn = C->pfn; pfn < C->pfn + C->nr && pfn < st.nr_pages; pfn++)
-			if (pg.units[pfn].flags & U_LOST)
+			if (pg.units[pfn].flags & U_LOST) {
 				cls = "lost-ref";
+				lost = (long)pfn;
+			}
 	}
+	if (!strcmp(cls, "lost-ref"))
+		cause_lost_ref("F10", lost, "counters");
+	else if (!strcmp(cls, "stale-ref"))
+		cause_f21(e, C->freed_pfn);
+	else if (!strcmp(cls, "null"))
+		cause_f20(ev, C->freed_pfn >= 0 ? e : NULL);
 	fail(TF_SIG_PGF_COUNTERS_UAF, cls, "CPU%d %s: %s through %s module tag counters%s",
 	     ev->cpu, ev->func, ev->site, ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed", ctx);
 }
@@ -1190,7 +1337,7 @@ static void pgflags_model_on_event(const struct tf_event *ev)
  * check; a page whose tag the encoding lost gives it a class.
  */
 static bool untagged_in(const struct cpu_ctx *C, unsigned long start, unsigned long nr,
-			bool *lost)
+			long *lost)
 {
 	for (unsigned long pfn = start; pfn < start + nr && pfn < st.nr_pages; pfn++) {
 		const struct unit *u = &pg.units[pfn];
@@ -1206,7 +1353,7 @@ static bool untagged_in(const struct cpu_ctx *C, unsigned long start, unsigned l
 		if ((u->flags & U_LIVE) && (u->flags & U_UNTAGGED) && ref == PREF_NULL)
 			return true;
 		if ((u->flags & U_LIVE) && (u->flags & U_LOST) && ref == PREF_NULL)
-			*lost = true;
+			*lost = (long)pfn;
 	}
 	return false;
 }
@@ -1223,7 +1370,7 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 		return true;
 	}
 	if (!strcmp(ev->site, "alloc_tag was not set")) {
-		bool lost = false;
+		long lost = -1;
 
 		/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
 		if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) &&
@@ -1234,8 +1381,10 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 
 		if (untagged_in(C, C->pfn, C->nr, &lost) || untagged_in(C, C->apfn, C->anr, &lost))
 			return true;
-		if (lost)
+		if (lost >= 0) {
+			cause_lost_ref("F9", lost, "free");
 			snprintf(cls, len, "pgflags-lost-ref");
+		}
 	}
 	return false;
 }
@@ -1253,6 +1402,80 @@ static const char *decode_class(int32_t want)
 	if (idx > IDX_TYPE_MAX)
 		return "index-truncated";
 	return NULL;
+}
+
+/*
+ * The cause of a lost decode of a ref to @want stored as @idx, given
+ * before its report and kept with the page (a warning or a use of freed
+ * counters that follows from it is judged by it):
+ *  - F9: a kernel tag past the mask, let in by alloc_tag_sec_init()'s
+ *    off-by-two (f9_count()), stored as its index masked;
+ *  - F10: an index past 65535 within the mask, let in by the check that
+ *    knows only the mask (a kernel tag: f10_kernel(); a module tag: its
+ *    load's tags_addressable() passed with profiling on), stored
+ *    truncated to u16;
+ *  - F13: a module tag whose area a load grew unchecked
+ *    (growth_unchecked()) before a write turned profiling on.
+ * Anything else (a ref stored as some other index, a module tag past the
+ * mask let in another way) is none of them.
+ */
+static void cause_decode(unsigned long pfn, int32_t want, uint64_t idx, const char *cls)
+{
+	unsigned long index = index_of(want), stored = stored_index(want);
+	bool kernel = tf_pgf_is_kernel_id(want), trunc = !strcmp(cls, "index-truncated");
+	const struct growth *g = kernel ? NULL : growth_of((unsigned long)(want - TF_TAG_ID_MODULE));
+	const char *id = trunc ? "F10" : "F9";
+	char o1[32], o2[32];
+	bool holds = false;
+
+	if (idx != stored) {
+		tf_oracle_cause(kernel || !g || !growth_unchecked(g) ? id : "F13", false,
+				"pfn %lu holds index %llu, not its tag's index %lu %s (%lu): the ref was not stored by the encoding",
+				pfn, (unsigned long long)idx, index, trunc ? "truncated" : "masked", stored);
+	} else if (kernel && !trunc) {
+		holds = f9_count();
+		tf_oracle_cause("F9", holds, holds ?
+				"pfn %lu's kernel tag index %lu is past the mask of the %lu kernel tags alloc_tag_sec_init() let in at boot in %u bits; stored masked as %lu" :
+				"pfn %lu's kernel tag index %lu is past the mask, but the %lu kernel tags in %u bits are not the two counts the off-by-two lets in (stored as %lu)",
+				pfn, index, st.boot_count, st.m.pgflag_bits, stored);
+	} else if (kernel) {
+		holds = f10_kernel();
+		tf_oracle_cause("F10", holds, holds ?
+				"pfn %lu's kernel tag index %lu is within the mask of %u bits, past 65535: alloc_tag_sec_init() let in %lu kernel tags at boot; stored truncated as %lu" :
+				"pfn %lu's kernel tag index %lu: in %u bits, the %lu kernel tags are more than upstream's test lets in (stored as %lu)",
+				pfn, index, st.m.pgflag_bits, st.boot_count, stored);
+	} else if (!g) {
+		tf_oracle_cause(id, false, "pfn %lu's module area tag %d came from no load that grew the area%s",
+				pfn, want - TF_TAG_ID_MODULE,
+				st.grow_overflow ? " among those recorded (too many loads to keep)" : "");
+	} else if (growth_unchecked(g) && st.enable_op > g->op) {
+		id = "F13";
+		holds = true;
+		tf_oracle_cause("F13", true,
+				"pfn %lu's module area tag %d (index %lu) came in with module %u's load at %s %s; the write at %s turned profiling on; stored as %lu",
+				pfn, want - TF_TAG_ID_MODULE, index, g->module, op_name(g->op, o1, sizeof(o1)),
+				!g->prof_before ? "with profiling off" : "whose check turned only the key off",
+				op_name(st.enable_op, o2, sizeof(o2)), stored);
+	} else if (trunc && g->prof_before && g->prof_after && index < (1UL << st.m.pgflag_bits) - 1) {
+		holds = true;
+		tf_oracle_cause("F10", true,
+				"pfn %lu's module area tag %d (index %lu) came in with module %u's load at %s, which tags_addressable() passed with profiling on in %u bits; stored truncated as %lu",
+				pfn, want - TF_TAG_ID_MODULE, index, g->module, op_name(g->op, o1, sizeof(o1)),
+				st.m.pgflag_bits, stored);
+	} else {
+		id = growth_unchecked(g) ? "F13" : id;
+		tf_oracle_cause(id, false,
+				"pfn %lu's module area tag %d (index %lu) came in with module %u's load at %s, %s",
+				pfn, want - TF_TAG_ID_MODULE, index, g->module, op_name(g->op, o1, sizeof(o1)),
+				growth_unchecked(g) ? "with no check, but profiling was not turned on after it" :
+				g->prof_after ? "which tags_addressable() passed although it is past the mask" :
+				"whose check shut profiling down for good, yet profiling is on");
+	}
+	pg.lost_id[pfn] = id;
+	pg.lost_holds[pfn] = holds;
+	pg.lost_op[pfn] = cur_op();
+	pg.lost_want[pfn] = want;
+	pg.lost_idx[pfn] = idx;
 }
 
 static void check_page(unsigned long pfn, bool prof)
@@ -1292,6 +1515,9 @@ static void check_page(unsigned long pfn, bool prof)
 	}
 	if (ok)
 		return;
+	pg.lost_id[pfn] = NULL;
+	if (o.compressed && decode_class(pg.pref[pfn]))
+		cause_decode(pfn, pg.pref[pfn], o.idx, decode_class(pg.pref[pfn]));
 	if (o.compressed)
 		fail(TF_SIG_PGF_DECODE, decode_class(pg.pref[pfn]), "pfn %lu was tagged %s; its flags hold index %llu, which decodes to %s",
 		     pfn, ref_name(pg.pref[pfn], b1, sizeof(b1)), (unsigned long long)o.idx,
