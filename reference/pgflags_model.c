@@ -103,6 +103,7 @@ static struct pgf_run {
 	int nr_grow;
 	bool grow_overflow;
 	long enable_op;			/* the last vm.mem_profiling write that turned it on */
+	bool enable_support;		/* mem_profiling_support was on at that write */
 	long align_msg_op;		/* reserve_module_tags()'s alignment refusal was printed */
 } st;
 
@@ -338,9 +339,8 @@ static void cause_f9_capacity(void)
 
 	if (f9_count())
 		tf_oracle_cause("F9", true,
-				"alloc_tag_sec_init() at boot let in %lu kernel tags in %u bits: its test %lu > 1 << %u passes (1 << %u) - 1 and 1 << %u, whose last index %lu is past the mask %lu",
-				st.boot_count, b, st.boot_count, b, b, b, st.boot_count + 1,
-				(1UL << b) - 1);
+				"alloc_tag_sec_init() let in %lu kernel tags in %u bits at boot: its test %lu > 1 << %u passes (1 << %u) - 1 and 1 << %u; the last index %lu is past the mask",
+				st.boot_count, b, st.boot_count, b, b, b, st.boot_count + 1);
 	else
 		tf_oracle_cause("F9", false,
 				"the refs went into the flags at boot with %lu kernel tags in %u bits, not (1 << %u) - 1 or 1 << %u: upstream's test %lu > 1 << %u refuses them, so the off-by-two did not let them in",
@@ -364,7 +364,7 @@ static void cause_f10_capacity(void)
 
 	if (f10_kernel())
 		tf_oracle_cause("F10", true,
-				"alloc_tag_sec_init() at boot let in %lu kernel tags in %u bits (%lu <= 1 << %u): indexes up to %lu are past 65535, which the u16 pgalloc_tag_idx holds, and its test knows only the mask",
+				"alloc_tag_sec_init() let in %lu kernel tags in %u bits at boot (%lu <= 1 << %u): its test knows the mask, not the u16 index, and indexes reach %lu",
 				st.boot_count, b, st.boot_count, b, st.boot_count + 1);
 	else
 		tf_oracle_cause("F10", false,
@@ -962,13 +962,13 @@ static void cause_f21(const struct exp *e, long pfn)
 		return;
 	}
 	tf_oracle_cause("F21", true,
-			"pfn %lu kept its ref to %s %s, was taken again at %s still off, and its free at %s (order %u) with profiling on subtracted through it; the tag read 0 with pfn %ld live",
-			e->stale_pfn, ref_name(e->id, b, sizeof(b)),
-			e->stale_left_op >= 0 ? (snprintf(o1, sizeof(o1), "when freed at %s with profiling off",
-							  op_name(e->stale_left_op, o3, sizeof(o3))), o1) :
-			"while profiling was off",
-			op_name(e->stale_alloc_op, o2, sizeof(o2)), op_name(e->stale_sub_op, o4, sizeof(o4)),
-			e->stale_order, pfn);
+			"pfn %lu, %s, kept its ref to %s; taken again at %s (off), its order-%u free at %s (on) subtracted through it; pfn %ld still live",
+			e->stale_pfn, e->stale_left_op >= 0 ?
+			(snprintf(o1, sizeof(o1), "freed at %s with profiling off",
+				  op_name(e->stale_left_op, o3, sizeof(o3))), o1) :
+			"split or freed with profiling off", ref_name(e->id, b, sizeof(b)),
+			op_name(e->stale_alloc_op, o2, sizeof(o2)), e->stale_order,
+			op_name(e->stale_sub_op, o4, sizeof(o4)), pfn);
 }
 
 /*
@@ -1163,6 +1163,13 @@ static void cause_f13_reenabled(void)
 
 		if (first + g->hi - 1 <= max_fitting_index())
 			continue;
+		if (growth_unchecked(g) && !st.enable_support) {
+			tf_oracle_cause("F13", false,
+					"module %u's load at %s grew the area to index %lu unchecked, but the write at %s came after a shutdown (mem_profiling_support off), which the handler refuses",
+					g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
+					op_name(st.enable_op, o2, sizeof(o2)));
+			return;
+		}
 		if (growth_unchecked(g)) {
 			tf_oracle_cause("F13", true,
 					"module %u's load at %s grew the area to index %lu %s; the write at %s turned profiling on without a check",
@@ -1230,8 +1237,10 @@ static void on_pgf(const struct tf_event *ev)
 		 * tags loaded while it was off included (tags_addressable() ran
 		 * only with profiling on).
 		 */
-		if (!st.was_profiling && ps.profiling)
+		if (!st.was_profiling && ps.profiling) {
 			st.enable_op = cur_op();
+			st.enable_support = ps.support;	/* a write does not change it */
+		}
 		if (!st.was_profiling && ps.profiling && ps.compressed && st.mod_high &&
 		    last > max_fitting_index()) {
 			cause_f13_reenabled();
@@ -1448,7 +1457,7 @@ static void cause_decode(unsigned long pfn, int32_t want, uint64_t idx, const ch
 		tf_oracle_cause(id, false, "pfn %lu's module area tag %d came from no load that grew the area%s",
 				pfn, want - TF_TAG_ID_MODULE,
 				st.grow_overflow ? " among those recorded (too many loads to keep)" : "");
-	} else if (growth_unchecked(g) && st.enable_op > g->op) {
+	} else if (growth_unchecked(g) && st.enable_op > g->op && st.enable_support) {
 		id = "F13";
 		holds = true;
 		tf_oracle_cause("F13", true,
@@ -1463,11 +1472,11 @@ static void cause_decode(unsigned long pfn, int32_t want, uint64_t idx, const ch
 				pfn, want - TF_TAG_ID_MODULE, index, g->module, op_name(g->op, o1, sizeof(o1)),
 				st.m.pgflag_bits, stored);
 	} else {
-		id = growth_unchecked(g) ? "F13" : id;
+		id = growth_unchecked(g) || !trunc ? "F13" : id;
 		tf_oracle_cause(id, false,
 				"pfn %lu's module area tag %d (index %lu) came in with module %u's load at %s, %s",
 				pfn, want - TF_TAG_ID_MODULE, index, g->module, op_name(g->op, o1, sizeof(o1)),
-				growth_unchecked(g) ? "with no check, but profiling was not turned on after it" :
+				growth_unchecked(g) ? "with no check, but the write that turned profiling on came after a shutdown (or before the load)" :
 				g->prof_after ? "which tags_addressable() passed although it is past the mask" :
 				"whose check shut profiling down for good, yet profiling is on");
 	}

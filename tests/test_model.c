@@ -221,6 +221,17 @@ static const char *const free_poisoned =
 	"poison idx=0\n"
 	"free idx=0\n";
 
+static const char *const pgf_too_many_kernel_tags =
+	"machine section_pages=64 sections=1 cpus=1 pgflag_bits=8 kernel_tags=300\n"
+	"tagalloc order=0 tag=k:254\n"
+	"free idx=0\n";
+
+static const char *const pgf_enable_after_shutdown =
+	"machine section_pages=64 sections=1 cpus=1 debug=0 pgflag_bits=8 kernel_tags=200\n"
+	"mod_load tags=100\n"
+	"prof_sysctl on\n"
+	"tagalloc order=0 tag=m:-1\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -246,6 +257,8 @@ static const struct {
 	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
+	{ TF_BUG_SEC_INIT_NO_FIT_CHECK, &pgf_too_many_kernel_tags, -1, false },
+	{ TF_BUG_SYSCTL_AFTER_SHUTDOWN, &pgf_enable_after_shutdown, 1, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

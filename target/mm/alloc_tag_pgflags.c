@@ -88,7 +88,8 @@ void alloc_tag_sec_init(void)
 	kernel_tags.count = last_codetag - kernel_tags.first_tag;
 
 	/* Check if kernel tags fit into page flags */
-	if (kernel_tags.count > (1UL << NR_UNUSED_PAGEFLAG_BITS)) {
+	if (kernel_tags.count > (1UL << NR_UNUSED_PAGEFLAG_BITS) &&
+	    !tf_bug(TF_BUG_SEC_INIT_NO_FIT_CHECK)) {
 		shutdown_mem_profiling(false); /* allocinfo file does not exist yet */
 		pr_err("%lu allocation tags cannot be references using %d available page flag bits. Memory allocation profiling is disabled!\n",
 			kernel_tags.count, NR_UNUSED_PAGEFLAG_BITS);
@@ -481,7 +482,7 @@ int proc_mem_profiling_write(bool on)
 	} else {
 		if (mem_profiling_debug())
 			return -EACCES;	/* User can't toggle profiling while debugging */
-		if (!mem_profiling_support)
+		if (!mem_profiling_support && !tf_bug(TF_BUG_SYSCTL_AFTER_SHUTDOWN))
 			return -EINVAL;
 	}
 	proc_do_static_key_mem_alloc_profiling_key(on);

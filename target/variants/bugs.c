@@ -121,6 +121,18 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a poisoned order-0 page is kept out of the allocator without its tag's counters coming down",
 		"model:counter-mismatch",
 	},
+	[TF_BUG_SEC_INIT_NO_FIT_CHECK] = {
+		"sec-init-no-fit-check",
+		"no upstream version: current alloc_tag_sec_init() without its \"kernel tags fit into page flags\" test (the other way for F9/F10's indexes)",
+		"alloc_tag_sec_init() keeps the refs in the page flags however many kernel tags there are",
+		"model:pgflags-capacity [off-by-two]",
+	},
+	[TF_BUG_SYSCTL_AFTER_SHUTDOWN] = {
+		"sysctl-after-shutdown",
+		"upstream before \"alloc_tag: prevent enabling memory profiling if it was shut down\" (Sep 2025): proc_mem_profiling_handler() without its mem_profiling_support test",
+		"a vm.mem_profiling write turns profiling on after shutdown_mem_profiling()",
+		"model:pgflags-capacity [re-enabled]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -36,6 +36,9 @@ enum tf_bug {
 	/* Extra page references and poisoned pages (issue 16). */
 	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
+	/* Page-flag capacity checks (issue 17: the other causes of F9, F10, F13). */
+	TF_BUG_SEC_INIT_NO_FIT_CHECK,	/* alloc_tag_sec_init() lets in any number of kernel tags */
+	TF_BUG_SYSCTL_AFTER_SHUTDOWN,	/* vm.mem_profiling=1 is taken after a shutdown */
 	TF_NR_BUGS
 };
 
