@@ -105,6 +105,8 @@ static struct pgf_run {
 	long enable_op;			/* the last vm.mem_profiling write that turned it on */
 	bool enable_support;		/* mem_profiling_support was on at that write */
 	long align_msg_op;		/* reserve_module_tags()'s alignment refusal was printed */
+	long refused_op;		/* ... its "too many tags" refusal, and of which module */
+	unsigned int refused_mod;
 } st;
 
 /*
@@ -305,7 +307,7 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 		pg.obits[i] = boot_flags;
 		pg.left_op[i] = pg.stale_op[i] = -1;
 	}
-	st.enable_op = st.align_msg_op = -2;
+	st.enable_op = st.align_msg_op = st.refused_op = -2;
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	memset(pg.mslot, 0, pg.mslot_high);
 	pg.mslot_high = 0;
@@ -885,9 +887,10 @@ static void cause_lost_ref(const char *id, long pfn, const char *what)
 
 /*
  * F20's cause, from the run's accesses: this CPU's this_cpu_sub() took the
- * tag's last bytes, then another CPU, unloading the module, free_percpu()'d
- * the tag's counters (clean_unused_counters() read zero bytes), and only
- * then came this CPU's this_cpu_dec() of the calls, through NULL.
+ * tag's last bytes, then another CPU free_percpu()'d the tag's counters
+ * (only clean_unused_counters() frees a live tag's: the module's unload, or
+ * a load that found no room), and only then came this CPU's this_cpu_dec()
+ * of the calls, through NULL.
  */
 static void cause_f20(const struct tf_event *ev, const struct exp *e)
 {
@@ -931,18 +934,21 @@ static void cause_f20(const struct tf_event *ev, const struct exp *e)
 	} else if (i_sub < 0) {
 		tf_oracle_cause("F20", false, "CPU%d made no this_cpu_sub() of the tag's bytes in this op before its this_cpu_dec()%s",
 				ev->cpu, ovf);
-	} else if (i_free < 0 || i_going < 0) {
-		tf_oracle_cause("F20", false, "CPU%d's this_cpu_sub() at step %lu was followed by no %s of those counters on another CPU before its this_cpu_dec()%s",
-				ev->cpu, tf_journal_at(i_sub)->a.step,
-				i_free < 0 ? "free_percpu()" : "module unload's free_percpu()", ovf);
+	} else if (i_free < 0) {
+		tf_oracle_cause("F20", false, "CPU%d's this_cpu_sub() at step %lu was followed by no free_percpu() of those counters on another CPU before its this_cpu_dec()%s",
+				ev->cpu, tf_journal_at(i_sub)->a.step, ovf);
 	} else if (!e || e->bytes) {
 		tf_oracle_cause("F20", false, "CPU%d's this_cpu_sub() at step %lu left the tag %lld bytes (by the live pages): CPU%d's free_percpu() at step %lu freed counters still in use",
 				ev->cpu, tf_journal_at(i_sub)->a.step, e ? (long long)e->bytes : 0LL,
 				tf_journal_at(i_free)->a.cpu, tf_journal_at(i_free)->a.step);
 	} else {
-		tf_oracle_cause("F20", true, "CPU%d's this_cpu_sub() took the tag's last bytes at step %lu; CPU%d, unloading module %u, free_percpu()'d its counters at step %lu, before CPU%d's this_cpu_dec()",
+		char who[48] = "in a module load's clean";
+
+		if (i_going >= 0)
+			snprintf(who, sizeof(who), "unloading module %u", tf_journal_at(i_going)->ev.order);
+		tf_oracle_cause("F20", true, "CPU%d's this_cpu_sub() took the tag's last bytes at step %lu; CPU%d, %s, free_percpu()'d its counters at step %lu, before CPU%d's this_cpu_dec()",
 				ev->cpu, tf_journal_at(i_sub)->a.step, tf_journal_at(i_free)->a.cpu,
-				tf_journal_at(i_going)->ev.order, tf_journal_at(i_free)->a.step, ev->cpu);
+				who, tf_journal_at(i_free)->a.step, ev->cpu);
 	}
 }
 
@@ -1139,7 +1145,12 @@ static void on_module_load(const struct tf_event *ev)
 		     "module %u: area tags up to index %lu; %u bits and a u16 index hold up to %lu, yet tags_addressable() passed",
 		     ev->order, last, st.m.pgflag_bits, max_fitting_index());
 	}
-	if (!ps.profiling && last <= max_fitting_index()) {
+	/*
+	 * Refused: this load's tags_addressable() said so (another CPU's load
+	 * may have shut profiling down while this one ran: not this check's).
+	 */
+	if (!ps.profiling && last <= max_fitting_index() &&
+	    st.refused_op == cur_op() && st.refused_mod == ev->order) {
 		cause_f11(ev, last);
 		fail(TF_SIG_PGF_CAPACITY_REFUSED, "module-off-by-one",
 		     "module %u: area tags up to index %lu fit in %u bits, yet tags_addressable() shut profiling down",
@@ -1311,6 +1322,9 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		/* reserve_module_tags()' alignment refusal, both versions' wording. */
 		if (ev->msg && strstr(ev->msg, "is incompatible with allocation tag indexing"))
 			st.align_msg_op = cur_op();
+		if (ev->msg && strstr(ev->msg, "there are too many tags to fit") &&
+		    sscanf(ev->msg, "With module mod%u", &st.refused_mod) == 1)
+			st.refused_op = cur_op();
 		break;
 	case TF_EV_CALL:
 		st.ctx[ev->cpu].pfn = ev->pfn;
