@@ -88,6 +88,9 @@ static const struct {
 	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
 	  "F13: such a truncated module tag index decodes as an area tag whose "
 	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	{ "F10", "model:pgflags-capacity [re-enabled]",
+	  "F10: profiling turned back on finds the module area tags_addressable() "
+	  "let past 65535 while it was on (docs/findings.md)", false },
 	{ "F10", "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
 	  "F10: a kernel tag index of exactly 65536 is truncated to 0 (NULL); "
 	  "its free warns (docs/findings.md)", false },

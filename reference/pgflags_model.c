@@ -1174,6 +1174,15 @@ static void cause_f13_reenabled(void)
 
 		if (first + g->hi - 1 <= max_fitting_index())
 			continue;
+		if (g->prof_before && g->prof_after && st.m.pgflag_bits > 16 &&
+		    first + g->hi < 1UL << st.m.pgflag_bits) {
+			/* F10's way in: the check passed it, past 65535, while profiling was on. */
+			tf_oracle_cause("F10", true,
+					"module %u's load at %s grew the area to index %lu with profiling on; tags_addressable() passed it in %u bits, past 65535 (the write at %s finds it so)",
+					g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
+					st.m.pgflag_bits, op_name(st.enable_op, o2, sizeof(o2)));
+			return;
+		}
 		if (growth_unchecked(g) && !st.enable_support) {
 			tf_oracle_cause("F13", false,
 					"module %u's load at %s grew the area to index %lu unchecked, but the write at %s came after a shutdown (mem_profiling_support off), which the handler refuses",
