@@ -157,6 +157,7 @@ struct exp {
 	long stale_sub_op, stale_left_op, stale_alloc_op;
 	unsigned long stale_pfn;
 	unsigned int stale_order;
+	long mismatch_op;	/* the port's counters were found below ours at this op, else -1 */
 	uint32_t touched;	/* == pg.stamp: an event of this op named it */
 	bool aliased;		/* a wrong decode named it (reported): not checked */
 	uint32_t freed_in_unload;	/* == st.unload_seq: a page of it was freed during that unload */
@@ -186,7 +187,7 @@ static struct exp *exp_of(int id)
 		if (tags.nr_used == NR_SLOTS - 1)
 			__builtin_trap();	/* more tags than a scenario can name */
 		tags.exp[h].id = id;
-		tags.exp[h].stale_sub_op = -1;
+		tags.exp[h].stale_sub_op = tags.exp[h].mismatch_op = -1;
 		tags.used_slots[tags.nr_used++] = h;
 	}
 	if (tags.exp[h].touched != pg.stamp) {
@@ -962,6 +963,11 @@ static void cause_f21(const struct exp *e, long pfn)
 {
 	char o1[64], o2[32], o3[32], o4[32], b[64];
 
+	if (e && e->stale_sub_op < 0 && e->mismatch_op >= 0) {
+		tf_oracle_cause("F21", false, "pfn %ld's tag lost bytes at %s that no free through a ref took (a counter mismatch), not through a ref kept while profiling was off",
+				pfn, op_name(e->mismatch_op, o1, sizeof(o1)));
+		return;
+	}
 	if (!e || e->stale_sub_op < 0) {
 		tf_oracle_cause("F21", false, "pfn %ld's tag has more subtracted than added, yet no page allocated with profiling off freed through a ref it kept",
 				pfn);
@@ -1587,6 +1593,8 @@ static void check_counter(struct exp *e)
 	     ref_name(e->id, b, sizeof(b)), (long long)o.calls, (long long)o.bytes,
 	     (long long)e->calls, (long long)e->bytes,
 	     st.was_profiling ? "" : " (profiling is off: counters must not move)");
+	if (o.bytes < e->bytes)
+		e->mismatch_op = cur_op();	/* F21's predicate: taken away by no free we saw */
 	e->calls = o.calls;
 	e->bytes = o.bytes;
 }

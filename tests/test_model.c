@@ -232,6 +232,22 @@ static const char *const pgf_enable_after_shutdown =
 	"prof_sysctl on\n"
 	"tagalloc order=0 tag=m:-1\n";
 
+static const char *const pgf_module_fits =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200\n"
+	"mod_load tags=4\n"
+	"tagalloc order=0 tag=m:-1\n"
+	"free idx=0\n";
+
+/* An order-1 module page freed by its owner while an extra reference holds it. */
+static const char *const pgf_module_page_held =
+	"machine section_pages=16 sections=1 cpus=1 pgflag_bits=10 kernel_tags=100\n"
+	"mod_load tags=1\n"
+	"tagalloc order=1 tag=m:0\n"
+	"get_page idx=0\n"
+	"free idx=0\n"
+	"mod_unload idx=0\n"
+	"put_page idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -259,6 +275,8 @@ static const struct {
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
 	{ TF_BUG_SEC_INIT_NO_FIT_CHECK, &pgf_too_many_kernel_tags, -1, false },
 	{ TF_BUG_SYSCTL_AFTER_SHUTDOWN, &pgf_enable_after_shutdown, 1, false },
+	{ TF_BUG_ADDRESSABLE_COUNTS_BYTES, &pgf_module_fits, 0, false },
+	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
 };
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -160,7 +160,8 @@ bool tags_addressable(void)
 		return true; /* with page_ext tags are always addressable */
 
 	tag_idx_count = CODETAG_ID_FIRST + kernel_tags.count +
-			module_tags.size / sizeof(struct alloc_tag);
+			module_tags.size / (tf_bug(TF_BUG_ADDRESSABLE_COUNTS_BYTES) ? 1 :
+					    sizeof(struct alloc_tag));
 
 	return tag_idx_count < (1UL << NR_UNUSED_PAGEFLAG_BITS);
 }

@@ -133,6 +133,18 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a vm.mem_profiling write turns profiling on after shutdown_mem_profiling()",
 		"model:pgflags-capacity [re-enabled]",
 	},
+	[TF_BUG_ADDRESSABLE_COUNTS_BYTES] = {
+		"addressable-counts-bytes",
+		"no upstream version: current tags_addressable() adding module_tags.size (bytes) where it means tags (the other way for F11's refusal)",
+		"tags_addressable() counts each module tag as sizeof(struct alloc_tag) indexes and shuts profiling down for a module that fits",
+		"model:pgflags-capacity-refused [module-off-by-one]",
+	},
+	[TF_BUG_FREE_PAGES_SUBS_HEAD] = {
+		"free-pages-subs-head",
+		"no upstream version: ___free_pages()' pgalloc_tag_sub_pages(tag, 1 << order) for (1 << order) - 1 (the other way for F21's over-subtraction)",
+		"the owner's free of a page someone else still holds takes the head's bytes from its tag with the tails'",
+		"model:pgflags-counter-mismatch",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -39,6 +39,9 @@ enum tf_bug {
 	/* Page-flag capacity checks (issue 17: the other causes of F9, F10, F13). */
 	TF_BUG_SEC_INIT_NO_FIT_CHECK,	/* alloc_tag_sec_init() lets in any number of kernel tags */
 	TF_BUG_SYSCTL_AFTER_SHUTDOWN,	/* vm.mem_profiling=1 is taken after a shutdown */
+	/* Issue 17: other causes of F11's and F21's symptoms. */
+	TF_BUG_ADDRESSABLE_COUNTS_BYTES, /* tags_addressable() counts the module area in bytes */
+	TF_BUG_FREE_PAGES_SUBS_HEAD,	/* ___free_pages() takes the held head's bytes with the tails' */
 	TF_NR_BUGS
 };
 
