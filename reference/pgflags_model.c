@@ -1189,9 +1189,17 @@ static void cause_f13_reenabled(void)
 					st.m.pgflag_bits, op_name(st.enable_op, o2, sizeof(o2)));
 			return;
 		}
+		/*
+		 * A write after shutdown_mem_profiling() gets in only where the
+		 * handler ignores mem_profiling_support: current under the
+		 * sysctl-after-shutdown switch, v3 as it was.  The hole the Sep
+		 * 2025 change closed, not F13's: F13's writes (profiling off at
+		 * the load, or v3's key-only refusal) find support on and pass
+		 * a handler that tests it.
+		 */
 		if (growth_unchecked(g) && !st.enable_support) {
 			tf_oracle_cause("F13", false,
-					"module %u's load at %s grew the area to index %lu unchecked, but the write at %s came after a shutdown (mem_profiling_support off), which the handler refuses",
+					"module %u's load at %s grew the area to index %lu unchecked, but the write at %s came after a shutdown (mem_profiling_support off): taken only by a handler that ignores the shutdown",
 					g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
 					op_name(st.enable_op, o2, sizeof(o2)));
 			return;
