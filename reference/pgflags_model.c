@@ -93,6 +93,7 @@ static struct pgf_run {
 	/* For the known findings' causes (docs/findings.md "Cause"): what this run went through. */
 	bool boot_indexing;		/* alloc_tag_sec_init() let the refs into the flags */
 	bool boot_fallback;		/* v3: it fell back to page_ext instead */
+	bool fallback_msg;		/* ... and said so ("page extensions will be used instead") */
 	unsigned long boot_count;	/* kernel_tags.count as the port counted it */
 	struct growth {			/* each load that grew the module area */
 		long op;
@@ -390,7 +391,8 @@ static void pgflags_model_boot_done(void)
 	st.capacity_checked = true;
 	st.was_profiling = ps.profiling;
 	st.boot_indexing = indexing;
-	st.boot_fallback = st.m.pgflags_variant == TF_PGF_V3 && !ps.compressed;
+	/* The key the boot turned on is off, and v3's alloc_tag_sec_init() said why. */
+	st.boot_fallback = !ps.compressed && st.fallback_msg;
 	st.boot_count = ps.kernel_tags;
 	if (!st.m.kernel_tags)
 		return;
@@ -1342,6 +1344,8 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		on_mem_notify(ev);
 		break;
 	case TF_EV_PRINTK:
+		if (ev->msg && strstr(ev->msg, "page extensions will be used instead"))
+			st.fallback_msg = true;
 		/* reserve_module_tags()' alignment refusal, both versions' wording. */
 		if (ev->msg && strstr(ev->msg, "is incompatible with allocation tag indexing"))
 			st.align_msg_op = cur_op();
