@@ -344,13 +344,20 @@ variant_desc() {
 
 # signature_of FILE [replay options]: the verdict of one replay under the
 # current TAGFUZZ_BUGS/TAGFUZZ_STRICT: a finding's signature, a sanitizer
-# report's kind and place, or "clean" / "harness error".
+# report's kind and place, "known Fn: SIG" (a known finding whose cause
+# held), or "clean" / "unreadable (...)".
 signature_of() {
-	local out rc v s
+	local out rc
 	set +e
 	out=$("$OUT/replay" "${@:2}" "$1" 2>&1)
 	rc=$?
 	set -e
+	signature_from "$out" "$rc"
+}
+
+# signature_from OUTPUT STATUS: signature_of's answer from one replay's output.
+signature_from() {
+	local out=$1 rc=$2 v s
 	v=$(printf '%s\n' "$out" | sed -n 's/^verdict: //p' | tail -n 1)
 	if [ -n "$v" ] && [[ "$v" != clean* ]]; then
 		echo "$v"
@@ -360,8 +367,8 @@ signature_of() {
 	if [ -n "$s" ]; then
 		# "AddressSanitizer heap-buffer-overflow /x/y/file.c:12:3 in fn" -> no directories
 		echo "sanitizer:$(echo "$s" | sed 's| [^ ]*/\([^/ ]*\)| \1|g')"
-	elif [ "$rc" = 0 ]; then
-		echo clean
+	elif [ -n "$v" ] && { [ "$rc" = 0 ] || [ "$rc" = 3 ]; }; then
+		echo clean	# 3: a '# expect' not met, said by replay itself
 	elif [ "$rc" = 2 ]; then
 		echo "unreadable ($(printf '%s\n' "$out" | grep -m1 'replay:' || echo "replay exit 2"))"
 	else
@@ -414,6 +421,25 @@ use_variant_of() {
 	fi
 }
 
+# known_summary ENGINE LOG: the known findings the run suppressed, per finding,
+# with the first cause seen (each fuzzing process prints its counts when it ends:
+# fuzz/run.c); AFL++ discards its children's output.
+known_summary() {
+	if [ "$1" != libFuzzer ]; then
+		echo "known findings suppressed: not counted under $1 (its children's output is discarded)"
+		return 0
+	fi
+	awk '/^==tagfuzz== suppressed [0-9]+ x / {
+		id = $5; sub(/;$/, "", id); n[id] += $3
+		if (!(id in first)) { f = $0; sub(/^.*; first: /, "", f); first[id] = f; ids[++k] = id }
+	}
+	END {
+		if (!k) { print "known findings suppressed: none"; exit }
+		print "known findings suppressed (each with the first cause seen):"
+		for (i = 1; i <= k; i++) printf "  %s x %d: %s\n", ids[i], n[ids[i]], first[ids[i]]
+	}' "$2" 2>/dev/null || echo "known findings suppressed: none"
+}
+
 # summarize ENGINE TARGET JOBS SECS ELAPSED EXECS CORPUS LOG T0 FILE...:
 # the summary both engines print: run figures, then each finding once per
 # signature with its first reproducer, decoded.  Files the reproducers into
@@ -431,6 +457,7 @@ summarize() {
 	echo
 	echo "== $t: $engine, $jobs job(s), ${secs} s, variant $(variant_desc)"
 	echo "executions: $execs in ${elapsed} s ($rate exec/s); corpus: $corpus"
+	known_summary "$engine" "$logf"
 	if [ $# = 0 ]; then
 		echo "findings: none"
 		echo "full log: $logf"
@@ -618,14 +645,15 @@ fuzz_afl() {
 	rm -rf "$seeds"
 	mkdir -p "$seeds"
 	for f in "$OUT/corpus/$t"/*; do
-		if [ "$(signature_of "$f")" = clean ]; then
-			cp "$f" "$seeds/"
-		else
+		case $(signature_of "$f") in
+		clean | known\ *) cp "$f" "$seeds/" ;;
+		*)
 			h=$(sha1sum "$f" | cut -c1-40)
 			cp "$f" "$finds/afl-crash-$h"
 			files+=("$finds/afl-crash-$h")
 			log "seed $(basename "$f") reproduces a finding under this variant: filed as $finds/afl-crash-$h"
-		fi
+			;;
+		esac
 	done
 	if [ -z "$(ls -A "$seeds")" ] && [ ! -d "$sync/main/queue" ]; then
 		log "every seed of corpus/$t reproduces a finding under this variant: nothing for AFL++ to start from"
@@ -676,12 +704,11 @@ fuzz_afl() {
 }
 
 # testcases_in DIR: the reproducers in a directory (an unpacked
-# ClusterFuzzLite artifact, an AFL++ crashes/ directory, findings/): every
-# file but bug summaries, READMEs, logs and dot files.
+# ClusterFuzzLite artifact, an AFL++ output directory, findings/), by
+# replay's own rule (replay --help "Inputs"), so that repro and replay run
+# the same files.
 testcases_in() {
-	find "$1" -type f ! -name '.*' ! -name '*bug-summary*' ! -name '*.summary' \
-		! -name 'README.txt' ! -name '*.log' ! -name '*.json' ! -name '*.sarif' \
-		! -name '*.variant' | sort
+	"$OUT/replay" --list-inputs "$1" 2>/dev/null
 }
 
 unpack_zip() {
@@ -736,29 +763,49 @@ origin_of() {
 	fi
 }
 
+# repro FILE|DIR|ZIP [replay options]: each reproducer replayed once, with
+# what it is and the variant replay ran (replay reads the .index a fuzzing
+# run left next to it, as out/replay FILE does).  Exit status as replay's.
 repro() {
 	[ $# -ge 1 ] || die "usage: ./build.sh repro FILE|DIR|ZIP [replay options]"
 	local arg=$1; shift
 	[ -e "$arg" ] || die "$arg: no such file"
 	build >/dev/null
-	local files=() f rc=0 sig
+	local files=() f rc=0 r out sig cause
 	mapfile -t files < <(reproducers "$arg")
 	[ ${#files[@]} -gt 0 ] || die "$arg: no reproducer in it"
 	for f in "${files[@]}"; do
-		(
-			use_variant_of "$f"
-			sig=$(signature_of "$f" "$@")
-			echo "== reproducer: $f"
-			echo "origin: $(origin_of "$f")"
-			echo "variant: $(variant_desc) ($VARIANT_FROM)"
-			echo "signature: $sig"
-			if [ "$sig" = clean ]; then
+		set +e
+		out=$("$OUT/replay" --print --trace "$@" "$f" 2>&1)
+		r=$?
+		set -e
+		sig=$(signature_from "$out" "$r")
+		echo "== reproducer: $f"
+		echo "origin: $(origin_of "$f")"
+		printf '%s\n' "$out" | grep -m1 '^variant: ' || true
+		echo "signature: $sig"
+		case $sig in
+		clean)
+			if printf '%s\n' "$out" | grep -q '^variant: stock (none recorded)'; then
 				echo "note: clean here: fixed since, or it needs what it was found with:" \
 					"bug switches (TAGFUZZ_BUGS), TAGFUZZ_STRICT, or a memory-sanitizer build"
 			fi
-			"$OUT/replay" --print --trace "$@" "$f"
-		) || rc=1
+			;;
+		known\ *)
+			cause=$(printf '%s\n' "$out" | sed -n 's/^  \(known: .*\)$/\1/p' | head -n 1)
+			echo "note: a known finding, accepted because its cause held: $cause" \
+				"(docs/findings.md); --strict or TAGFUZZ_STRICT=1 reports it as a finding"
+			;;
+		esac
+		printf '%s\n' "$out"
 		echo
+		# replay's precedence: a finding (1), then an unmet '# expect' (3), then errors (2)
+		case $r in
+		1) rc=1 ;;
+		3) [ "$rc" = 1 ] || rc=3 ;;
+		0) ;;
+		*) [ "$rc" != 0 ] || rc=$r ;;
+		esac
 	done
 	return $rc
 }
@@ -776,6 +823,7 @@ minimize() {
 	use_variant_of "$file"
 	sig0=$(signature_of "$file")
 	case $sig0 in
+	known\ *) die "$file is a known finding ($sig0), accepted because its cause held; to minimize it anyway: TAGFUZZ_STRICT=1 ./build.sh minimize $file" ;;
 	clean | unreadable* | crash:*) die "$file does not reproduce a finding under variant $(variant_desc) ($VARIANT_FROM): $sig0" ;;
 	esac
 	work=$(mktemp -d)

@@ -134,59 +134,73 @@ static const struct {
 	  "handle (and so took no reference on) puts the owner's reference as if it "
 	  "were memory_failure()'s and frees the page under its owner "
 	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
+	/* Poisoned pages and memory offlining (issue 16 review): F22. */
+	{ "F22", "model:page-conservation [hwpoison-offline]",
+	  "F22: offline_pages() skips PageHWPoison() pages in the isolation test and "
+	  "__offline_isolated_pages(), in use or not, so a kernel page memory_failure() "
+	  "could not handle goes offline with its section while its owner still holds "
+	  "it; onlining it again gives the page to the buddy under its owner "
+	  "(docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
 	  "it lands on a PCP list (docs/findings.md)", false },
+	{ "F14", "pcp:isolated-page-on-pcp [via-llist]",
+	  "F14: a page a remote freer pushed onto a dying CPU's free_llist after "
+	  "its drain (PCPF_CPU_DEAD read clear) is absorbed at CPU online into a "
+	  "pageblock isolated while the CPU was down, whose drain_all_pages() left "
+	  "the offline CPU out (docs/findings.md)", false },
 };
 
-/*
- * The entry for @sig; of several (one symptom of more than one finding),
- * the one of finding @id when given and listed, else the first.
- */
-static int lookup(const char *sig, bool what_if, const char *id)
+static int lookup(const char *sig, bool what_if)
 {
-	int first = -1;
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if))
-			continue;
-		if (!id || !strcmp(known[i].id, id))
+		if (!strcmp(known[i].sig, sig) && (what_if || !known[i].what_if))
 			return (int)i;
-		if (first < 0)
-			first = (int)i;
 	}
-	return first;
+	return -1;
 }
 
 const char *tf_known_reason(const char *sig, bool what_if)
 {
-	int k = lookup(sig, what_if, NULL);
+	int k = lookup(sig, what_if);
 
 	return k < 0 ? NULL : known[k].reason;
 }
 
+/*
+ * A symptom may be listed under more than one finding (a consequence of
+ * one cause reaching another's signature): it is suppressed when the
+ * cause the oracle gave is one of theirs and holds.
+ */
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len)
 {
-	int k = lookup(sig, what_if, c->id);
+	int k = lookup(sig, what_if);
+	size_t i;
 
 	line[0] = '\0';
 	if (k < 0)
 		return NULL;
-	if (c->id && !strcmp(c->id, known[k].id) && c->holds) {
-		snprintf(line, len, "known: %s (cause: %s)", known[k].id, c->text);
-		return known[k].reason;
+	for (i = (size_t)k; c->id && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if) ||
+		    strcmp(c->id, known[i].id))
+			continue;
+		if (!c->holds)
+			break;
+		snprintf(line, len, "known: %s (cause: %s)", known[i].id, c->text);
+		return known[i].reason;
 	}
 	if (!c->id)
 		snprintf(line, len, "looks like %s, but no cause predicate ran for it",
 			 known[k].id);
-	else if (strcmp(c->id, known[k].id))
+	else if (i == sizeof(known) / sizeof(known[0]))
 		snprintf(line, len, "looks like %s, but the oracle judged it as %s's: %s",
 			 known[k].id, c->id, c->text);
 	else
-		snprintf(line, len, "looks like %s, but %s", known[k].id, c->text);
+		snprintf(line, len, "looks like %s, but %s", c->id, c->text);
 	return NULL;
 }
 

@@ -15,24 +15,37 @@
 
 #include "codec.h"
 #include "diff.h"
+#include "expect.h"
 #include "phases.h"
 #include "run.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;
-static struct tf_run_opts opts;
-static bool opt_print, opt_trace, bugs_given;
-static unsigned long base_bugs;
-static int opt_tracker = -1;	/* -1: the scenario's own (machine tracker=) */
-/* TAGFUZZ_TRACKER=header: byte inputs keep the tracker their header names. */
-static bool header_tracker;
-static unsigned int opt_diff;
-/* PCP mode: -1 the header's free path; 0/1 upstream/split; or both, compared. */
-static int opt_pcp = -1;
-static bool opt_diff_pcp;	/* trackers of a differential run, or 0 */
-static uint8_t opt_what_if;	/* --what-if / TAGFUZZ_WHAT_IF: for inputs that name none */
+static bool opt_print, opt_trace, opt_keep_going, opt_list_inputs;
 static struct tf_diff_result diff1, diff2;
-static int nr_inputs, nr_findings, nr_errors;
+static int nr_inputs, nr_findings, nr_errors, nr_expected, nr_unmet, nr_skipped;
+
+/*
+ * The variant an input runs: bug switches, strictness, tracker, PCP free
+ * path, what-if mode.  From the options and the environment when any is
+ * given; otherwise from the .index line the fuzzing run that found the
+ * input wrote next to it (./build.sh fuzz), as ./build.sh repro does.
+ */
+struct variant {
+	unsigned long bugs;
+	bool strict;
+	int tracker;		/* -1: the scenario's own (machine tracker=) */
+	bool header_tracker;	/* byte inputs keep the tracker their header names */
+	unsigned int diff;	/* trackers of a differential run, or 0 */
+	int pcp;		/* -1 the header's free path; 0/1 upstream/split */
+	bool diff_pcp;		/* both PCP free paths, compared */
+	uint8_t what_if;	/* for inputs that name none */
+	char diff_name[64];	/* the list as given */
+	const char *from;
+};
+static struct variant given = { .tracker = -1, .pcp = -1 };
+static bool bugs_given;		/* --bugs or TAGFUZZ_BUGS: overrides '# bugs:' */
+static bool variant_given;	/* any variant option or variable: no .index */
 
 static void usage(FILE *f)
 {
@@ -59,20 +72,36 @@ static void usage(FILE *f)
 		"      --what-if=MODE run inputs whose machine names no what-if mode in MODE:\n"
 		"                     smp-early-boot lets other CPUs run during early boot and\n"
 		"                     page_ext_init (default: $TAGFUZZ_WHAT_IF; none)\n"
-		"Exit status: 0 no new finding, 1 a finding, 2 an input could not be read.\n");
+		"      --list-inputs  print the inputs FILE|DIR... stand for, run nothing\n"
+		"Variant: with none of -s -b --tracker --diff --pcp --what-if and none of\n"
+		"  TAGFUZZ_BUGS, _STRICT, _TRACKER, _PCP, _WHAT_IF set, an input found by\n"
+		"  ./build.sh fuzz runs the variant recorded in the .index next to it.\n"
+		"Inputs: a directory is walked (subdirectories too): *.txt are text scenarios,\n"
+		"  other regular files bytes; skipped: dot files, README*, *.md *.json *.index\n"
+		"  *.log *.sarif *.options *.dict *.zip *.summary *.variant, AFL++'s\n"
+		"  fuzzer_stats plot_data cmdline fuzz_bitmap..., and anything not a regular file.\n"
+		"Text scenarios: '# expect:', '# expect-known:', '# expect-looks-like:' are\n"
+		"  checked ('# also-looks-like:' is read, its later findings left to the\n"
+		"  scenario tests; docs/scenarios.md); a misspelt directive or a signature the tools\n"
+		"  cannot report is refused; a NUL or control byte means a byte input.\n"
+		"Exit status (the first that applies, each cause reported on its own line):\n"
+		"  1 a new finding (one a '# expect' line names does not count)\n"
+		"  3 a text scenario's '# expect' not met\n"
+		"  2 an input could not be read or was refused, a harness error, a usage error\n"
+		"  0 otherwise: no new finding (known ones are reported, \"verdict: known\")\n");
 }
 
-static int set_pcp(const char *which, const char *from)
+static int set_pcp(struct variant *v, const char *which, const char *from)
 {
-	opt_pcp = -1;
-	opt_diff_pcp = false;
+	v->pcp = -1;
+	v->diff_pcp = false;
 	if (!strcmp(which, "upstream")) {
-		opt_pcp = 0;
+		v->pcp = 0;
 	} else if (!strcmp(which, "split")) {
-		opt_pcp = 1;
+		v->pcp = 1;
 	} else if (!strcmp(which, "diff")) {
-		opt_diff_pcp = true;
-		opt_diff = (1u << TF_NR_PCP_FAMILY) - 1;
+		v->diff_pcp = true;
+		v->diff = (1u << TF_NR_PCP_FAMILY) - 1;
 	} else if (strcmp(which, "header")) {
 		fprintf(stderr, "replay: %s=%s: say upstream, split, header or diff\n", from, which);
 		return -1;
@@ -80,7 +109,7 @@ static int set_pcp(const char *which, const char *from)
 	return 0;
 }
 
-static int set_what_if(const char *mode, const char *from)
+static int set_what_if(struct variant *v, const char *mode, const char *from)
 {
 	int k = tf_what_if_by_name(mode);
 
@@ -89,8 +118,141 @@ static int set_what_if(const char *mode, const char *from)
 			from, mode);
 		return -1;
 	}
-	opt_what_if = k;
+	v->what_if = k;
 	return 0;
+}
+
+/* TAGFUZZ_TRACKER's forms: NAME, header, or a list (a,b, correct, all): a diff. */
+static int set_tracker(struct variant *v, const char *val, const char *from)
+{
+	const char *bad;
+
+	if (strchr(val, ',') || !strcmp(val, "correct") || !strcmp(val, "all")) {
+		if (tf_trackers_parse(val, &v->diff, &bad) || !v->diff) {
+			fprintf(stderr, "replay: %s: unknown tracker variant '%s' (see --list-trackers)\n",
+				from, v->diff ? bad : val);
+			return -1;
+		}
+		snprintf(v->diff_name, sizeof(v->diff_name), "%s", val);
+	} else if (!strcmp(val, "header")) {
+		v->header_tracker = true;
+	} else {
+		v->tracker = tf_tracker_by_name(val);
+		if (v->tracker < 0) {
+			fprintf(stderr, "replay: %s: unknown tracker variant '%s' (see --list-trackers)\n",
+				from, val);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The fields ./build.sh fuzz recorded for @path in its directory's .index
+ * (name, signature, bugs, strict, engine, tracker, pcp, what_if; tab
+ * separated; the last line for a name wins).  False when there is none.
+ */
+#define NR_INDEX_FIELDS	8
+static bool index_record(const char *path, char field[NR_INDEX_FIELDS][128], char *idx,
+			 size_t idx_len)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char line[1024];
+	bool found = false;
+	FILE *f;
+
+	snprintf(idx, idx_len, "%.*s.index", slash ? (int)(slash - path + 1) : 0, path);
+	f = fopen(idx, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *tab;
+		size_t n = strcspn(line, "\t\n");
+
+		if (n != strlen(base) || strncmp(line, base, n))
+			continue;
+		found = true;
+		for (int i = 0; i < NR_INDEX_FIELDS; i++) {
+			n = p ? strcspn(p, "\t\n") : 0;
+			snprintf(field[i], sizeof(field[i]), "%.*s", (int)n, p ? p : "");
+			tab = p ? strchr(p, '\t') : NULL;
+			p = tab ? tab + 1 : NULL;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The variant @path runs (see struct variant); -1 when its .index line is bad. */
+static int variant_of(const char *path, bool text, const struct tf_expect *e,
+		      struct variant *v)
+{
+	static char from[600];
+	char field[NR_INDEX_FIELDS][128], idx[512];
+	const char *base = strrchr(path, '/'), *bad;
+
+	*v = given;
+	base = base ? base + 1 : path;
+	if (variant_given) {
+		v->from = "from the options and environment";
+	} else if (index_record(path, field, idx, sizeof(idx))) {
+		snprintf(from, sizeof(from), "recorded by the fuzzing run that found it, %s", idx);
+		v->from = from;
+		if (field[2][0] && tf_bugs_parse(field[2], &v->bugs, &bad)) {
+			fprintf(stderr, "replay: %s: %s names unknown bug switch '%s'\n", path, idx, bad);
+			return -1;
+		}
+		v->strict = field[3][0] && field[3][0] != '0';
+		if ((field[5][0] && set_tracker(v, field[5], idx)) ||
+		    (field[6][0] && set_pcp(v, field[6], idx)) ||
+		    (field[7][0] && set_what_if(v, field[7], idx)))
+			return -1;
+	} else if (!strncmp(base, "fuzz_early_pfn_diff-", 20) &&
+		   (strstr(base, "-address-") || strstr(base, "-undefined-") ||
+		    strstr(base, "-memory-"))) {
+		/* ClusterFuzzLite fuzzes the stock variant; this target compares the correct trackers. */
+		set_tracker(v, "correct", "fuzz_early_pfn_diff");
+		v->from = "ClusterFuzzLite's fuzz_early_pfn_diff: the correct trackers, compared";
+	} else {
+		v->from = "none recorded";
+	}
+	if (text && e->has_bugs && !bugs_given && !v->bugs) {
+		if (tf_bugs_parse(e->bugs, &v->bugs, &bad)) {
+			fprintf(stderr, "replay: %s: '# bugs:' names unknown switch '%s'\n", path, bad);
+			return -1;
+		}
+		v->from = "the scenario's '# bugs:' line";
+	}
+	return 0;
+}
+
+static void print_variant(const struct variant *v)
+{
+	bool any = false;
+
+	printf("variant:");
+	if (v->bugs) {
+		printf(" bugs=");
+		for (int i = 0, n = 0; i < TF_NR_BUGS; i++)
+			if (v->bugs & (1UL << i))
+				printf("%s%s", n++ ? "," : "", tf_bug_table[i].name);
+		any = true;
+	}
+	if (v->diff && !v->diff_pcp)
+		printf("%s tracker=%s", any ? "," : "", v->diff_name), any = true;
+	else if (v->header_tracker)
+		printf("%s tracker=header", any ? "," : ""), any = true;
+	else if (v->tracker >= 0)
+		printf("%s tracker=%s", any ? "," : "", tf_tracker_table[v->tracker].name), any = true;
+	if (v->diff_pcp || v->pcp >= 0)
+		printf("%s pcp=%s", any ? "," : "",
+		       v->diff_pcp ? "diff" : v->pcp ? "split" : "upstream"), any = true;
+	if (v->what_if)
+		printf("%s what_if=%s", any ? "," : "", tf_what_if_names[v->what_if % TF_NR_WHAT_IF]),
+			any = true;
+	if (v->strict)
+		printf("%s strict", any ? "," : ""), any = true;
+	printf("%s (%s)\n", any ? "" : " stock", v->from);
 }
 
 static bool verdicts_equal(const struct tf_verdict *a, const struct tf_verdict *b)
@@ -111,71 +273,107 @@ static bool is_text(const char *path)
 	return n > 4 && !strcmp(path + n - 4, ".txt");
 }
 
+/*
+ * Why a file of a directory is not an input, or NULL when it is one (see
+ * usage()): reports, logs and indexes sit next to reproducers, and AFL++'s
+ * output directories hold its bookkeeping.
+ */
+static const char *not_input(const char *name)
+{
+	static const char *const exts[] = {
+		"md", "json", "index", "log", "sarif", "options", "dict", "zip", "summary",
+		"variant", "html", "lcov", "profraw", "profdata", "yaml", "yml", "sh", "c", "h",
+	};
+	static const char *const afl[] = {
+		"fuzzer_stats", "fuzzer_setup", "plot_data", "cmdline", "fuzz_bitmap",
+		"target_hash", "is_main_node", "fastresume.bin",
+	};
+	const char *dot = strrchr(name, '.');
+
+	if (name[0] == '.')
+		return "a dot file";
+	if (!strncmp(name, "README", 6))
+		return "a README";
+	if (strstr(name, "bug-summary"))
+		return "a bug summary";
+	for (size_t i = 0; i < sizeof(afl) / sizeof(afl[0]); i++)
+		if (!strcmp(name, afl[i]))
+			return "AFL++'s bookkeeping";
+	for (size_t i = 0; dot && i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (!strcmp(dot + 1, exts[i]))
+			return "not a reproducer's extension";
+	return NULL;
+}
+
+static void input_error(const char *path, const char *fmt, const char *what)
+{
+	fprintf(stderr, "replay: %s: ", path);
+	fprintf(stderr, fmt, what);
+	fprintf(stderr, "\n");
+	nr_errors++;
+}
+
 static void run_one(const char *path)
 {
 	struct tf_verdict v1, v2;
-	struct tf_run_opts o = opts;
+	struct tf_run_opts o = { .keep_going = opt_keep_going };
+	struct tf_expect e = { 0 };
+	struct variant var;
 	const struct tf_finding *f;
+	char err[256];
 	size_t size;
+	bool text = is_text(path), judged = false, met = true;
 	char *buf = tf_read_file(path, &size);
 
 	nr_inputs++;
 	if (!buf) {
-		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
-		nr_errors++;
+		input_error(path, "%s", strerror(errno));
 		return;
 	}
-	o.bugs = base_bugs;
-	if (is_text(path)) {
-		char err[256], bugs[256];
-		const char *bad;
-
-		if (tf_parse_text_what_if(buf, opt_what_if, &scenario, err, sizeof(err))) {
-			fprintf(stderr, "replay: %s: %s\n", path, err);
-			nr_errors++;
+	if (text && (tf_text_check(buf, size, err, sizeof(err)) ||
+		     tf_expect_parse(buf, &e, err, sizeof(err)))) {
+		input_error(path, "%s", err);
+		free(buf);
+		return;
+	}
+	if (variant_of(path, text, &e, &var)) {
+		nr_errors++;
+		free(buf);
+		return;
+	}
+	o.bugs = var.bugs;
+	o.strict = var.strict;
+	if (text) {
+		if (tf_parse_text_what_if(buf, var.what_if, &scenario, err, sizeof(err))) {
+			input_error(path, "%s", err);
 			free(buf);
 			return;
 		}
-		if (!bugs_given && tf_text_directive(buf, "bugs", bugs, sizeof(bugs))) {
-			if (tf_bugs_parse(bugs, &o.bugs, &bad)) {
-				fprintf(stderr, "replay: %s: '# bugs:' names unknown switch '%s'\n",
-					path, bad);
-				nr_errors++;
-				free(buf);
-				return;
-			}
-		}
 	} else {
-		tf_decode_what_if((const uint8_t *)buf, size, opt_what_if, &scenario);
+		tf_decode_what_if((const uint8_t *)buf, size, var.what_if, &scenario);
 		/*
 		 * The fuzz targets run the current tracker whatever the header
 		 * byte says, unless TAGFUZZ_TRACKER asks otherwise: a byte
-		 * input replays the way it was found.
+		 * input replays the way it was found (scenario decode agrees).
 		 */
-		if (!header_tracker)
+		if (!var.header_tracker)
 			scenario.m.tracker = TF_TRACKER_CURRENT;
 	}
 	free(buf);
-	if (opt_tracker >= 0)
-		scenario.m.tracker = opt_tracker;
-	if (opt_pcp >= 0 && scenario.m.pcp)
-		scenario.m.pcp_variant = opt_pcp;
+	if (var.tracker >= 0)
+		scenario.m.tracker = var.tracker;
+	if (var.pcp >= 0 && scenario.m.pcp)
+		scenario.m.pcp_variant = var.pcp;
 
 	printf("== %s\n", path);
-	if (o.bugs) {
-		printf("bug switches:");
-		for (int i = 0; i < TF_NR_BUGS; i++)
-			if (o.bugs & (1UL << i))
-				printf(" %s", tf_bug_table[i].name);
-		printf("\n");
-	}
+	print_variant(&var);
 	if (opt_print)
 		tf_print_scenario(stdout, &scenario);
 
-	if (opt_diff && (!opt_diff_pcp || scenario.m.pcp)) {
-		struct tf_diff_opts d = { .trackers = opt_diff, .strict = o.strict, .bugs = o.bugs };
+	if (var.diff && (!var.diff_pcp || scenario.m.pcp)) {
+		struct tf_diff_opts d = { .trackers = var.diff, .strict = o.strict, .bugs = o.bugs };
 
-		if (opt_diff_pcp) {
+		if (var.diff_pcp) {
 			d.pcp = true;
 			d.trackers = (1u << TF_NR_PCP_FAMILY) - 1;
 		}
@@ -216,27 +414,50 @@ static void run_one(const char *path)
 	for (int i = 0; i < v1.nr; i++) {
 		if (!v1.f[i].known || o.strict)
 			continue;
-		if (v1.f[i].op < 0)
-			printf("known finding: %s (teardown)\n", v1.f[i].sig);
-		else
+		if (v1.f[i].op >= 0)
 			printf("known finding: %s (op %ld)\n", v1.f[i].sig, v1.f[i].op);
+		else
+			printf("known finding: %s (%s)\n", v1.f[i].sig,
+			       v1.f[i].at_boot ? "boot" : "teardown");
 		printf("  %s\n", v1.f[i].cause);
+	}
+	if (text && (e.has_expect || e.has_known)) {
+		judged = true;
+		met = tf_expect_judge(&e, &v1, o.strict, err, sizeof(err));
 	}
 	f = tf_verdict_first_new(&v1, o.strict);
 	if (!f) {
-		printf("verdict: clean (%zu ops)\n", scenario.nr_ops);
+		char id[8];
+
+		if (v1.nr && sscanf(v1.f[0].cause, "known: %7s", id) == 1)
+			printf("verdict: known %s: %s\n", id, v1.f[0].sig);
+		else
+			printf("verdict: clean (%zu ops)\n", scenario.nr_ops);
+	} else {
+		for (int i = 0; i < v1.nr; i++) {
+			if (!v1.f[i].known || o.strict)
+				tf_print_finding(stdout, &scenario, &v1.f[i]);
+			if (!o.keep_going)
+				break;
+		}
+		if (v1.truncated)
+			printf("(more than %d findings; the rest were not recorded)\n",
+			       TF_MAX_FINDINGS);
+		printf("verdict: %s\n", f->sig);
+	}
+	if (judged && met) {
+		printf("expect: met (%s)\n", e.has_known ? e.known : e.expect);
+		if (f)
+			nr_expected++;
 		return;
 	}
-	nr_findings++;
-	for (int i = 0; i < v1.nr; i++) {
-		if (!v1.f[i].known || o.strict)
-			tf_print_finding(stdout, &scenario, &v1.f[i]);
-		if (!opts.keep_going)
-			break;
+	if (judged) {
+		printf("expect: NOT MET: %s\n", err);
+		fprintf(stderr, "replay: %s: '# expect' not met: %s\n", path, err);
+		nr_unmet++;
 	}
-	if (v1.truncated)
-		printf("(more than %d findings; the rest were not recorded)\n", TF_MAX_FINDINGS);
-	printf("verdict: %s\n", f->sig);
+	if (f)
+		nr_findings++;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -244,20 +465,50 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void run_path(const char *path)
+/* @top: named on the command line (an error when it cannot be an input). */
+static void run_path(const char *path, bool top)
 {
+	const char *slash = strrchr(path, '/'), *why;
 	struct stat st;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	size_t nr = 0, cap = 0;
+	int before = nr_inputs + nr_errors;
 
 	if (stat(path, &st)) {
 		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
 		nr_errors++;
 		return;
 	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		const char *what = S_ISFIFO(st.st_mode) ? "a fifo" :
+				   S_ISSOCK(st.st_mode) ? "a socket" : "a device";
+
+		if (top) {
+			input_error(path, "%s, not a regular file: not replayed", what);
+		} else {
+			fprintf(stderr, "replay: %s: skipped: %s, not a regular file\n", path, what);
+			nr_skipped++;
+		}
+		return;
+	}
 	if (!S_ISDIR(st.st_mode)) {
+		why = not_input(slash ? slash + 1 : path);
+		if (why && top && strcmp(why, "a dot file")) {
+			input_error(path, "%s, not an input (replay --help says which files are)", why);
+			return;
+		}
+		if (why && !top) {
+			fprintf(stderr, "replay: %s: skipped: %s\n", path, why);
+			nr_skipped++;
+			return;
+		}
+		if (opt_list_inputs) {
+			printf("%s\n", path);
+			nr_inputs++;
+			return;
+		}
 		run_one(path);
 		return;
 	}
@@ -270,8 +521,10 @@ static void run_path(const char *path)
 	while ((de = readdir(d))) {
 		char full[4096];
 
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (de->d_name[0] == '.')
+			continue;	/* .index, .state/, .run-start: silently */
 		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
 		if (nr == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -287,10 +540,13 @@ static void run_path(const char *path)
 	if (nr)		/* an empty directory: names is NULL, which qsort() must not get */
 		qsort(names, nr, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < nr; i++) {
-		run_path(names[i]);
+		run_path(names[i], false);
 		free(names[i]);
 	}
 	free(names);
+	/* An empty artifact directory is no error (a run that found nothing). */
+	if (top && nr_inputs + nr_errors == before)
+		fprintf(stderr, "replay: %s: no inputs in it\n", path);
 }
 
 int main(int argc, char **argv)
@@ -307,6 +563,7 @@ int main(int argc, char **argv)
 		{ "diff", required_argument, NULL, 'D' },
 		{ "pcp", required_argument, NULL, 'P' },
 		{ "what-if", required_argument, NULL, 'W' },
+		{ "list-inputs", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -316,36 +573,35 @@ int main(int argc, char **argv)
 	/* The fuzz targets' environment applies here too, so a finding replays. */
 	env = getenv("TAGFUZZ_BUGS");
 	if (env && *env) {
-		if (tf_bugs_parse(env, &base_bugs, &bad)) {
+		if (tf_bugs_parse(env, &given.bugs, &bad)) {
 			fprintf(stderr, "replay: TAGFUZZ_BUGS: unknown bug switch '%s'\n", bad);
 			return 2;
 		}
-		bugs_given = true;
+		bugs_given = variant_given = true;
 	}
 	env = getenv("TAGFUZZ_STRICT");
-	opts.strict = env && *env && *env != '0';
-	env = getenv("TAGFUZZ_TRACKER");
-	if (env && (strchr(env, ',') || !strcmp(env, "correct") || !strcmp(env, "all"))) {
-		if (tf_trackers_parse(env, &opt_diff, &bad)) {
-			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", bad);
-			return 2;
-		}
-	} else if (env && !strcmp(env, "header")) {
-		header_tracker = true;
-	} else if (env && *env) {
-		opt_tracker = tf_tracker_by_name(env);
-		if (opt_tracker < 0) {
-			fprintf(stderr, "replay: TAGFUZZ_TRACKER: unknown tracker variant '%s'\n", env);
-			return 2;
-		}
+	if (env && *env) {
+		given.strict = *env != '0';
+		variant_given = true;
 	}
-
+	env = getenv("TAGFUZZ_TRACKER");
+	if (env && *env) {
+		if (set_tracker(&given, env, "TAGFUZZ_TRACKER"))
+			return 2;
+		variant_given = true;
+	}
 	env = getenv("TAGFUZZ_PCP");
-	if (env && *env && set_pcp(env, "TAGFUZZ_PCP"))
-		return 2;
+	if (env && *env) {
+		if (set_pcp(&given, env, "TAGFUZZ_PCP"))
+			return 2;
+		variant_given = true;
+	}
 	env = getenv("TAGFUZZ_WHAT_IF");
-	if (env && *env && set_what_if(env, "TAGFUZZ_WHAT_IF"))
-		return 2;
+	if (env && *env) {
+		if (set_what_if(&given, env, "TAGFUZZ_WHAT_IF"))
+			return 2;
+		variant_given = true;
+	}
 
 	while ((c = getopt_long(argc, argv, "ptskb:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -356,17 +612,20 @@ int main(int argc, char **argv)
 			opt_trace = true;
 			break;
 		case 's':
-			opts.strict = true;
+			given.strict = variant_given = true;
 			break;
 		case 'k':
-			opts.keep_going = true;
+			opt_keep_going = true;
+			break;
+		case 'I':
+			opt_list_inputs = true;
 			break;
 		case 'b':
-			if (tf_bugs_parse(optarg, &base_bugs, &bad)) {
+			if (tf_bugs_parse(optarg, &given.bugs, &bad)) {
 				fprintf(stderr, "replay: unknown bug switch '%s' (see --list-bugs)\n", bad);
 				return 2;
 			}
-			bugs_given = true;
+			bugs_given = variant_given = true;
 			break;
 		case 'L':
 			for (int i = 0; i < TF_NR_BUGS; i++)
@@ -375,27 +634,33 @@ int main(int argc, char **argv)
 				       tf_bug_table[i].origin, "", tf_bug_table[i].verdict);
 			return 0;
 		case 'T':
-			opt_tracker = tf_tracker_by_name(optarg);
-			if (opt_tracker < 0) {
+			given.tracker = tf_tracker_by_name(optarg);
+			if (given.tracker < 0) {
 				fprintf(stderr, "replay: unknown tracker variant '%s' (see --list-trackers)\n",
 					optarg);
 				return 2;
 			}
+			given.header_tracker = false;
+			variant_given = true;
 			break;
 		case 'D':
-			if (tf_trackers_parse(optarg, &opt_diff, &bad) || !opt_diff) {
+			if (tf_trackers_parse(optarg, &given.diff, &bad) || !given.diff) {
 				fprintf(stderr, "replay: --diff: unknown tracker variant '%s' (see --list-trackers)\n",
-					opt_diff ? bad : optarg);
+					given.diff ? bad : optarg);
 				return 2;
 			}
+			snprintf(given.diff_name, sizeof(given.diff_name), "%s", optarg);
+			variant_given = true;
 			break;
 		case 'P':
-			if (set_pcp(optarg, "--pcp"))
+			if (set_pcp(&given, optarg, "--pcp"))
 				return 2;
+			variant_given = true;
 			break;
 		case 'W':
-			if (set_what_if(optarg, "--what-if"))
+			if (set_what_if(&given, optarg, "--what-if"))
 				return 2;
+			variant_given = true;
 			break;
 		case 'R':
 			for (int i = 0; i < TF_NR_TRACKERS; i++)
@@ -418,10 +683,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (; optind < argc; optind++)
-		run_path(argv[optind]);
-	printf("replayed %d input(s): %d with a finding, %d error(s)\n",
-	       nr_inputs, nr_findings, nr_errors);
-	if (nr_errors)
-		return 2;
-	return nr_findings ? 1 : 0;
+		run_path(argv[optind], true);
+	if (opt_list_inputs)
+		return nr_errors ? 2 : 0;
+	printf("replayed %d input(s): %d with a finding, %d error(s)", nr_inputs, nr_findings,
+	       nr_errors);
+	if (nr_expected)
+		printf(", %d finding(s) as '# expect' says", nr_expected);
+	if (nr_unmet)
+		printf(", %d '# expect' not met", nr_unmet);
+	if (nr_skipped)
+		printf(", %d file(s) skipped", nr_skipped);
+	printf("\n");
+	if (nr_findings)
+		return 1;
+	if (nr_unmet)
+		return 3;
+	return nr_errors ? 2 : 0;
 }

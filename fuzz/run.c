@@ -23,6 +23,7 @@
 static struct tf_verdict *cur_v;
 static const struct tf_run_opts *cur_o;
 static long cur_op;
+static bool cur_booting;	/* no op has started: op -1 is boot */
 static bool stop_now;
 static bool cur_what_if;	/* the machine runs a what-if mode */
 /* The oracles this run's machine has, in tf_oracles[] order. */
@@ -32,7 +33,7 @@ static size_t nr_oracles;
 #define for_each_oracle(o, i)						\
 	for ((i) = 0; (i) < nr_oracles && ((o) = oracles[(i)], true); (i)++)
 
-static const char *const check_kind_name[] = {
+const char *const tf_check_kind_name[] = {
 	[TF_CHECK_WARN] = "WARN",
 	[TF_CHECK_BUG] = "BUG",
 	[TF_CHECK_LIST] = "list",
@@ -41,6 +42,7 @@ static const char *const check_kind_name[] = {
 	[TF_CHECK_DEADLOCK] = "deadlock",
 	[TF_CHECK_BAD_PAGE] = "bad_page",
 };
+const size_t tf_nr_check_kinds = sizeof(tf_check_kind_name) / sizeof(tf_check_kind_name[0]);
 
 /* A cause given and not taken by the report that follows is dropped. */
 static void drop_cause(void)
@@ -87,6 +89,7 @@ static void add_finding(const char *sig, const char *detail)
 	snprintf(f->detail, sizeof(f->detail), "%s", detail);
 	snprintf(f->cause, sizeof(f->cause), "%s", line);
 	f->op = cur_op;
+	f->at_boot = cur_booting;
 	f->known = known;
 }
 
@@ -179,7 +182,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%u goes down\n", ev->section);
 		break;
 	case TF_EV_CHECK:
-		fprintf(t, "  CPU%d %s in %s(): %s\n", ev->cpu, check_kind_name[ev->check],
+		fprintf(t, "  CPU%d %s in %s(): %s\n", ev->cpu, tf_check_kind_name[ev->check],
 			ev->func, ev->msg);
 		break;
 	case TF_EV_PRINTK:
@@ -192,6 +195,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%d %s (CPU%lu)\n", ev->cpu,
 			ev->section == TF_PCP_PT_DEAD_DONE ? "page_alloc_cpu_dead() done" :
 			ev->section == TF_PCP_PT_ONLINE_DONE ? "page_alloc_cpu_online() done" :
+			ev->section == TF_PCP_PT_DRAIN_ALL ? "drain_all_pages() starts" :
 			"teardown: drain_all_pages() done", ev->pfn);
 		break;
 	case TF_EV_PAGE_REF: {
@@ -276,7 +280,7 @@ static void sink(const struct tf_event *ev)
 				cur_o->watch->check(cur_o->watch->arg, ev, NULL);
 			return;
 		}
-		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", check_kind_name[ev->check],
+		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", tf_check_kind_name[ev->check],
 			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
 		if (cur_o->watch)
 			cur_o->watch->check(cur_o->watch->arg, ev, sig);
@@ -315,6 +319,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	cur_v = v;
 	cur_o = o;
 	cur_op = -1;
+	cur_booting = true;
 	stop_now = false;
 	cur_what_if = s->m.what_if != TF_WHAT_IF_NONE;
 	tf_phase_begin(&phase, &s->m);
@@ -337,6 +342,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_sim_set_machine(&s->m);
 	tf_machine_boot(&s->m);
 	call_oracles(boot_done);
+	cur_booting = false;
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
 		const char *rule;
@@ -398,7 +404,7 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops)
 		tf_format_op(&s->ops[fd->op], line, sizeof(line));
 	else
-		snprintf(line, sizeof(line), "teardown");
+		snprintf(line, sizeof(line), "%s", fd->at_boot ? "boot" : "teardown");
 	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
 	if (fd->cause[0])
@@ -445,15 +451,65 @@ bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 	return !s->m.what_if || what_if;
 }
 
+/*
+ * Known findings a fuzzing process suppressed, by finding, with the first
+ * cause seen: printed when the process ends (libFuzzer's log), so the
+ * summary says what was accepted and why.
+ */
+#define MAX_KNOWN_COUNTED	32
+static struct {
+	char id[8];
+	unsigned long n;
+	char first[sizeof(((struct tf_finding *)0)->cause)];
+} known_count[MAX_KNOWN_COUNTED];
+static int nr_known_counted;
+
+static void count_known(const struct tf_finding *f)
+{
+	char id[8];
+	int i;
+
+	/* f->cause is "known: Fn (cause: ...)" */
+	if (sscanf(f->cause, "known: %7s", id) != 1)
+		return;
+	for (i = 0; i < nr_known_counted; i++)
+		if (!strcmp(known_count[i].id, id))
+			break;
+	if (i == nr_known_counted) {
+		if (i == MAX_KNOWN_COUNTED)
+			return;
+		nr_known_counted++;
+		snprintf(known_count[i].id, sizeof(known_count[i].id), "%s", id);
+		snprintf(known_count[i].first, sizeof(known_count[i].first), "%s", f->cause);
+	}
+	known_count[i].n++;
+}
+
+static void print_known_counts(void)
+{
+	for (int i = 0; i < nr_known_counted; i++)
+		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
+			known_count[i].id, known_count[i].first);
+}
+
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 {
+	static bool registered;
 	struct tf_verdict v;
 	const struct tf_finding *f;
 
+	if (!registered) {
+		registered = true;
+		atexit(print_known_counts);
+	}
 	tf_run(s, o, &v);
 	f = tf_verdict_first_new(&v, o->strict);
+	for (int i = 0; i < v.nr; i++)
+		if (v.f[i].known && !o->strict)
+			count_known(&v.f[i]);
 	if (f) {
 		tf_print_finding(stderr, s, f);
+		print_known_counts();
 		fflush(stderr);
 		abort();
 	}

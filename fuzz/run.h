@@ -18,6 +18,7 @@ struct tf_finding {
 	char sig[160];		/* oracle:kind:site [class] -- stable */
 	char detail[256];
 	long op;		/* op index, -1 for boot and teardown */
+	bool at_boot;		/* op -1 before the first op: boot, not teardown */
 	const char *known;	/* reason, when known and its cause held */
 	/* "known: Fn (cause: ...)", "looks like Fn, but ...", or "" */
 	char cause[256];
@@ -108,6 +109,10 @@ const char *tf_known_id(size_t i);
 struct tf_cause;
 const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause *c,
 			   char *line, size_t len);
+
+/* The KIND of check:KIND:SITE signatures, by enum tf_check_kind. */
+extern const char *const tf_check_kind_name[];
+extern const size_t tf_nr_check_kinds;
 
 /* Every finding of a run in a what-if mode ends with this. */
 #define TF_WHAT_IF_SUFFIX	" [what-if]"

@@ -3,7 +3,9 @@
  * scenario: convert between the text form and the byte form.
  *
  *   scenario encode IN.txt OUT     text -> bytes (a fuzzer input)
- *   scenario decode IN             bytes -> text, on stdout
+ *   scenario decode IN             bytes -> text, on stdout, as replay runs them
+ *                                  (the current tracker; TAGFUZZ_TRACKER=header
+ *                                  keeps header byte 3's)
  *   scenario check IN.txt...       parse only; report errors
  *   scenario dict IN.txt           named text ops -> a fuzzer dictionary, on stdout
  */
@@ -12,10 +14,13 @@
 #include <string.h>
 
 #include "codec.h"
+#include "expect.h"
+#include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;
 
-static int parse_file(const char *path)
+/* The text check, the directives and the ops, as replay reads them (fuzz/expect.h). */
+static int parse_file(const char *path, struct tf_expect *e)
 {
 	char err[256];
 	size_t size;
@@ -25,13 +30,9 @@ static int parse_file(const char *path)
 		fprintf(stderr, "scenario: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (strlen(text) != size) {
-		fprintf(stderr, "scenario: %s: has a NUL byte; is it a byte file? (try decode)\n",
-			path);
-		free(text);
-		return -1;
-	}
-	if (tf_parse_text(text, &scenario, err, sizeof(err))) {
+	if (tf_text_check(text, size, err, sizeof(err)) ||
+	    tf_expect_parse(text, e, err, sizeof(err)) ||
+	    tf_parse_text(text, &scenario, err, sizeof(err))) {
 		fprintf(stderr, "scenario: %s: %s\n", path, err);
 		free(text);
 		return -1;
@@ -40,15 +41,33 @@ static int parse_file(const char *path)
 	return 0;
 }
 
+/*
+ * The byte form has no bug switches, and the fuzz targets and replay run
+ * the current tracker on bytes whatever header byte 3 says: say what an
+ * encoded scenario will not do the way its text did.
+ */
+static void encode_warnings(const char *in, const struct tf_expect *e)
+{
+	if (e->has_bugs)
+		fprintf(stderr, "scenario: %s: warning: '# bugs: %s' is not in the byte form; replay "
+			"it with TAGFUZZ_BUGS=%s\n", in, e->bugs, e->bugs);
+	if (scenario.m.tracker != TF_TRACKER_CURRENT)
+		fprintf(stderr, "scenario: %s: warning: tracker=%s is kept in header byte 3, but the "
+			"fuzz targets and replay run the current tracker on bytes unless "
+			"TAGFUZZ_TRACKER=header\n", in, tf_tracker_table[scenario.m.tracker].name);
+}
+
 static int encode(const char *in, const char *out)
 {
 	/* A started op takes two ops' bytes. */
 	static uint8_t buf[TF_HDR_BYTES + 2 * TF_OP_BYTES * TF_MAX_OPS];
+	struct tf_expect e;
 	size_t n;
 	FILE *f;
 
-	if (parse_file(in))
+	if (parse_file(in, &e))
 		return 1;
+	encode_warnings(in, &e);
 	n = tf_encode(&scenario, buf, sizeof(buf));
 	if (n > sizeof(buf)) {
 		fprintf(stderr, "scenario: %s: encodes to %zu bytes, more than %zu\n", in, n,
@@ -65,6 +84,7 @@ static int encode(const char *in, const char *out)
 
 static int decode(const char *in)
 {
+	const char *trk = getenv("TAGFUZZ_TRACKER");
 	size_t size;
 	char *buf = tf_read_file(in, &size);
 
@@ -74,6 +94,12 @@ static int decode(const char *in)
 	}
 	tf_decode((const uint8_t *)buf, size, &scenario);
 	free(buf);
+	/* As replay and the fuzz targets run it (fuzz/replay.c run_one). */
+	if (scenario.m.tracker != TF_TRACKER_CURRENT && (!trk || strcmp(trk, "header"))) {
+		printf("# header byte 3 names tracker=%s; byte inputs run the current tracker "
+		       "unless TAGFUZZ_TRACKER=header\n", tf_tracker_table[scenario.m.tracker].name);
+		scenario.m.tracker = TF_TRACKER_CURRENT;
+	}
 	tf_print_scenario(stdout, &scenario);
 	return 0;
 }
@@ -108,8 +134,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "dict"))
 		return dict(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "check")) {
+		struct tf_expect e;
+
 		for (int i = 2; i < argc; i++)
-			if (parse_file(argv[i]))
+			if (parse_file(argv[i], &e))
 				rc = 1;
 		return rc;
 	}

@@ -8,6 +8,10 @@
  * the reference model is not consulted (its expectations assume the
  * sequentially consistent schedules of the fiber scheduler), the kernel's
  * checks are counted and printed.  Exit: 0 clean, 1 a BUG, 2 usage.
+ *
+ * --probe NAME turns on one probe of tagfuzz/racy.h (a new plain access
+ * next to a race fuzz/tsan.supp lets through, which must be reported);
+ * --no-random runs the given scenarios only (tests/tsan_narrow.sh).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +23,7 @@
 
 #include "codec.h"
 #include "tagfuzz/events.h"
+#include "tagfuzz/racy.h"
 #include "tagfuzz/sim.h"
 
 #define MAX_FILES	1024
@@ -171,17 +176,48 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static const char *const probe_names[NR_TF_PROBES] = {
+#define P(name)	[TF_PROBE_##name] = #name
+	P(none), P(clear_get_ref), P(clear_update_ref), P(wmark_nr_free), P(zone_set_wmarks),
+	P(page_type_offline), P(commit_high_min), P(drain_pcp_count), P(page_ext_zero),
+	P(set_inaccurate), P(pcp_flags_set_dead), P(pcp_flags_clear_dead),
+#undef P
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: stress [--probe NAME] [--no-random] SECONDS [DIR...]\nprobes:");
+	for (int i = 1; i < NR_TF_PROBES; i++)
+		fprintf(stderr, " %s", probe_names[i]);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long runs = 0, rng = 0x2545f4914f6cdd1dul;
+	bool random_too = true;
 	double secs, t0;
 	uint8_t bytes[256];
+	int a = 1;
 
-	if (argc < 2 || (secs = atof(argv[1])) <= 0) {
-		fprintf(stderr, "usage: stress SECONDS [DIR...]\n");
-		return 2;
+	for (; a < argc && !strncmp(argv[a], "--", 2); a++) {
+		if (!strcmp(argv[a], "--no-random")) {
+			random_too = false;
+		} else if (!strcmp(argv[a], "--probe") && a + 1 < argc) {
+			for (tf_racy_probe = NR_TF_PROBES - 1; tf_racy_probe > 0; tf_racy_probe--)
+				if (!strcmp(probe_names[tf_racy_probe], argv[a + 1]))
+					break;
+			if (!tf_racy_probe)
+				return usage();
+			a++;
+		} else {
+			return usage();
+		}
 	}
-	for (int i = 2; i < argc; i++)
+	if (a >= argc || (secs = atof(argv[a])) <= 0)
+		return usage();
+	for (int i = a + 1; i < argc; i++)
 		load_dir(argv[i]);
 	parse_all();
 	tf_event_sink = sink;
@@ -192,7 +228,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nr_scenarios; i++, runs++)
 			run(scenarios[i]);
 		/* And as many random ones, so each pass sees new interleavings. */
-		for (int i = 0; i < nr_scenarios + 1; i++, runs++) {
+		for (int i = 0; random_too && i < nr_scenarios + 1; i++, runs++) {
 			for (size_t k = 0; k < sizeof(bytes); k++) {
 				rng ^= rng << 13;
 				rng ^= rng >> 7;

@@ -32,12 +32,29 @@ struct tf_ledger {
 	 */
 	uint8_t poisoned[TF_MAX_PAGES];
 	uint8_t kept[TF_MAX_PAGES];
+	/*
+	 * Memory offlining skips poisoned pages (upstream's HWPoison skips):
+	 * stranded[] is a page its owner still holds in a section that went
+	 * offline (allocated[] and offline[] both set, not in nr_allocated);
+	 * orphan[] a page onlining initialised again and gave to the buddy
+	 * while its owner held it, for the rest of the run.
+	 */
+	uint8_t stranded[TF_MAX_PAGES];
+	uint8_t orphan[TF_MAX_PAGES];
 	/* Extra references the callers hold (get_page), by pfn. */
 	uint16_t refs[TF_MAX_PAGES];
 	/* Per CPU: the pfn its get_page or put_page acts on until the op ends, or -1. */
 	long ref_inflight[TF_MAX_CPUS];
 	/* Per CPU: an unpoison_memory() is running (until the op ends). */
 	bool unpoisoning[TF_MAX_CPUS];
+	/*
+	 * F19's evidence, per CPU, at its unpoison_memory()'s start: the
+	 * page's refcount and how many of those references its holders (owner,
+	 * extra references) account for; poison_live[pfn]: memory_failure()
+	 * met the page allocated.
+	 */
+	int unpoison_rc[TF_MAX_CPUS], unpoison_holders[TF_MAX_CPUS];
+	uint8_t poison_live[TF_MAX_PAGES];
 };
 
 /* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
@@ -53,6 +70,18 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
+/*
+ * online_pages()'s memmap_init_range() of @n pages from @pfn: PG_hwpoison
+ * is gone, a stranded page becomes an orphan (its owner's allocation is
+ * over for the model; true when there was one, for the models' units).
+ */
+bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n);
+/*
+ * A check or report on CPU @cpu acting on [@pfn, @pfn + @nr), or on the
+ * page its get_page/put_page acts on, meets an orphan.
+ */
+bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr);
+#define TF_CLASS_HWPOISON_OFFLINE	"hwpoison-offline"
 static inline bool ledger_is_offline(const struct tf_ledger *l, unsigned long pfn)
 {
 	return pfn < l->nr_pages && l->offline[pfn];
@@ -73,6 +102,16 @@ void ledger_keep(struct tf_ledger *l, unsigned long pfn);
 void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev);
 void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned);
 void ledger_op_end(struct tf_ledger *l, int cpu);
+
+/*
+ * Known findings' causes (docs/findings.md), given just before the
+ * report.  F19: unpoison_memory() on @cpu freed @pfn, held by @whom.
+ * F18: the "alloc_tag was not set" warning of @cpu's free of @pfn;
+ * @page_ext: refs live in page_ext (else in the page flags).
+ */
+void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu,
+			   const char *whom);
+void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext);
 
 /* Extra references on @pfn held, or one taken or dropped by an op in flight. */
 static inline bool ledger_refs_held(const struct tf_ledger *l, unsigned long pfn)

@@ -397,6 +397,18 @@ static void on_mem_notify(const struct tf_event *ev)
 		return;
 	switch (ev->order) {
 	case TF_MEM_GOING_ONLINE:
+		/*
+		 * memmap_init_range() initialised the section's struct pages
+		 * first: a page its owner still held since the section went
+		 * offline (poisoned) is no allocation any more.
+		 */
+		if (ledger_reinit(&pg.ledger, start, st.m.section_pages))
+			for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++)
+				if (pg.ledger.orphan[pfn] && (pg.units[pfn].flags & U_LIVE)) {
+					if (pg.units[pfn].flags & U_TRACKER)
+						st.nr_tracker--;
+					pg.units[pfn].flags = 0;
+				}
 		/* page_ext_callback(): a zeroed table before any page is freed. */
 		on_section_online(section);
 		st.joining = section;
@@ -513,12 +525,15 @@ static void on_free(const struct tf_event *ev)
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		if (on_tail_chunk(ev))
 			return;
-		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH,
+		     ledger_orphan_in(&pg.ledger, -1, pfn, n) ? TF_CLASS_HWPOISON_OFFLINE : NULL,
 		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
 	if (pg.ledger.unpoisoning[ev->cpu]) {
+		ledger_unpoison_cause(&pg.ledger, pfn, ev->cpu,
+				      u->flags & U_HELD ? "an extra reference holder" : "its owner");
 		fail(TF_SIG_UNPOISON_IN_USE, NULL,
 		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
 		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
@@ -851,6 +866,12 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 	bool expected = false;
 
 	cls[0] = '\0';
+	if (ev->check == TF_CHECK_BUG && strstr(ev->site, "page_count(page) == 0") &&
+	    ledger_orphan_in(&pg.ledger, ev->cpu, st.ctx[ev->cpu].pfn, st.ctx[ev->cpu].nr)) {
+		/* A put of a page onlining gave to the buddy under its holder. */
+		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
+		return false;
+	}
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 
@@ -903,7 +924,13 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 
 	/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
 	if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) && C->freed_pref == PREF_NULL) {
+		ledger_hotplug_online_cause(C->freed_pfn, ev->cpu, true);
 		snprintf(cls, len, "hotplug-online");
+		return false;
+	}
+	/* The old owner's free of a page onlining initialised again (F22). */
+	if (C->freed_pfn < 0 && ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
+		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
 		return false;
 	}
 	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||

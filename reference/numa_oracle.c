@@ -142,6 +142,21 @@ static void on_section_online(const struct tf_event *ev)
 	st.table_pfn = -1;
 }
 
+/*
+ * offline_pages() took the section's free pages out of its zone.  It
+ * skips poisoned pages, which are counted as allocated already: kept by
+ * their free, or still held by their owner.
+ */
+static void on_offline(unsigned int section)
+{
+	unsigned long start = (unsigned long)section * st.m.section_pages, pfn;
+	long out = st.m.section_pages;
+
+	for (pfn = start; pfn < start + st.m.section_pages && pfn < st.nr_pages; pfn++)
+		out -= tf_observe_page_hwpoison(pfn);
+	st.allocated[tf_machine_section_nid(&st.m, section)] += out;
+}
+
 static void numa_on_event(const struct tf_event *ev)
 {
 	switch (ev->kind) {
@@ -165,7 +180,7 @@ static void numa_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_MEM_NOTIFY:
 		if (ev->order == TF_MEM_OFFLINE && ev->section < TF_MAX_SECTIONS)
-			st.allocated[tf_machine_section_nid(&st.m, ev->section)] += st.m.section_pages;
+			on_offline(ev->section);
 		break;
 	default:
 		break;

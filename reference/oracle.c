@@ -27,7 +27,7 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 	[TF_SIG_SPLIT_MISMATCH] = { "model:split-mismatch",
 		"a split of something that is not a live allocation of that order" },
 	[TF_SIG_PAGE_CONSERVATION] = { "model:page-conservation",
-		"free plus allocated pages are not all pages, or after teardown a free page is not (only) in the buddy lists" },
+		"free plus allocated pages are not all pages, a section goes offline with an allocated page [hwpoison-offline], or after teardown a free page is not (only) in the buddy lists" },
 	[TF_SIG_FREE_LISTS] = { "model:free-lists",
 		"at the end the free lists contradict themselves (nr_free, NR_FREE_PAGES, pcp->count, PageBuddy, a page on two lists)" },
 	[TF_SIG_MISSING_CHECK] = { "model:missing-check",

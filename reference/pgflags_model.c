@@ -493,9 +493,19 @@ static void on_mem_notify(const struct tf_event *ev)
 	switch (ev->order) {
 	case TF_MEM_GOING_ONLINE:
 		st.joining = ev->section;
-		/* A section's memmap is initialised anew: its refs read NULL. */
-		for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++)
+		/*
+		 * A section's memmap is initialised anew (__init_single_page()):
+		 * its refs read NULL, page->flags holds the links alone, and a
+		 * page its owner still held since the section went offline
+		 * (poisoned) is no allocation any more.
+		 */
+		ledger_reinit(&pg.ledger, start, st.m.section_pages);
+		for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++) {
 			pg.pref[pfn] = PREF_NULL;
+			pg.obits[pfn] = tf_pgf_boot_flags(st.m.pgflag_bits);
+			if (pg.ledger.orphan[pfn])
+				pg.units[pfn].flags = 0;
+		}
 		break;
 	case TF_MEM_ONLINE:
 	case TF_MEM_CANCEL_ONLINE:
@@ -585,12 +595,15 @@ static void on_free(const struct tf_event *ev)
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		if (on_tail_chunk(ev))
 			return;
-		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH,
+		     ledger_orphan_in(&pg.ledger, -1, pfn, n) ? TF_CLASS_HWPOISON_OFFLINE : NULL,
 		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
 	if (pg.ledger.unpoisoning[ev->cpu]) {
+		ledger_unpoison_cause(&pg.ledger, pfn, ev->cpu,
+				      u->flags & U_HELD ? "an extra reference holder" : "its owner");
 		fail(TF_SIG_UNPOISON_IN_USE, NULL,
 		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
 		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
@@ -1413,6 +1426,12 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 	const struct cpu_ctx *C = &st.ctx[ev->cpu];
 
 	cls[0] = '\0';
+	if (ev->check == TF_CHECK_BUG && strstr(ev->site, "page_count(page) == 0") &&
+	    ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
+		/* A put of a page onlining gave to the buddy under its holder. */
+		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
+		return false;
+	}
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 	if (!strcmp(ev->site, "current->alloc_tag not set") && st.expect_current_not_set > 0) {
@@ -1425,7 +1444,14 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 		/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
 		if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) &&
 		    C->freed_pref == PREF_NULL) {
+			ledger_hotplug_online_cause(C->freed_pfn, ev->cpu,
+						    !tf_observe_pgf(C->freed_pfn).compressed);
 			snprintf(cls, len, "hotplug-online");
+			return false;
+		}
+		/* The old owner's free of a page onlining initialised again (F22). */
+		if (C->freed_pfn < 0 && ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
+			snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
 			return false;
 		}
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/check.sh OUT: every test, on what make has built into OUT (`make
 # check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
-# OSS-Fuzz build contract (tests/build_contract.sh), and a short
-# ThreadSanitizer stress run (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s)
+# OSS-Fuzz build contract (tests/build_contract.sh), the replay tool's
+# behaviour (tests/replay_cli.sh), a short ThreadSanitizer stress run
+# (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
+# probes (tests/tsan_narrow.sh, one test each)
 # and the layer check (make check-layers), each counted as one test.  Ends
 # with "N passed, N failed".
 set -uo pipefail
@@ -29,12 +31,32 @@ else
 	sp=0 sf=1
 fi
 echo
+# replay, repro, minimize and scenario as a developer meets them (issue 19)
+bash "$ROOT/tests/replay_cli.sh" "$OUT" | tee "$OUT/replay_cli.log"
+r_line=$(tail -n 1 "$OUT/replay_cli.log")
+if [[ "$r_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
+else
+	echo "FAIL tests/replay_cli.sh did not finish (last line: '$r_line')"
+	sf=$((sf + 1))
+fi
+echo
 bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
 st=${PIPESTATUS[0]}
 if [ "$st" = 0 ]; then
 	sp=$((sp + 1))
 else
 	echo "FAIL stress (status $st; see $OUT/stress.log)"
+	sf=$((sf + 1))
+fi
+echo
+# fuzz/tsan.supp lets through only the accesses it names: one probe a entry.
+bash "$ROOT/tests/tsan_narrow.sh" "$OUT" 2>&1 | tee "$OUT/tsan_narrow.log"
+n_line=$(tail -n 1 "$OUT/tsan_narrow.log")
+if [[ "$n_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
+else
+	echo "FAIL tests/tsan_narrow.sh did not finish (last line: '$n_line')"
 	sf=$((sf + 1))
 fi
 echo

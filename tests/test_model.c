@@ -221,6 +221,33 @@ static const char *const free_poisoned =
 	"poison idx=0\n"
 	"free idx=0\n";
 
+/* CPU0's pageblock 1 isolated, then CPU2's batched free of a page of it. */
+static const char *const pcp_isolated_then_batch_free =
+	"machine section_pages=64 sections=2 cpus=3 pcp=split\n"
+	"pext_init\n"
+	"cpu_up cpu=2\n"
+	"alloc cpu=0 order=3 tag=1\n"
+	"split cpu=0 idx=0\n"
+	"isolate block=1\n"
+	"free_batch cpu=2 idx=0 count=1\n"
+	"alloc cpu=0 order=0 tag=2\n";
+
+/* A page in use with an extra reference, poisoned and unpoisoned. */
+static const char *const unpoison_held_twice =
+	"machine section_pages=64 sections=2 cpus=1\n"
+	"pext_init\n"
+	"alloc_exact pages=1 tag=1\n"
+	"get_page idx=0\n"
+	"poison idx=0\n"
+	"unpoison idx=0\n";
+
+/* A boot section offlined and onlined again (debug kernel: F18 without the switch). */
+static const char *const offline_then_reonline =
+	"machine section_pages=32 sections=3 cpus=1\n"
+	"pext_init\n"
+	"alloc order=2 tag=1\n"
+	"mem_offline section=1\n"
+	"mem_online section=1\n";
 static const char *const pgf_too_many_kernel_tags =
 	"machine section_pages=64 sections=1 cpus=1 pgflag_bits=8 kernel_tags=300\n"
 	"tagalloc order=0 tag=k:254\n"
@@ -273,11 +300,24 @@ static const struct {
 	{ TF_BUG_COMMIT_FALSE_UNLOCKS, &pcp_commit_relock_fails, 12, true },
 	{ TF_BUG_TAIL_REF_NOT_CLEARED, &free_with_extra_ref, 3, false },
 	{ TF_BUG_HWPOISON_NO_TAG_SUB, &free_poisoned, 3, false },
+	{ TF_BUG_BATCH_PUSHES_ISOLATED, &pcp_isolated_then_batch_free, 6, false },
+	{ TF_BUG_MF_IGNORED_PUTS_REF, &unpoison_held_twice, 4, false },
+	{ TF_BUG_OFFLINE_KEEPS_PAGE_EXT, &offline_then_reonline, 3, false },
 	{ TF_BUG_SEC_INIT_NO_FIT_CHECK, &pgf_too_many_kernel_tags, -1, false },
 	{ TF_BUG_SYSCTL_AFTER_SHUTDOWN, &pgf_enable_after_shutdown, 1, false },
 	{ TF_BUG_ADDRESSABLE_COUNTS_BYTES, &pgf_module_fits, 0, false },
 	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
 };
+
+/*
+ * A switch that makes a known symptom from another cause where the run
+ * without it shows the known finding, with its cause (every re-online in a
+ * debug kernel warns F18): nothing new without it, rather than clean.
+ */
+static bool known_without_switch(enum tf_bug bug)
+{
+	return bug == TF_BUG_OFFLINE_KEEPS_PAGE_EXT;
+}
 
 /* Each bug switch: clean without it, its registered verdict with it. */
 static bool test_model_bug_switches_give_their_verdicts(void)
@@ -292,7 +332,8 @@ static bool test_model_bug_switches_give_their_verdicts(void)
 		ASSERT_TRUE(parse(*bug_cases[i].text));
 		o.bugs = 0;
 		tf_run(&sc, &o, &v);
-		if (v.nr) {
+		if (known_without_switch(bug_cases[i].bug) ?
+		    tf_verdict_first_new(&v, false) != NULL || !v.nr : v.nr != 0) {
 			dump_verdict(info->name);
 			return false;
 		}

@@ -16,6 +16,7 @@
 #include <linux/err.h>
 
 #include "internal.h"
+#include "tagfuzz/bugs.h"
 
 static int sysctl_memory_failure_recovery __read_mostly = 1;
 
@@ -298,6 +299,9 @@ int memory_failure(unsigned long pfn, int flags)
 		}
 		goto unlock_mutex;
 	} else if (res < 0) {
+		/* Bug switch: a put for a reference get_hwpoison_page() never took. */
+		if (tf_bug(TF_BUG_MF_IGNORED_PUTS_REF))
+			put_page(p);
 		res = action_result(pfn, MF_MSG_GET_HWPOISON, MF_IGNORED);
 		goto unlock_mutex;
 	}

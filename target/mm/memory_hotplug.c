@@ -13,8 +13,8 @@
  * online_mem_sections()/offline_mem_sections() for the one section a
  * memory block is here.  docs/fidelity.md ("Memory hotplug") lists what is
  * left out: memory groups, nodes, zones other than the one, memmap on
- * memory, hugetlb, HWPoison, kswapd/kcompactd, shuffling, present-page
- * accounting.  Callers hold no mem_hotplug_lock: the harness runs one
+ * memory, hugetlb, poisoned LRU or mapped pages, kswapd/kcompactd,
+ * shuffling, present-page accounting.  Callers hold no mem_hotplug_lock: the harness runs one
  * hotplug operation at a time, never beside CPU hotplug (fuzz/phases.c).
  */
 #include <linux/memory.h>
@@ -125,28 +125,37 @@ static void resize_zone_range(struct zone *zone, unsigned long start_pfn,
 }
 
 /*
+ * mm/mm_init.c's __init_single_page(): the struct page zeroed, then the
+ * zone/node/section links of page->flags (set_page_links(): the layout
+ * here has the ZONES field only), one reference, LAST_CPUPID reset.
+ * (No mapcount or KASAN tag in this struct page.)
+ */
+static void __init_single_page(struct page *page, unsigned long pfn,
+			       unsigned long zone, int nid)
+{
+	mm_zero_struct_page(page);
+	set_page_links(page, zone, nid, pfn);
+	init_page_count(page);
+	page_cpupid_reset_last(page);
+
+	INIT_LIST_HEAD(&page->lru);
+}
+
+/*
  * mm/mm_init.c's memmap_init_range() for MEMINIT_HOTPLUG: each struct page
  * initialised ("allocated", refcount 1) and PageOffline(), each pageblock
  * given its migratetype and, with @isolate_pageblock, isolated.
- * __init_single_page() also writes the zone/node/section links into
- * page->flags and resets LAST_CPUPID; those are constant here, so flags
- * keeps what it holds (page-flag mode's tag index included).
  */
-static void memmap_init_range(unsigned long size, unsigned long start_pfn,
-			      enum meminit_context context, int migratetype,
-			      bool isolate_pageblock)
+static void memmap_init_range(unsigned long size, int nid, unsigned long zone,
+			      unsigned long start_pfn, enum meminit_context context,
+			      int migratetype, bool isolate_pageblock)
 {
 	unsigned long pfn, end_pfn = start_pfn + size;
 	struct page *page;
 
 	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
 		page = pfn_to_page(pfn);
-		/* __init_single_page() */
-		set_page_count(page, 1);
-		page->private = 0;
-		page->page_type = PGTY_NONE;
-		ClearPageLRU(page);
-		INIT_LIST_HEAD(&page->lru);
+		__init_single_page(page, pfn, zone, nid);
 		if (context == MEMINIT_HOTPLUG)
 			__SetPageOffline(page);
 
@@ -182,30 +191,22 @@ static void move_pfn_range_to_zone(struct zone *zone, unsigned long start_pfn,
 	 * expects the zone spans the pfn range. All the pages in the range
 	 * are reserved so nobody should be touching them so we should be safe
 	 */
-	memmap_init_range(nr_pages, start_pfn, MEMINIT_HOTPLUG, migratetype,
-			  isolate_pageblock);
+	memmap_init_range(nr_pages, zone_to_nid(zone), zone_idx(zone), start_pfn,
+			  MEMINIT_HOTPLUG, migratetype, isolate_pageblock);
 }
 
 /*
- * The memmap of an offlined range: uninitialized again.  Upstream poisons
- * the struct pages (page_init_poison()); here they become PageOffline()
- * pages with no reference, flags kept as memmap_init_range() keeps them.
- * The zone's span shrinks only at its ends, as shrink_zone_span() does.
+ * The memmap of an offlined range is uninitialized again.  Upstream
+ * poisons the struct pages (page_init_poison()), which writes them only
+ * with CONFIG_DEBUG_VM_PGFLAGS: not modelled, so they keep what offlining
+ * left in them.  The zone's span shrinks only at its ends, as
+ * shrink_zone_span() does.
  */
 static void remove_pfn_range_from_zone(struct zone *zone, unsigned long start_pfn,
 				       unsigned long nr_pages)
 {
 	const unsigned long end_pfn = start_pfn + nr_pages;
 	unsigned long pfn;
-
-	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
-		struct page *page = pfn_to_page(pfn);
-
-		set_page_count(page, 0);
-		page->private = 0;
-		ClearPageLRU(page);
-		__SetPageOffline(page);
-	}
 
 	if (zone->zone_start_pfn == start_pfn) {
 		for (pfn = end_pfn; pfn < zone->zone_start_pfn + zone->spanned_pages;
@@ -342,10 +343,19 @@ static void do_migrate_range(unsigned long start_pfn, unsigned long end_pfn)
 		if (!folio_try_get(folio))
 			continue;
 
-		/* (No large folios, no HWPoison.) */
+		/* (No large folios.) */
+
+		if (folio_contain_hwpoisoned_page(folio)) {
+			/*
+			 * (Poisoned pages are never on the LRU or mapped
+			 * here: nothing to isolate or unmap.)
+			 */
+			goto put_folio;
+		}
 
 		if (!isolate_folio_to_list(folio, &source))
 			pr_warn("failed to isolate pfn %lx\n", page_to_pfn(page));
+put_folio:
 		folio_put(folio);
 	}
 	if (!list_empty(&source)) {

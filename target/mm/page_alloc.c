@@ -650,7 +650,8 @@ bool free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 	 * (the rest goes at the next vmstat refresh).
 	 */
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
-		free_high = (pcp->free_count >= (batch + pcp->high_min / 2) &&
+		free_high = (pcp->free_count >=
+			     (batch + tf_data_race(commit_high_min, pcp->high_min) / 2) &&
 			     (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
 			     (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
 			      pcp->count >= batch));
@@ -1123,7 +1124,7 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned lon
 		struct free_area *area = &z->free_area[o];
 		int mt;
 
-		if (!area->nr_free)
+		if (!tf_data_race(wmark_nr_free, area->nr_free))
 			continue;
 
 		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
@@ -1709,12 +1710,12 @@ static void __drain_all_pages(struct zone *zone, bool force_all_cpus)
 			has_pcps = true;
 		} else if (zone) {
 			pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
-			if (pcp->count)
+			if (tf_data_race(drain_pcp_count, pcp->count))
 				has_pcps = true;
 		} else {
 			for_each_populated_zone(z) {
 				pcp = per_cpu_ptr(z->per_cpu_pageset, cpu);
-				if (pcp->count) {
+				if (tf_data_race(drain_pcp_count, pcp->count)) {
 					has_pcps = true;
 					break;
 				}
@@ -1865,7 +1866,14 @@ unsigned long __offline_isolated_pages(unsigned long start_pfn,
 	spin_lock_irqsave(&zone->lock, flags);
 	while (pfn < end_pfn) {
 		page = pfn_to_page(pfn);
-		/* (No HWPoison pages here.) */
+		/*
+		 * The HWPoisoned page may be not in buddy system, and
+		 * page_count() is not 0.
+		 */
+		if (unlikely(!PageBuddy(page) && PageHWPoison(page))) {
+			pfn++;
+			continue;
+		}
 		/*
 		 * At this point all remaining PageOffline() pages have a
 		 * reference count of 0 and can simply be skipped.

@@ -6,7 +6,7 @@
  * page_is_unmovable(), has_unmovable_pages(), set_migratetype_isolate(),
  * unset_migratetype_isolate(), start_isolate_page_range(),
  * undo_isolate_page_range(), test_pages_isolated().  Left out: CMA,
- * hugetlb, compound pages, HWPoison, unaccepted memory, and
+ * hugetlb, compound pages, unaccepted memory, and
  * isolate_single_pageblock()'s handling of a free or in-use page that
  * straddles the range's ends -- a range here is a section, and no buddy
  * block or allocation crosses a section (MAX_PAGE_ORDER fits in one).
@@ -56,7 +56,12 @@ bool page_is_unmovable(struct zone *zone, struct page *page,
 		return false;
 	}
 
-	/* (No HWPoison pages.) */
+	/*
+	 * The HWPoisoned page may be not in buddy system, and
+	 * page_count() is not 0.
+	 */
+	if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) && PageHWPoison(page))
+		return false;
 
 	/*
 	 * We treat all PageOffline() pages as movable when offlining
@@ -302,7 +307,10 @@ __test_page_isolated_in_pageblock(unsigned long pfn, unsigned long end_pfn,
 			 * simple way to verify that as VM_BUG_ON(), though.
 			 */
 			pfn += 1 << buddy_order(page);
-		/* (No HWPoison pages.) */
+		else if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) &&
+			 PageHWPoison(page))
+			/* A HWPoisoned page cannot be also PageBuddy */
+			pfn++;
 		else if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) &&
 			 PageOffline(page) && !page_count(page))
 			/*

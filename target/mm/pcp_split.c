@@ -347,7 +347,9 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 		owner_cpu = READ_ONCE(pbd->cpu) - 1;
 
 		/* Isolated pages always go directly to the zone buddy. */
-		if (unlikely(is_migrate_isolate(migratetype))) {
+		if (unlikely(is_migrate_isolate(migratetype)) &&
+		    !(tf_bug(TF_BUG_BATCH_PUSHES_ISOLATED) && owner_cpu >= 0 &&
+		      owner_cpu != raw_smp_processor_id())) {
 			if (pcp) {
 				spin_unlock(&pcp->lock);
 				pcp = NULL;
@@ -424,20 +426,6 @@ void pcp_split_drain_absorb(struct per_cpu_pages *pcp)
 		absorb_remote_frees(pcp);
 }
 
-/*
- * The flag writes, one statement each, out of line only so the
- * ThreadSanitizer stress can name this race (fuzz/tsan.supp, F17).
- */
-static noinline void pcp_flags_set_dead(struct per_cpu_pages *pcp)
-{
-	pcp->flags |= PCPF_CPU_DEAD;
-}
-
-static noinline void pcp_flags_clear_dead(struct per_cpu_pages *pcp)
-{
-	pcp->flags &= ~PCPF_CPU_DEAD;
-}
-
 int pcp_split_cpu_dead(unsigned int cpu)
 {
 	struct zone *zone;
@@ -448,7 +436,7 @@ int pcp_split_cpu_dead(unsigned int cpu)
 
 		/* From here remote freers send this CPU's pages to the zone. */
 		spin_lock(&pcp->lock);
-		pcp_flags_set_dead(pcp);
+		pcp_flags_set_dead(pcp);	/* pcp->flags |= PCPF_CPU_DEAD (glue: F17) */
 		spin_unlock(&pcp->lock);
 
 		/*
@@ -491,7 +479,7 @@ int pcp_split_cpu_online(unsigned int cpu)
 		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
 
 		spin_lock(&pcp->lock);
-		pcp_flags_clear_dead(pcp);
+		pcp_flags_clear_dead(pcp);	/* pcp->flags &= ~PCPF_CPU_DEAD (glue: F17) */
 		/* Pull in pages that landed on the free_llist while the CPU was down. */
 		if (!tf_bug(TF_BUG_ONLINE_NO_ABSORB))
 			absorb_remote_frees(pcp);

@@ -14,7 +14,55 @@
 #define alloc_tag_add_early_pfn	current_alloc_tag_add_early_pfn
 void current_alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags);
 
+/*
+ * F5: the early clear's check-then-set (clear_early_alloc_pfn_tag_refs():
+ * "We accept this race") reads and writes a page's tag ref with plain
+ * accesses inside get_page_tag_ref() and update_page_tag_ref(), helpers
+ * every allocation and free shares.  alloc_tag.c calls them under these
+ * names in that one function (its only harness lines for this), so
+ * fuzz/tsan.supp can name the clear's two calls and nothing else; the
+ * probes make the calls in the clear's own frame instead.
+ */
+static noinline bool tf_racy_clear_get_ref(struct page *page, union codetag_ref *ref,
+					   union pgtag_ref_handle *handle)
+{
+	return get_page_tag_ref(page, ref, handle);
+}
+
+static noinline void tf_racy_clear_update_ref(union pgtag_ref_handle handle,
+					      union codetag_ref *ref)
+{
+	update_page_tag_ref(handle, ref);
+}
+
+/* The probes' calls: the same helpers inlined into the clear's own frame. */
+static inline __attribute__((__always_inline__)) bool
+clear_get_ref_unnamed(struct page *page, union codetag_ref *ref, union pgtag_ref_handle *handle)
+{
+	return get_page_tag_ref(page, ref, handle);
+}
+
+static inline __attribute__((__always_inline__)) void
+clear_update_ref_unnamed(union pgtag_ref_handle handle, union codetag_ref *ref)
+{
+	update_page_tag_ref(handle, ref);
+}
+
+#define tf_racy_clear_get_ref(pg_, ref_, handle_)				\
+	(tf_racy_probe_on(clear_get_ref) ?					\
+	 clear_get_ref_unnamed(pg_, ref_, handle_) :				\
+	 (tf_racy_clear_get_ref)(pg_, ref_, handle_))
+#define tf_racy_clear_update_ref(handle_, ref_) do {				\
+	if (tf_racy_probe_on(clear_update_ref))					\
+		clear_update_ref_unnamed(handle_, ref_);			\
+	else									\
+		(tf_racy_clear_update_ref)(handle_, ref_);			\
+} while (0)
+
 #include "../mm/alloc_tag.c"
+
+#undef tf_racy_clear_get_ref
+#undef tf_racy_clear_update_ref
 
 #undef alloc_tag_add_early_pfn
 

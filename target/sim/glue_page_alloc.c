@@ -22,8 +22,36 @@ struct pageblock_data tf_pageblocks[TF_MAX_PAGES >> pageblock_order];
 /* The PCP free-path family member this run uses (enum tf_pcp_variant). */
 unsigned int tf_pcp_variant;
 
+/*
+ * The plain reads upstream makes without the lock that orders their
+ * writers, named for fuzz/tsan.supp (tagfuzz/racy.h):
+ * __zone_watermark_ok()'s free-list count, __drain_all_pages()'s look at
+ * another CPU's pcp->count ("The pcp.count check is racy"), and
+ * free_frozen_page_commit()'s pcp->high_min, which pageset_update() changes
+ * with WRITE_ONCE() while other CPUs free.
+ */
+TF_RACY_READ(wmark_nr_free, unsigned long)
+TF_RACY_READ(drain_pcp_count, int)
+TF_RACY_READ(commit_high_min, int)
+
+/*
+ * F8: upstream's alloc_tag_set_inaccurate() is the racy access itself (one
+ * plain read-modify-write), named as it is; its stress probe makes the
+ * write in __pgalloc_tag_add()'s own frame instead.
+ */
+#define alloc_tag_set_inaccurate(tag) do {					\
+	struct alloc_tag *__sia_tag = (tag);					\
+										\
+	if (tf_racy_probe_on(set_inaccurate))					\
+		__sia_tag->ct.flags |= CODETAG_FLAG_INACCURATE;			\
+	else									\
+		(alloc_tag_set_inaccurate)(__sia_tag);				\
+} while (0)
+
 #include "../mm/page_alloc.c"
 #include "../mm/zonelist.c"
+
+#undef alloc_tag_set_inaccurate
 
 /* The kmem tracepoints page_alloc.c calls (<trace/events/kmem.h>): trace notes. */
 void trace_mm_page_pcpu_drain(struct page *page, unsigned int order, int migratetype)

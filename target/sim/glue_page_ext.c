@@ -22,9 +22,22 @@
  */
 static unsigned long vmalloc_area[TF_MAX_SECTIONS][TF_MAX_SECTION_PAGES * 4];
 
+/*
+ * F7: a section's new table is zeroed (upstream: __GFP_ZERO or vzalloc;
+ * the port: alloc_page_ext()'s memset()) with nothing ordering the zeroing
+ * before init_section_page_ext()'s publication for a reader on another CPU.
+ * The zeroing is done here, under a name fuzz/tsan.supp can give
+ * (tagfuzz/racy.h); alloc_page_ext()'s memset() is this.  The probe
+ * zeroes the table from alloc_page_ext()'s own frame instead.
+ */
+static noinline void *tf_racy_page_ext_zero(void *addr, int c, size_t size)
+{
+	return memset(addr, c, size);
+}
+
 static void *vmalloc_section_zalloc(unsigned long size, unsigned long section_nr)
 {
-	memset(vmalloc_area[section_nr], 0, size);
+	tf_racy_page_ext_zero(vmalloc_area[section_nr], 0, size);
 	return vmalloc_area[section_nr];
 }
 #define vzalloc_node(size, nid)	vmalloc_section_zalloc(size, section_nr)
@@ -111,7 +124,12 @@ static void glue_free_table_pages(void *addr, size_t size)
 #define vfree(addr)			glue_vfree(addr)
 #define free_pages_exact(addr, size)	glue_free_table_pages(addr, size)
 
+#define memset(addr, c, size)							\
+	(tf_racy_probe_on(page_ext_zero) ? (memset)(addr, c, size) :		\
+	 tf_racy_page_ext_zero(addr, c, size))
+
 #include "../mm/page_ext.c"
+#undef memset
 #undef vzalloc_node
 #undef alloc_pages_exact_nid
 #undef is_vmalloc_addr

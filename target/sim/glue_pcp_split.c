@@ -25,4 +25,35 @@ static inline int pcp_cpu(const struct per_cpu_pages *pcp)
 	return -1;
 }
 
+/*
+ * F17: the RFC's one-line pcp->flags updates in page_alloc_cpu_dead() and
+ * page_alloc_cpu_online() are plain read-modify-writes under pcp->lock
+ * that a remote freer reads with READ_ONCE() and no lock.  pcp_split.c
+ * makes them as pcp_flags_set_dead()/pcp_flags_clear_dead(), which are
+ * these (fuzz/tsan.supp, tagfuzz/racy.h); each probe makes the write
+ * in the hotplug callback's own frame instead.
+ */
+static noinline void tf_racy_pcp_flags_set_dead(struct per_cpu_pages *pcp)
+{
+	pcp->flags |= PCPF_CPU_DEAD;
+}
+
+static noinline void tf_racy_pcp_flags_clear_dead(struct per_cpu_pages *pcp)
+{
+	pcp->flags &= ~PCPF_CPU_DEAD;
+}
+
+#define pcp_flags_set_dead(pcp) do {						\
+	if (tf_racy_probe_on(pcp_flags_set_dead))				\
+		(pcp)->flags |= PCPF_CPU_DEAD;					\
+	else									\
+		tf_racy_pcp_flags_set_dead(pcp);				\
+} while (0)
+#define pcp_flags_clear_dead(pcp) do {						\
+	if (tf_racy_probe_on(pcp_flags_clear_dead))				\
+		(pcp)->flags &= ~PCPF_CPU_DEAD;					\
+	else									\
+		tf_racy_pcp_flags_clear_dead(pcp);				\
+} while (0)
+
 #include "../mm/pcp_split.c"

@@ -164,17 +164,26 @@ void tf_harness_unlock(void)
 static uint8_t tf_wmark;
 
 /* Each zone's share of the min watermark is its share of the memory, as upstream. */
+/*
+ * The watermark stores, under a name fuzz/tsan.supp can give
+ * (tagfuzz/racy.h): upstream's __setup_per_zone_wmarks() makes them with
+ * plain stores while, after memory hotplug, other CPUs' allocations read
+ * them with plain loads and no lock (wmark_pages()).
+ */
+static noinline void tf_racy_zone_set_wmarks(struct zone *zone, unsigned long min)
+{
+	zone->_watermark[WMARK_MIN] = min;
+	zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
+	zone->_watermark[WMARK_HIGH] = min + min / 2 + 2;
+}
+
 static void tf_set_watermarks(const struct tf_machine *m)
 {
 	struct zone *zone;
 
-	for_each_populated_zone(zone) {
-		unsigned long min = max(1UL, zone_managed_pages(zone) * (m->wmark + 1) / 128);
-
-		zone->_watermark[WMARK_MIN] = min;
-		zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
-		zone->_watermark[WMARK_HIGH] = min + min / 2 + 2;
-	}
+	for_each_populated_zone(zone)
+		tf_racy_zone_set_wmarks(zone, max(1UL, zone_managed_pages(zone) *
+						  (m->wmark + 1) / 128));
 }
 
 /*
@@ -258,8 +267,20 @@ void tf_machine_boot(const struct tf_machine *m)
 void init_per_zone_wmark_min(void)
 {
 	struct tf_machine m = { .wmark = tf_wmark };
+	struct zone *zone;
 
-	tf_set_watermarks(&m);
+	if (!tf_racy_probe_on(zone_set_wmarks)) {
+		tf_set_watermarks(&m);
+		return;
+	}
+	/* The stress probe (tagfuzz/racy.h): the stores made here instead. */
+	for_each_populated_zone(zone) {
+		unsigned long min = max(1UL, zone_managed_pages(zone) * (tf_wmark + 1) / 128);
+
+		zone->_watermark[WMARK_MIN] = min;
+		zone->_watermark[WMARK_LOW] = min + min / 4 + 1;
+		zone->_watermark[WMARK_HIGH] = min + min / 2 + 2;
+	}
 }
 
 /* PRESSURE: move every zone's watermarks relative to what it has free now. */

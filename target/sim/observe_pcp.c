@@ -259,3 +259,22 @@ bool tf_observe_llist_mark(uint8_t *loc, uint8_t what)
 	}
 	return c.ok;
 }
+
+bool tf_observe_pcp_addrs(unsigned long pfn, int cpu, struct tf_pcp_addrs *a)
+{
+	struct per_cpu_pages *pcp;
+
+	if (pfn >= max_pfn || cpu < 0 || cpu >= TF_MAX_CPUS)
+		return false;
+	pcp = per_cpu_ptr(page_zone(pfn_to_page(pfn))->per_cpu_pageset, cpu);
+	a->flags = &pcp->flags;
+	a->llist_first = &pcp->free_llist.first;
+	a->lock = &pcp->lock;
+	a->count = pcp->count;
+	return true;
+}
+
+unsigned long tf_observe_llist_node(unsigned long pfn)
+{
+	return pfn < max_pfn ? (unsigned long)&pfn_to_page(pfn)->pcp_llist : 0;
+}

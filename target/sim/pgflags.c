@@ -442,20 +442,24 @@ void tf_pgflags_boot(const struct tf_machine *m)
 	memset(tf_mods, 0, sizeof(tf_mods));
 	for (int cpu = 0; cpu < TF_MAX_CPUS; cpu++)
 		busy_mod[cpu] = -1;
+	/*
+	 * page->flags of every page as __init_single_page() leaves it, in
+	 * either mode (memory hotplug writes the same links again).
+	 */
+	tf_pgflag_bits = m->pgflag_bits;
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
+		pfn_to_page(pfn)->flags = tf_pgf_boot_flags(tf_pgflag_bits);
 	if (!tf_pgf_mode) {
 		static_branch_disable(&mem_profiling_compressed);
 		return;
 	}
 	/* sysctl.vm.mem_profiling=1,compressed (v3: the config's key, on by default). */
 	static_branch_enable(&mem_profiling_compressed);
-	tf_pgflag_bits = m->pgflag_bits;
 	tf_pgflags_variant = m->pgflags_variant;
 	regions_map();
 	regions_reset();
 	ktags = m->kernel_tags;
 	kernel_slots_ready(ktags);
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
-		pfn_to_page(pfn)->flags = tf_pgf_boot_flags(tf_pgflag_bits);
 
 	alloc_tag_sec_init();	/* mm_core_init() */
 	alloc_mod_tags_mem();	/* alloc_tag_init() */

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include "tagfuzz/racy.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 
@@ -24,6 +25,9 @@ struct worker {
 };
 
 static struct worker workers[TF_MAX_CPUS];
+
+/* tagfuzz/racy.h: the probe `stress --probe` turned on. */
+int tf_racy_probe;
 static tf_op_fn *op_fn;
 static int nr_queued;
 

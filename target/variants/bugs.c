@@ -121,6 +121,24 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a poisoned order-0 page is kept out of the allocator without its tag's counters coming down",
 		"model:counter-mismatch",
 	},
+	[TF_BUG_BATCH_PUSHES_ISOLATED] = {
+		"batch-pushes-isolated",
+		"seed 004 (the split free_unref_folios() sends isolated pages to the zone before it routes by owner; pcp=split, fuzz_pcp)",
+		"the split free_unref_folios() pushes a page of an isolated pageblock onto its remote owner's free_llist",
+		"pcp:isolated-page-on-pcp [via-llist]",
+	},
+	[TF_BUG_MF_IGNORED_PUTS_REF] = {
+		"mf-ignored-puts-ref",
+		"memory_failure()'s MF_MSG_GET_HWPOISON path: get_hwpoison_page() took no reference there, so none is put (mm/memory-failure.c)",
+		"memory_failure() puts a reference on a page it could not handle, as if it had taken one",
+		"model:unpoison-in-use",
+	},
+	[TF_BUG_OFFLINE_KEEPS_PAGE_EXT] = {
+		"offline-keeps-page-ext",
+		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_OFFLINE case)",
+		"an offlined section keeps its page_ext table: onlining it again reuses the stale table",
+		"check:WARN:alloc_tag was not set [hotplug-online]",
+	},
 	[TF_BUG_SEC_INIT_NO_FIT_CHECK] = {
 		"sec-init-no-fit-check",
 		"no upstream version: current alloc_tag_sec_init() without its \"kernel tags fit into page flags\" test (the other way for F9/F10's indexes)",

@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 #include "tagfuzz/harness.h"
+#include "tagfuzz/racy.h"
 
 /*
  * READ_ONCE/WRITE_ONCE are where another CPU can observe or change shared

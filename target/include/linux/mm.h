@@ -3,8 +3,10 @@
 #define _LINUX_MM_H
 
 #include <linux/bug.h>
+#include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/string.h>
 
 /*
  * dump_page(): what bad_page() prints after "BUG: Bad page state".  The
@@ -129,6 +131,14 @@ static inline void set_page_count(struct page *page, int v)
 	atomic_set(&page->_refcount, v);
 }
 
+static inline void init_page_count(struct page *page)
+{
+	set_page_count(page, 1);
+}
+
+/* The generic form (no arch override): every word of the struct page. */
+#define mm_zero_struct_page(pp)	((void)memset((pp), 0, sizeof(struct page)))
+
 static inline void set_page_refcounted(struct page *page)
 {
 	VM_BUG_ON_PAGE(page_count(page), page);
@@ -227,7 +237,18 @@ static inline void __ClearPageBuddy(struct page *page)	{ page->page_type = PGTY_
 static inline bool PagePCPBuddy(const struct page *page)	{ return page->page_type == PGTY_pcp_buddy; }
 static inline void __SetPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_pcp_buddy; }
 static inline void __ClearPagePCPBuddy(struct page *page)	{ page->page_type = PGTY_NONE; }
-static inline bool PageOffline(const struct page *page)	{ return page->page_type == PGTY_offline; }
+/*
+ * Upstream's page type tests read page_type with data_race(): memory
+ * offlining's scan_movable_pages() tests pages it holds no lock or
+ * reference for while other CPUs' frees and allocations change it under
+ * zone->lock.  Named for fuzz/tsan.supp (tagfuzz/racy.h); the other tests
+ * here are only made under zone->lock.
+ */
+TF_RACY_READ(page_type_offline, unsigned int)
+static inline bool PageOffline(const struct page *page)
+{
+	return tf_data_race(page_type_offline, page->page_type) == PGTY_offline;
+}
 static inline void __SetPageOffline(struct page *page)	{ page->page_type = PGTY_offline; }
 static inline void __ClearPageOffline(struct page *page)	{ page->page_type = PGTY_NONE; }
 
@@ -302,6 +323,12 @@ static inline bool TestClearPageHWPoison(struct page *page)
 	old = __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
 	tf_access(TF_ACC_RMW, "test_and_clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
 	return old & (1UL << PG_hwpoison);
+}
+
+/* No large folios: a folio holds a poisoned page when its one page is. */
+static inline bool folio_contain_hwpoisoned_page(struct folio *folio)
+{
+	return PageHWPoison(&folio->page);
 }
 
 static inline bool folio_test_clear_hwpoison(struct folio *folio)

@@ -4,6 +4,7 @@
 
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/page-flags-layout.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/topology.h>
@@ -306,6 +307,36 @@ static inline enum zone_type page_zonenum(const struct page *page)
 {
 	(void)page;
 	return ZONE_NORMAL;
+}
+
+/*
+ * The links __init_single_page() writes into page->flags (include/linux/mm.h
+ * set_page_links(), page_cpupid_reset_last()).  The layout has no NODES or
+ * SECTIONS field (<linux/page-flags-layout.h>), and page_zonenum() reads
+ * no ZONES field: it holds the number the machine's layout gives the one
+ * zone type, as every page has from boot (tagfuzz/pgflags_layout.h).
+ */
+#define ZONES_MASK		((1UL << ZONES_WIDTH) - 1)
+#define LAST_CPUPID_MASK	((1UL << LAST_CPUPID_SHIFT) - 1)
+
+static inline void set_page_zone(struct page *page, enum zone_type zone)
+{
+	(void)zone;
+	page->flags &= ~(ZONES_MASK << ZONES_PGOFF);
+	page->flags |= (TF_PGF_ZONE & ZONES_MASK) << ZONES_PGOFF;
+}
+
+static inline void set_page_links(struct page *page, enum zone_type zone,
+				  unsigned long node, unsigned long pfn)
+{
+	(void)node;
+	(void)pfn;
+	set_page_zone(page, zone);
+}
+
+static inline void page_cpupid_reset_last(struct page *page)
+{
+	page->flags |= LAST_CPUPID_MASK << LAST_CPUPID_PGOFF;
 }
 
 static inline struct zone *page_zone(const struct page *page)

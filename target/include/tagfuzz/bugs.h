@@ -36,6 +36,10 @@ enum tf_bug {
 	/* Extra page references and poisoned pages (issue 16). */
 	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
+	/* Known-finding causes (issue 17): a known symptom reached another way. */
+	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
+	TF_BUG_MF_IGNORED_PUTS_REF,	/* memory_failure() puts a reference it did not take */
+	TF_BUG_OFFLINE_KEEPS_PAGE_EXT,	/* page_ext_callback() ignores MEM_OFFLINE */
 	/* Page-flag capacity checks (issue 17: the other causes of F9, F10, F13). */
 	TF_BUG_SEC_INIT_NO_FIT_CHECK,	/* alloc_tag_sec_init() lets in any number of kernel tags */
 	TF_BUG_SYSCTL_AFTER_SHUTDOWN,	/* vm.mem_profiling=1 is taken after a shutdown */

@@ -70,6 +70,7 @@ enum tf_pcp_point {
 	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */
 	TF_PCP_PT_ONLINE_DONE,	/* page_alloc_cpu_online() has returned */
 	TF_PCP_PT_DRAINED_ALL,	/* teardown: everything freed, drain_all_pages() done */
+	TF_PCP_PT_DRAIN_ALL,	/* a drain_all_pages() of the harness (teardown, isolate) starts */
 };
 
 #define TF_TAG_NONE	(-1)
