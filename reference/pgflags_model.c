@@ -108,6 +108,7 @@ static struct pgf_run {
 	long align_msg_op;		/* reserve_module_tags()'s alignment refusal was printed */
 	long refused_op;		/* ... its "too many tags" refusal, and of which module */
 	unsigned int refused_mod;
+	long key_off_op;		/* the refs were in the flags after boot; the op that turned them off */
 } st;
 
 /*
@@ -309,7 +310,7 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 		pg.obits[i] = boot_flags;
 		pg.left_op[i] = pg.stale_op[i] = -1;
 	}
-	st.enable_op = st.align_msg_op = st.refused_op = -2;
+	st.enable_op = st.align_msg_op = st.refused_op = st.key_off_op = -2;
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	memset(pg.mslot, 0, pg.mslot_high);
 	pg.mslot_high = 0;
@@ -1087,6 +1088,32 @@ static void cause_f11(const struct tf_event *ev, unsigned long last)
 }
 
 /*
+ * The refs are in page_ext, but not since the boot's fall-back (F12 needs
+ * that): they were in the flags after boot and something turned the key
+ * off later, at key_off_op.  Also sets @buf for the holds=false text.
+ */
+static const char *f12_not_fallback(char *buf, size_t len)
+{
+	char o[32];
+
+	if (st.boot_indexing && st.key_off_op >= -1)
+		snprintf(buf, len,
+			 "the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot: it kept them in the page flags, and the key went off at %s",
+			 op_name(st.key_off_op, o, sizeof(o)));
+	else
+		snprintf(buf, len,
+			 "the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot");
+	return buf;
+}
+
+/* The key that put the refs in the flags at boot went off during the run. */
+static void note_key_off(const struct tf_pgf_state *ps)
+{
+	if (st.boot_indexing && !ps->compressed && st.key_off_op < -1)
+		st.key_off_op = cur_op();
+}
+
+/*
  * F12's cause (tags_addressable()): the refs are in page_ext since v3's
  * alloc_tag_sec_init() fell back at boot, and v3's check, under the
  * config rather than the key, counted page flag bits for the area:
@@ -1094,7 +1121,7 @@ static void cause_f11(const struct tf_event *ev, unsigned long last)
  */
 static void cause_f12_addressable(const struct tf_event *ev, unsigned long last)
 {
-	char o[32];
+	char o[32], why[200];
 
 	if (st.boot_fallback && last + 1 >= 1UL << st.m.pgflag_bits)
 		tf_oracle_cause("F12", true,
@@ -1103,8 +1130,7 @@ static void cause_f12_addressable(const struct tf_event *ev, unsigned long last)
 				st.boot_count, st.mod_high, st.m.pgflag_bits);
 	else
 		tf_oracle_cause("F12", false,
-				"%s", !st.boot_fallback ?
-				"the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot" :
+				"%s", !st.boot_fallback ? f12_not_fallback(why, sizeof(why)) :
 				"the area still fits the page flag bits (v3's tags_addressable() passes it): profiling went off for another reason");
 }
 
@@ -1115,6 +1141,7 @@ static void on_module_load(const struct tf_event *ev)
 	bool before = st.was_profiling;
 	struct tf_pgf_state ps = tf_observe_pgf_state();
 
+	note_key_off(&ps);
 	if (!nr)
 		return;
 	on_module_counters(ev, true);
@@ -1249,7 +1276,7 @@ static void cause_f13_reenabled(void)
 static void cause_f12_alignment(const struct tf_event *ev)
 {
 	long op = cur_op();
-	char o[32];
+	char o[32], why[200];
 
 	if (st.boot_fallback && st.align_msg_op == op)
 		tf_oracle_cause("F12", true,
@@ -1257,7 +1284,7 @@ static void cause_f12_alignment(const struct tf_event *ev)
 				st.boot_count, st.m.pgflag_bits, op_name(op, o, sizeof(o)), ev->order, ev->pfn);
 	else
 		tf_oracle_cause("F12", false, "%s", !st.boot_fallback ?
-				"the refs were not put in page_ext by alloc_tag_sec_init()'s fall-back at boot" :
+				f12_not_fallback(why, sizeof(why)) :
 				"reserve_module_tags() did not refuse the module for its alignment in this op: the load failed another way");
 }
 
@@ -1313,6 +1340,7 @@ static void on_pgf(const struct tf_event *ev)
 	case TF_PGF_EV_MODULE_FAILED: {
 		struct tf_pgf_state ps = tf_observe_pgf_state();
 
+		note_key_off(&ps);
 		if (ev->alloc_flags & TF_PGF_FAIL_COUNTERS) {
 			on_module_counters(ev, false);
 			break;

@@ -275,6 +275,12 @@ static const char *const pgf_module_page_held =
 	"mod_unload idx=0\n"
 	"put_page idx=0\n";
 
+/* v3: kernel tags that fit the bits, then a module whose tags do not. */
+static const char *const pgf_v3_module_refused =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200 pgflags_variant=v3\n"
+	"mod_load tags=100\n"
+	"mod_load tags=4 align=16\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -307,6 +313,7 @@ static const struct {
 	{ TF_BUG_SYSCTL_AFTER_SHUTDOWN, &pgf_enable_after_shutdown, 1, false },
 	{ TF_BUG_ADDRESSABLE_COUNTS_BYTES, &pgf_module_fits, 0, false },
 	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
+	{ TF_BUG_V3_REFUSAL_FALLS_BACK, &pgf_v3_module_refused, 0, false },
 };
 
 /*

@@ -163,6 +163,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the owner's free of a page someone else still holds takes the head's bytes from its tag with the tails'",
 		"model:pgflags-counter-mismatch",
 	},
+	[TF_BUG_V3_REFUSAL_FALLS_BACK] = {
+		"v3-refusal-falls-back",
+		"no version: seed 003's (v3) \"too many tags\" path in reserve_module_tags() also disabling mem_profiling_use_pageflags, as its alloc_tag_sec_init() does (the other way for F12's symptoms; pgflags_variant=v3)",
+		"a module load v3's tags_addressable() refuses turns page-flag references off at run time besides profiling: page_ext carries them from then on",
+		"model:pgflags-capacity-refused [v3-page-ext]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -46,6 +46,8 @@ enum tf_bug {
 	/* Issue 17: other causes of F11's and F21's symptoms. */
 	TF_BUG_ADDRESSABLE_COUNTS_BYTES, /* tags_addressable() counts the module area in bytes */
 	TF_BUG_FREE_PAGES_SUBS_HEAD,	/* ___free_pages() takes the held head's bytes with the tails' */
+	/* Issue 17: the other cause of F12's symptoms (v3 only). */
+	TF_BUG_V3_REFUSAL_FALLS_BACK,	/* v3's too-many-tags refusal also turns use_pageflags off */
 	TF_NR_BUGS
 };
 
