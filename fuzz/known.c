@@ -88,6 +88,21 @@ static const struct {
 	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
 	  "F13: such a truncated module tag index decodes as an area tag whose "
 	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	/* F23: a vm.mem_profiling write taken after prof_shutdown (v3, upstream before Sep 2025). */
+	{ "F23", "model:pgflags-capacity [re-enabled]",
+	  "F23: v3's vm.mem_profiling handler (plain proc_do_static_key(), as "
+	  "upstream's before Sep 2025) takes a write after shutdown_mem_profiling(), "
+	  "turning profiling back on with module tags past the mask (docs/findings.md)",
+	  false },
+	{ "F23", "model:pgflags-decode [index-overflow]",
+	  "F23: a module tag past the mask comes into use, stored masked, once "
+	  "a write after the shutdown turned profiling on (docs/findings.md)", false },
+	{ "F23", "model:pgflags-decode [index-truncated]",
+	  "F23: as above with more than 16 bits: stored truncated to u16 "
+	  "(docs/findings.md)", false },
+	{ "F23", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F23: such a truncated index decodes as an area tag whose counters "
+	  "clean_unused_counters() has freed (docs/findings.md)", false },
 	{ "F10", "model:pgflags-capacity [re-enabled]",
 	  "F10: profiling turned back on finds the module area tags_addressable() "
 	  "let past 65535 while it was on (docs/findings.md)", false },

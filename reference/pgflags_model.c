@@ -109,6 +109,7 @@ static struct pgf_run {
 	long refused_op;		/* ... its "too many tags" refusal, and of which module */
 	unsigned int refused_mod;
 	long key_off_op;		/* the refs were in the flags after boot; the op that turned them off */
+	long shutdown_op;		/* the last prof_shutdown (shutdown_mem_profiling()) */
 } st;
 
 /*
@@ -310,7 +311,7 @@ static bool pgflags_model_reset(const struct tf_machine *m, tf_report_fn fn)
 		pg.obits[i] = boot_flags;
 		pg.left_op[i] = pg.stale_op[i] = -1;
 	}
-	st.enable_op = st.align_msg_op = st.refused_op = st.key_off_op = -2;
+	st.enable_op = st.align_msg_op = st.refused_op = st.key_off_op = st.shutdown_op = -2;
 	memset(pg.units, 0, old * sizeof(pg.units[0]));
 	memset(pg.mslot, 0, pg.mslot_high);
 	pg.mslot_high = 0;
@@ -1206,6 +1207,37 @@ static void on_module_load(const struct tf_event *ev)
 	}
 }
 
+/* A prof_shutdown came before the vm.mem_profiling write that turned profiling on. */
+static bool enabled_after_shutdown(void)
+{
+	return st.shutdown_op >= -1 && st.enable_op > st.shutdown_op;
+}
+
+/*
+ * F23's cause: the vm.mem_profiling write that turned profiling on was
+ * taken after this run's prof_shutdown (shutdown_mem_profiling(), which
+ * cleared mem_profiling_support): a handler that ignores the shutdown,
+ * v3's plain proc_do_static_key() and upstream's before Sep 2025.  Not
+ * F23: the write found mem_profiling_support on, so a handler that tests
+ * it takes it too (the shutdown did not clear it).  @what names the
+ * module tags the write let back in.
+ */
+static void cause_f23(const char *what)
+{
+	char o1[32], o2[32];
+
+	if (!st.enable_support)
+		tf_oracle_cause("F23", true,
+				"the write at %s took vm.mem_profiling=1 with mem_profiling_support off after prof_shutdown at %s: the handler ignores a shutdown (%s)",
+				op_name(st.enable_op, o1, sizeof(o1)), op_name(st.shutdown_op, o2, sizeof(o2)),
+				what);
+	else
+		tf_oracle_cause("F23", false,
+				"the write at %s found mem_profiling_support on after prof_shutdown at %s, which left it on: any handler takes it (%s)",
+				op_name(st.enable_op, o1, sizeof(o1)), op_name(st.shutdown_op, o2, sizeof(o2)),
+				what);
+}
+
 /*
  * F13's cause: a load grew the area past what fits with no check stopping
  * it for good (profiling off, so tags_addressable() did not run; or, v3,
@@ -1239,6 +1271,14 @@ static void cause_f13_reenabled(void)
 		 * the load, or v3's key-only refusal) find support on and pass
 		 * a handler that tests it.
 		 */
+		if (growth_unchecked(g) && enabled_after_shutdown()) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "module %u's area to index %lu", g->module,
+				 first + g->hi - 1);
+			cause_f23(what);
+			return;
+		}
 		if (growth_unchecked(g) && !st.enable_support) {
 			tf_oracle_cause("F13", false,
 					"module %u's load at %s grew the area to index %lu unchecked, but the write at %s came after a shutdown (mem_profiling_support off): taken only by a handler that ignores the shutdown",
@@ -1327,6 +1367,9 @@ static void on_pgf(const struct tf_event *ev)
 		st.was_profiling = ps.profiling;
 		break;
 	}
+	case TF_PGF_EV_SHUTDOWN:
+		st.shutdown_op = cur_op();
+		break;
 	case TF_PGF_EV_MODULE_GOING:
 		st.unloading = true;
 		st.unload_seq++;
@@ -1552,6 +1595,14 @@ static void cause_decode(unsigned long pfn, int32_t want, uint64_t idx, const ch
 		tf_oracle_cause(id, false, "pfn %lu's module area tag %d came from no load that grew the area%s",
 				pfn, want - TF_TAG_ID_MODULE,
 				st.grow_overflow ? " among those recorded (too many loads to keep)" : "");
+	} else if (growth_unchecked(g) && st.enable_op > g->op && enabled_after_shutdown()) {
+		char what[96];
+
+		id = "F23";
+		holds = !st.enable_support;
+		snprintf(what, sizeof(what), "pfn %lu: area tag %d, index %lu, stored as %lu",
+			 pfn, want - TF_TAG_ID_MODULE, index, stored);
+		cause_f23(what);
 	} else if (growth_unchecked(g) && st.enable_op > g->op && st.enable_support) {
 		id = "F13";
 		holds = true;

@@ -281,6 +281,13 @@ static const char *const pgf_v3_module_refused =
 	"mod_load tags=100\n"
 	"mod_load tags=4 align=16\n";
 
+/* Module tags loaded unchecked, a shutdown, then vm.mem_profiling=1. */
+static const char *const pgf_write_after_shutdown =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200 debug=0 profiling=0\n"
+	"mod_load tags=100\n"
+	"prof_shutdown\n"
+	"prof_sysctl on\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -314,6 +321,7 @@ static const struct {
 	{ TF_BUG_ADDRESSABLE_COUNTS_BYTES, &pgf_module_fits, 0, false },
 	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
 	{ TF_BUG_V3_REFUSAL_FALLS_BACK, &pgf_v3_module_refused, 0, false },
+	{ TF_BUG_SHUTDOWN_KEEPS_SUPPORT, &pgf_write_after_shutdown, 2, false },
 };
 
 /*

@@ -58,7 +58,7 @@ void shutdown_mem_profiling(bool remove_file)
 	if (mem_alloc_profiling_enabled())
 		static_branch_disable_mem_alloc_profiling_key();
 
-	if (!mem_profiling_support)
+	if (!mem_profiling_support || tf_bug(TF_BUG_SHUTDOWN_KEEPS_SUPPORT))
 		return;
 
 	if (remove_file)

@@ -169,6 +169,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a module load v3's tags_addressable() refuses turns page-flag references off at run time besides profiling: page_ext carries them from then on",
 		"model:pgflags-capacity-refused [v3-page-ext]",
 	},
+	[TF_BUG_SHUTDOWN_KEEPS_SUPPORT] = {
+		"shutdown-keeps-support",
+		"no upstream version: current shutdown_mem_profiling() that turns the key off but returns before clearing mem_profiling_support (the other way for F23's re-enable)",
+		"after a shutdown, the vm.mem_profiling handler finds support on and takes vm.mem_profiling=1",
+		"model:pgflags-capacity [re-enabled]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -48,6 +48,8 @@ enum tf_bug {
 	TF_BUG_FREE_PAGES_SUBS_HEAD,	/* ___free_pages() takes the held head's bytes with the tails' */
 	/* Issue 17: the other cause of F12's symptoms (v3 only). */
 	TF_BUG_V3_REFUSAL_FALLS_BACK,	/* v3's too-many-tags refusal also turns use_pageflags off */
+	/* Issue 17: the other cause of F23's symptom. */
+	TF_BUG_SHUTDOWN_KEEPS_SUPPORT,	/* shutdown_mem_profiling() leaves mem_profiling_support on */
 	TF_NR_BUGS
 };
 
