@@ -93,6 +93,37 @@ static const struct {
 	  "F13: turning vm.mem_profiling back on checks nothing: module tags "
 	  "loaded while it was off (or, in v3, refused by tags_addressable()) "
 	  "come into use past the mask (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-overflow]",
+	  "F13: a module tag loaded past the mask while profiling was off (or, in "
+	  "v3, refused with profiling left writable) is stored masked once "
+	  "vm.mem_profiling=1 (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-truncated]",
+	  "F13: as above with more than 16 bits: a module tag index past 65535 "
+	  "comes into use truncated (docs/findings.md)", false },
+	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F13: such a truncated module tag index decodes as an area tag whose "
+	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	/* F23: a vm.mem_profiling write taken after prof_shutdown (v3, upstream before Sep 2025). */
+	{ "F23", "model:pgflags-capacity [re-enabled]",
+	  "F23: v3's vm.mem_profiling handler (plain proc_do_static_key(), as "
+	  "upstream's before Sep 2025) takes a write after shutdown_mem_profiling(), "
+	  "turning profiling back on with module tags past the mask (docs/findings.md)",
+	  false },
+	{ "F23", "model:pgflags-decode [index-overflow]",
+	  "F23: a module tag past the mask comes into use, stored masked, once "
+	  "a write after the shutdown turned profiling on (docs/findings.md)", false },
+	{ "F23", "model:pgflags-decode [index-truncated]",
+	  "F23: as above with more than 16 bits: stored truncated to u16 "
+	  "(docs/findings.md)", false },
+	{ "F23", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F23: such a truncated index decodes as an area tag whose counters "
+	  "clean_unused_counters() has freed (docs/findings.md)", false },
+	{ "F10", "model:pgflags-capacity [re-enabled]",
+	  "F10: profiling turned back on finds the module area tags_addressable() "
+	  "let past 65535 while it was on (docs/findings.md)", false },
+	{ "F10", "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
+	  "F10: a kernel tag index of exactly 65536 is truncated to 0 (NULL); "
+	  "its free warns (docs/findings.md)", false },
 	{ "F12", "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)", false },

@@ -259,6 +259,45 @@ static const char *const recorder_in_section_at_clear =
 	"start pext_init\n"
 	"start alloc cpu=1 order=0 tag=2\n"
 	"run first=1 at=23\n";
+static const char *const pgf_too_many_kernel_tags =
+	"machine section_pages=64 sections=1 cpus=1 pgflag_bits=8 kernel_tags=300\n"
+	"tagalloc order=0 tag=k:254\n"
+	"free idx=0\n";
+
+static const char *const pgf_enable_after_shutdown =
+	"machine section_pages=64 sections=1 cpus=1 debug=0 pgflag_bits=8 kernel_tags=200\n"
+	"mod_load tags=100\n"
+	"prof_sysctl on\n"
+	"tagalloc order=0 tag=m:-1\n";
+
+static const char *const pgf_module_fits =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200\n"
+	"mod_load tags=4\n"
+	"tagalloc order=0 tag=m:-1\n"
+	"free idx=0\n";
+
+/* An order-1 module page freed by its owner while an extra reference holds it. */
+static const char *const pgf_module_page_held =
+	"machine section_pages=16 sections=1 cpus=1 pgflag_bits=10 kernel_tags=100\n"
+	"mod_load tags=1\n"
+	"tagalloc order=1 tag=m:0\n"
+	"get_page idx=0\n"
+	"free idx=0\n"
+	"mod_unload idx=0\n"
+	"put_page idx=0\n";
+
+/* v3: kernel tags that fit the bits, then a module whose tags do not. */
+static const char *const pgf_v3_module_refused =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200 pgflags_variant=v3\n"
+	"mod_load tags=100\n"
+	"mod_load tags=4 align=16\n";
+
+/* Module tags loaded unchecked, a shutdown, then vm.mem_profiling=1. */
+static const char *const pgf_write_after_shutdown =
+	"machine section_pages=16 sections=1 pgflag_bits=8 kernel_tags=200 debug=0 profiling=0\n"
+	"mod_load tags=100\n"
+	"prof_shutdown\n"
+	"prof_sysctl on\n";
 
 static const struct {
 	enum tf_bug bug;
@@ -290,6 +329,12 @@ static const struct {
 	{ TF_BUG_OFFLINE_KEEPS_PAGE_EXT, &offline_then_reonline, 3, false },
 	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
 	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
+	{ TF_BUG_SEC_INIT_NO_FIT_CHECK, &pgf_too_many_kernel_tags, -1, false },
+	{ TF_BUG_SYSCTL_AFTER_SHUTDOWN, &pgf_enable_after_shutdown, 1, false },
+	{ TF_BUG_ADDRESSABLE_COUNTS_BYTES, &pgf_module_fits, 0, false },
+	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
+	{ TF_BUG_V3_REFUSAL_FALLS_BACK, &pgf_v3_module_refused, 0, false },
+	{ TF_BUG_SHUTDOWN_KEEPS_SUPPORT, &pgf_write_after_shutdown, 2, false },
 };
 
 /*

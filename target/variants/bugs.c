@@ -151,6 +151,42 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clear_early_alloc_pfn_tag_refs() walks the pools right after resetting the recorder pointer, without waiting for readers",
 		"model:early-record-race [what-if]",	/* a recorder inside its read-side section */
 	},
+	[TF_BUG_SEC_INIT_NO_FIT_CHECK] = {
+		"sec-init-no-fit-check",
+		"no upstream version: current alloc_tag_sec_init() without its \"kernel tags fit into page flags\" test (the other way for F9/F10's indexes)",
+		"alloc_tag_sec_init() keeps the refs in the page flags however many kernel tags there are",
+		"model:pgflags-capacity [off-by-two]",
+	},
+	[TF_BUG_SYSCTL_AFTER_SHUTDOWN] = {
+		"sysctl-after-shutdown",
+		"upstream before \"alloc_tag: prevent enabling memory profiling if it was shut down\" (Sep 2025): proc_mem_profiling_handler() without its mem_profiling_support test",
+		"a vm.mem_profiling write turns profiling on after shutdown_mem_profiling()",
+		"model:pgflags-capacity [re-enabled]",
+	},
+	[TF_BUG_ADDRESSABLE_COUNTS_BYTES] = {
+		"addressable-counts-bytes",
+		"no upstream version: current tags_addressable() adding module_tags.size (bytes) where it means tags (the other way for F11's refusal)",
+		"tags_addressable() counts each module tag as sizeof(struct alloc_tag) indexes and shuts profiling down for a module that fits",
+		"model:pgflags-capacity-refused [module-off-by-one]",
+	},
+	[TF_BUG_FREE_PAGES_SUBS_HEAD] = {
+		"free-pages-subs-head",
+		"no upstream version: ___free_pages()' pgalloc_tag_sub_pages(tag, 1 << order) for (1 << order) - 1 (the other way for F21's over-subtraction)",
+		"the owner's free of a page someone else still holds takes the head's bytes from its tag with the tails'",
+		"model:pgflags-counter-mismatch",
+	},
+	[TF_BUG_V3_REFUSAL_FALLS_BACK] = {
+		"v3-refusal-falls-back",
+		"no version: seed 003's (v3) \"too many tags\" path in reserve_module_tags() also disabling mem_profiling_use_pageflags, as its alloc_tag_sec_init() does (the other way for F12's symptoms; pgflags_variant=v3)",
+		"a module load v3's tags_addressable() refuses turns page-flag references off at run time besides profiling: page_ext carries them from then on",
+		"model:pgflags-capacity-refused [v3-page-ext]",
+	},
+	[TF_BUG_SHUTDOWN_KEEPS_SUPPORT] = {
+		"shutdown-keeps-support",
+		"no upstream version: current shutdown_mem_profiling() that turns the key off but returns before clearing mem_profiling_support (the other way for F23's re-enable)",
+		"after a shutdown, the vm.mem_profiling handler finds support on and takes vm.mem_profiling=1",
+		"model:pgflags-capacity [re-enabled]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

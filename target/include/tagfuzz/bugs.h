@@ -43,6 +43,16 @@ enum tf_bug {
 	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
 	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
 	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
+	/* Page-flag capacity checks (issue 17: the other causes of F9, F10, F13). */
+	TF_BUG_SEC_INIT_NO_FIT_CHECK,	/* alloc_tag_sec_init() lets in any number of kernel tags */
+	TF_BUG_SYSCTL_AFTER_SHUTDOWN,	/* vm.mem_profiling=1 is taken after a shutdown */
+	/* Issue 17: other causes of F11's and F21's symptoms. */
+	TF_BUG_ADDRESSABLE_COUNTS_BYTES, /* tags_addressable() counts the module area in bytes */
+	TF_BUG_FREE_PAGES_SUBS_HEAD,	/* ___free_pages() takes the held head's bytes with the tails' */
+	/* Issue 17: the other cause of F12's symptoms (v3 only). */
+	TF_BUG_V3_REFUSAL_FALLS_BACK,	/* v3's too-many-tags refusal also turns use_pageflags off */
+	/* Issue 17: the other cause of F23's symptom. */
+	TF_BUG_SHUTDOWN_KEEPS_SUPPORT,	/* shutdown_mem_profiling() leaves mem_profiling_support on */
 	TF_NR_BUGS
 };
 
