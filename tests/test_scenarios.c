@@ -21,9 +21,10 @@
  *
  * An expect-known scenario's finding must also say "known: Fn (cause:
  * ...)": its cause predicate held; every known finding after it in the
- * run (each with its cause) counts as shown with its cause too.  tests/scenarios holds, for every
- * known entry (fuzz/known.c), one scenario of each kind: the symptom
- * with its cause, and the symptom from another cause.
+ * run (each with its cause) counts as shown with its cause too.
+ * tests/scenarios holds, for every known entry (fuzz/known.c), one
+ * scenario of each kind: the symptom with its cause, and the symptom from
+ * another cause.
  *
  * A scenario that expects clean (or a known finding) of the default
  * tracker must also be free of new findings under every other tracker
@@ -43,7 +44,7 @@
 static struct tf_scenario sc;
 
 /* Known signatures some scenario showed with its cause, and without. */
-#define MAX_KNOWN_SEEN	64
+#define MAX_KNOWN_SEEN	256
 static char seen_known[MAX_KNOWN_SEEN][160], seen_looks[MAX_KNOWN_SEEN][160];
 static int nr_seen_known, nr_seen_looks;
 
@@ -54,6 +55,9 @@ static void seen(char (*list)[160], int *nr, const char *sig)
 
 	if (n >= sl && !strcmp(sig + n - sl, TF_WHAT_IF_SUFFIX))
 		n -= sl;
+	for (int i = 0; i < *nr; i++)
+		if (strlen(list[i]) == n && !strncmp(list[i], sig, n))
+			return;
 	if (*nr < MAX_KNOWN_SEEN)
 		snprintf(list[(*nr)++], sizeof(list[0]), "%.*s", (int)n, sig);
 }
