@@ -138,6 +138,7 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_OFFLINE case)",
 		"an offlined section keeps its page_ext table: onlining it again reuses the stale table",
 		"check:WARN:alloc_tag was not set [hotplug-online]",
+	},
 	[TF_BUG_CLEAR_STORE_BEFORE_EMPTY] = {
 		"clear-store-before-empty",
 		"issue 17 (F1' from another cause): clear_early_alloc_pfn_tag_refs() with update_page_tag_ref() before set_codetag_empty()",
