@@ -1082,13 +1082,48 @@ static bool early_tail(unsigned long pfn)
 	return e && e->pfn != pfn;
 }
 
+/*
+ * The tracker's failed cmpxchg on the pool head, by the CPU of allocation
+ * record @a while it recorded that allocation (up to its next own
+ * allocation or the end of its op), that it never retried: no later
+ * READ_ONCE(current_pfn_pool) of its own.  Then its drop came after it
+ * had a pool page, not from a failed allocation.  Its index, or -1.
+ */
+static long f3_install_lost(long a)
+{
+	int c = j_ev(a)->cpu;
+	long lost = -1;
+
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_OP_END ||
+					 (e->kind == TF_EV_PAGE_ALLOC && !is_tracker_alloc(e))))
+			break;
+		if (!x || x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_CMPXCHG_FAIL && !strcmp(x->site, "cmpxchg(&current_pfn_pool)"))
+			lost = i;
+		else if (x->kind == TF_ACC_READ && !strcmp(x->site, "READ_ONCE(current_pfn_pool)"))
+			lost = -1;
+	}
+	return lost;
+}
+
 /* F3: the tracker dropped this very pfn: its pool page allocation failed. */
 static void cause_f3(unsigned long pfn, const struct unit *u)
 {
-	long a, s;
+	long a, s, l;
 
 	if (!early_head("F3", pfn, u, &a, &s))
 		return;
+	l = f3_install_lost(a);
+	if (l >= 0) {
+		tf_oracle_cause("F3", false, "CPU%d had a pool page for pfn %lu (allocated at op %ld) and lost its install at step %lu (cmpxchg(&current_pfn_pool)); it never read the pool head again before dropping the pfn: no pool page allocation failed",
+				j_acc(l)->cpu, pfn, j_op(a), j_acc(l)->step);
+		return;
+	}
 	if (st.drop_pfn != (long)pfn && !(u->flags & U_DROPPED)) {
 		tf_oracle_cause("F3", false, "the tracker's failed pool page allocation (op %ld) dropped pfn %ld, not pfn %lu",
 				st.drop_op, st.drop_pfn, pfn);

@@ -290,6 +290,7 @@ static const struct {
 	{ TF_BUG_OFFLINE_KEEPS_PAGE_EXT, &offline_then_reonline, 3, false },
 	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
 	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
+	{ TF_BUG_CMPXCHG_LOSER_DROPS, &race_on_empty_pool, -1, false },
 };
 
 /*

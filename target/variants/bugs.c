@@ -151,6 +151,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clear_early_alloc_pfn_tag_refs() walks the pools right after resetting the recorder pointer, without waiting for readers",
 		"model:early-record-race [what-if]",	/* a recorder inside its read-side section */
 	},
+	[TF_BUG_CMPXCHG_LOSER_DROPS] = {
+		"cmpxchg-loser-drops",
+		"issue 17 (F3 from another cause): __alloc_tag_add_early_pfn()'s cmpxchg loser treated as a failed allocation",
+		"the CPU that loses the pool install frees its page, prints \"early PFN tracking page allocation failed\" and returns, dropping the pfn",
+		"check:WARN:alloc_tag was not set [early-dropped]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

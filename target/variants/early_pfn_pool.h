@@ -92,6 +92,10 @@ static void __init __alloc_tag_add_early_pfn(unsigned long pfn, gfp_t gfp_flags)
 					continue;
 				clear_page_tag_ref(new_page);
 				__free_page(new_page);
+				if (tf_bug(TF_BUG_CMPXCHG_LOSER_DROPS)) {
+					pr_warn_once("early PFN tracking page allocation failed\n");
+					return;
+				}
 				continue;
 			}
 			pool = new;

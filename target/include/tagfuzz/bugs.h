@@ -43,6 +43,8 @@ enum tf_bug {
 	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
 	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
 	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
+	/* Other causes of F3 and F4 (issue 17). */
+	TF_BUG_CMPXCHG_LOSER_DROPS,	/* the install's loser frees its page and drops the pfn */
 	TF_NR_BUGS
 };
 
