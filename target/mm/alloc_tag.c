@@ -237,6 +237,17 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 		if (tf_bug(TF_BUG_POOL_NOT_FREED))
 			continue;
 		page = virt_to_page(pool);
+		if (tf_bug(TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER)) {
+			union pgtag_ref_handle handle;
+			union codetag_ref ref;
+
+			/* A tagged pool page (F4) uncounted, its order (0) taken as nr. */
+			if (get_page_tag_ref(page, &ref, &handle)) {
+				if (ref.ct && !is_codetag_empty(&ref))
+					alloc_tag_sub(&ref, PAGE_SIZE * 0);
+				put_page_tag_ref(handle);
+			}
+		}
 		clear_page_tag_ref(page);
 		__free_page(page);
 	}

@@ -157,6 +157,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the CPU that loses the pool install frees its page, prints \"early PFN tracking page allocation failed\" and returns, dropping the pfn",
 		"check:WARN:alloc_tag was not set [early-dropped]",
 	},
+	[TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER] = {
+		"clear-uncounts-pool-by-order",
+		"issue 17 (F4 from another cause): a clear that takes a tagged pool page's count back, with the page's order where the number of pages belongs",
+		"clear_early_alloc_pfn_tag_refs() calls alloc_tag_sub() on a tagged pool page with PAGE_SIZE * 0 bytes: the call comes back, the 4096 bytes stay",
+		"model:tracker-tag-drift",
+	},
 };
 
 int tf_bug_by_name(const char *name)
