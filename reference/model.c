@@ -1391,7 +1391,9 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			cause_f1_during(pfn, u, cpu);
 		} else if (!st.callbacks_done) {
 			snprintf(cls, len, "early-before-clear");
-			tail ? cause_f2(pfn, start, u) : cause_f1(pfn, u, cpu);
+			/* A dropped head: no clear would ever stamp it, F3's cause. */
+			tail ? cause_f2(pfn, start, u) :
+			(u->flags & U_DROPPED) ? cause_f3(pfn, u) : cause_f1(pfn, u, cpu);
 		} else if (u->flags & U_DROPPED) {
 			snprintf(cls, len, "early-dropped");
 			tail ? cause_f2(pfn, start, u) : cause_f3(pfn, u);

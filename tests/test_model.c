@@ -267,6 +267,14 @@ static const char *const numa_pool_from_initialised_node =
 	"burst count=9 free=1 tag=1\n"
 	"pext_init\n";
 
+/* What-if: CPU1 frees an early page after its section's page_ext, before the clear (F1). */
+static const char *const early_freed_before_clear =
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
+	"alloc order=0 tag=1\n"
+	"cpu_up cpu=1\n"
+	"pext_online section=0\n"
+	"free cpu=1 idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -299,18 +307,21 @@ static const struct {
 	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
 	{ TF_BUG_CMPXCHG_LOSER_DROPS, &race_on_empty_pool, -1, false },
 	{ TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, &numa_pool_from_initialised_node, -1, false },
+	{ TF_BUG_RECORDER_STARTS_NULL, &early_freed_before_clear, 3, false },
 };
 
 /*
  * A switch that makes a known symptom from another cause where the run
  * without it shows the known finding, with its cause (every re-online in a
- * debug kernel warns F18; a pool page from an initialised node is F4):
+ * debug kernel warns F18; a pool page from an initialised node is F4; an
+ * early page freed before the clear by another CPU is F1):
  * nothing new without it, rather than clean.
  */
 static bool known_without_switch(enum tf_bug bug)
 {
 	return bug == TF_BUG_OFFLINE_KEEPS_PAGE_EXT ||
-	       bug == TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER;	/* F4 */
+	       bug == TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER ||	/* F4 */
+	       bug == TF_BUG_RECORDER_STARTS_NULL;		/* F1 (what-if) */
 }
 
 /* Each bug switch: clean without it, its registered verdict with it. */

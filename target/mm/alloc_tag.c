@@ -175,7 +175,7 @@ void alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags)
 
 	rcu_read_lock();
 	alloc_tag_add = rcu_dereference(alloc_tag_add_early_pfn_ptr);
-	if (alloc_tag_add)
+	if (alloc_tag_add && !tf_bug(TF_BUG_RECORDER_STARTS_NULL))
 		alloc_tag_add(pfn);
 	rcu_read_unlock();
 }

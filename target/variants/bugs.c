@@ -163,6 +163,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clear_early_alloc_pfn_tag_refs() calls alloc_tag_sub() on a tagged pool page with PAGE_SIZE * 0 bytes: the call comes back, the 4096 bytes stay",
 		"model:tracker-tag-drift",
 	},
+	[TF_BUG_RECORDER_STARTS_NULL] = {
+		"recorder-starts-null",
+		"issue 17 (F1 from another cause): alloc_tag_add_early_pfn_ptr without its RCU_INITIALIZER(__alloc_tag_add_early_pfn)",
+		"the recorder pointer reads NULL from the start: no early pfn is recorded and no pool page taken",
+		"check:WARN:alloc_tag was not set [early-before-clear]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

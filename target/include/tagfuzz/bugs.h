@@ -46,6 +46,7 @@ enum tf_bug {
 	/* Other causes of F3 and F4 (issue 17). */
 	TF_BUG_CMPXCHG_LOSER_DROPS,	/* the install's loser frees its page and drops the pfn */
 	TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, /* the clear uncounts a tagged pool page with nr = order */
+	TF_BUG_RECORDER_STARTS_NULL,	/* the recorder pointer has no initialiser: nothing recorded */
 	TF_NR_BUGS
 };
 
