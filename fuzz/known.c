@@ -65,6 +65,14 @@ static const struct {
 	{ "F2", "check:WARN:alloc_tag was not set [early-before-clear]",
 	  "F2 (what-if): a tail split off an early allocation, freed by another CPU "
 	  "before the clear; the clear would not stamp it either (docs/findings.md)", true },
+	/*
+	 * F3 in F1's window (what-if): a pfn the tracker dropped, freed before
+	 * the clear; the classify gives F3's cause for a dropped pfn.
+	 */
+	{ "F3", "check:WARN:alloc_tag was not set [early-before-clear]",
+	  "F3 (what-if): a pfn the tracker dropped (no pool page), freed by another "
+	  "CPU before the clear, which would not have stamped it either "
+	  "(docs/findings.md)", true },
 	/* Page-flag tag references (issue 6, seed 003, current upstream). */
 	{ "F9", "model:pgflags-capacity [off-by-two]",
 	  "F9: alloc_tag_sec_init() accepts (1 << bits) - 1 and 1 << bits kernel "

@@ -839,8 +839,11 @@ static const struct tf_access_rec *j_acc(long i)
 
 static long j_op(long i)
 {
-	return i >= 0 ? tf_journal_at(i)->op : -1;
+	const struct tf_jrec *r = i >= 0 ? tf_journal_at(i) : NULL;
+
+	return r ? r->op : -1;
 }
+
 
 /* The last event of @kind before record @before, on @pfn and @section unless negative. */
 static long j_event(size_t before, enum tf_event_kind kind, long pfn, long section)
@@ -853,6 +856,18 @@ static long j_event(size_t before, enum tf_event_kind kind, long pfn, long secti
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * The last @kind event for @section before now; when the journal
+ * overflowed and has none, tf_journal_len(): the event came after the
+ * journal filled up, so after every record it kept.
+ */
+static long j_event_or_lost(enum tf_event_kind kind, long section)
+{
+	long i = j_event(tf_journal_len(), kind, -1, section);
+
+	return i < 0 && tf_journal_overflowed() ? (long)tf_journal_len() : i;
 }
 
 /* The last allocation before record @before whose pages cover @pfn. */
@@ -891,7 +906,7 @@ static bool early_head(const char *id, unsigned long pfn, const struct unit *u, 
 	const struct tf_event *e;
 
 	*a = j_alloc_of(now, pfn);
-	*s = j_event(now, TF_EV_PEXT_ONLINE, -1, section_of(pfn));
+	*s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(pfn));
 	e = j_ev(*a);
 	if (!e || *s < *a) {
 		tf_oracle_cause(id, false, "no allocation of pfn %lu before its section %u got page_ext is in the journal%s",
@@ -930,9 +945,14 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 	 * later op it left page_ext_init() between sections (what-if), as another
 	 * CPU would run.
 	 */
-	if (j_ev(s)->cpu == cpu && j_op(s) == j_op((long)tf_journal_len() - 1)) {
+	if (j_ev(s) && j_ev(s)->cpu == cpu && j_op(s) == j_op((long)tf_journal_len() - 1)) {
 		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld, freed pfn %lu itself in that op: page_ext_init()'s own work, not another context",
 				cpu, section_of(pfn), j_op(s), pfn);
+		return;
+	}
+	if (!j_ev(s)) {
+		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the init callbacks",
+				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
 		return;
 	}
 	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the init callbacks",
@@ -1036,7 +1056,7 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 				pfn, e->order, j_op(a));
 		return;
 	}
-	s = j_event(now, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
+	s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(e->pfn));
 	if (s < a) {
 		tf_oracle_cause("F2", false, "its allocation at pfn %lu (op %ld) came after section %u had page_ext: not early",
 				e->pfn, j_op(a), section_of(e->pfn));
@@ -1044,6 +1064,8 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 	}
 	sp = j_event(now, TF_EV_PAGE_SPLIT, e->pfn, -1);
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
+	if (cb < 0 && st.callbacks_done)
+		cb = (long)now;	/* the callbacks came after the journal filled up */
 	if (sp < a && tf_journal_overflowed() && (u->flags & U_LIVE) && st.callbacks_done) {
 		/*
 		 * The split came after the journal filled up; a tail has a unit
@@ -1064,6 +1086,11 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp));
 		return;
 	}
+	if (!j_ev(s) || !j_ev(cb)) {
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; only the head was recorded; split at op %ld, freed after the clear (the section's page_ext and the clear came after the journal filled up)",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(sp));
+		return;
+	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
 			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
 }
@@ -1076,13 +1103,48 @@ static bool early_tail(unsigned long pfn)
 	return e && e->pfn != pfn;
 }
 
+/*
+ * The tracker's failed cmpxchg on the pool head, by the CPU of allocation
+ * record @a while it recorded that allocation (up to its next own
+ * allocation or the end of its op), that it never retried: no later
+ * READ_ONCE(current_pfn_pool) of its own.  Then its drop came after it
+ * had a pool page, not from a failed allocation.  Its index, or -1.
+ */
+static long f3_install_lost(long a)
+{
+	int c = j_ev(a)->cpu;
+	long lost = -1;
+
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_OP_END ||
+					 (e->kind == TF_EV_PAGE_ALLOC && !is_tracker_alloc(e))))
+			break;
+		if (!x || x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_CMPXCHG_FAIL && !strcmp(x->site, "cmpxchg(&current_pfn_pool)"))
+			lost = i;
+		else if (x->kind == TF_ACC_READ && !strcmp(x->site, "READ_ONCE(current_pfn_pool)"))
+			lost = -1;
+	}
+	return lost;
+}
+
 /* F3: the tracker dropped this very pfn: its pool page allocation failed. */
 static void cause_f3(unsigned long pfn, const struct unit *u)
 {
-	long a, s;
+	long a, s, l;
 
 	if (!early_head("F3", pfn, u, &a, &s))
 		return;
+	l = f3_install_lost(a);
+	if (l >= 0) {
+		tf_oracle_cause("F3", false, "CPU%d had a pool page for pfn %lu (allocated at op %ld) and lost its install at step %lu (cmpxchg(&current_pfn_pool)); it never read the pool head again before dropping the pfn: no pool page allocation failed",
+				j_acc(l)->cpu, pfn, j_op(a), j_acc(l)->step);
+		return;
+	}
 	if (st.drop_pfn != (long)pfn && !(u->flags & U_DROPPED)) {
 		tf_oracle_cause("F3", false, "the tracker's failed pool page allocation (op %ld) dropped pfn %ld, not pfn %lu",
 				st.drop_op, st.drop_pfn, pfn);
@@ -1350,7 +1412,9 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			cause_f1_during(pfn, u, cpu);
 		} else if (!st.callbacks_done) {
 			snprintf(cls, len, "early-before-clear");
-			tail ? cause_f2(pfn, start, u) : cause_f1(pfn, u, cpu);
+			/* A dropped head: no clear would ever stamp it, F3's cause. */
+			tail ? cause_f2(pfn, start, u) :
+			(u->flags & U_DROPPED) ? cause_f3(pfn, u) : cause_f1(pfn, u, cpu);
 		} else if (u->flags & U_DROPPED) {
 			snprintf(cls, len, "early-dropped");
 			tail ? cause_f2(pfn, start, u) : cause_f3(pfn, u);

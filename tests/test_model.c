@@ -299,6 +299,21 @@ static const char *const pgf_write_after_shutdown =
 	"prof_shutdown\n"
 	"prof_sysctl on\n";
 
+/* F4 on two nodes: a pool page from node 0, initialised, tagged and counted. */
+static const char *const numa_pool_from_initialised_node =
+	"machine section_pages=16 sections=4 cpus=1 nodes=2\n"
+	"burst count=50 rounds=10 free=1 tag=1\n"
+	"burst count=9 free=1 tag=1\n"
+	"pext_init\n";
+
+/* What-if: CPU1 frees an early page after its section's page_ext, before the clear (F1). */
+static const char *const early_freed_before_clear =
+	"machine section_pages=64 sections=2 cpus=2 what_if=smp-early-boot\n"
+	"alloc order=0 tag=1\n"
+	"cpu_up cpu=1\n"
+	"pext_online section=0\n"
+	"free cpu=1 idx=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -335,16 +350,23 @@ static const struct {
 	{ TF_BUG_FREE_PAGES_SUBS_HEAD, &pgf_module_page_held, 3, false },
 	{ TF_BUG_V3_REFUSAL_FALLS_BACK, &pgf_v3_module_refused, 0, false },
 	{ TF_BUG_SHUTDOWN_KEEPS_SUPPORT, &pgf_write_after_shutdown, 2, false },
+	{ TF_BUG_CMPXCHG_LOSER_DROPS, &race_on_empty_pool, -1, false },
+	{ TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, &numa_pool_from_initialised_node, -1, false },
+	{ TF_BUG_RECORDER_STARTS_NULL, &early_freed_before_clear, 3, false },
 };
 
 /*
  * A switch that makes a known symptom from another cause where the run
  * without it shows the known finding, with its cause (every re-online in a
- * debug kernel warns F18): nothing new without it, rather than clean.
+ * debug kernel warns F18; a pool page from an initialised node is F4; an
+ * early page freed before the clear by another CPU is F1):
+ * nothing new without it, rather than clean.
  */
 static bool known_without_switch(enum tf_bug bug)
 {
-	return bug == TF_BUG_OFFLINE_KEEPS_PAGE_EXT;
+	return bug == TF_BUG_OFFLINE_KEEPS_PAGE_EXT ||
+	       bug == TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER ||	/* F4 */
+	       bug == TF_BUG_RECORDER_STARTS_NULL;		/* F1 (what-if) */
 }
 
 /* Each bug switch: clean without it, its registered verdict with it. */

@@ -187,6 +187,24 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"after a shutdown, the vm.mem_profiling handler finds support on and takes vm.mem_profiling=1",
 		"model:pgflags-capacity [re-enabled]",
 	},
+	[TF_BUG_CMPXCHG_LOSER_DROPS] = {
+		"cmpxchg-loser-drops",
+		"issue 17 (F3 from another cause): __alloc_tag_add_early_pfn()'s cmpxchg loser treated as a failed allocation",
+		"the CPU that loses the pool install frees its page, prints \"early PFN tracking page allocation failed\" and returns, dropping the pfn",
+		"check:WARN:alloc_tag was not set [early-dropped]",
+	},
+	[TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER] = {
+		"clear-uncounts-pool-by-order",
+		"issue 17 (F4 from another cause): a clear that takes a tagged pool page's count back, with the page's order where the number of pages belongs",
+		"clear_early_alloc_pfn_tag_refs() calls alloc_tag_sub() on a tagged pool page with PAGE_SIZE * 0 bytes: the call comes back, the 4096 bytes stay",
+		"model:tracker-tag-drift",
+	},
+	[TF_BUG_RECORDER_STARTS_NULL] = {
+		"recorder-starts-null",
+		"issue 17 (F1 from another cause): alloc_tag_add_early_pfn_ptr without its RCU_INITIALIZER(__alloc_tag_add_early_pfn)",
+		"the recorder pointer reads NULL from the start: no early pfn is recorded and no pool page taken",
+		"check:WARN:alloc_tag was not set [early-before-clear]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -53,6 +53,10 @@ enum tf_bug {
 	TF_BUG_V3_REFUSAL_FALLS_BACK,	/* v3's too-many-tags refusal also turns use_pageflags off */
 	/* Issue 17: the other cause of F23's symptom. */
 	TF_BUG_SHUTDOWN_KEEPS_SUPPORT,	/* shutdown_mem_profiling() leaves mem_profiling_support on */
+	/* Other causes of F3 and F4 (issue 17). */
+	TF_BUG_CMPXCHG_LOSER_DROPS,	/* the install's loser frees its page and drops the pfn */
+	TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, /* the clear uncounts a tagged pool page with nr = order */
+	TF_BUG_RECORDER_STARTS_NULL,	/* the recorder pointer has no initialiser: nothing recorded */
 	TF_NR_BUGS
 };
 
