@@ -910,6 +910,10 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		ledger_op_end(&pg.ledger, ev->cpu);
 		st.ctx[ev->cpu] = (struct cpu_ctx){ .freed_pfn = -1 };
 		break;
+	case TF_EV_PRINTK:
+		/* memory_failure()'s action_result(): F22's cause. */
+		ledger_printk_event(&pg.ledger, ev);
+		break;
 	default:
 		break;
 	}

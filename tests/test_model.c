@@ -260,6 +260,15 @@ static const char *const recorder_in_section_at_clear =
 	"start alloc cpu=1 order=0 tag=2\n"
 	"run first=1 at=23\n";
 
+/* An exact buffer in use, not poisoned, in the section offlined (pfn 19). */
+static const char *const offline_in_use =
+	"machine section_pages=16 sections=3 cpus=1 debug=0\n"
+	"pext_init\n"
+	"alloc order=3 tag=1\nalloc order=2 tag=1\nalloc order=1 tag=1\n"
+	"alloc order=0 tag=1\nalloc order=0 tag=1\n"
+	"alloc_exact pages=1 tag=2\n"
+	"mem_offline section=1\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -290,6 +299,7 @@ static const struct {
 	{ TF_BUG_OFFLINE_KEEPS_PAGE_EXT, &offline_then_reonline, 3, false },
 	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
 	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
+	{ TF_BUG_OFFLINE_SKIPS_IN_USE, &offline_in_use, 7, false },
 };
 
 /*

@@ -151,6 +151,12 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"clear_early_alloc_pfn_tag_refs() walks the pools right after resetting the recorder pointer, without waiting for readers",
 		"model:early-record-race [what-if]",	/* a recorder inside its read-side section */
 	},
+	[TF_BUG_OFFLINE_SKIPS_IN_USE] = {
+		"offline-skips-in-use",
+		"issue 17 (F22 from another cause): offline_pages()' HWPoison skips without their PageHWPoison() test",
+		"page_is_unmovable(), the isolation test and __offline_isolated_pages() pass any in-use page when offlining: its section goes offline under its owner",
+		"model:page-conservation [hwpoison-offline]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

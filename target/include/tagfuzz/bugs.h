@@ -43,6 +43,8 @@ enum tf_bug {
 	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
 	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
 	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
+	/* F22 from another cause (issue 17). */
+	TF_BUG_OFFLINE_SKIPS_IN_USE,	/* offlining's HWPoison skips pass any page with a count */
 	TF_NR_BUGS
 };
 
