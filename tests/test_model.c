@@ -269,6 +269,18 @@ static const char *const offline_in_use =
 	"alloc_exact pages=1 tag=2\n"
 	"mem_offline section=1\n";
 
+/* CPU0's block 0 wholly free again, then section 0 offlined (pcp=split). */
+static const char *const pcp_owned_block_offlined =
+	"machine section_pages=64 sections=2 cpus=4 debug=0 profiling=1 wmark=0 pcp=split early_page_ext=0\n"
+	"alloc_exact cpu=0 pages=1 gfp=memalloc tag=3\n"
+	"split cpu=0 idx=0\n"
+	"alloc cpu=0 order=0 gfp=kernel tag=0\n"
+	"pressure level=2\n"
+	"alloc cpu=0 order=0 gfp=kernel tag=0\n"
+	"pext_init\n"
+	"free_exact cpu=0 idx=2\n"
+	"mem_offline section=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -300,6 +312,7 @@ static const struct {
 	{ TF_BUG_CLEAR_STORE_BEFORE_EMPTY, &early_then_init, 1, false },
 	{ TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, &recorder_in_section_at_clear, 4, false },
 	{ TF_BUG_OFFLINE_SKIPS_IN_USE, &offline_in_use, 7, false },
+	{ TF_BUG_RELEASE_SKIPS_ISOLATED, &pcp_owned_block_offlined, 7, false },
 };
 
 /*

@@ -45,6 +45,8 @@ enum tf_bug {
 	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
 	/* F22 from another cause (issue 17). */
 	TF_BUG_OFFLINE_SKIPS_IN_USE,	/* offlining's HWPoison skips pass any page with a count */
+	/* F24 from another cause (issue 17; pcp=split). */
+	TF_BUG_RELEASE_SKIPS_ISOLATED,	/* pcpblock_release() leaves an isolated block's owner */
 	TF_NR_BUGS
 };
 
