@@ -181,6 +181,13 @@ static const struct {
 	  "the owner's free while offline keeps the page but, in page_ext mode, never "
 	  "subtracts its tag. Re-onlining is refused (-EHWPOISON) while the block counts "
 	  "the page; only removal and re-add could hand it out again (docs/findings.md)", false },
+	/* Seed 004's pageblock ownership and memory offlining (issue 17 triage): F24. */
+	{ "F24", "pcp:owned-blocks-corrupt [offline]",
+	  "F24: a pageblock a CPU owns (pcp=split) goes offline with its section while "
+	  "a poisoned page the HWPoison skips passed (kept out, or its owner's: F22) keeps "
+	  "it from coming whole in the buddy, so the owner is never released: the CPU's "
+	  "owned_blocks keeps a block of an offline section, whose pageblock data "
+	  "remove_memory() frees with the section (docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "

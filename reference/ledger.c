@@ -3,6 +3,7 @@
  * The page ledger of the reference models: every page is allocated or in
  * exactly one free container, and all come back to the buddy lists.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "journal.h"
@@ -23,9 +24,12 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 	memset(l->kept, 0, old ? old : TF_MAX_PAGES);
 	memset(l->stranded, 0, old ? old : TF_MAX_PAGES);
 	memset(l->refs, 0, (old ? old : TF_MAX_PAGES) * sizeof(l->refs[0]));
+	memset(l->mf_action, 0, old ? old : TF_MAX_PAGES);
+	memset(l->owner_gone, 0, old ? old : TF_MAX_PAGES);
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
 		l->ref_inflight[c] = -1;
 		l->unpoisoning[c] = false;
+		l->mf_pending[c] = -1;
 	}
 	l->nr_pages = nr_pages;
 	l->nr_allocated = 0;
@@ -56,6 +60,55 @@ bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 	return true;
 }
 
+/*
+ * F22's cause, at the MEM_OFFLINE of a section with allocated @pfn in it:
+ * the page is PageHWPoison() from a memory_failure() of this run that met
+ * it allocated and took no reference (get_hwpoison_page() could not
+ * handle it: MF_MSG_GET_HWPOISON, ignored), and offlining passed it
+ * through upstream's HWPoison skips: it still has a count (a count-0 page
+ * passes page_is_unmovable() before the skip), all of it its holders'.
+ */
+static void cause_f22(const struct tf_ledger *l, unsigned long pfn)
+{
+	int rc = tf_observe_page_refcount(pfn);
+	int holders = !l->owner_gone[pfn] + l->refs[pfn];
+	const char *lost = tf_journal_overflowed() ?
+			   " (the journal overflowed: records are missing)" : "";
+
+	if (!tf_observe_page_hwpoison(pfn)) {
+		tf_oracle_cause("F22", false, "pfn %lu is not PageHWPoison(): no HWPoison skip of offline_pages() let it through",
+				pfn);
+		return;
+	}
+	if (!l->poisoned[pfn] || l->mf_action[pfn] == TF_MF_NONE) {
+		tf_oracle_cause("F22", false, "no memory_failure() of this run that poisoned pfn %lu reached its action_result()%s",
+				pfn, lost);
+		return;
+	}
+	if (!l->poison_live[pfn]) {
+		tf_oracle_cause("F22", false, "memory_failure() (op %d) met pfn %lu free, not in use",
+				l->mf_op[pfn], pfn);
+		return;
+	}
+	if (l->mf_action[pfn] != TF_MF_GET_IGNORED) {
+		tf_oracle_cause("F22", false, "memory_failure() (op %d) of pfn %lu did not take the ignored MF_MSG_GET_HWPOISON path (no reference)",
+				l->mf_op[pfn], pfn);
+		return;
+	}
+	if (rc <= 0) {
+		tf_oracle_cause("F22", false, "pfn %lu had refcount %d at the offline, its holders' %d: page_is_unmovable() passed it for its count, not by its HWPoison skip",
+				pfn, rc, holders);
+		return;
+	}
+	if (rc != holders) {
+		tf_oracle_cause("F22", false, "pfn %lu had refcount %d at the offline, its holders' %d: not theirs alone",
+				pfn, rc, holders);
+		return;
+	}
+	tf_oracle_cause("F22", true, "memory_failure() (op %d) met pfn %lu in use and took no reference (get hwpoison page: Ignored); offlining passed it poisoned, refcount %d (its holders'), by the HWPoison skips",
+			l->mf_op[pfn], pfn, rc);
+}
+
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 {
 	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
@@ -65,6 +118,7 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 			 * or not: the owner keeps a page of an offline section
 			 * (docs/findings.md).
 			 */
+			cause_f22(l, i);
 			tf_oracle_reportf(l->report, TF_SIG_PAGE_CONSERVATION,
 					  TF_CLASS_HWPOISON_OFFLINE,
 					  "pfn %lu is allocated (poisoned, its owner holds it), and its section went offline",
@@ -72,8 +126,11 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 			l->stranded[i] = 1;
 			l->nr_allocated--;
 		} else if (l->allocated[i]) {
-			fail(TF_SIG_PAGE_CONSERVATION,
-			     "pfn %lu is allocated, and its section went offline", i);
+			/* The same symptom; F22's cause cannot hold (not poisoned). */
+			cause_f22(l, i);
+			tf_oracle_reportf(l->report, TF_SIG_PAGE_CONSERVATION,
+					  TF_CLASS_HWPOISON_OFFLINE,
+					  "pfn %lu is allocated, and its section went offline", i);
 			l->allocated[i] = 0;
 			l->nr_allocated--;
 		}
@@ -127,6 +184,7 @@ bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 			fail(TF_SIG_PAGE_ALLOCATED_TWICE,
 			     "pfn %lu handed out, which was freed poisoned and kept out", pfn + i);
 		l->allocated[pfn + i] = 1;
+		l->owner_gone[pfn + i] = 0;
 	}
 	l->nr_allocated += n;
 	return true;
@@ -174,6 +232,9 @@ void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev)
 			     pfn);
 		l->refs[pfn]++;
 		break;
+	case TF_REF_OWNER_FREE:
+		l->owner_gone[pfn] = 1;
+		break;
 	case TF_REF_PUT:
 		l->ref_inflight[ev->cpu] = pfn;
 		if (!l->refs[pfn])
@@ -199,6 +260,12 @@ void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool 
 	if (l->offline[pfn])
 		return;
 	if (ev->section == TF_HWPOISON_POISON) {
+		/* The memory_failure() that sets the flag: its action_result() follows. */
+		if (!l->poisoned[pfn] && !tf_observe_page_hwpoison(pfn)) {
+			l->mf_action[pfn] = TF_MF_NONE;
+			l->mf_op[pfn] = tf_journal_len() ? (int)tf_journal_at(tf_journal_len() - 1)->op : -1;
+			l->mf_pending[ev->cpu] = (long)pfn;
+		}
 		/* TestSetPageHWPoison(): set, or already set. */
 		l->poisoned[pfn] = 1;
 		l->poison_live[pfn] = l->allocated[pfn];
@@ -218,6 +285,25 @@ void ledger_op_end(struct tf_ledger *l, int cpu)
 		return;
 	l->ref_inflight[cpu] = -1;
 	l->unpoisoning[cpu] = false;
+	l->mf_pending[cpu] = -1;
+}
+
+void ledger_printk_event(struct tf_ledger *l, const struct tf_event *ev)
+{
+	char type[64], result[16];
+	unsigned long pfn;
+	long p;
+
+	if (ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS || !ev->msg)
+		return;
+	p = l->mf_pending[ev->cpu];
+	/* action_result(): "%#lx: recovery action for %s: %s". */
+	if (p < 0 || sscanf(ev->msg, "%lx: recovery action for %63[^:]: %15s", &pfn, type, result) != 3 ||
+	    pfn != (unsigned long)p)
+		return;
+	l->mf_action[pfn] = !strcmp(type, "get hwpoison page") && !strcmp(result, "Ignored") ?
+			    TF_MF_GET_IGNORED : TF_MF_OTHER;
+	l->mf_pending[ev->cpu] = -1;
 }
 
 void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how)

@@ -54,6 +54,23 @@ struct tf_ledger {
 	 */
 	int unpoison_rc[TF_MAX_CPUS], unpoison_holders[TF_MAX_CPUS];
 	uint8_t poison_live[TF_MAX_PAGES];
+	/*
+	 * F22's evidence: what the memory_failure() that set PG_hwpoison did
+	 * with the page (its action_result() printk: TF_MF_*), in which op;
+	 * per CPU, the pfn whose memory_failure() runs, or -1; owner_gone[]:
+	 * the owner freed the page while extra references kept it.
+	 */
+	uint8_t mf_action[TF_MAX_PAGES];
+	int mf_op[TF_MAX_PAGES];
+	long mf_pending[TF_MAX_CPUS];
+	uint8_t owner_gone[TF_MAX_PAGES];
+};
+
+/* ledger.mf_action[]: the action_result() of the memory_failure() that poisoned a page. */
+enum {
+	TF_MF_NONE,		/* none seen */
+	TF_MF_GET_IGNORED,	/* MF_MSG_GET_HWPOISON, MF_IGNORED: no reference taken */
+	TF_MF_OTHER,		/* another page type or result */
 };
 
 /* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
@@ -64,7 +81,8 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
  * yet.  ledger_online(): a free that hands offline pages to the buddy for
  * the first time (online_pages()); false when one of them was not offline.
  * ledger_offline(): the pages left the zone (offline_pages()), which
- * reports an allocated one among them.
+ * reports an allocated one among them ([hwpoison-offline], with F22's
+ * cause).
  */
 void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n);
@@ -98,6 +116,8 @@ void ledger_keep(struct tf_ledger *l, unsigned long pfn);
 void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev);
 void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned);
 void ledger_op_end(struct tf_ledger *l, int cpu);
+/* TF_EV_PRINTK: memory_failure()'s action_result() line, for F22's cause. */
+void ledger_printk_event(struct tf_ledger *l, const struct tf_event *ev);
 
 /*
  * Known findings' causes (docs/findings.md), given just before the

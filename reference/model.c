@@ -726,6 +726,8 @@ static void on_callbacks(void)
 
 static void on_printk(const struct tf_event *ev)
 {
+	/* memory_failure()'s action_result(): F22's cause. */
+	ledger_printk_event(&pg.ledger, ev);
 	/*
 	 * The tracker could not get a pool page: this allocation's entry is
 	 * dropped (an earlier early allocation of the pfn may still have one).

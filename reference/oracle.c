@@ -81,7 +81,7 @@ const struct tf_sig_info tf_sigs[TF_NR_SIGS] = {
 	[TF_SIG_PCP_COUNT_MISMATCH] = { "pcp:count-mismatch",
 		"a pcp->count differs from the pages its lists hold" },
 	[TF_SIG_PCP_OWNED_BLOCKS_CORRUPT] = { "pcp:owned-blocks-corrupt",
-		"a CPU's owned_blocks holds an entry of another owner or does not end" },
+		"a CPU's owned_blocks holds an entry of another owner or does not end, or a block of an offline section [offline]" },
 	[TF_SIG_PCP_BUDDY_MISPLACED] = { "pcp:pcp-buddy-misplaced",
 		"a PCP buddy sits on the lists of a CPU that does not own its pageblock, or on the list of another order" },
 	[TF_SIG_PCP_OWNER_ON_FREE_BLOCK] = { "pcp:owner-on-free-block",

@@ -574,6 +574,44 @@ static void pcp_on_event(const struct tf_event *ev)
 	}
 }
 
+#define TF_CLASS_OWNED_OFFLINE	"offline"
+
+/*
+ * F24's cause: the pageblock @cpu still owns lies in a section that
+ * offline_pages() took offline (its MEM_OFFLINE is in the journal), and a
+ * PageHWPoison() page in it -- kept out of the allocator, or still held
+ * by its owner (F22) -- passed by the HWPoison skips, so the block never
+ * came whole in the buddy and the owner was never released.
+ */
+static void cause_f24(int cpu, unsigned long bpfn)
+{
+	long off = -1, poisoned = -1;
+	size_t i;
+
+	for (i = tf_journal_len(); i-- > 0 && off < 0;) {
+		const struct tf_jrec *r = tf_journal_at(i);
+
+		if (!r->access && r->ev.kind == TF_EV_MEM_NOTIFY && r->ev.order == TF_MEM_OFFLINE &&
+		    bpfn >= r->ev.pfn && bpfn < r->ev.pfn + r->ev.pfn2)
+			off = (long)i;
+	}
+	if (off < 0) {
+		tf_oracle_cause("F24", false, "no MEM_OFFLINE of pfn %lu's section is in the journal%s",
+				bpfn, tf_journal_overflowed() ? " (the journal overflowed)" : "");
+		return;
+	}
+	for (unsigned long p = bpfn; p < bpfn + TF_PAGEBLOCK_PAGES && poisoned < 0; p++)
+		if (tf_observe_page_hwpoison(p))
+			poisoned = (long)p;
+	if (poisoned < 0) {
+		tf_oracle_cause("F24", false, "pageblock %lu (section offline at op %ld) has no PageHWPoison() page: nothing kept it from coming whole, its owner should be released",
+				bpfn / TF_PAGEBLOCK_PAGES, tf_journal_at(off)->op);
+		return;
+	}
+	tf_oracle_cause("F24", true, "pageblock %lu of the section offlined at op %ld holds poisoned pfn %ld (skipped, never in the buddy): never whole, CPU%d's ownership never released",
+			bpfn / TF_PAGEBLOCK_PAGES, tf_journal_at(off)->op, poisoned, cpu);
+}
+
 static void check_op(void)
 {
 	unsigned long pfn;
@@ -607,6 +645,16 @@ static void check_op(void)
 		if (pg.cpus[cpu].owned_bad) {
 			fail(TF_SIG_PCP_OWNED_BLOCKS_CORRUPT, NULL,
 			     "CPU%d's owned_blocks holds an entry of another owner or does not end", cpu);
+			return;
+		}
+		if (pg.cpus[cpu].owned_offline >= 0) {
+			long bpfn = pg.cpus[cpu].owned_offline;
+
+			cause_f24(cpu, (unsigned long)bpfn);
+			fail(TF_SIG_PCP_OWNED_BLOCKS_CORRUPT, TF_CLASS_OWNED_OFFLINE,
+			     "CPU%d's owned_blocks holds pageblock %lu (pfn %ld..%ld), whose section is offline",
+			     cpu, (unsigned long)bpfn / TF_PAGEBLOCK_PAGES, bpfn,
+			     bpfn + (long)TF_PAGEBLOCK_PAGES - 1);
 			return;
 		}
 		if (pg.cpus[cpu].buddy_bad_pfn >= 0) {

@@ -1437,6 +1437,8 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 		if (ev->msg && strstr(ev->msg, "there are too many tags to fit") &&
 		    sscanf(ev->msg, "With module mod%u", &st.refused_mod) == 1)
 			st.refused_op = cur_op();
+		/* memory_failure()'s action_result(): F22's cause. */
+		ledger_printk_event(&pg.ledger, ev);
 		break;
 	case TF_EV_CALL:
 		st.ctx[ev->cpu].pfn = ev->pfn;

@@ -314,6 +314,27 @@ static const char *const early_freed_before_clear =
 	"pext_online section=0\n"
 	"free cpu=1 idx=0\n";
 
+/* An exact buffer in use, not poisoned, in the section offlined (pfn 19). */
+static const char *const offline_in_use =
+	"machine section_pages=16 sections=3 cpus=1 debug=0\n"
+	"pext_init\n"
+	"alloc order=3 tag=1\nalloc order=2 tag=1\nalloc order=1 tag=1\n"
+	"alloc order=0 tag=1\nalloc order=0 tag=1\n"
+	"alloc_exact pages=1 tag=2\n"
+	"mem_offline section=1\n";
+
+/* CPU0's block 0 wholly free again, then section 0 offlined (pcp=split). */
+static const char *const pcp_owned_block_offlined =
+	"machine section_pages=64 sections=2 cpus=4 debug=0 profiling=1 wmark=0 pcp=split early_page_ext=0\n"
+	"alloc_exact cpu=0 pages=1 gfp=memalloc tag=3\n"
+	"split cpu=0 idx=0\n"
+	"alloc cpu=0 order=0 gfp=kernel tag=0\n"
+	"pressure level=2\n"
+	"alloc cpu=0 order=0 gfp=kernel tag=0\n"
+	"pext_init\n"
+	"free_exact cpu=0 idx=2\n"
+	"mem_offline section=0\n";
+
 static const struct {
 	enum tf_bug bug;
 	const char *const *text;
@@ -353,6 +374,8 @@ static const struct {
 	{ TF_BUG_CMPXCHG_LOSER_DROPS, &race_on_empty_pool, -1, false },
 	{ TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, &numa_pool_from_initialised_node, -1, false },
 	{ TF_BUG_RECORDER_STARTS_NULL, &early_freed_before_clear, 3, false },
+	{ TF_BUG_OFFLINE_SKIPS_IN_USE, &offline_in_use, 7, false },
+	{ TF_BUG_RELEASE_SKIPS_ISOLATED, &pcp_owned_block_offlined, 7, false },
 };
 
 /*

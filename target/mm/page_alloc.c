@@ -1874,6 +1874,11 @@ unsigned long __offline_isolated_pages(unsigned long start_pfn,
 			pfn++;
 			continue;
 		}
+		/* Bug switch: an in-use page skipped as if it were HWPoisoned. */
+		if (!PageBuddy(page) && page_count(page) && tf_bug(TF_BUG_OFFLINE_SKIPS_IN_USE)) {
+			pfn++;
+			continue;
+		}
 		/*
 		 * At this point all remaining PageOffline() pages have a
 		 * reference count of 0 and can simply be skipped.

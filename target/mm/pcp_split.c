@@ -63,6 +63,9 @@ void pcpblock_release(struct zone *zone, unsigned long pfn, unsigned int order)
 	for (; pfn < end; pfn += pageblock_nr_pages) {
 		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
 
+		/* Bug switch: an isolated block keeps its owner. */
+		if (tf_bug(TF_BUG_RELEASE_SKIPS_ISOLATED) && is_migrate_isolate(pbd_migratetype(pbd)))
+			continue;
 		if (pbd->cpu)
 			clear_pcpblock_owner(pbd);
 	}

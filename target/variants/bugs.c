@@ -205,6 +205,18 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"the recorder pointer reads NULL from the start: no early pfn is recorded and no pool page taken",
 		"check:WARN:alloc_tag was not set [early-before-clear]",
 	},
+	[TF_BUG_OFFLINE_SKIPS_IN_USE] = {
+		"offline-skips-in-use",
+		"issue 17 (F22 from another cause): offline_pages()' HWPoison skips without their PageHWPoison() test",
+		"page_is_unmovable(), the isolation test and __offline_isolated_pages() pass any in-use page when offlining: its section goes offline under its owner",
+		"model:page-conservation [hwpoison-offline]",
+	},
+	[TF_BUG_RELEASE_SKIPS_ISOLATED] = {
+		"release-skips-isolated",
+		"issue 17 (F24 from another cause): seed 004's release of a complete pageblock's owner, skipping isolated blocks",
+		"__free_one_page() merging an isolated pageblock whole leaves its owner: offlining takes an owned block with its section",
+		"pcp:owned-blocks-corrupt [offline]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

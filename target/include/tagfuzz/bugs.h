@@ -57,6 +57,10 @@ enum tf_bug {
 	TF_BUG_CMPXCHG_LOSER_DROPS,	/* the install's loser frees its page and drops the pfn */
 	TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, /* the clear uncounts a tagged pool page with nr = order */
 	TF_BUG_RECORDER_STARTS_NULL,	/* the recorder pointer has no initialiser: nothing recorded */
+	/* F22 from another cause (issue 17). */
+	TF_BUG_OFFLINE_SKIPS_IN_USE,	/* offlining's HWPoison skips pass any page with a count */
+	/* F24 from another cause (issue 17; pcp=split). */
+	TF_BUG_RELEASE_SKIPS_ISOLATED,	/* pcpblock_release() leaves an isolated block's owner */
 	TF_NR_BUGS
 };
 

@@ -108,6 +108,7 @@ struct tf_pcp_cpu_obs {
 	bool dead;		/* PCPF_CPU_DEAD */
 	unsigned int owned;	/* owned_blocks entries */
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
+	long owned_offline;	/* the first entry's block whose section is offline, by pfn, or -1 */
 	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
 	int count_node;		/* a node whose pageset's count differs from its lists, or -1 */
 	int lock_owner;		/* the CPU holding pcp->lock (of any zone), or -1 */
