@@ -216,9 +216,9 @@ $(foreach t,$(TARGETS),$(eval $(call corpus_rule,$(t))))
 # No -Werror there: the builder's clang is newer than ours.
 ifneq ($(OSSFUZZ_OBJ),)
 OSSFUZZ_LANG := -std=gnu11 -fno-strict-overflow
-$(eval $(call build,host,$(OSSFUZZ_HOST),$(CC),$(OSSFUZZ_LANG) -O1,$(LIB_SRCS) fuzz/scenario.c,,,nowarn))
+$(eval $(call build,host,$(OSSFUZZ_HOST),$(CC),$(OSSFUZZ_LANG) -O1,$(LIB_SRCS) $(TOOL_SRCS) fuzz/scenario.c,,,nowarn))
 $(eval $(call build,ossfuzz,$(OSSFUZZ_OBJ),$(CC),$(OSSFUZZ_CFLAGS) $(OSSFUZZ_LANG) $(OSSFUZZ_COV),$(LIB_SRCS) $(FUZZ_MAINS),,$(NOCOV_LIST),nowarn))
-$(eval $(call link,$(OSSFUZZ_HOST)/scenario,$(CC),$(OSSFUZZ_LANG) -O1,$(OSSFUZZ_HOST)/fuzz/scenario.o $(OSSFUZZ_HOST)/libtagfuzz.a))
+$(eval $(call link,$(OSSFUZZ_HOST)/scenario,$(CC),$(OSSFUZZ_LANG) -O1,$(OSSFUZZ_HOST)/fuzz/scenario.o $(call obj,$(TOOL_SRCS),$(OSSFUZZ_HOST)) $(OSSFUZZ_HOST)/libtagfuzz.a))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OSSFUZZ_OUT)/$(t),$(OSSFUZZ_LINK),,$(OSSFUZZ_OBJ)/fuzz/$(t).o $(OSSFUZZ_OBJ)/libtagfuzz.a,$(OSSFUZZ_ENGINE))))
 endif
 ossfuzz-build:
