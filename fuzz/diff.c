@@ -673,6 +673,9 @@ void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
 	const char *who;
 
 	tf_diff_run(s, o, r);
+	/* The baseline variant's own run: each variant would count it again. */
+	if (r->nr_variants)
+		tf_fuzz_count_known(&r->v[0], o->strict);
 	f = tf_diff_first_new(r, o->strict, &who);
 	if (!f)
 		return;
@@ -682,6 +685,7 @@ void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
 		fprintf(stderr, "==tagfuzz== variant: %s\n", who);
 	tf_diff_print(stderr, s, r, o->strict);
 	tf_print_finding(stderr, s, f);
+	tf_fuzz_print_known_counts();
 	fflush(stderr);
 	abort();
 }

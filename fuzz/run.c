@@ -492,31 +492,37 @@ static void count_known(const struct tf_finding *f)
 	known_count[i].n++;
 }
 
-static void print_known_counts(void)
+void tf_fuzz_print_known_counts(void)
 {
 	for (int i = 0; i < nr_known_counted; i++)
 		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
 			known_count[i].id, known_count[i].first);
 }
 
-void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
+void tf_fuzz_count_known(const struct tf_verdict *v, bool strict)
 {
 	static bool registered;
-	struct tf_verdict v;
-	const struct tf_finding *f;
 
 	if (!registered) {
 		registered = true;
-		atexit(print_known_counts);
+		atexit(tf_fuzz_print_known_counts);
 	}
+	for (int i = 0; i < v->nr; i++)
+		if (v->f[i].known && !strict)
+			count_known(&v->f[i]);
+}
+
+void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
+{
+	struct tf_verdict v;
+	const struct tf_finding *f;
+
 	tf_run(s, o, &v);
 	f = tf_verdict_first_new(&v, o->strict);
-	for (int i = 0; i < v.nr; i++)
-		if (v.f[i].known && !o->strict)
-			count_known(&v.f[i]);
+	tf_fuzz_count_known(&v, o->strict);
 	if (f) {
 		tf_print_finding(stderr, s, f);
-		print_known_counts();
+		tf_fuzz_print_known_counts();
 		fflush(stderr);
 		abort();
 	}

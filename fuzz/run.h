@@ -94,6 +94,14 @@ bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
 
 /*
+ * A fuzz target counts the known findings of each run it suppressed, per
+ * finding with the first cause seen, and prints the counts when the
+ * process ends ("==tagfuzz== suppressed N x Fn; first: ..."), or now.
+ */
+void tf_fuzz_count_known(const struct tf_verdict *v, bool strict);
+void tf_fuzz_print_known_counts(void);
+
+/*
  * Known, accepted findings (fuzz/known.c): the reason @sig (without the
  * what-if suffix) is accepted, or NULL.  @what_if: the run's machine is in
  * a what-if mode, where the what-if-only findings are known too.
