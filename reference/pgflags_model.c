@@ -100,6 +100,7 @@ static struct pgf_run {
 		unsigned int module;
 		unsigned long lo, hi;	/* the area slots it added */
 		bool prof_before, prof_after, support_after;
+		bool failed;		/* its counters failed: the load did, the growth stayed */
 	} grow[32];
 	int nr_grow;
 	bool grow_overflow;
@@ -1131,10 +1132,68 @@ static void cause_f12_addressable(const struct tf_event *ev, unsigned long last)
 				"the area still fits the page flag bits (v3's tags_addressable() passes it): profiling went off for another reason");
 }
 
+/*
+ * reserve_module_tags() placed module @ev->order's tags over area slots
+ * [pfn, pfn + pfn2): past module_tags.size it grew the area, and with
+ * profiling on ran tags_addressable().  A load whose counters then failed
+ * grew it too: release_module_tags() never shrinks module_tags.size, so a
+ * later load below it runs no check.
+ */
+static void area_grown(const struct tf_event *ev, bool before, const struct tf_pgf_state *ps,
+		       bool failed)
+{
+	unsigned long high = ev->pfn + ev->pfn2;
+	unsigned long last = 1 + st.m.kernel_tags + high;	/* the index of the area's last tag */
+
+	if (high <= st.mod_high)
+		return;
+	if (st.nr_grow < (int)(sizeof(st.grow) / sizeof(st.grow[0])))
+		st.grow[st.nr_grow++] = (struct growth){
+			.op = cur_op(), .module = ev->order, .lo = st.mod_high, .hi = high,
+			.prof_before = before, .prof_after = ps->profiling, .support_after = ps->support,
+			.failed = failed,
+		};
+	else
+		st.grow_overflow = true;
+	st.mod_high = high;
+	/* tags_addressable(): only when the area grows, only with profiling on. */
+	if (!before)
+		return;
+	if (!ps->compressed) {
+		/* v3's fall-back: page_ext addresses any tag. */
+		if (!ps->profiling) {
+			cause_f12_addressable(ev, last);
+			fail(TF_SIG_PGF_CAPACITY_REFUSED, "v3-page-ext",
+			     "module %u: the tag references are in page_ext, yet tags_addressable() turned profiling off",
+			     ev->order);
+		}
+		return;
+	}
+	if (ps->profiling && last > max_fitting_index()) {
+		bool type = last > IDX_TYPE_MAX && last < (1UL << st.m.pgflag_bits);
+
+		if (type)
+			cause_f10_module(ev, last);
+		fail(TF_SIG_PGF_CAPACITY, type ? "index-type" : "module",
+		     "module %u: area tags up to index %lu; %u bits and a u16 index hold up to %lu, yet tags_addressable() passed",
+		     ev->order, last, st.m.pgflag_bits, max_fitting_index());
+	}
+	/*
+	 * Refused: this load's tags_addressable() said so (another CPU's load
+	 * may have shut profiling down while this one ran: not this check's).
+	 */
+	if (!ps->profiling && last <= max_fitting_index() &&
+	    st.refused_op == cur_op() && st.refused_mod == ev->order) {
+		cause_f11(ev, last);
+		fail(TF_SIG_PGF_CAPACITY_REFUSED, "module-off-by-one",
+		     "module %u: area tags up to index %lu fit in %u bits, yet tags_addressable() shut profiling down",
+		     ev->order, last, st.m.pgflag_bits);
+	}
+}
+
 static void on_module_load(const struct tf_event *ev)
 {
-	unsigned long slot = ev->pfn, nr = ev->pfn2, high = slot + nr;
-	unsigned long last = 1 + st.m.kernel_tags + high;	/* the index of the area's last tag */
+	unsigned long slot = ev->pfn, nr = ev->pfn2;
 	bool before = st.was_profiling;
 	struct tf_pgf_state ps = tf_observe_pgf_state();
 
@@ -1158,49 +1217,7 @@ static void on_module_load(const struct tf_event *ev)
 		tags.exp[h].calls = tags.exp[h].bytes = 0;
 		tags.exp[h].aliased = false;
 	}
-	if (high <= st.mod_high)
-		return;
-	if (st.nr_grow < (int)(sizeof(st.grow) / sizeof(st.grow[0])))
-		st.grow[st.nr_grow++] = (struct growth){
-			.op = cur_op(), .module = ev->order, .lo = st.mod_high, .hi = high,
-			.prof_before = before, .prof_after = ps.profiling, .support_after = ps.support,
-		};
-	else
-		st.grow_overflow = true;
-	st.mod_high = high;
-	/* tags_addressable(): only when the area grows, only with profiling on. */
-	if (!before)
-		return;
-	if (!ps.compressed) {
-		/* v3's fall-back: page_ext addresses any tag. */
-		if (!ps.profiling) {
-			cause_f12_addressable(ev, last);
-			fail(TF_SIG_PGF_CAPACITY_REFUSED, "v3-page-ext",
-			     "module %u: the tag references are in page_ext, yet tags_addressable() turned profiling off",
-			     ev->order);
-		}
-		return;
-	}
-	if (ps.profiling && last > max_fitting_index()) {
-		bool type = last > IDX_TYPE_MAX && last < (1UL << st.m.pgflag_bits);
-
-		if (type)
-			cause_f10_module(ev, last);
-		fail(TF_SIG_PGF_CAPACITY, type ? "index-type" : "module",
-		     "module %u: area tags up to index %lu; %u bits and a u16 index hold up to %lu, yet tags_addressable() passed",
-		     ev->order, last, st.m.pgflag_bits, max_fitting_index());
-	}
-	/*
-	 * Refused: this load's tags_addressable() said so (another CPU's load
-	 * may have shut profiling down while this one ran: not this check's).
-	 */
-	if (!ps.profiling && last <= max_fitting_index() &&
-	    st.refused_op == cur_op() && st.refused_mod == ev->order) {
-		cause_f11(ev, last);
-		fail(TF_SIG_PGF_CAPACITY_REFUSED, "module-off-by-one",
-		     "module %u: area tags up to index %lu fit in %u bits, yet tags_addressable() shut profiling down",
-		     ev->order, last, st.m.pgflag_bits);
-	}
+	area_grown(ev, before, &ps, false);
 }
 
 /* A prof_shutdown came before the vm.mem_profiling write that turned profiling on. */
@@ -1284,8 +1301,9 @@ static void cause_f13_reenabled(void)
 		}
 		if (growth_unchecked(g)) {
 			tf_oracle_cause("F13", true,
-					"module %u's load at %s grew the area to index %lu %s; the write at %s turned profiling on without a check",
-					g->module, op_name(g->op, o1, sizeof(o1)), first + g->hi - 1,
+					"module %u's %sload at %s grew the area to index %lu %s; the write at %s turned profiling on without a check",
+					g->module, g->failed ? "failed " : "", op_name(g->op, o1, sizeof(o1)),
+					first + g->hi - 1,
 					!g->prof_before ? "with profiling off (tags_addressable() did not run)" :
 					"and tags_addressable() turned only the key off (mem_profiling_support stayed)",
 					op_name(st.enable_op, o2, sizeof(o2)));
@@ -1382,6 +1400,7 @@ static void on_pgf(const struct tf_event *ev)
 		note_key_off(&ps);
 		if (ev->alloc_flags & TF_PGF_FAIL_COUNTERS) {
 			on_module_counters(ev, false);
+			area_grown(ev, st.was_profiling, &ps, true);
 			break;
 		}
 
