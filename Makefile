@@ -73,7 +73,7 @@ LIB_SRCS := \
 	target/variants/pgflags_v3.c reference/pgflags_model.c \
 	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c \
-	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/diff.c fuzz/interleave.c fuzz/expect.c fuzz/mutator.c
+	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/diff.c fuzz/interleave.c fuzz/mutator.c
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
@@ -83,6 +83,8 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	fuzz/run.c fuzz/known.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
 TOOLS := replay scenario explore
+# Linked into the tools and the tests only (a text scenario's directives).
+TOOL_SRCS := fuzz/expect.c
 # The ThreadSanitizer stress build: real threads, sched_threads.c for sched.c.
 STRESS_SRCS := $(patsubst target/sim/sched.c,target/sim/sched_threads.c,$(LIB_SRCS)) fuzz/stress.c
 
@@ -168,7 +170,7 @@ endef
 FUZZ_MAINS := $(TARGETS:%=fuzz/%.c)
 $(eval $(call build,fuzz,$(OUT)/obj/fuzz,$(CC),$(FUZZ_FLAGS),$(LIB_SRCS),,$(NOCOV_LIST)))
 $(eval $(call build,fuzzmain,$(OUT)/obj/fuzz-main,$(CC),$(FUZZ_MAIN_FLAGS),$(FUZZ_MAINS)))
-$(eval $(call build,tools,$(OUT)/obj/tools,$(CC),$(COMMON),$(LIB_SRCS) $(TOOLS:%=fuzz/%.c) $(TEST_SRCS)))
+$(eval $(call build,tools,$(OUT)/obj/tools,$(CC),$(COMMON),$(LIB_SRCS) $(TOOL_SRCS) $(TOOLS:%=fuzz/%.c) $(TEST_SRCS)))
 $(eval $(call build,stress,$(OUT)/obj/stress,$(CC),$(STRESS_FLAGS),$(STRESS_SRCS)))
 $(eval $(call build,cov,$(OUT)/obj/cov,$(CC),$(SRC_COV_FLAGS),$(LIB_SRCS) $(FUZZ_MAINS)))
 $(eval $(call build,afl,$(OUT)/obj/afl,$(AFL_CC),$(COMMON),$(LIB_SRCS),$(AFL_ENV),$(NOCOV_LIST)))
@@ -189,8 +191,8 @@ $(1): $(4)
 	$$(Q)mkdir -p $$(@D) && $(2) $(3) $$^ $(5) -o $$@
 endef
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON) -fsanitize=fuzzer,$(OUT)/obj/fuzz-main/fuzz/$(t).o $(OUT)/obj/fuzz/libtagfuzz.a)))
-$(foreach t,$(TOOLS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON),$(OUT)/obj/tools/fuzz/$(t).o $(OUT)/obj/tools/libtagfuzz.a)))
-$(eval $(call link,$(OUT)/tests,$(CC),$(COMMON),$(call obj,$(TEST_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a))
+$(foreach t,$(TOOLS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON),$(OUT)/obj/tools/fuzz/$(t).o $(call obj,$(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a)))
+$(eval $(call link,$(OUT)/tests,$(CC),$(COMMON),$(call obj,$(TEST_SRCS) $(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a))
 $(eval $(call link,$(OUT)/stress,$(CC),$(STRESS_FLAGS),$(stress_OBJS),-lpthread))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/cov/$(t),$(CC),$(SRC_COV_FLAGS) -fsanitize=fuzzer,$(OUT)/obj/cov/fuzz/$(t).o $(OUT)/obj/cov/libtagfuzz.a)))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/afl/$(t),$(AFL_ENV) $(AFL_CC),$(COMMON) -fsanitize=fuzzer,$(OUT)/obj/afl-main/fuzz/$(t).o $(OUT)/obj/afl/libtagfuzz.a)))
@@ -214,9 +216,9 @@ $(foreach t,$(TARGETS),$(eval $(call corpus_rule,$(t))))
 # No -Werror there: the builder's clang is newer than ours.
 ifneq ($(OSSFUZZ_OBJ),)
 OSSFUZZ_LANG := -std=gnu11 -fno-strict-overflow
-$(eval $(call build,host,$(OSSFUZZ_HOST),$(CC),$(OSSFUZZ_LANG) -O1,$(LIB_SRCS) fuzz/scenario.c,,,nowarn))
+$(eval $(call build,host,$(OSSFUZZ_HOST),$(CC),$(OSSFUZZ_LANG) -O1,$(LIB_SRCS) $(TOOL_SRCS) fuzz/scenario.c,,,nowarn))
 $(eval $(call build,ossfuzz,$(OSSFUZZ_OBJ),$(CC),$(OSSFUZZ_CFLAGS) $(OSSFUZZ_LANG) $(OSSFUZZ_COV),$(LIB_SRCS) $(FUZZ_MAINS),,$(NOCOV_LIST),nowarn))
-$(eval $(call link,$(OSSFUZZ_HOST)/scenario,$(CC),$(OSSFUZZ_LANG) -O1,$(OSSFUZZ_HOST)/fuzz/scenario.o $(OSSFUZZ_HOST)/libtagfuzz.a))
+$(eval $(call link,$(OSSFUZZ_HOST)/scenario,$(CC),$(OSSFUZZ_LANG) -O1,$(OSSFUZZ_HOST)/fuzz/scenario.o $(call obj,$(TOOL_SRCS),$(OSSFUZZ_HOST)) $(OSSFUZZ_HOST)/libtagfuzz.a))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OSSFUZZ_OUT)/$(t),$(OSSFUZZ_LINK),,$(OSSFUZZ_OBJ)/fuzz/$(t).o $(OSSFUZZ_OBJ)/libtagfuzz.a,$(OSSFUZZ_ENGINE))))
 endif
 ossfuzz-build:

@@ -35,6 +35,7 @@ struct unit {
 	int16_t tag;		/* the caller's tag id, or TF_TAG_NONE */
 	int16_t end_tag;	/* ST_TAG: the tag it held */
 	int16_t sig;		/* first unexpected check on it: index into sigs, or -1 */
+	bool sig_known;		/* that check was judged known, its cause held */
 	uint32_t seq;		/* its place among its CPU's allocations */
 	int32_t op, end_op;
 	int32_t partner;	/* migration target: the unit whose tag it took;
@@ -51,6 +52,7 @@ struct outcome {
 	int32_t subject[TF_MAX_CPUS];	/* the unit a check on this CPU is about */
 	int nr_loose;			/* unexpected checks about no unit */
 	int16_t loose_sig;
+	bool loose_known;		/* the first of them was judged known, its cause held */
 	int nr_sigs;
 	char sigs[MAX_SIGS][160];
 	/* Tag counters after the ops [0] and after teardown [1]. */
@@ -225,7 +227,7 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 	}
 }
 
-static void watch_check(void *arg, const struct tf_event *ev, const char *sig)
+static void watch_check(void *arg, const struct tf_event *ev, const char *sig, const char *known)
 {
 	int32_t s;
 
@@ -240,11 +242,15 @@ static void watch_check(void *arg, const struct tf_event *ev, const char *sig)
 		return;
 	}
 	if (s >= 0) {
-		if (cur->u[s].sig < 0)
+		if (cur->u[s].sig < 0) {
 			cur->u[s].sig = add_sig(sig);
+			cur->u[s].sig_known = known != NULL;
+		}
 	} else {
-		if (!cur->nr_loose++)
+		if (!cur->nr_loose++) {
 			cur->loose_sig = add_sig(sig);
+			cur->loose_known = known != NULL;
+		}
 	}
 }
 
@@ -299,6 +305,7 @@ static void run_variant(const struct tf_scenario *s, const struct tf_diff_opts *
 		cur->subject[c] = -1;
 	cur->nr_loose = 0;
 	cur->loose_sig = -1;
+	cur->loose_known = false;
 	cur->nr_sigs = 0;
 	cur->nr_tags[0] = cur->nr_tags[1] = 0;
 	owner_max = pages;
@@ -492,7 +499,8 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 		r->nr_compared++;
 		if (!sa != !sb) {
 			const char *ks = sa ? sa : sb;
-			bool known = tf_known_reason(ks, what_if) != NULL;
+			/* Known only as judged in that variant's run: its cause held there. */
+			bool known = sa ? a->sig_known : b->sig_known;
 
 			snprintf(what, sizeof(what), "%s:check", bn);
 			add_disagreement(r, o, what, op, known ? ks : NULL, sa ? an : bn,
@@ -547,7 +555,7 @@ static void compare(struct tf_diff_result *r, const struct tf_diff_opts *o, int 
 	}
 	if (!A->nr_loose != !B->nr_loose) {
 		const char *ks = A->nr_loose ? A->sigs[A->loose_sig] : B->sigs[B->loose_sig];
-		bool known = tf_known_reason(ks, what_if) != NULL;
+		bool known = A->nr_loose ? A->loose_known : B->loose_known;
 
 		snprintf(what, sizeof(what), "%s:check", bn);
 		add_disagreement(r, o, what, -1, known ? ks : NULL, A->nr_loose ? an : bn,
@@ -665,6 +673,9 @@ void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
 	const char *who;
 
 	tf_diff_run(s, o, r);
+	/* The baseline variant's own run: each variant would count it again. */
+	if (r->nr_variants)
+		tf_fuzz_count_known(&r->v[0], o->strict);
 	f = tf_diff_first_new(r, o->strict, &who);
 	if (!f)
 		return;
@@ -674,6 +685,7 @@ void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
 		fprintf(stderr, "==tagfuzz== variant: %s\n", who);
 	tf_diff_print(stderr, s, r, o->strict);
 	tf_print_finding(stderr, s, f);
+	tf_fuzz_print_known_counts();
 	fflush(stderr);
 	abort();
 }

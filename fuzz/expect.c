@@ -12,7 +12,7 @@
 #include "run.h"
 
 static const char *const directives[] = {
-	"expect", "expect-known", "expect-looks-like", "bugs", "points",
+	"expect", "expect-known", "expect-looks-like", "bugs", "points", "also-looks-like",
 };
 #define NR_DIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
 
@@ -100,6 +100,30 @@ bool tf_sig_valid(const char *sig)
 	return n && valid_name(sig, n);
 }
 
+/* `# also-looks-like: Fn SIG; ...`: each item a finding's id and a signature. */
+static int check_also(const char *also, int line, char *err, size_t len)
+{
+	char list[512], *item, *save = NULL;
+	int at;
+
+	snprintf(list, sizeof(list), "%s", also);
+	for (item = strtok_r(list, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		size_t n;
+
+		while (*item == ' ')
+			item++;
+		for (n = strlen(item); n && item[n - 1] == ' '; n--)
+			item[n - 1] = '\0';
+		at = 0;
+		if (item[0] != 'F' || sscanf(item, "%*s %n", &at) || !at || !tf_sig_valid(item + at)) {
+			snprintf(err, len, "line %d: '# also-looks-like:' item '%s' is not 'Fn SIG' "
+				 "with a signature the tools report", line, item);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int set(char *dst, size_t cap, const char *val, size_t n, int line, const char *key,
 	       bool *has, char *err, size_t len)
 {
@@ -170,7 +194,7 @@ int tf_expect_parse(const char *text, struct tf_expect *e, char *err, size_t len
 			if (!near)
 				continue;	/* prose */
 			snprintf(err, len, "line %d: unknown directive '# %.*s:' (the directives are "
-				 "expect, expect-known, expect-looks-like, bugs, points)", line,
+				 "expect, expect-known, expect-looks-like, bugs, points, also-looks-like)", line,
 				 (int)wn, w);
 			return -1;
 		}
@@ -198,6 +222,12 @@ int tf_expect_parse(const char *text, struct tf_expect *e, char *err, size_t len
 			rc = set(e->points, sizeof(e->points), v, vn, line, "points", &e->has_points,
 				 err, len);
 			break;
+		case 5:
+			rc = set(e->also, sizeof(e->also), v, vn, line, "also-looks-like",
+				 &e->has_also, err, len);
+			if (!rc)
+				rc = check_also(e->also, line, err, len);
+			break;
 		}
 		if (rc)
 			return -1;
@@ -208,6 +238,10 @@ int tf_expect_parse(const char *text, struct tf_expect *e, char *err, size_t len
 	}
 	if (e->has_looks && (!e->has_expect || !strcmp(e->expect, "clean"))) {
 		snprintf(err, len, "'# expect-looks-like:' needs '# expect: SIG' (the finding it names)");
+		return -1;
+	}
+	if (e->has_also && (!e->has_expect || !strcmp(e->expect, "clean"))) {
+		snprintf(err, len, "'# also-looks-like:' needs '# expect: SIG' (the first finding)");
 		return -1;
 	}
 	return 0;

@@ -5,6 +5,8 @@
  *
  *   # expect: clean | SIG      # expect-known: SIG    # expect-looks-like: Fn
  *   # bugs: a,b                # points: N SITE; ...
+ *   # also-looks-like: Fn SIG; ...  (later findings of a keep-going run: the
+ *                              scenario tests check it, replay reads it only)
  *
  * A `# word:` comment whose word is one of those is a directive.  A word
  * that is not, but is within two letters of one or starts with "expect"
@@ -29,7 +31,8 @@ struct tf_expect {
 	char looks[32];
 	char bugs[200];
 	char points[512];
-	bool has_expect, has_known, has_looks, has_bugs, has_points;
+	char also[512];
+	bool has_expect, has_known, has_looks, has_bugs, has_points, has_also;
 };
 
 /*

@@ -50,6 +50,29 @@ static const struct {
 	{ "F4", "model:tracker-tag-drift",
 	  "F4: pool pages allocated where page_ext exists are counted for the "
 	  "tracker's call site and never uncounted (docs/findings.md)", false },
+	/*
+	 * F2 under the other early classes: a tail takes its head's flags in
+	 * the model, so a tail of a dropped head, of a head recorded late, or
+	 * freed before the clear (what-if) is classed with its head; the
+	 * classify gives F2's cause for a tail.
+	 */
+	{ "F2", "check:WARN:alloc_tag was not set [early-dropped]",
+	  "F2: a tail split off an early allocation whose head the tracker dropped; "
+	  "a tail is never recorded, dropped head or not (docs/findings.md)", false },
+	{ "F2", "check:WARN:alloc_tag was not set [early-record-race]",
+	  "F2 (what-if): a tail split off an early allocation whose head the recorder "
+	  "missed; a tail is never recorded either way (docs/findings.md)", true },
+	{ "F2", "check:WARN:alloc_tag was not set [early-before-clear]",
+	  "F2 (what-if): a tail split off an early allocation, freed by another CPU "
+	  "before the clear; the clear would not stamp it either (docs/findings.md)", true },
+	/*
+	 * F3 in F1's window (what-if): a pfn the tracker dropped, freed before
+	 * the clear; the classify gives F3's cause for a dropped pfn.
+	 */
+	{ "F3", "check:WARN:alloc_tag was not set [early-before-clear]",
+	  "F3 (what-if): a pfn the tracker dropped (no pool page), freed by another "
+	  "CPU before the clear, which would not have stamped it either "
+	  "(docs/findings.md)", true },
 	/* Page-flag tag references (issue 6, seed 003, current upstream). */
 	{ "F9", "model:pgflags-capacity [off-by-two]",
 	  "F9: alloc_tag_sec_init() accepts (1 << bits) - 1 and 1 << bits kernel "
@@ -78,6 +101,37 @@ static const struct {
 	  "F13: turning vm.mem_profiling back on checks nothing: module tags "
 	  "loaded while it was off (or, in v3, refused by tags_addressable()) "
 	  "come into use past the mask (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-overflow]",
+	  "F13: a module tag loaded past the mask while profiling was off (or, in "
+	  "v3, refused with profiling left writable) is stored masked once "
+	  "vm.mem_profiling=1 (docs/findings.md)", false },
+	{ "F13", "model:pgflags-decode [index-truncated]",
+	  "F13: as above with more than 16 bits: a module tag index past 65535 "
+	  "comes into use truncated (docs/findings.md)", false },
+	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F13: such a truncated module tag index decodes as an area tag whose "
+	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	/* F23: a vm.mem_profiling write taken after prof_shutdown (v3, upstream before Sep 2025). */
+	{ "F23", "model:pgflags-capacity [re-enabled]",
+	  "F23: v3's vm.mem_profiling handler (plain proc_do_static_key(), as "
+	  "upstream's before Sep 2025) takes a write after shutdown_mem_profiling(), "
+	  "turning profiling back on with module tags past the mask (docs/findings.md)",
+	  false },
+	{ "F23", "model:pgflags-decode [index-overflow]",
+	  "F23: a module tag past the mask comes into use, stored masked, once "
+	  "a write after the shutdown turned profiling on (docs/findings.md)", false },
+	{ "F23", "model:pgflags-decode [index-truncated]",
+	  "F23: as above with more than 16 bits: stored truncated to u16 "
+	  "(docs/findings.md)", false },
+	{ "F23", "model:pgflags-counters-use-after-free [lost-ref]",
+	  "F23: such a truncated index decodes as an area tag whose counters "
+	  "clean_unused_counters() has freed (docs/findings.md)", false },
+	{ "F10", "model:pgflags-capacity [re-enabled]",
+	  "F10: profiling turned back on finds the module area tags_addressable() "
+	  "let past 65535 while it was on (docs/findings.md)", false },
+	{ "F10", "check:WARN:alloc_tag was not set [pgflags-lost-ref]",
+	  "F10: a kernel tag index of exactly 65536 is truncated to 0 (NULL); "
+	  "its free warns (docs/findings.md)", false },
 	{ "F12", "model:pgflags-capacity-refused [v3-page-ext]",
 	  "F12: seed 003 v3 counts page flag bits for module tags after falling "
 	  "back to page_ext, and turns profiling off (docs/findings.md)", false },
@@ -120,15 +174,29 @@ static const struct {
 	  "(hwpoison-inject's unpoison-pfn; docs/findings.md)", false },
 	/* Poisoned pages and memory offlining (issue 16 review): F22. */
 	{ "F22", "model:page-conservation [hwpoison-offline]",
-	  "F22: offline_pages() skips PageHWPoison() pages in the isolation test and "
-	  "__offline_isolated_pages(), in use or not, so a kernel page memory_failure() "
-	  "could not handle goes offline with its section while its owner still holds "
-	  "it; onlining it again gives the page to the buddy under its owner "
-	  "(docs/findings.md)", false },
+	  "F22: offline_pages() skips PageHWPoison() pages in page_is_unmovable(), the "
+	  "isolation test and __offline_isolated_pages(), in use or not, so an order-0, "
+	  "non-compound kernel page memory_failure() could not handle (MF_MSG_GET_HWPOISON, "
+	  "ignored) goes offline with its memory block while its owner still holds it; "
+	  "the owner's free while offline keeps the page but, in page_ext mode, never "
+	  "subtracts its tag. Re-onlining is refused (-EHWPOISON) while the block counts "
+	  "the page; only removal and re-add could hand it out again (docs/findings.md)", false },
+	/* Seed 004's pageblock ownership and memory offlining (issue 17 triage): F24. */
+	{ "F24", "pcp:owned-blocks-corrupt [offline]",
+	  "F24: a pageblock a CPU owns (pcp=split) goes offline with its section while "
+	  "a poisoned page the HWPoison skips passed (kept out, or its owner's: F22) keeps "
+	  "it from coming whole in the buddy, so the owner is never released: the CPU's "
+	  "owned_blocks keeps a block of an offline section, whose pageblock data "
+	  "remove_memory() frees with the section (docs/findings.md)", false },
 	{ "F15", "pcp:isolated-page-on-pcp [via-llist]",
 	  "F15: isolating a pageblock drains with drain_all_pages(), which passes "
 	  "by a CPU whose free_llist holds a page of the block; absorbed later, "
 	  "it lands on a PCP list (docs/findings.md)", false },
+	{ "F14", "pcp:isolated-page-on-pcp [via-llist]",
+	  "F14: a page a remote freer pushed onto a dying CPU's free_llist after "
+	  "its drain (PCPF_CPU_DEAD read clear) is absorbed at CPU online into a "
+	  "pageblock isolated while the CPU was down, whose drain_all_pages() left "
+	  "the offline CPU out (docs/findings.md)", false },
 };
 
 static int lookup(const char *sig, bool what_if)

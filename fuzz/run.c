@@ -61,7 +61,8 @@ static void drop_cause(void)
 	tf_oracle_take_cause(&c);
 }
 
-static void add_finding(const char *sig, const char *detail)
+/* The known reason when @sig is known and its cause held, else NULL. */
+static const char *add_finding(const char *sig, const char *detail)
 {
 	struct tf_verdict *v = cur_v;
 	struct tf_finding *f;
@@ -86,12 +87,12 @@ static void add_finding(const char *sig, const char *detail)
 
 		v->truncated = true;
 		if (known && !cur_o->strict)
-			return;
+			return known;
 		/* A new finding must not be lost behind known ones: take the last known slot. */
 		for (i = v->nr - 1; i >= 0 && !v->f[i].known; i--)
 			;
 		if (i < 0)
-			return;
+			return known;
 		f = &v->f[i];
 	}
 	snprintf(f->sig, sizeof(f->sig), "%s%s", sig, cur_what_if ? TF_WHAT_IF_SUFFIX : "");
@@ -100,6 +101,7 @@ static void add_finding(const char *sig, const char *detail)
 	f->op = cur_op;
 	f->at_boot = cur_booting;
 	f->known = known;
+	return known;
 }
 
 /* Page-flag mode's events (tagfuzz/pgflags.h says what each field holds). */
@@ -204,6 +206,7 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		fprintf(t, "  CPU%d %s (CPU%lu)\n", ev->cpu,
 			ev->section == TF_PCP_PT_DEAD_DONE ? "page_alloc_cpu_dead() done" :
 			ev->section == TF_PCP_PT_ONLINE_DONE ? "page_alloc_cpu_online() done" :
+			ev->section == TF_PCP_PT_DRAIN_ALL ? "drain_all_pages() starts" :
 			"teardown: drain_all_pages() done", ev->pfn);
 		break;
 	case TF_EV_PAGE_REF: {
@@ -227,6 +230,10 @@ static void trace_event(FILE *t, const struct tf_event *ev)
 		break;
 	case TF_EV_PGF:
 		trace_pgf(t, ev);
+		break;
+	case TF_EV_MEM_REFUSED:
+		fprintf(t, "  CPU%d memory_block_online(section %u) refused (-EHWPOISON): %lu poisoned pages counted\n",
+			ev->cpu, ev->section, ev->pfn2);
 		break;
 	case TF_EV_MEM_NOTIFY:
 		fprintf(t, "  CPU%d memory notifier: %s, section %u (pfn %lu, %lu pages)\n", ev->cpu,
@@ -280,19 +287,20 @@ static void sink(const struct tf_event *ev)
 		cur_o->watch->event(cur_o->watch->arg, ev, cur_op);
 	if (ev->kind == TF_EV_CHECK) {
 		char cls[48], sig[160];
+		const char *known;
 
 		if (classify_check(ev, cls, sizeof(cls))) {
 			if (cur_o->trace)
 				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
 			if (cur_o->watch)
-				cur_o->watch->check(cur_o->watch->arg, ev, NULL);
+				cur_o->watch->check(cur_o->watch->arg, ev, NULL, NULL);
 			return;
 		}
 		snprintf(sig, sizeof(sig), "check:%s:%s%s%s%s", tf_check_kind_name[ev->check],
 			 ev->site, cls[0] ? " [" : "", cls, cls[0] ? "]" : "");
+		known = add_finding(sig, ev->msg);
 		if (cur_o->watch)
-			cur_o->watch->check(cur_o->watch->arg, ev, sig);
-		add_finding(sig, ev->msg);
+			cur_o->watch->check(cur_o->watch->arg, ev, sig, known);
 	}
 }
 
@@ -495,32 +503,38 @@ static void count_known(const struct tf_finding *f)
 	known_count[i].n++;
 }
 
-static void print_known_counts(void)
+void tf_fuzz_print_known_counts(void)
 {
 	for (int i = 0; i < nr_known_counted; i++)
 		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
 			known_count[i].id, known_count[i].first);
 }
 
-void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
+void tf_fuzz_count_known(const struct tf_verdict *v, bool strict)
 {
 	static bool registered;
-	struct tf_verdict v;
-	const struct tf_finding *f;
 
 	if (!registered) {
 		registered = true;
-		atexit(print_known_counts);
+		atexit(tf_fuzz_print_known_counts);
 	}
+	for (int i = 0; i < v->nr; i++)
+		if (v->f[i].known && !strict)
+			count_known(&v->f[i]);
+}
+
+void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
+{
+	struct tf_verdict v;
+	const struct tf_finding *f;
+
 	tf_run(s, o, &v);
 	tf_mutator_note_run(s);
 	f = tf_verdict_first_new(&v, o->strict);
-	for (int i = 0; i < v.nr; i++)
-		if (v.f[i].known && !o->strict)
-			count_known(&v.f[i]);
+	tf_fuzz_count_known(&v, o->strict);
 	if (f) {
 		tf_print_finding(stderr, s, f);
-		print_known_counts();
+		tf_fuzz_print_known_counts();
 		fflush(stderr);
 		abort();
 	}

@@ -30,8 +30,12 @@ struct tf_finding {
  */
 struct tf_run_watch {
 	void (*event)(void *arg, const struct tf_event *ev, long op);
-	/* a kernel check: its signature, or NULL when an oracle expected it */
-	void (*check)(void *arg, const struct tf_event *ev, const char *sig);
+	/*
+	 * a kernel check: its signature, or NULL when an oracle expected it;
+	 * @known: the known list's reason when the check was judged known
+	 * with its cause (tf_known_judge()), else NULL
+	 */
+	void (*check)(void *arg, const struct tf_event *ev, const char *sig, const char *known);
 	/* the scenario's ops are done; teardown comes next */
 	void (*teardown)(void *arg);
 	void *arg;
@@ -88,6 +92,14 @@ bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
  * AFL++ file).
  */
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
+
+/*
+ * A fuzz target counts the known findings of each run it suppressed, per
+ * finding with the first cause seen, and prints the counts when the
+ * process ends ("==tagfuzz== suppressed N x Fn; first: ..."), or now.
+ */
+void tf_fuzz_count_known(const struct tf_verdict *v, bool strict);
+void tf_fuzz_print_known_counts(void);
 
 /*
  * Known, accepted findings (fuzz/known.c): the reason @sig (without the

@@ -45,8 +45,13 @@ void tf_journal_event(const struct tf_event *ev)
 
 void tf_journal_access(const struct tf_access_rec *a)
 {
-	struct tf_jrec *r = next();
+	struct tf_jrec *r;
 
+	if (nr >= TF_JOURNAL_ACCESS_MAX) {
+		overflowed = true;
+		return;
+	}
+	r = next();
 	if (!r)
 		return;
 	r->op = cur_op;

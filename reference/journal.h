@@ -15,8 +15,14 @@
 
 #include "tagfuzz/events.h"
 
-/* Records kept per run; past it the journal says it overflowed. */
-#define TF_JOURNAL_MAX	32768
+/*
+ * Records kept per run; past it the journal says it overflowed.  Accesses
+ * stop at TF_JOURNAL_ACCESS_MAX so that the rest is left for events, which
+ * are few and which the predicates need most (a burst in a run makes tens
+ * of thousands of accesses).
+ */
+#define TF_JOURNAL_MAX		65536
+#define TF_JOURNAL_ACCESS_MAX	49152
 
 struct tf_jrec {
 	long op;		/* the scenario op, -1 for boot and teardown */

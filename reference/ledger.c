@@ -3,10 +3,13 @@
  * The page ledger of the reference models: every page is allocated or in
  * exactly one free container, and all come back to the buddy lists.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
 #include "ledger.h"
 #include "tagfuzz/observe.h"
+#include "tagfuzz/pgflags.h"
 
 #define fail(sig, ...)	tf_oracle_reportf(l->report, sig, NULL, __VA_ARGS__)
 
@@ -20,11 +23,13 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
 	memset(l->poisoned, 0, old ? old : TF_MAX_PAGES);
 	memset(l->kept, 0, old ? old : TF_MAX_PAGES);
 	memset(l->stranded, 0, old ? old : TF_MAX_PAGES);
-	memset(l->orphan, 0, old ? old : TF_MAX_PAGES);
 	memset(l->refs, 0, (old ? old : TF_MAX_PAGES) * sizeof(l->refs[0]));
+	memset(l->mf_action, 0, old ? old : TF_MAX_PAGES);
+	memset(l->owner_gone, 0, old ? old : TF_MAX_PAGES);
 	for (int c = 0; c < TF_MAX_CPUS; c++) {
 		l->ref_inflight[c] = -1;
 		l->unpoisoning[c] = false;
+		l->mf_pending[c] = -1;
 	}
 	l->nr_pages = nr_pages;
 	l->nr_allocated = 0;
@@ -55,6 +60,55 @@ bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 	return true;
 }
 
+/*
+ * F22's cause, at the MEM_OFFLINE of a section with allocated @pfn in it:
+ * the page is PageHWPoison() from a memory_failure() of this run that met
+ * it allocated and took no reference (get_hwpoison_page() could not
+ * handle it: MF_MSG_GET_HWPOISON, ignored), and offlining passed it
+ * through upstream's HWPoison skips: it still has a count (a count-0 page
+ * passes page_is_unmovable() before the skip), all of it its holders'.
+ */
+static void cause_f22(const struct tf_ledger *l, unsigned long pfn)
+{
+	int rc = tf_observe_page_refcount(pfn);
+	int holders = !l->owner_gone[pfn] + l->refs[pfn];
+	const char *lost = tf_journal_overflowed() ?
+			   " (the journal overflowed: records are missing)" : "";
+
+	if (!tf_observe_page_hwpoison(pfn)) {
+		tf_oracle_cause("F22", false, "pfn %lu is not PageHWPoison(): no HWPoison skip of offline_pages() let it through",
+				pfn);
+		return;
+	}
+	if (!l->poisoned[pfn] || l->mf_action[pfn] == TF_MF_NONE) {
+		tf_oracle_cause("F22", false, "no memory_failure() of this run that poisoned pfn %lu reached its action_result()%s",
+				pfn, lost);
+		return;
+	}
+	if (!l->poison_live[pfn]) {
+		tf_oracle_cause("F22", false, "memory_failure() (op %d) met pfn %lu free, not in use",
+				l->mf_op[pfn], pfn);
+		return;
+	}
+	if (l->mf_action[pfn] != TF_MF_GET_IGNORED) {
+		tf_oracle_cause("F22", false, "memory_failure() (op %d) of pfn %lu did not take the ignored MF_MSG_GET_HWPOISON path (no reference)",
+				l->mf_op[pfn], pfn);
+		return;
+	}
+	if (rc <= 0) {
+		tf_oracle_cause("F22", false, "pfn %lu had refcount %d at the offline, its holders' %d: page_is_unmovable() passed it for its count, not by its HWPoison skip",
+				pfn, rc, holders);
+		return;
+	}
+	if (rc != holders) {
+		tf_oracle_cause("F22", false, "pfn %lu had refcount %d at the offline, its holders' %d: not theirs alone",
+				pfn, rc, holders);
+		return;
+	}
+	tf_oracle_cause("F22", true, "memory_failure() (op %d) met pfn %lu in use and took no reference (get hwpoison page: Ignored); offlining passed it poisoned, refcount %d (its holders'), by the HWPoison skips",
+			l->mf_op[pfn], pfn, rc);
+}
+
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 {
 	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
@@ -64,6 +118,7 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 			 * or not: the owner keeps a page of an offline section
 			 * (docs/findings.md).
 			 */
+			cause_f22(l, i);
 			tf_oracle_reportf(l->report, TF_SIG_PAGE_CONSERVATION,
 					  TF_CLASS_HWPOISON_OFFLINE,
 					  "pfn %lu is allocated (poisoned, its owner holds it), and its section went offline",
@@ -71,8 +126,11 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 			l->stranded[i] = 1;
 			l->nr_allocated--;
 		} else if (l->allocated[i]) {
-			fail(TF_SIG_PAGE_CONSERVATION,
-			     "pfn %lu is allocated, and its section went offline", i);
+			/* The same symptom; F22's cause cannot hold (not poisoned). */
+			cause_f22(l, i);
+			tf_oracle_reportf(l->report, TF_SIG_PAGE_CONSERVATION,
+					  TF_CLASS_HWPOISON_OFFLINE,
+					  "pfn %lu is allocated, and its section went offline", i);
 			l->allocated[i] = 0;
 			l->nr_allocated--;
 		}
@@ -86,32 +144,21 @@ void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n)
 	}
 }
 
-bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n)
+void ledger_block_online(struct tf_ledger *l, unsigned long pfn, unsigned long n, bool refused)
 {
-	bool orphaned = false;
+	unsigned long i, end = pfn + n < l->nr_pages ? pfn + n : l->nr_pages;
 
-	for (unsigned long i = pfn; i < pfn + n && i < l->nr_pages; i++) {
-		l->poisoned[i] = 0;
-		if (!l->stranded[i])
-			continue;
-		l->stranded[i] = 0;
-		l->allocated[i] = 0;
-		l->refs[i] = 0;
-		l->orphan[i] = 1;
-		orphaned = true;
-	}
-	return orphaned;
-}
-
-bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr)
-{
-	for (unsigned long i = pfn; i < pfn + nr && i < l->nr_pages; i++)
-		if (l->orphan[i])
-			return true;
-	if (cpu >= 0 && cpu < TF_MAX_CPUS && l->ref_inflight[cpu] >= 0 &&
-	    (unsigned long)l->ref_inflight[cpu] < l->nr_pages)
-		return l->orphan[l->ref_inflight[cpu]];
-	return false;
+	for (i = pfn; i < end; i++)
+		if (l->poisoned[i])
+			break;
+	if (refused && i == end)
+		fail(TF_SIG_PAGE_CONSERVATION,
+		     "onlining pfn %lu..%lu was refused (-EHWPOISON), and no page there is poisoned",
+		     pfn, end - 1);
+	else if (!refused && i < end)
+		fail(TF_SIG_PAGE_CONSERVATION,
+		     "pfn %lu is poisoned, and its section goes online (memory_block_online() refuses a block that counts a poisoned page: -EHWPOISON)",
+		     i);
 }
 
 bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
@@ -137,6 +184,7 @@ bool ledger_alloc(struct tf_ledger *l, unsigned long pfn, unsigned int order)
 			fail(TF_SIG_PAGE_ALLOCATED_TWICE,
 			     "pfn %lu handed out, which was freed poisoned and kept out", pfn + i);
 		l->allocated[pfn + i] = 1;
+		l->owner_gone[pfn + i] = 0;
 	}
 	l->nr_allocated += n;
 	return true;
@@ -184,12 +232,13 @@ void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev)
 			     pfn);
 		l->refs[pfn]++;
 		break;
+	case TF_REF_OWNER_FREE:
+		l->owner_gone[pfn] = 1;
+		break;
 	case TF_REF_PUT:
 		l->ref_inflight[ev->cpu] = pfn;
 		if (!l->refs[pfn])
-			tf_oracle_reportf(l->report, TF_SIG_PAGE_REF,
-					  l->orphan[pfn] ? TF_CLASS_HWPOISON_OFFLINE : NULL,
-					  "put_page() of pfn %lu, on which no reference is held", pfn);
+			fail(TF_SIG_PAGE_REF, "put_page() of pfn %lu, on which no reference is held", pfn);
 		else
 			l->refs[pfn]--;
 		break;
@@ -204,12 +253,27 @@ void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool 
 
 	if (pfn >= l->nr_pages || ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS)
 		return;
+	/*
+	 * Both need the page's section online (pfn_to_online_page()):
+	 * memory_failure() gives -ENXIO, unpoison_memory() -EIO.
+	 */
+	if (l->offline[pfn])
+		return;
 	if (ev->section == TF_HWPOISON_POISON) {
+		/* The memory_failure() that sets the flag: its action_result() follows. */
+		if (!l->poisoned[pfn] && !tf_observe_page_hwpoison(pfn)) {
+			l->mf_action[pfn] = TF_MF_NONE;
+			l->mf_op[pfn] = tf_journal_len() ? (int)tf_journal_at(tf_journal_len() - 1)->op : -1;
+			l->mf_pending[ev->cpu] = (long)pfn;
+		}
 		/* TestSetPageHWPoison(): set, or already set. */
 		l->poisoned[pfn] = 1;
+		l->poison_live[pfn] = l->allocated[pfn];
 		return;
 	}
 	l->unpoisoning[ev->cpu] = true;
+	l->unpoison_rc[ev->cpu] = tf_observe_page_refcount(pfn);
+	l->unpoison_holders[ev->cpu] = (owned ? 1 : 0) + l->refs[pfn];
 	/* unpoison_memory(): nothing while someone else holds a reference too. */
 	if (l->poisoned[pfn] && (owned ? 1 : 0) + l->refs[pfn] <= 1)
 		l->poisoned[pfn] = 0;
@@ -221,6 +285,25 @@ void ledger_op_end(struct tf_ledger *l, int cpu)
 		return;
 	l->ref_inflight[cpu] = -1;
 	l->unpoisoning[cpu] = false;
+	l->mf_pending[cpu] = -1;
+}
+
+void ledger_printk_event(struct tf_ledger *l, const struct tf_event *ev)
+{
+	char type[64], result[16];
+	unsigned long pfn;
+	long p;
+
+	if (ev->cpu < 0 || ev->cpu >= TF_MAX_CPUS || !ev->msg)
+		return;
+	p = l->mf_pending[ev->cpu];
+	/* action_result(): "%#lx: recovery action for %s: %s". */
+	if (p < 0 || sscanf(ev->msg, "%lx: recovery action for %63[^:]: %15s", &pfn, type, result) != 3 ||
+	    pfn != (unsigned long)p)
+		return;
+	l->mf_action[pfn] = !strcmp(type, "get hwpoison page") && !strcmp(result, "Ignored") ?
+			    TF_MF_GET_IGNORED : TF_MF_OTHER;
+	l->mf_pending[ev->cpu] = -1;
 }
 
 void ledger_check_count(const struct tf_ledger *l, unsigned long free, const char *how)
@@ -277,4 +360,131 @@ void ledger_check_end(struct tf_ledger *l, bool (*exempt)(unsigned long pfn))
 			return;
 		}
 	}
+}
+
+/* The last event before the journal's end of @kind on @pfn with @section (< 0: any), or -1. */
+static long last_event(enum tf_event_kind kind, unsigned long pfn, int section)
+{
+	size_t i;
+
+	for (i = tf_journal_len(); i-- > 0;) {
+		const struct tf_jrec *r = tf_journal_at(i);
+
+		if (!r->access && r->ev.kind == kind && r->ev.pfn == pfn &&
+		    (section < 0 || r->ev.section == (unsigned int)section))
+			return (long)i;
+	}
+	return -1;
+}
+
+static const char *overflow_note(void)
+{
+	return tf_journal_overflowed() ? " (the journal overflowed: records are missing)" : "";
+}
+
+/*
+ * F19's cause: memory_failure() met the page in use, could not handle it
+ * and took no reference (at unpoison_memory()'s start every reference is
+ * a holder's); unpoison_memory() then put a holder's reference as if it
+ * were memory_failure()'s.
+ */
+void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu,
+			   const char *whom)
+{
+	long poison = last_event(TF_EV_HWPOISON, pfn, TF_HWPOISON_POISON);
+	long unpoison = last_event(TF_EV_HWPOISON, pfn, TF_HWPOISON_UNPOISON);
+
+	if (poison < 0 || unpoison < poison) {
+		tf_oracle_cause("F19", false, "no memory_failure() of pfn %lu came before this unpoison_memory()%s",
+				pfn, overflow_note());
+		return;
+	}
+	if (!l->poison_live[pfn]) {
+		tf_oracle_cause("F19", false, "memory_failure() (op %ld) met pfn %lu free, not in use",
+				tf_journal_at(poison)->op, pfn);
+		return;
+	}
+	if (l->unpoison_rc[cpu] != l->unpoison_holders[cpu]) {
+		tf_oracle_cause("F19", false, "pfn %lu had refcount %d when unpoison_memory() started, its holders' %d: not theirs alone",
+				pfn, l->unpoison_rc[cpu], l->unpoison_holders[cpu]);
+		return;
+	}
+	tf_oracle_cause("F19", true, "memory_failure() (op %ld) could not handle in-use pfn %lu and took no reference (refcount %d, all its holders'); unpoison_memory() (op %ld) put %s's",
+			tf_journal_at(poison)->op, pfn, l->unpoison_rc[cpu], tf_journal_at(unpoison)->op,
+			whom);
+}
+
+/*
+ * F18's cause: the warning comes from online_pages()' first free of a
+ * page of the section it onlines (after MEM_GOING_ONLINE, before
+ * MEM_ONLINE; never allocated since), whose ref nobody set: page_ext's
+ * table for the section was allocated zeroed at that MEM_GOING_ONLINE
+ * (page-flag refs: the flags zeroed at init), and the ref reads NULL.
+ */
+void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext)
+{
+	long going = -1, online = -1, pext = -1, alloc = -1, free = -1;
+	unsigned int section = 0;
+	size_t i;
+
+	for (i = tf_journal_len(); i-- > 0 && going < 0;) {
+		const struct tf_jrec *r = tf_journal_at(i);
+		const struct tf_event *ev = &r->ev;
+
+		if (r->access)
+			continue;
+		if (ev->kind == TF_EV_MEM_NOTIFY && pfn >= ev->pfn && pfn < ev->pfn + ev->pfn2) {
+			if (ev->order == TF_MEM_GOING_ONLINE) {
+				going = (long)i;
+				section = ev->section;
+			} else if (online < 0) {
+				online = (long)i;
+			}
+		} else if (ev->kind == TF_EV_PAGE_ALLOC && alloc < 0 && pfn >= ev->pfn &&
+			   pfn < ev->pfn + (1UL << ev->order)) {
+			alloc = (long)i;
+		} else if (ev->kind == TF_EV_PAGE_FREE && free < 0 && ev->pfn == pfn && ev->cpu == cpu) {
+			free = (long)i;
+		}
+	}
+	if (going < 0) {
+		tf_oracle_cause("F18", false, "pfn %lu was freed outside an online_pages() of its section (no MEM_GOING_ONLINE)%s",
+				pfn, overflow_note());
+		return;
+	}
+	if (online > going) {
+		tf_oracle_cause("F18", false, "pfn %lu was freed after its section's online_pages() had ended",
+				pfn);
+		return;
+	}
+	if (alloc > going || free < going) {
+		tf_oracle_cause("F18", false, "the warning is not online_pages()' first free of pfn %lu (allocated since MEM_GOING_ONLINE)",
+				pfn);
+		return;
+	}
+	/* The notifier chain ran before its event: page_ext's table comes just before it. */
+	for (i = (size_t)going; page_ext && i-- > 0 && pext < 0;) {
+		const struct tf_jrec *r = tf_journal_at(i);
+
+		if (r->access || r->ev.section != section)
+			continue;
+		if (r->ev.kind == TF_EV_PEXT_ONLINE)
+			pext = (long)i;
+		else if (r->ev.kind == TF_EV_MEM_NOTIFY)
+			break;
+	}
+	if (page_ext) {
+		if (pext < 0) {
+			tf_oracle_cause("F18", false, "section %u's page_ext was not allocated (zeroed) at its MEM_GOING_ONLINE (op %ld)",
+					section, tf_journal_at(going)->op);
+			return;
+		}
+	}
+	if ((page_ext ? tf_observe_ref(pfn).state : tf_observe_pgf(pfn).state) != TF_REF_NULL) {
+		tf_oracle_cause("F18", false, "pfn %lu's ref does not read NULL", pfn);
+		return;
+	}
+	tf_oracle_cause("F18", true, "online_pages() of section %u (op %ld) freed pfn %lu through __free_pages_core(MEMINIT_HOTPLUG) after MEM_GOING_ONLINE%s; its ref read NULL",
+			section, tf_journal_at(going)->op, pfn,
+			page_ext ? " had allocated its page_ext zeroed" : " (refs in the zeroed page flags)");
 }

@@ -35,18 +35,42 @@ struct tf_ledger {
 	/*
 	 * Memory offlining skips poisoned pages (upstream's HWPoison skips):
 	 * stranded[] is a page its owner still holds in a section that went
-	 * offline (allocated[] and offline[] both set, not in nr_allocated);
-	 * orphan[] a page onlining initialised again and gave to the buddy
-	 * while its owner held it, for the rest of the run.
+	 * offline (allocated[] and offline[] both set, not in nr_allocated).
+	 * The section cannot come back while the page is poisoned
+	 * (ledger_block_online()).
 	 */
 	uint8_t stranded[TF_MAX_PAGES];
-	uint8_t orphan[TF_MAX_PAGES];
 	/* Extra references the callers hold (get_page), by pfn. */
 	uint16_t refs[TF_MAX_PAGES];
 	/* Per CPU: the pfn its get_page or put_page acts on until the op ends, or -1. */
 	long ref_inflight[TF_MAX_CPUS];
 	/* Per CPU: an unpoison_memory() is running (until the op ends). */
 	bool unpoisoning[TF_MAX_CPUS];
+	/*
+	 * F19's evidence, per CPU, at its unpoison_memory()'s start: the
+	 * page's refcount and how many of those references its holders (owner,
+	 * extra references) account for; poison_live[pfn]: memory_failure()
+	 * met the page allocated.
+	 */
+	int unpoison_rc[TF_MAX_CPUS], unpoison_holders[TF_MAX_CPUS];
+	uint8_t poison_live[TF_MAX_PAGES];
+	/*
+	 * F22's evidence: what the memory_failure() that set PG_hwpoison did
+	 * with the page (its action_result() printk: TF_MF_*), in which op;
+	 * per CPU, the pfn whose memory_failure() runs, or -1; owner_gone[]:
+	 * the owner freed the page while extra references kept it.
+	 */
+	uint8_t mf_action[TF_MAX_PAGES];
+	int mf_op[TF_MAX_PAGES];
+	long mf_pending[TF_MAX_CPUS];
+	uint8_t owner_gone[TF_MAX_PAGES];
+};
+
+/* ledger.mf_action[]: the action_result() of the memory_failure() that poisoned a page. */
+enum {
+	TF_MF_NONE,		/* none seen */
+	TF_MF_GET_IGNORED,	/* MF_MSG_GET_HWPOISON, MF_IGNORED: no reference taken */
+	TF_MF_OTHER,		/* another page type or result */
 };
 
 /* A run on @nr_pages pages (a multiple of 16), none allocated, all online. */
@@ -57,22 +81,20 @@ void ledger_reset(struct tf_ledger *l, unsigned long nr_pages, tf_report_fn repo
  * yet.  ledger_online(): a free that hands offline pages to the buddy for
  * the first time (online_pages()); false when one of them was not offline.
  * ledger_offline(): the pages left the zone (offline_pages()), which
- * reports an allocated one among them.
+ * reports an allocated one among them ([hwpoison-offline], with F22's
+ * cause).
  */
 void ledger_set_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 bool ledger_online(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 void ledger_offline(struct tf_ledger *l, unsigned long pfn, unsigned long n);
 /*
- * online_pages()'s memmap_init_range() of @n pages from @pfn: PG_hwpoison
- * is gone, a stranded page becomes an orphan (its owner's allocation is
- * over for the model; true when there was one, for the models' units).
+ * memory_block_online() of the @n pages from @pfn (one section): upstream
+ * refuses (-EHWPOISON, @refused) exactly when the block counts a poisoned
+ * page (memblk_nr_poison(): memory_failure() counts a page it poisons,
+ * unpoison_memory() uncounts one it clears, and needs the block online to
+ * do so); either way round is a report.
  */
-bool ledger_reinit(struct tf_ledger *l, unsigned long pfn, unsigned long n);
-/*
- * A check or report on CPU @cpu acting on [@pfn, @pfn + @nr), or on the
- * page its get_page/put_page acts on, meets an orphan.
- */
-bool ledger_orphan_in(const struct tf_ledger *l, int cpu, unsigned long pfn, unsigned long nr);
+void ledger_block_online(struct tf_ledger *l, unsigned long pfn, unsigned long n, bool refused);
 #define TF_CLASS_HWPOISON_OFFLINE	"hwpoison-offline"
 static inline bool ledger_is_offline(const struct tf_ledger *l, unsigned long pfn)
 {
@@ -94,6 +116,18 @@ void ledger_keep(struct tf_ledger *l, unsigned long pfn);
 void ledger_ref_event(struct tf_ledger *l, const struct tf_event *ev);
 void ledger_hwpoison_event(struct tf_ledger *l, const struct tf_event *ev, bool owned);
 void ledger_op_end(struct tf_ledger *l, int cpu);
+/* TF_EV_PRINTK: memory_failure()'s action_result() line, for F22's cause. */
+void ledger_printk_event(struct tf_ledger *l, const struct tf_event *ev);
+
+/*
+ * Known findings' causes (docs/findings.md), given just before the
+ * report.  F19: unpoison_memory() on @cpu freed @pfn, held by @whom.
+ * F18: the "alloc_tag was not set" warning of @cpu's free of @pfn;
+ * @page_ext: refs live in page_ext (else in the page flags).
+ */
+void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu,
+			   const char *whom);
+void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext);
 
 /* Extra references on @pfn held, or one taken or dropped by an op in flight. */
 static inline bool ledger_refs_held(const struct tf_ledger *l, unsigned long pfn)

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "journal.h"
 #include "ledger.h"
 #include "oracle.h"
 #include "tagfuzz/observe.h"
@@ -135,6 +136,10 @@ static struct model_run {
 	int may_current_not_set;
 	/* Memory hotplug: the section online_pages() is freeing into the buddy, or -1. */
 	int joining;
+	/* F3's cause: the pfn whose recording the tracker dropped, and the op of its printk. */
+	long drop_pfn, drop_op;
+	/* F5's cause: by tag, the last pfn freed during the clear that it may have stamped. */
+	long f5_pfn[MAX_TAGS];
 	struct cpu_ctx ctx[TF_MAX_CPUS];
 } st;
 
@@ -227,6 +232,7 @@ static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
 		.nr_pages = tf_machine_pages(m),
 		.section_shift = __builtin_ctz(m->section_pages),
 		.joining = -1,
+		.drop_pfn = -1,
 	};
 	for (int c = 0; c < TF_MAX_CPUS; c++)
 		st.ctx[c] = CPU_CTX_INIT;
@@ -397,18 +403,8 @@ static void on_mem_notify(const struct tf_event *ev)
 		return;
 	switch (ev->order) {
 	case TF_MEM_GOING_ONLINE:
-		/*
-		 * memmap_init_range() initialised the section's struct pages
-		 * first: a page its owner still held since the section went
-		 * offline (poisoned) is no allocation any more.
-		 */
-		if (ledger_reinit(&pg.ledger, start, st.m.section_pages))
-			for (unsigned long pfn = start; pfn < start + st.m.section_pages; pfn++)
-				if (pg.ledger.orphan[pfn] && (pg.units[pfn].flags & U_LIVE)) {
-					if (pg.units[pfn].flags & U_TRACKER)
-						st.nr_tracker--;
-					pg.units[pfn].flags = 0;
-				}
+		/* memory_block_online() let it through: no page there is poisoned. */
+		ledger_block_online(&pg.ledger, start, st.m.section_pages, false);
 		/* page_ext_callback(): a zeroed table before any page is freed. */
 		on_section_online(section);
 		st.joining = section;
@@ -492,6 +488,9 @@ static bool on_tail_chunk(const struct tf_event *ev)
 			return false;
 	st.ctx[ev->cpu].freed_pfn = pfn;
 	st.ctx[ev->cpu].freed_unit = pg.units[pfn];
+	/* A chunk of an early head is an early tail: a check on it is classed with its head. */
+	if (u->flags & U_EARLY)
+		st.ctx[ev->cpu].freed_unit = (struct unit){ .flags = u->flags, .tag = u->tag };
 	st.ctx[ev->cpu].freed_pref = pg.pref[pfn];
 	/* clear_page_tag_ref(), then pgalloc_tag_sub() of the EMPTY it wrote. */
 	if (profiling() && has_ext(pfn))
@@ -525,13 +524,14 @@ static void on_free(const struct tf_event *ev)
 	if (pfn + n > st.nr_pages || !(u->flags & U_LIVE) || u->order != ev->order) {
 		if (on_tail_chunk(ev))
 			return;
-		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH,
-		     ledger_orphan_in(&pg.ledger, -1, pfn, n) ? TF_CLASS_HWPOISON_OFFLINE : NULL,
+		fail(pfn < st.nr_pages && pg.shed[pfn] ? TF_SIG_PAGE_REF : TF_SIG_FREE_MISMATCH, NULL,
 		     "free of pfn %lu order %u, which is not a live allocation of that order",
 		     pfn, ev->order);
 		return;
 	}
 	if (pg.ledger.unpoisoning[ev->cpu]) {
+		ledger_unpoison_cause(&pg.ledger, pfn, ev->cpu,
+				      u->flags & U_HELD ? "an extra reference holder" : "its owner");
 		fail(TF_SIG_UNPOISON_IN_USE, NULL,
 		     "unpoison_memory() freed pfn %lu, whose one reference was %s's, not memory_failure()'s",
 		     pfn, u->flags & U_HELD ? "an extra reference holder" : "its owner");
@@ -551,6 +551,7 @@ static void on_free(const struct tf_event *ev)
 			clear_race(pfn, " (freed in the same op)");
 		} else if (in_clear(ev->cpu)) {
 			st.f5_calls[pg.pref[pfn]]++;
+			st.f5_pfn[pg.pref[pfn]] = pfn;
 			st.f5_bytes[pg.pref[pfn]] += (int64_t)PAGE_BYTES << ev->order;
 		}
 	}
@@ -725,6 +726,8 @@ static void on_callbacks(void)
 
 static void on_printk(const struct tf_event *ev)
 {
+	/* memory_failure()'s action_result(): F22's cause. */
+	ledger_printk_event(&pg.ledger, ev);
 	/*
 	 * The tracker could not get a pool page: this allocation's entry is
 	 * dropped (an earlier early allocation of the pfn may still have one).
@@ -735,6 +738,8 @@ static void on_printk(const struct tf_event *ev)
 
 		pg.recorded[pfn]--;
 		pg.units[pfn].flags |= U_DROPPED;
+		st.drop_pfn = pfn;
+		st.drop_op = tf_journal_len() ? tf_journal_at(tf_journal_len() - 1)->op : -1;
 		st.ctx[ev->cpu].last_early = -1;
 	}
 }
@@ -764,6 +769,11 @@ static void model_on_event(const struct tf_event *ev)
 		break;
 	case TF_EV_MEM_NOTIFY:
 		on_mem_notify(ev);
+		break;
+	case TF_EV_MEM_REFUSED:
+		if (ev->section < TF_MAX_SECTIONS)
+			ledger_block_online(&pg.ledger, (unsigned long)ev->section * st.m.section_pages,
+					    st.m.section_pages, true);
 		break;
 	case TF_EV_PEXT_CALLBACKS:
 		on_callbacks();
@@ -810,6 +820,563 @@ static void model_on_event(const struct tf_event *ev)
 }
 
 /*
+ * The causes of the known early-boot findings (fuzz/known.c, F1-F6;
+ * docs/findings.md "Cause"), read from this run's journal
+ * (reference/journal.h): which allocation covered the pfn, when its
+ * section's page_ext came up, what the clear and the recorder did.
+ */
+static const struct tf_event *j_ev(long i)
+{
+	const struct tf_jrec *r = i >= 0 ? tf_journal_at(i) : NULL;
+
+	return r && !r->access ? &r->ev : NULL;
+}
+
+static const struct tf_access_rec *j_acc(long i)
+{
+	const struct tf_jrec *r = i >= 0 ? tf_journal_at(i) : NULL;
+
+	return r && r->access ? &r->a : NULL;
+}
+
+static long j_op(long i)
+{
+	const struct tf_jrec *r = i >= 0 ? tf_journal_at(i) : NULL;
+
+	return r ? r->op : -1;
+}
+
+
+/* The last event of @kind before record @before, on @pfn and @section unless negative. */
+static long j_event(size_t before, enum tf_event_kind kind, long pfn, long section)
+{
+	for (size_t i = before; i-- > 0;) {
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->kind == kind && (pfn < 0 || e->pfn == (unsigned long)pfn) &&
+		    (section < 0 || e->section == (unsigned int)section))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The last @kind event for @section before now; when the journal
+ * overflowed and has none, tf_journal_len(): the event came after the
+ * journal filled up, so after every record it kept.
+ */
+static long j_event_or_lost(enum tf_event_kind kind, long section)
+{
+	long i = j_event(tf_journal_len(), kind, -1, section);
+
+	return i < 0 && tf_journal_overflowed() ? (long)tf_journal_len() : i;
+}
+
+/* The last allocation before record @before whose pages cover @pfn. */
+static long j_alloc_of(size_t before, unsigned long pfn)
+{
+	for (size_t i = before; i-- > 0;) {
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->kind == TF_EV_PAGE_ALLOC && e->pfn <= pfn &&
+		    pfn < e->pfn + (1UL << e->order))
+			return i;
+	}
+	return -1;
+}
+
+static bool is_tracker_alloc(const struct tf_event *e)
+{
+	return e && e->kind == TF_EV_PAGE_ALLOC &&
+	       ((e->alloc_flags & TF_EV_ALLOC_NO_CODETAG) || (e->gfp & TF_EV_GFP_NO_CODETAG));
+}
+
+static const char *j_lost(void)
+{
+	return tf_journal_overflowed() ? " (the journal overflowed: earlier records are missing)" : "";
+}
+
+/*
+ * What F1, F1', F2, F3 and F6 share: pfn @pfn was allocated (record *@a)
+ * before its section had page_ext (record *@s), as the head of its
+ * allocation, and the tracker did not drop it.  False, after giving
+ * finding @id's cause as missing, when one of these fails.
+ */
+static bool early_head(const char *id, unsigned long pfn, const struct unit *u, long *a, long *s)
+{
+	size_t now = tf_journal_len();
+	const struct tf_event *e;
+
+	*a = j_alloc_of(now, pfn);
+	*s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(pfn));
+	e = j_ev(*a);
+	if (!e || *s < *a) {
+		tf_oracle_cause(id, false, "no allocation of pfn %lu before its section %u got page_ext is in the journal%s",
+				pfn, section_of(pfn), j_lost());
+		return false;
+	}
+	if (e->pfn != pfn) {
+		tf_oracle_cause(id, false, "pfn %lu is a tail of the order-%u allocation at pfn %lu (op %ld): only the head is ever recorded, so it holds NULL whenever it is freed (F2's cause)",
+				pfn, e->order, e->pfn, j_op(*a));
+		return false;
+	}
+	if ((u->flags & U_DROPPED) && id[1] != '3') {
+		tf_oracle_cause(id, false, "the tracker dropped pfn %lu (no pool page, op %ld): no clear would have stamped it (F3's cause)",
+				pfn, st.drop_op);
+		return false;
+	}
+	return true;
+}
+
+/* F1: an early page freed by another CPU after its section's page_ext came up, before the clear. */
+static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
+{
+	long a, s, t;
+
+	if (!early_head("F1", pfn, u, &a, &s))
+		return;
+	for (t = s; t >= 0 && !is_tracker_alloc(j_ev(t)); t--)
+		;
+	if (t < 0) {
+		tf_oracle_cause("F1", false, "no tracker page was allocated before section %u got page_ext (op %ld): nothing recorded pfn %lu, so the clear would not have stamped it either%s",
+				section_of(pfn), j_op(s), pfn, j_lost());
+		return;
+	}
+	/*
+	 * page_ext_init()'s CPU freeing inside the same op is its own work; in a
+	 * later op it left page_ext_init() between sections (what-if), as another
+	 * CPU would run.
+	 */
+	if (j_ev(s) && j_ev(s)->cpu == cpu && j_op(s) == j_op((long)tf_journal_len() - 1)) {
+		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld, freed pfn %lu itself in that op: page_ext_init()'s own work, not another context",
+				cpu, section_of(pfn), j_op(s), pfn);
+		return;
+	}
+	if (!j_ev(s)) {
+		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the init callbacks",
+				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
+		return;
+	}
+	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the init callbacks",
+			pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), j_ev(s)->cpu, j_op(s), cpu,
+			j_op((long)tf_journal_len() - 1));
+}
+
+/* The site of the recorder pointer's reset in clear_early_alloc_pfn_tag_refs(). */
+#define RECORDER_RESET	"rcu_assign_pointer(alloc_tag_add_early_pfn_ptr"
+
+/* F1': an early page freed by another CPU while the clear runs, before it got there. */
+static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
+{
+	size_t now = tf_journal_len();
+	long a, s, cb, rd, rs = -1, w;
+	const struct tf_access_rec *r = NULL;
+	int k;
+
+	if (!early_head("F1'", pfn, u, &a, &s))
+		return;
+	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
+	k = cb >= 0 ? j_ev(cb)->cpu : -1;
+	/* The free's read of the ref: its last one, NULL. */
+	for (rd = (long)now; rd-- > cb && cb >= 0;) {
+		r = j_acc(rd);
+		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
+		    !strcmp(r->site, "read page tag ref"))
+			break;
+		r = NULL;
+	}
+	if (!r) {
+		tf_oracle_cause("F1'", false, "no NULL read of pfn %lu's ref by CPU%d after the init callbacks began%s",
+				pfn, cpu, j_lost());
+		return;
+	}
+	for (long i = rd; i-- > cb;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->cpu == k && x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+			rs = i;
+			break;
+		}
+	}
+	if (rs < 0) {
+		tf_oracle_cause("F1'", false, "CPU%d ran the init callbacks (op %ld) but never reset the recorder pointer before CPU%d read pfn %lu's ref at step %lu: no clear was running",
+				k, j_op(cb), cpu, pfn, r->step);
+		return;
+	}
+	w = tf_journal_find_access(rd, TF_ACC_WRITE, r->addr, k, "write page tag ref");
+	if (w > cb) {
+		/* Its own write left the NULL the free read: the clear got there first. */
+		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL at step %lu",
+				k, pfn, j_acc(w)->step,
+				j_acc(w)->val == 1 ? "EMPTY" : j_acc(w)->val ? "a tag" : "NULL, not EMPTY",
+				cpu, r->step);
+		return;
+	}
+	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL at step %lu",
+			pfn, j_op(a), k, j_acc(rs)->step, cpu, r->step);
+}
+
+/*
+ * F2: a tail of an early high-order allocation, split off, freed after the
+ * clear.  @start: the first pfn of the range the check was classed in; a
+ * live page before @pfn there that should hold EMPTY and holds NULL is
+ * freed first and explains the check itself.
+ */
+static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *u)
+{
+	size_t now = tf_journal_len();
+	long a = j_alloc_of(now, pfn), s, sp, cb;
+	const struct tf_event *e = j_ev(a);
+
+	for (unsigned long p = start; p < pfn; p++) {
+		if ((pg.units[p].flags & U_LIVE) && pg.pref[p] == PREF_EMPTY &&
+		    tf_observe_ref(p).state == TF_REF_NULL) {
+			tf_oracle_cause("F2", false, "pfn %lu, freed before tail pfn %lu in the same call, should hold EMPTY (recorded and stamped) and holds NULL: the check is its",
+					p, pfn);
+			return;
+		}
+	}
+
+	if (!e && tf_journal_overflowed() && (u->flags & (U_LIVE | U_RECORDED)) ==
+	    (U_LIVE | U_RECORDED) && st.callbacks_done) {
+		/*
+		 * The allocation's record is gone too.  A recorded head holds EMPTY
+		 * after the clear; a NULL unit with its head's U_RECORDED is a tail
+		 * the model split off.
+		 */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of an early allocation whose head was recorded (the model's split record: the journal overflowed before its allocation), freed after the clear",
+				pfn);
+		return;
+	}
+	if (!e) {
+		tf_oracle_cause("F2", false, "no allocation of pfn %lu is in the journal%s", pfn, j_lost());
+		return;
+	}
+	if (e->pfn == pfn) {
+		tf_oracle_cause("F2", false, "pfn %lu is the head of its order-%u allocation (op %ld), the pfn the tracker records: not a tail",
+				pfn, e->order, j_op(a));
+		return;
+	}
+	s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(e->pfn));
+	if (s < a) {
+		tf_oracle_cause("F2", false, "its allocation at pfn %lu (op %ld) came after section %u had page_ext: not early",
+				e->pfn, j_op(a), section_of(e->pfn));
+		return;
+	}
+	sp = j_event(now, TF_EV_PAGE_SPLIT, e->pfn, -1);
+	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
+	if (cb < 0 && st.callbacks_done)
+		cb = (long)now;	/* the callbacks came after the journal filled up */
+	if (sp < a && tf_journal_overflowed() && (u->flags & U_LIVE) && st.callbacks_done) {
+		/*
+		 * The split came after the journal filled up; a tail has a unit
+		 * of its own only from the model's split of its head.
+		 */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; split off later (the model's record: the journal overflowed), freed after the clear",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn));
+		return;
+	}
+	if (sp < a) {
+		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was never split off%s", pfn,
+				e->pfn, j_lost());
+		return;
+	}
+	if (cb < a) {
+		/* What-if: freed before the init callbacks, which would not stamp a tail either. */
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head is recorded; split at op %ld, freed before the init callbacks (the clear would not have stamped it)",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp));
+		return;
+	}
+	if (!j_ev(s) || !j_ev(cb)) {
+		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; only the head was recorded; split at op %ld, freed after the clear (the section's page_ext and the clear came after the journal filled up)",
+				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(sp));
+		return;
+	}
+	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
+			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
+}
+
+/* The journal's allocation of @pfn began at another pfn: @pfn is a tail. */
+static bool early_tail(unsigned long pfn)
+{
+	const struct tf_event *e = j_ev(j_alloc_of(tf_journal_len(), pfn));
+
+	return e && e->pfn != pfn;
+}
+
+/*
+ * The tracker's failed cmpxchg on the pool head, by the CPU of allocation
+ * record @a while it recorded that allocation (up to its next own
+ * allocation or the end of its op), that it never retried: no later
+ * READ_ONCE(current_pfn_pool) of its own.  Then its drop came after it
+ * had a pool page, not from a failed allocation.  Its index, or -1.
+ */
+static long f3_install_lost(long a)
+{
+	int c = j_ev(a)->cpu;
+	long lost = -1;
+
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_OP_END ||
+					 (e->kind == TF_EV_PAGE_ALLOC && !is_tracker_alloc(e))))
+			break;
+		if (!x || x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_CMPXCHG_FAIL && !strcmp(x->site, "cmpxchg(&current_pfn_pool)"))
+			lost = i;
+		else if (x->kind == TF_ACC_READ && !strcmp(x->site, "READ_ONCE(current_pfn_pool)"))
+			lost = -1;
+	}
+	return lost;
+}
+
+/* F3: the tracker dropped this very pfn: its pool page allocation failed. */
+static void cause_f3(unsigned long pfn, const struct unit *u)
+{
+	long a, s, l;
+
+	if (!early_head("F3", pfn, u, &a, &s))
+		return;
+	l = f3_install_lost(a);
+	if (l >= 0) {
+		tf_oracle_cause("F3", false, "CPU%d had a pool page for pfn %lu (allocated at op %ld) and lost its install at step %lu (cmpxchg(&current_pfn_pool)); it never read the pool head again before dropping the pfn: no pool page allocation failed",
+				j_acc(l)->cpu, pfn, j_op(a), j_acc(l)->step);
+		return;
+	}
+	if (st.drop_pfn != (long)pfn && !(u->flags & U_DROPPED)) {
+		tf_oracle_cause("F3", false, "the tracker's failed pool page allocation (op %ld) dropped pfn %ld, not pfn %lu",
+				st.drop_op, st.drop_pfn, pfn);
+		return;
+	}
+	if (st.drop_pfn != (long)pfn) {
+		/* Dropped before the last drop: the model marked it at its printk. */
+		tf_oracle_cause("F3", true, "pfn %lu allocated at op %ld before section %u had page_ext; its pool page allocation failed and the pfn was dropped (the model's note of that printk; the last drop was at op %ld)",
+				pfn, j_op(a), section_of(pfn), st.drop_op);
+		return;
+	}
+	tf_oracle_cause("F3", true, "pfn %lu allocated at op %ld before section %u had page_ext; the tracker's pool page allocation for it failed (\"early PFN tracking page allocation failed\", op %ld) and the pfn was dropped",
+			pfn, j_op(a), section_of(pfn), st.drop_op);
+}
+
+/*
+ * The first access of the CPU that reset the recorder pointer (record
+ * @rs) after the reset and before CPU @c left the read-side section it
+ * was in: the clear did not wait for that reader.  -1 if it did.
+ */
+static long f6_clear_went_on(long rs, int c)
+{
+	int k = j_acc(rs)->cpu, depth = 0;
+
+	for (long i = rs + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (!x)
+			continue;
+		if (x->cpu == k)
+			return i;
+		if (x->cpu == c && x->kind == TF_ACC_RCU_LOCK)
+			depth++;
+		else if (x->cpu == c && x->kind == TF_ACC_RCU_UNLOCK && !depth--)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * F6: the CPU that allocated pfn early left its lookup's read-side
+ * section before the recorder pointer was reset, and entered the
+ * recorder's only after: it read NULL and recorded nothing.
+ */
+static void cause_f6(unsigned long pfn, const struct unit *u)
+{
+	size_t now = tf_journal_len();
+	long a, s, rs = -1, lock_before = -1, lock_after = -1;
+	int c, depth = 0;
+
+	if (!early_head("F6", pfn, u, &a, &s))
+		return;
+	c = j_ev(a)->cpu;
+	for (long i = (long)now; i-- > a;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+			rs = i;
+			break;
+		}
+	}
+	if (rs < 0) {
+		tf_oracle_cause("F6", false, "nothing reset the recorder pointer after pfn %lu's allocation on CPU%d (op %ld)%s",
+				pfn, c, j_op(a), j_lost());
+		return;
+	}
+	/* CPU c's read-side sections from its allocation on, until its op ended. */
+	for (long i = a + 1; i < (long)now; i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_OP_END || e->kind == TF_EV_PAGE_ALLOC))
+			break;
+		if (!x || x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_RCU_LOCK) {
+			if (i < rs && !depth++)
+				lock_before = i;
+			else if (i > rs && lock_after < 0)
+				lock_after = i;
+		} else if (x->kind == TF_ACC_RCU_UNLOCK && i < rs && depth) {
+			depth--;
+		}
+	}
+	if (depth) {
+		long go = f6_clear_went_on(rs, c);
+
+		if (go >= 0)
+			tf_oracle_cause("F6", false, "CPU%d was in a read-side section (since step %lu) when CPU%d reset the recorder at step %lu; CPU%d's clear went on at step %lu (%s) before CPU%d left it: no grace period waited for that reader",
+					c, j_acc(lock_before)->step, j_acc(rs)->cpu, j_acc(rs)->step,
+					j_acc(rs)->cpu, j_acc(go)->step, j_acc(go)->site, c);
+		else
+			tf_oracle_cause("F6", false, "CPU%d was inside a read-side section (since step %lu) when the recorder pointer was reset at step %lu: synchronize_rcu() waited for its recorder",
+					c, j_acc(lock_before)->step, j_acc(rs)->step);
+		return;
+	}
+	if (lock_after < 0) {
+		tf_oracle_cause("F6", false, "CPU%d entered no read-side section after the recorder pointer was reset at step %lu: no recorder call read it",
+				c, j_acc(rs)->step);
+		return;
+	}
+	tf_oracle_cause("F6", true, "CPU%d allocated pfn %lu at op %ld before its section had page_ext, in no read-side section when CPU%d reset the recorder at step %lu, entered the recorder's at step %lu",
+			c, pfn, j_op(a), j_acc(rs)->cpu, j_acc(rs)->step, j_acc(lock_after)->step);
+}
+
+/*
+ * F5: the clear read pfn's ref NULL, another CPU then allocated the page
+ * and wrote its tag, and the clear wrote EMPTY over it.  The ref's
+ * address is the one the allocating CPU wrote its tag to.
+ */
+static void cause_f5(unsigned long pfn)
+{
+	size_t now = tf_journal_len();
+	long a = j_alloc_of(now, pfn), w = -1, rd, st_ = -1, cb;
+	const struct tf_access_rec *x = NULL;
+	int k, c;
+
+	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
+	if (a < 0 || cb < 0) {
+		tf_oracle_cause("F5", false, "no allocation of pfn %lu %s is in the journal%s", pfn,
+				a < 0 ? "at all" : "after the init callbacks began", j_lost());
+		return;
+	}
+	k = j_ev(cb)->cpu;
+	c = j_ev(a)->cpu;
+	for (long i = a + 1; i < (long)now && w < 0; i++) {
+		x = j_acc(i);
+		if (x && x->cpu == c && x->kind == TF_ACC_WRITE && x->val > 1 &&
+		    !strcmp(x->site, "write page tag ref"))
+			w = i;
+	}
+	if (w < 0 || c == k) {
+		tf_oracle_cause("F5", false, "%s%s", w < 0 ? "no tag written to the allocated page's ref is in the journal" :
+				"the page was allocated by the CPU running the clear, not another one", j_lost());
+		return;
+	}
+	x = j_acc(w);
+	for (long i = w + 1; i < (long)now && st_ < 0; i++) {
+		const struct tf_access_rec *y = j_acc(i);
+
+		if (y && y->cpu == k && y->addr == x->addr && y->kind == TF_ACC_WRITE && y->val == 1)
+			st_ = i;
+	}
+	if (st_ < 0) {
+		tf_oracle_cause("F5", false, "the clear on CPU%d never wrote EMPTY to pfn %lu's ref after CPU%d's tag at step %lu",
+				k, pfn, c, x->step);
+		return;
+	}
+	/*
+	 * The clear's read of the ref it stamped (its record may follow the
+	 * other CPU's write: the read's scheduling point comes before its record).
+	 */
+	rd = tf_journal_find_access(st_, TF_ACC_READ, x->addr, k, "read page tag ref");
+	if (rd < cb || j_acc(rd)->val) {
+		tf_oracle_cause("F5", false, rd < cb ? "the clear on CPU%d stamped pfn %lu at step %lu over CPU%d's tag without having read it NULL before" :
+				"the clear on CPU%d read pfn %lu's ref set (not NULL) and still stamped it at step %lu over CPU%d's tag",
+				k, pfn, j_acc(st_)->step, c);
+		return;
+	}
+	tf_oracle_cause("F5", true, "the clear on CPU%d read pfn %lu's ref NULL (its record: step %lu); CPU%d allocated it and wrote its tag at step %lu; the clear wrote EMPTY over it at step %lu",
+			k, pfn, j_acc(rd)->step, c, x->step, j_acc(st_)->step);
+}
+
+/*
+ * The allocation of record @a found page_ext after all: its section came
+ * online between its event and its own lookup (interleaved ops only),
+ * which read the section's table set.
+ */
+static bool f4_lookup_found_ext(size_t a)
+{
+	int c = j_ev(a)->cpu;
+
+	for (size_t i = a + 1; i < tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && (e->kind == TF_EV_PAGE_ALLOC || e->kind == TF_EV_OP_END))
+			return false;
+		if (x && x->cpu == c && !strcmp(x->site, "READ_ONCE(section->page_ext)"))
+			return x->val;
+	}
+	return false;
+}
+
+/*
+ * F4: every call and byte the tracker's own call site keeps is a pool
+ * page allocated where its section already had page_ext (so tagged and
+ * counted) and freed since.
+ */
+static void cause_f4(int tag, long long calls, long long bytes)
+{
+	size_t now = tf_journal_len();
+	long long n = 0, b = 0;
+	long first = -1;
+
+	for (size_t i = 0; i < now; i++) {
+		const struct tf_event *e = j_ev(i);
+		long s, f;
+
+		if (!is_tracker_alloc(e) || e->tag != tag)
+			continue;
+		s = j_event(i, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
+		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0 &&
+		    !f4_lookup_found_ext(i))
+			continue;	/* no page_ext there yet: not tagged */
+		f = -1;
+		for (size_t j = i + 1; j < now && f < 0; j++) {
+			const struct tf_event *g = j_ev(j);
+
+			if (g && g->kind == TF_EV_PAGE_FREE && g->pfn == e->pfn)
+				f = j;
+		}
+		if (f < 0)
+			continue;
+		if (first < 0)
+			first = i;
+		n++;
+		b += (long long)PAGE_BYTES << e->order;
+	}
+	if (!n || n != calls || b != bytes) {
+		tf_oracle_cause("F4", false, "the tracker's pool pages allocated with page_ext and freed account for %lld calls / %lld bytes, not the %lld / %lld kept%s",
+				n, b, calls, bytes, j_lost());
+		return;
+	}
+	tf_oracle_cause("F4", true, "%lld pool page(s) allocated where page_ext existed (the first pfn %lu at op %ld, section %u) were counted for the tracker's call site and freed with their ref EMPTY",
+			n, j_ev(first)->pfn, j_op(first), section_of(j_ev(first)->pfn));
+}
+
+/*
  * Find the first live page in [start, start + nr) that holds NULL, and
  * say why: an untagged caller (expected), or an early page (a class).
  * Returns false when no page in the range explains the check.
@@ -836,20 +1403,31 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		*expected = u->flags & U_UNTAGGED;
 		if (*expected || !(u->flags & U_EARLY))
 			return true;
-		if (u->flags & U_LATE_RECORD)
+		/* A tail's flags follow its head's, but a tail is never recorded: F2's cause. */
+		bool tail = early_tail(pfn);
+
+		if (u->flags & U_LATE_RECORD) {
 			snprintf(cls, len, "early-record-race");
-		else if (unstamped)
+			tail ? cause_f2(pfn, start, u) : cause_f6(pfn, u);
+		} else if (unstamped) {
 			snprintf(cls, len, "early-during-clear");
-		else if (!st.callbacks_done)
+			cause_f1_during(pfn, u, cpu);
+		} else if (!st.callbacks_done) {
 			snprintf(cls, len, "early-before-clear");
-		else if (u->flags & U_DROPPED)
+			/* A dropped head: no clear would ever stamp it, F3's cause. */
+			tail ? cause_f2(pfn, start, u) :
+			(u->flags & U_DROPPED) ? cause_f3(pfn, u) : cause_f1(pfn, u, cpu);
+		} else if (u->flags & U_DROPPED) {
 			snprintf(cls, len, "early-dropped");
-		else if (u->flags & U_OVERFLOW)
+			tail ? cause_f2(pfn, start, u) : cause_f3(pfn, u);
+		} else if (u->flags & U_OVERFLOW) {
 			snprintf(cls, len, "early-overflow");
-		else if (u->flags & U_UNTRACKED)
+		} else if (u->flags & U_UNTRACKED) {
 			snprintf(cls, len, "early-untracked");
-		else
+		} else {
 			snprintf(cls, len, "early-tail");
+			cause_f2(pfn, start, u);
+		}
 		return true;
 	}
 	return false;
@@ -864,12 +1442,6 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 	bool expected = false;
 
 	cls[0] = '\0';
-	if (ev->check == TF_CHECK_BUG && strstr(ev->site, "page_count(page) == 0") &&
-	    ledger_orphan_in(&pg.ledger, ev->cpu, st.ctx[ev->cpu].pfn, st.ctx[ev->cpu].nr)) {
-		/* A put of a page onlining gave to the buddy under its holder. */
-		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
-		return false;
-	}
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 
@@ -922,12 +1494,8 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 
 	/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
 	if (C->freed_pfn >= 0 && (C->freed_unit.flags & U_HOTPLUG) && C->freed_pref == PREF_NULL) {
+		ledger_hotplug_online_cause(C->freed_pfn, ev->cpu, true);
 		snprintf(cls, len, "hotplug-online");
-		return false;
-	}
-	/* The old owner's free of a page onlining initialised again (F22). */
-	if (C->freed_pfn < 0 && ledger_orphan_in(&pg.ledger, ev->cpu, C->pfn, C->nr)) {
-		snprintf(cls, len, TF_CLASS_HWPOISON_OFFLINE);
 		return false;
 	}
 	if (classify_range(C, ev->cpu, C->pfn, C->nr, cls, len, &expected) ||
@@ -971,6 +1539,7 @@ static void clear_race(unsigned long pfn, const char *when)
 {
 	char b[64];
 
+	cause_f5(pfn);
 	fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 	     "pfn %lu was allocated with %s during the early clear, which then stamped it EMPTY%s",
 	     pfn, ref_name(pg.pref[pfn], b, sizeof(b)), when);
@@ -1029,6 +1598,7 @@ static void check_ref(unsigned long pfn)
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL &&
 	    (pg.units[pfn].flags & U_LATE_RECORD)) {
+		cause_f6(pfn, &pg.units[pfn]);
 		fail(TF_SIG_EARLY_RECORD_RACE, NULL,
 		     "pfn %lu was allocated before page_ext; its recorder ran after the early clear, so it was never recorded and holds NULL",
 		     pfn);
@@ -1063,15 +1633,18 @@ static void check_counters(bool all, bool end)
 			 * stamps EMPTY over them before freeing, so these
 			 * counts never go back.  Reported once, at the end.
 			 */
-			if (end && st.nr_tracker == 0 && (o.calls || o.bytes))
+			if (end && st.nr_tracker == 0 && (o.calls || o.bytes)) {
+				cause_f4(id, (long long)o.calls, (long long)o.bytes);
 				fail(TF_SIG_TRACKER_TAG_DRIFT, NULL,
 				     "%s keeps %lld calls / %lld bytes after every pool page was freed",
 				     tf_tag_info(id).function, (long long)o.calls, (long long)o.bytes);
+			}
 			continue;
 		}
 		int64_t dc = o.calls - st.exp_calls[id], db = o.bytes - st.exp_bytes[id];
 
 		if (dc > 0 && dc <= st.f5_calls[id] && db > 0 && db <= st.f5_bytes[id]) {
+			cause_f5(st.f5_pfn[id]);
 			fail(TF_SIG_EARLY_CLEAR_RACE, NULL,
 			     "tag %s keeps %lld calls / %lld bytes of pages freed during the early clear, which stamped them EMPTY before the free read their ref",
 			     tf_tag_info(id).function, (long long)dc, (long long)db);

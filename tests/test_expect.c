@@ -67,6 +67,13 @@ static bool test_directives(void)
 	ASSERT_TRUE(parses("# expect-known: pcp:isolated-page-on-pcp [via-llist]\n"));
 	ASSERT_FALSE(parses("# expect: clean\n# expect: clean\n"));
 	ASSERT_FALSE(parses("# expect-looks-like: F14\n"));
+	ASSERT_TRUE(parses("# expect: model:ref-mismatch\n"
+			   "# also-looks-like: F13 model:pgflags-decode [module-unchecked]; "
+			   "F10 model:ref-mismatch\n"));
+	ASSERT_FALSE(parses("# also-looks-like: F13 model:ref-mismatch\n"));
+	ASSERT_FALSE(parses("# expect: model:ref-mismatch\n# also-looks-like: F13\n"));
+	ASSERT_FALSE(parses("# expect: model:ref-mismatch\n# also-looks-like: F13 model:nope\n"));
+	ASSERT_FALSE(parses("# expect: model:ref-mismatch\n# also-look-like: F13 model:ref-mismatch\n"));
 	for (int i = 0; i < TF_NR_SIGS; i++)
 		ASSERT_TRUE(tf_sig_valid(tf_sigs[i].name));
 	return true;

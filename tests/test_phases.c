@@ -67,7 +67,7 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 		seen.other_cpu_in_pext++;
 }
 
-static void watch_check(void *arg, const struct tf_event *ev, const char *sig)
+static void watch_check(void *arg, const struct tf_event *ev, const char *sig, const char *known)
 {
 }
 

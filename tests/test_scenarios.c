@@ -13,11 +13,18 @@
  *   # expect-looks-like: Fn  with `# expect: SIG`: SIG is a known
  *                            symptom whose cause is missing here, and
  *                            the finding says "looks like Fn, but ..."
+ *   # also-looks-like: Fn SIG; ...  run on past the first finding
+ *                            (keep-going), a later finding SIG says
+ *                            "looks like Fn, but ...": for a symptom
+ *                            that only ever follows another (a decode
+ *                            after the capacity check that let it in)
  *
  * An expect-known scenario's finding must also say "known: Fn (cause:
- * ...)": its cause predicate held.  tests/scenarios holds, for every
- * known entry (fuzz/known.c), one scenario of each kind: the symptom
- * with its cause, and the symptom from another cause.
+ * ...)": its cause predicate held; every known finding after it in the
+ * run (each with its cause) counts as shown with its cause too.
+ * tests/scenarios holds, for every known entry (fuzz/known.c), one
+ * scenario of each kind: the symptom with its cause, and the symptom from
+ * another cause.
  *
  * A scenario that expects clean (or a known finding) of the default
  * tracker must also be free of new findings under every other tracker
@@ -37,7 +44,7 @@
 static struct tf_scenario sc;
 
 /* Known signatures some scenario showed with its cause, and without. */
-#define MAX_KNOWN_SEEN	64
+#define MAX_KNOWN_SEEN	256
 static char seen_known[MAX_KNOWN_SEEN][160], seen_looks[MAX_KNOWN_SEEN][160];
 static int nr_seen_known, nr_seen_looks;
 
@@ -48,6 +55,9 @@ static void seen(char (*list)[160], int *nr, const char *sig)
 
 	if (n >= sl && !strcmp(sig + n - sl, TF_WHAT_IF_SUFFIX))
 		n -= sl;
+	for (int i = 0; i < *nr; i++)
+		if (strlen(list[i]) == n && !strncmp(list[i], sig, n))
+			return;
 	if (*nr < MAX_KNOWN_SEEN)
 		snprintf(list[(*nr)++], sizeof(list[0]), "%.*s", (int)n, sig);
 }
@@ -118,15 +128,56 @@ static bool check_points(const char *path, const char *points, const struct tf_r
 	return ok;
 }
 
+/*
+ * `# also-looks-like: Fn SIG; ...`: run on past the first finding; each
+ * SIG is among the later ones and says "looks like Fn, but ...".
+ */
+static bool check_also_looks_like(const char *path, const char *also,
+				  const struct tf_run_opts *base)
+{
+	struct tf_run_opts o = *base;
+	struct tf_verdict v;
+	char list[512], want[64], msg[256], *item, *save = NULL;
+	bool ok = true;
+
+	o.keep_going = true;
+	tf_run(&sc, &o, &v);
+	snprintf(list, sizeof(list), "%s", also);
+	for (item = strtok_r(list, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		char id[16];
+		int at, i;
+
+		while (*item == ' ')
+			item++;
+		if (sscanf(item, "%15s %n", id, &at) != 1 || !item[at]) {
+			printf("FAIL scenario %s: '# also-looks-like:' item '%s' is not 'Fn SIG'\n",
+			       path, item);
+			return false;
+		}
+		snprintf(want, sizeof(want), "looks like %s, but ", id);
+		for (i = 0; i < v.nr; i++)
+			if (!strcmp(v.f[i].sig, item + at) &&
+			    !strncmp(v.f[i].cause, want, strlen(want)))
+				break;
+		if (i == v.nr) {
+			snprintf(msg, sizeof(msg), "no finding %s says \"%s...\"", item + at, want);
+			ok = fail_with(path, msg, &v);
+			continue;
+		}
+		seen(seen_looks, &nr_seen_looks, item + at);
+	}
+	return ok;
+}
+
 static bool check_scenario(const char *path)
 {
 	struct tf_run_opts o = { 0 };
 	struct tf_expect directives;
 	struct tf_verdict v;
 	char err[256], expect[200] = "clean", known[200], bugs[200], msg[512], points[512];
-	char looks[32];
+	char looks[32], also[512];
 	const char *bad;
-	bool has_known, has_points, has_looks, ok = true;
+	bool has_known, has_points, has_looks, has_also, ok = true;
 	size_t size;
 	char *text = tf_read_file(path, &size);
 
@@ -145,6 +196,7 @@ static bool check_scenario(const char *path)
 	has_known = tf_text_directive(text, "expect-known", known, sizeof(known));
 	has_points = tf_text_directive(text, "points", points, sizeof(points));
 	has_looks = tf_text_directive(text, "expect-looks-like", looks, sizeof(looks));
+	has_also = tf_text_directive(text, "also-looks-like", also, sizeof(also));
 	if (tf_text_directive(text, "bugs", bugs, sizeof(bugs)) &&
 	    tf_bugs_parse(bugs, &o.bugs, &bad)) {
 		printf("FAIL scenario %s: unknown bug switch '%s'\n", path, bad);
@@ -162,7 +214,9 @@ static bool check_scenario(const char *path)
 			return fail_with(path, "expected only the known finding", &v);
 		if (strncmp(v.f[0].cause, "known: ", 7))
 			return fail_with(path, "the known finding names no cause", &v);
-		seen(seen_known, &nr_seen_known, known);
+		for (int i = 0; i < v.nr; i++)
+			if (!strncmp(v.f[i].cause, "known: ", 7))
+				seen(seen_known, &nr_seen_known, v.f[i].sig);
 		o.strict = true;
 		tf_run(&sc, &o, &v);
 		if (strcmp(first_sig(&v, true), known)) {
@@ -192,6 +246,8 @@ static bool check_scenario(const char *path)
 			seen(seen_looks, &nr_seen_looks, expect);
 		}
 	}
+	if (ok && has_also)
+		ok = check_also_looks_like(path, also, &o);
 	if (ok && o.bugs) {
 		/*
 		 * The bug switch, and nothing else, makes the finding.  A known

@@ -135,6 +135,10 @@ static void __init __alloc_tag_add_early_pfn(unsigned long pfn)
 					continue;
 				clear_page_tag_ref(new_page);
 				__free_page(new_page);
+				if (tf_bug(TF_BUG_CMPXCHG_LOSER_DROPS)) {
+					pr_warn_once("early PFN tracking page allocation failed\n");
+					return;
+				}
 				continue;
 			}
 			pool = new;
@@ -171,7 +175,7 @@ void alloc_tag_add_early_pfn(unsigned long pfn, unsigned int alloc_flags)
 
 	rcu_read_lock();
 	alloc_tag_add = rcu_dereference(alloc_tag_add_early_pfn_ptr);
-	if (alloc_tag_add)
+	if (alloc_tag_add && !tf_bug(TF_BUG_RECORDER_STARTS_NULL))
 		alloc_tag_add(pfn);
 	rcu_read_unlock();
 }
@@ -190,7 +194,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 
 	rcu_assign_pointer(alloc_tag_add_early_pfn_ptr, NULL);
 	/* Make sure we are not racing with __alloc_tag_add_early_pfn() */
-	synchronize_rcu();
+	if (!tf_bug(TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU))
+		synchronize_rcu();
 
 	for (pool = current_pfn_pool; pool; pool = next) {
 		int nr_pfns = atomic_read(&pool->count);
@@ -220,7 +225,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 						continue;
 					}
 
-					set_codetag_empty(&ref);
+					if (!tf_bug(TF_BUG_CLEAR_STORE_BEFORE_EMPTY))
+						set_codetag_empty(&ref);
 					update_page_tag_ref(handle, &ref);
 					put_page_tag_ref(handle);
 				}
@@ -231,6 +237,17 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 		if (tf_bug(TF_BUG_POOL_NOT_FREED))
 			continue;
 		page = virt_to_page(pool);
+		if (tf_bug(TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER)) {
+			union pgtag_ref_handle handle;
+			union codetag_ref ref;
+
+			/* A tagged pool page (F4) uncounted, its order (0) taken as nr. */
+			if (get_page_tag_ref(page, &ref, &handle)) {
+				if (ref.ct && !is_codetag_empty(&ref))
+					alloc_tag_sub(&ref, PAGE_SIZE * 0);
+				put_page_tag_ref(handle);
+			}
+		}
 		clear_page_tag_ref(page);
 		__free_page(page);
 	}

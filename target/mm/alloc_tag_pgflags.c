@@ -58,7 +58,7 @@ void shutdown_mem_profiling(bool remove_file)
 	if (mem_alloc_profiling_enabled())
 		static_branch_disable_mem_alloc_profiling_key();
 
-	if (!mem_profiling_support)
+	if (!mem_profiling_support || tf_bug(TF_BUG_SHUTDOWN_KEEPS_SUPPORT))
 		return;
 
 	if (remove_file)
@@ -88,7 +88,8 @@ void alloc_tag_sec_init(void)
 	kernel_tags.count = last_codetag - kernel_tags.first_tag;
 
 	/* Check if kernel tags fit into page flags */
-	if (kernel_tags.count > (1UL << NR_UNUSED_PAGEFLAG_BITS)) {
+	if (kernel_tags.count > (1UL << NR_UNUSED_PAGEFLAG_BITS) &&
+	    !tf_bug(TF_BUG_SEC_INIT_NO_FIT_CHECK)) {
 		shutdown_mem_profiling(false); /* allocinfo file does not exist yet */
 		pr_err("%lu allocation tags cannot be references using %d available page flag bits. Memory allocation profiling is disabled!\n",
 			kernel_tags.count, NR_UNUSED_PAGEFLAG_BITS);
@@ -159,7 +160,8 @@ bool tags_addressable(void)
 		return true; /* with page_ext tags are always addressable */
 
 	tag_idx_count = CODETAG_ID_FIRST + kernel_tags.count +
-			module_tags.size / sizeof(struct alloc_tag);
+			module_tags.size / (tf_bug(TF_BUG_ADDRESSABLE_COUNTS_BYTES) ? 1 :
+					    sizeof(struct alloc_tag));
 
 	return tag_idx_count < (1UL << NR_UNUSED_PAGEFLAG_BITS);
 }
@@ -481,7 +483,7 @@ int proc_mem_profiling_write(bool on)
 	} else {
 		if (mem_profiling_debug())
 			return -EACCES;	/* User can't toggle profiling while debugging */
-		if (!mem_profiling_support)
+		if (!mem_profiling_support && !tf_bug(TF_BUG_SYSCTL_AFTER_SHUTDOWN))
 			return -EINVAL;
 	}
 	proc_do_static_key_mem_alloc_profiling_key(on);

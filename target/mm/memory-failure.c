@@ -5,6 +5,9 @@
  * on an LRU, not slab), which get_hwpoison_page() cannot handle, so the
  * page keeps PG_hwpoison and goes on with its owner until its last put
  * reaches __free_pages_prepare()'s HWPoison branch; and unpoison_memory().
+ * num_poisoned_pages_inc()/_sub() count the page in its memory block too
+ * (memblk_nr_poison_inc()/_sub(), target/sim/memory.c), which keeps the
+ * block from being onlined while the count is nonzero.
  *
  * Follows mm/memory-failure.c (linux-mm 004449badc82).  Left out, as
  * docs/fidelity.md says: hugetlb, dev_pagemap and pfn-map pages, LRU and
@@ -16,6 +19,7 @@
 #include <linux/err.h>
 
 #include "internal.h"
+#include "tagfuzz/bugs.h"
 
 static int sysctl_memory_failure_recovery __read_mostly = 1;
 
@@ -26,11 +30,14 @@ static bool hw_memory_failure __read_mostly = false;
 void num_poisoned_pages_inc(unsigned long pfn)
 {
 	__atomic_fetch_add(&num_poisoned_pages.counter, 1, __ATOMIC_RELAXED);
+	memblk_nr_poison_inc(pfn);
 }
 
 void num_poisoned_pages_sub(unsigned long pfn, long i)
 {
 	__atomic_fetch_sub(&num_poisoned_pages.counter, i, __ATOMIC_RELAXED);
+	if (pfn != -1UL)
+		memblk_nr_poison_sub(pfn, i);
 }
 
 /* lru_add_drain_all(): there are no LRU caches to drain here. */
@@ -298,6 +305,9 @@ int memory_failure(unsigned long pfn, int flags)
 		}
 		goto unlock_mutex;
 	} else if (res < 0) {
+		/* Bug switch: a put for a reference get_hwpoison_page() never took. */
+		if (tf_bug(TF_BUG_MF_IGNORED_PUTS_REF))
+			put_page(p);
 		res = action_result(pfn, MF_MSG_GET_HWPOISON, MF_IGNORED);
 		goto unlock_mutex;
 	}

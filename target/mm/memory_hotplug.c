@@ -197,10 +197,15 @@ static void move_pfn_range_to_zone(struct zone *zone, unsigned long start_pfn,
 
 /*
  * The memmap of an offlined range is uninitialized again.  Upstream
- * poisons the struct pages (page_init_poison()), which writes them only
- * with CONFIG_DEBUG_VM_PGFLAGS: not modelled, so they keep what offlining
- * left in them.  The zone's span shrinks only at its ends, as
- * shrink_zone_span() does.
+ * poisons the struct pages here ("Poison struct pages because they are
+ * now uninitialized again": page_init_poison(), a memset of 0xff), under
+ * CONFIG_DEBUG_VM when page_init_poisoning is on (the default; vm_debug=
+ * without 'P' turns it off).  The port models CONFIG_DEBUG_VM with that
+ * poisoning off, as a !CONFIG_DEBUG_VM kernel is here: the struct pages
+ * keep what offlining left in them.  (With it on, a poisoned page its
+ * owner still holds, F22, reads refcount -1 and its owner's free frees
+ * nothing; docs/fidelity.md.)  The zone's span shrinks only at its ends,
+ * as shrink_zone_span() does.
  */
 static void remove_pfn_range_from_zone(struct zone *zone, unsigned long start_pfn,
 				       unsigned long nr_pages)

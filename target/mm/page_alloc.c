@@ -780,7 +780,7 @@ static void ___free_pages(struct page *page, unsigned int order, fpi_t fpi_flags
 	if (put_page_testzero(page)) {
 		__free_frozen_pages(page, order, fpi_flags);
 	} else if (!head) {
-		pgalloc_tag_sub_pages(tag, (1 << order) - 1);
+		pgalloc_tag_sub_pages(tag, (1 << order) - !tf_bug(TF_BUG_FREE_PAGES_SUBS_HEAD));
 		while (order-- > 0) {
 			/*
 			 * The "tail" pages of this non-compound high-order
@@ -1871,6 +1871,11 @@ unsigned long __offline_isolated_pages(unsigned long start_pfn,
 		 * page_count() is not 0.
 		 */
 		if (unlikely(!PageBuddy(page) && PageHWPoison(page))) {
+			pfn++;
+			continue;
+		}
+		/* Bug switch: an in-use page skipped as if it were HWPoisoned. */
+		if (!PageBuddy(page) && page_count(page) && tf_bug(TF_BUG_OFFLINE_SKIPS_IN_USE)) {
 			pfn++;
 			continue;
 		}

@@ -250,6 +250,9 @@ static int page_ext_callback(struct notifier_block *self,
 		ret = online_page_ext(mn->start_pfn, mn->nr_pages);
 		break;
 	case MEM_OFFLINE:
+		/* Bug switch: the section keeps its table, stale, for its next online. */
+		if (tf_bug(TF_BUG_OFFLINE_KEEPS_PAGE_EXT))
+			break;
 		offline_page_ext(mn->start_pfn,
 				mn->nr_pages);
 		break;

@@ -17,6 +17,7 @@
 #include <linux/page-isolation.h>
 
 #include "internal.h"
+#include "tagfuzz/bugs.h"
 
 static inline unsigned int buddy_order(struct page *page)
 {
@@ -61,6 +62,9 @@ bool page_is_unmovable(struct zone *zone, struct page *page,
 	 * page_count() is not 0.
 	 */
 	if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) && PageHWPoison(page))
+		return false;
+	/* Bug switch: the skip without its PageHWPoison() test. */
+	if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) && tf_bug(TF_BUG_OFFLINE_SKIPS_IN_USE))
 		return false;
 
 	/*
@@ -310,6 +314,10 @@ __test_page_isolated_in_pageblock(unsigned long pfn, unsigned long end_pfn,
 		else if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) &&
 			 PageHWPoison(page))
 			/* A HWPoisoned page cannot be also PageBuddy */
+			pfn++;
+		else if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) &&
+			 tf_bug(TF_BUG_OFFLINE_SKIPS_IN_USE) && page_count(page))
+			/* Bug switch: as if it were HWPoisoned. */
 			pfn++;
 		else if ((mode == PB_ISOLATE_MODE_MEM_OFFLINE) &&
 			 PageOffline(page) && !page_count(page))

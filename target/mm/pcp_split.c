@@ -63,6 +63,9 @@ void pcpblock_release(struct zone *zone, unsigned long pfn, unsigned int order)
 	for (; pfn < end; pfn += pageblock_nr_pages) {
 		struct pageblock_data *pbd = pfn_to_pageblock(NULL, pfn);
 
+		/* Bug switch: an isolated block keeps its owner. */
+		if (tf_bug(TF_BUG_RELEASE_SKIPS_ISOLATED) && is_migrate_isolate(pbd_migratetype(pbd)))
+			continue;
 		if (pbd->cpu)
 			clear_pcpblock_owner(pbd);
 	}
@@ -347,7 +350,9 @@ void pcp_split_free_unref_folios(struct folio_batch *folios)
 		owner_cpu = READ_ONCE(pbd->cpu) - 1;
 
 		/* Isolated pages always go directly to the zone buddy. */
-		if (unlikely(is_migrate_isolate(migratetype))) {
+		if (unlikely(is_migrate_isolate(migratetype)) &&
+		    !(tf_bug(TF_BUG_BATCH_PUSHES_ISOLATED) && owner_cpu >= 0 &&
+		      owner_cpu != raw_smp_processor_id())) {
 			if (pcp) {
 				spin_unlock(&pcp->lock);
 				pcp = NULL;

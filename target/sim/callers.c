@@ -576,43 +576,12 @@ static struct zone *section_zone(unsigned int section)
 
 /*
  * mem_online: echo online > /sys/devices/system/memory/memoryN/state for
- * the memory block of @section (one section a block).  A section never
- * added gets its memmap first, as add_memory() -> arch_add_memory() ->
- * sparse_add_section() does.
+ * the memory block of @section (one section a block):
+ * memory_block_online(), which refuses a block that counts a poisoned
+ * page (-EHWPOISON; nothing is notified, the section stays offline).  A
+ * section never added gets its memmap first, as add_memory() ->
+ * arch_add_memory() -> sparse_add_section() does.
  */
-static void forget_page(unsigned long pfn);
-
-/*
- * Pages of @section an allocation still held when memory onlining
- * initialised their struct pages anew and gave them to the buddy: a
- * poisoned page its owner kept through offlining (upstream skips
- * PageHWPoison() pages there, docs/findings.md F22).  Upstream the
- * owner's later free finds a count of 0 (VM_BUG_ON_PAGE() in
- * put_page_testzero()) or frees whoever allocated the page since; the
- * harness's owner and reference holders forget the page instead, as after
- * unpoison_memory() (F19), so that no run ends in that BUG.
- */
-static void forget_onlined(unsigned int section)
-{
-	unsigned long start = section_nr_to_pfn(section), pfn;
-
-	for (pfn = start; pfn < start + PAGES_PER_SECTION; pfn++) {
-		bool held = false;
-		size_t i;
-
-		tf_harness_lock();
-		for (i = 0; i < tf_nr_live && !held; i++)
-			held = tf_live[i].pfn == pfn;
-		for (i = 0; i < tf_nr_refs && !held; i++)
-			held = tf_refs[i] == pfn;
-		tf_harness_unlock();
-		if (!held)
-			continue;
-		tf_note("pfn %lu went to the buddy under its holders, who forget it", pfn);
-		forget_page(pfn);
-	}
-}
-
 static void do_mem_online(unsigned int section)
 {
 	struct mem_section *ms = __nr_to_section(section);
@@ -628,9 +597,17 @@ static void do_mem_online(unsigned int section)
 		ms->section_mem_map |= SECTION_MARKED_PRESENT;
 		tf_note("section %u hot-added", section);
 	}
-	ret = online_pages(section_nr_to_pfn(section), PAGES_PER_SECTION, section_zone(section), NULL);
-	tf_note("online_pages(section %u) = %d", section, ret);
-	forget_onlined(section);
+	ret = memory_block_online(section, section_zone(section));
+	if (ret == -EHWPOISON) {
+		unsigned long nr = tf_memblk_nr_poison(section);
+
+		tf_emit(&(struct tf_event){ .kind = TF_EV_MEM_REFUSED, .section = section,
+					    .pfn = section_nr_to_pfn(section), .pfn2 = nr });
+		tf_note("memory_block_online(section %u) = %d (the block counts %lu poisoned page%s)",
+			section, ret, nr, nr == 1 ? "" : "s");
+		return;
+	}
+	tf_note("memory_block_online(section %u) = %d", section, ret);
 }
 
 /* mem_offline: echo offline > .../memoryN/state; the writer gives up after a while. */
@@ -824,8 +801,10 @@ static void do_isolate(const struct tf_op *op)
 		((unsigned long)(op->n + 1) << pageblock_order) - 1,
 		op->clear ? "" : ", then drain_all_pages()");
 	tf_set_pageblock_isolate((unsigned long)op->n << pageblock_order, !op->clear);
-	if (!op->clear)
+	if (!op->clear) {
+		pcp_point(TF_PCP_PT_DRAIN_ALL, tf_cur_cpu);
 		drain_all_pages(page_zone(pfn_to_page((unsigned long)op->n << pageblock_order)));
+	}
 }
 
 /*
@@ -927,16 +906,6 @@ static void do_poison(unsigned int n)
 	 */
 	if (PageLRU(page)) {
 		tf_note("pfn %lu is on the LRU: not poisoned", l.pfn);
-		return;
-	}
-	/*
-	 * A free page: memory onlining gave it to the buddy under its owner
-	 * (a poisoned page its section kept through offlining and onlining).
-	 * memory_failure()'s free buddy path (take_page_off_buddy()) is not
-	 * ported.
-	 */
-	if (!page_count(page)) {
-		tf_note("pfn %lu is free: not poisoned", l.pfn);
 		return;
 	}
 	tf_emit(&(struct tf_event){ .kind = TF_EV_HWPOISON, .pfn = l.pfn,
@@ -1263,6 +1232,7 @@ static void pcp_teardown(void)
 		do_put_page(tf_nr_refs - 1);
 	for (cpu = 1; cpu < tf_nr_cpus; cpu++)
 		free_setup_pages(cpu);
+	pcp_point(TF_PCP_PT_DRAIN_ALL, 0);
 	drain_all_pages(NULL);
 	pcp_point(TF_PCP_PT_DRAINED_ALL, 0);
 	for_each_online_cpu(cpu)

@@ -132,6 +132,12 @@ bool tf_observe_page_hwpoison(unsigned long pfn)
 	return pfn < max_pfn && PageHWPoison(pfn_to_page(pfn));
 }
 
+int tf_observe_page_refcount(unsigned long pfn)
+{
+	return pfn < max_pfn ? __atomic_load_n(&pfn_to_page(pfn)->_refcount.counter,
+					       __ATOMIC_RELAXED) : -1;
+}
+
 unsigned long tf_observe_free_count(void)
 {
 	unsigned long total = 0;

@@ -199,10 +199,24 @@ static bool observe_zone_pcp(struct zone *zone, struct mark_ctx *cp, uint8_t *wh
 		for (pos = pcp->owned_blocks.next, n = 0; pos != &pcp->owned_blocks; pos = pos->next) {
 			struct pageblock_data *pbd = list_entry(pos, struct pageblock_data, cpu_node);
 
+			unsigned long bpfn;
+
 			if (++n > (max_pfn >> pageblock_order) + 1 ||
 			    pbd < tf_pageblocks || pbd >= tf_pageblocks + (max_pfn >> pageblock_order) ||
-			    pbd->cpu != cpu + 1 ||
-			    !in_zone(zone, (unsigned long)(pbd - tf_pageblocks) << pageblock_order)) {
+			    pbd->cpu != cpu + 1) {
+				o->owned_bad = true;
+				break;
+			}
+			bpfn = (unsigned long)(pbd - tf_pageblocks) << pageblock_order;
+			/*
+			 * A block of a section offlined since it was claimed has
+			 * left the zone's span: its own class (F24), not another
+			 * zone's entry.
+			 */
+			if (!pfn_to_online_page(bpfn)) {
+				if (o->owned_offline < 0)
+					o->owned_offline = (long)bpfn;
+			} else if (!in_zone(zone, bpfn)) {
 				o->owned_bad = true;
 				break;
 			}
@@ -230,6 +244,7 @@ bool tf_observe_pcp(uint8_t *where, struct tf_pcp_cpu_obs *cpus, const char **wh
 	memset(cpus, 0, sizeof(*cpus) * TF_MAX_CPUS);
 	for (cpu = 0; cpu < TF_MAX_CPUS; cpu++) {
 		cpus[cpu].buddy_bad_pfn = -1;
+		cpus[cpu].owned_offline = -1;
 		cpus[cpu].count_node = -1;
 		cpus[cpu].lock_owner = -1;
 	}
@@ -258,4 +273,23 @@ bool tf_observe_llist_mark(uint8_t *loc, uint8_t what)
 			return false;
 	}
 	return c.ok;
+}
+
+bool tf_observe_pcp_addrs(unsigned long pfn, int cpu, struct tf_pcp_addrs *a)
+{
+	struct per_cpu_pages *pcp;
+
+	if (pfn >= max_pfn || cpu < 0 || cpu >= TF_MAX_CPUS)
+		return false;
+	pcp = per_cpu_ptr(page_zone(pfn_to_page(pfn))->per_cpu_pageset, cpu);
+	a->flags = &pcp->flags;
+	a->llist_first = &pcp->free_llist.first;
+	a->lock = &pcp->lock;
+	a->count = pcp->count;
+	return true;
+}
+
+unsigned long tf_observe_llist_node(unsigned long pfn)
+{
+	return pfn < max_pfn ? (unsigned long)&pfn_to_page(pfn)->pcp_llist : 0;
 }

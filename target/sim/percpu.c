@@ -154,6 +154,7 @@ void tf_pcpu_dyn_free(void *ptr)
 		return;
 	tf_sched_point("free_percpu");	/* pcpu_lock */
 	dyn_free(ptr, true);
+	tf_access(TF_ACC_WRITE, "free_percpu", ptr, 0);
 }
 
 /* The harness puts back what a finished run left allocated: nothing uses it again. */

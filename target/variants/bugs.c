@@ -121,6 +121,102 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 		"a poisoned order-0 page is kept out of the allocator without its tag's counters coming down",
 		"model:counter-mismatch",
 	},
+	[TF_BUG_BATCH_PUSHES_ISOLATED] = {
+		"batch-pushes-isolated",
+		"seed 004 (the split free_unref_folios() sends isolated pages to the zone before it routes by owner; pcp=split, fuzz_pcp)",
+		"the split free_unref_folios() pushes a page of an isolated pageblock onto its remote owner's free_llist",
+		"pcp:isolated-page-on-pcp [via-llist]",
+	},
+	[TF_BUG_MF_IGNORED_PUTS_REF] = {
+		"mf-ignored-puts-ref",
+		"memory_failure()'s MF_MSG_GET_HWPOISON path: get_hwpoison_page() took no reference there, so none is put (mm/memory-failure.c)",
+		"memory_failure() puts a reference on a page it could not handle, as if it had taken one",
+		"model:unpoison-in-use",
+	},
+	[TF_BUG_OFFLINE_KEEPS_PAGE_EXT] = {
+		"offline-keeps-page-ext",
+		"memory hotplug (mm/page_ext.c page_ext_callback() without its MEM_OFFLINE case)",
+		"an offlined section keeps its page_ext table: onlining it again reuses the stale table",
+		"check:WARN:alloc_tag was not set [hotplug-online]",
+	},
+	[TF_BUG_CLEAR_STORE_BEFORE_EMPTY] = {
+		"clear-store-before-empty",
+		"issue 17 (F1' from another cause): clear_early_alloc_pfn_tag_refs() with update_page_tag_ref() before set_codetag_empty()",
+		"the early clear writes back the NULL ref it read: a recorded page is never stamped EMPTY",
+		"model:early-ref-not-empty",
+	},
+	[TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU] = {
+		"clear-no-synchronize-rcu",
+		"issue 17 (F6 from another cause): the clear without the grace period (\"synchronize_rcu() is a no-op this early\")",
+		"clear_early_alloc_pfn_tag_refs() walks the pools right after resetting the recorder pointer, without waiting for readers",
+		"model:early-record-race [what-if]",	/* a recorder inside its read-side section */
+	},
+	[TF_BUG_SEC_INIT_NO_FIT_CHECK] = {
+		"sec-init-no-fit-check",
+		"no upstream version: current alloc_tag_sec_init() without its \"kernel tags fit into page flags\" test (the other way for F9/F10's indexes)",
+		"alloc_tag_sec_init() keeps the refs in the page flags however many kernel tags there are",
+		"model:pgflags-capacity [off-by-two]",
+	},
+	[TF_BUG_SYSCTL_AFTER_SHUTDOWN] = {
+		"sysctl-after-shutdown",
+		"upstream before \"alloc_tag: prevent enabling memory profiling if it was shut down\" (Sep 2025): proc_mem_profiling_handler() without its mem_profiling_support test",
+		"a vm.mem_profiling write turns profiling on after shutdown_mem_profiling()",
+		"model:pgflags-capacity [re-enabled]",
+	},
+	[TF_BUG_ADDRESSABLE_COUNTS_BYTES] = {
+		"addressable-counts-bytes",
+		"no upstream version: current tags_addressable() adding module_tags.size (bytes) where it means tags (the other way for F11's refusal)",
+		"tags_addressable() counts each module tag as sizeof(struct alloc_tag) indexes and shuts profiling down for a module that fits",
+		"model:pgflags-capacity-refused [module-off-by-one]",
+	},
+	[TF_BUG_FREE_PAGES_SUBS_HEAD] = {
+		"free-pages-subs-head",
+		"no upstream version: ___free_pages()' pgalloc_tag_sub_pages(tag, 1 << order) for (1 << order) - 1 (the other way for F21's over-subtraction)",
+		"the owner's free of a page someone else still holds takes the head's bytes from its tag with the tails'",
+		"model:pgflags-counter-mismatch",
+	},
+	[TF_BUG_V3_REFUSAL_FALLS_BACK] = {
+		"v3-refusal-falls-back",
+		"no version: seed 003's (v3) \"too many tags\" path in reserve_module_tags() also disabling mem_profiling_use_pageflags, as its alloc_tag_sec_init() does (the other way for F12's symptoms; pgflags_variant=v3)",
+		"a module load v3's tags_addressable() refuses turns page-flag references off at run time besides profiling: page_ext carries them from then on",
+		"model:pgflags-capacity-refused [v3-page-ext]",
+	},
+	[TF_BUG_SHUTDOWN_KEEPS_SUPPORT] = {
+		"shutdown-keeps-support",
+		"no upstream version: current shutdown_mem_profiling() that turns the key off but returns before clearing mem_profiling_support (the other way for F23's re-enable)",
+		"after a shutdown, the vm.mem_profiling handler finds support on and takes vm.mem_profiling=1",
+		"model:pgflags-capacity [re-enabled]",
+	},
+	[TF_BUG_CMPXCHG_LOSER_DROPS] = {
+		"cmpxchg-loser-drops",
+		"issue 17 (F3 from another cause): __alloc_tag_add_early_pfn()'s cmpxchg loser treated as a failed allocation",
+		"the CPU that loses the pool install frees its page, prints \"early PFN tracking page allocation failed\" and returns, dropping the pfn",
+		"check:WARN:alloc_tag was not set [early-dropped]",
+	},
+	[TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER] = {
+		"clear-uncounts-pool-by-order",
+		"issue 17 (F4 from another cause): a clear that takes a tagged pool page's count back, with the page's order where the number of pages belongs",
+		"clear_early_alloc_pfn_tag_refs() calls alloc_tag_sub() on a tagged pool page with PAGE_SIZE * 0 bytes: the call comes back, the 4096 bytes stay",
+		"model:tracker-tag-drift",
+	},
+	[TF_BUG_RECORDER_STARTS_NULL] = {
+		"recorder-starts-null",
+		"issue 17 (F1 from another cause): alloc_tag_add_early_pfn_ptr without its RCU_INITIALIZER(__alloc_tag_add_early_pfn)",
+		"the recorder pointer reads NULL from the start: no early pfn is recorded and no pool page taken",
+		"check:WARN:alloc_tag was not set [early-before-clear]",
+	},
+	[TF_BUG_OFFLINE_SKIPS_IN_USE] = {
+		"offline-skips-in-use",
+		"issue 17 (F22 from another cause): offline_pages()' HWPoison skips without their PageHWPoison() test",
+		"page_is_unmovable(), the isolation test and __offline_isolated_pages() pass any in-use page when offlining: its section goes offline under its owner",
+		"model:page-conservation [hwpoison-offline]",
+	},
+	[TF_BUG_RELEASE_SKIPS_ISOLATED] = {
+		"release-skips-isolated",
+		"issue 17 (F24 from another cause): seed 004's release of a complete pageblock's owner, skipping isolated blocks",
+		"__free_one_page() merging an isolated pageblock whole leaves its owner: offlining takes an owned block with its section",
+		"pcp:owned-blocks-corrupt [offline]",
+	},
 };
 
 int tf_bug_by_name(const char *name)

@@ -18,7 +18,8 @@
  * __alloc_tag_add_early_pfn() (__HAVE_ALLOC_TAG_ADD_EARLY_PFN_POOL).
  * Everything else is shared, bug switches included: pool-plain-store and
  * cmpxchg-loser-leaks (in __alloc_tag_add_early_pfn()),
- * clear-overwrites-set and pool-not-freed (in the clear) apply to every
+ * clear-overwrites-set, pool-not-freed, clear-store-before-empty and
+ * clear-no-synchronize-rcu (in the clear) apply to every
  * variant built on this header that keeps the function they sit in.
  *
  * The gfp flags of the allocation being tagged reach the pool functions
@@ -91,6 +92,10 @@ static void __init __alloc_tag_add_early_pfn(unsigned long pfn, gfp_t gfp_flags)
 					continue;
 				clear_page_tag_ref(new_page);
 				__free_page(new_page);
+				if (tf_bug(TF_BUG_CMPXCHG_LOSER_DROPS)) {
+					pr_warn_once("early PFN tracking page allocation failed\n");
+					return;
+				}
 				continue;
 			}
 			pool = new;
@@ -125,7 +130,7 @@ static void alloc_tag_add_early_pfn(unsigned long pfn, gfp_t gfp_flags,
 
 	rcu_read_lock();
 	alloc_tag_add = rcu_dereference(alloc_tag_add_early_pfn_ptr);
-	if (alloc_tag_add)
+	if (alloc_tag_add && !tf_bug(TF_BUG_RECORDER_STARTS_NULL))
 		alloc_tag_add(pfn, gfp_flags);
 	rcu_read_unlock();
 }
@@ -138,7 +143,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 
 	rcu_assign_pointer(alloc_tag_add_early_pfn_ptr, NULL);
 	/* Make sure we are not racing with __alloc_tag_add_early_pfn() */
-	synchronize_rcu();
+	if (!tf_bug(TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU))
+		synchronize_rcu();
 
 	for (pool = current_pfn_pool; pool; pool = next) {
 		int nr_pfns = atomic_read(&pool->count);
@@ -161,7 +167,8 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 						continue;
 					}
 
-					set_codetag_empty(&ref);
+					if (!tf_bug(TF_BUG_CLEAR_STORE_BEFORE_EMPTY))
+						set_codetag_empty(&ref);
 					update_page_tag_ref(handle, &ref);
 					put_page_tag_ref(handle);
 				}
@@ -172,6 +179,17 @@ static void __init clear_early_alloc_pfn_tag_refs(void)
 		if (tf_bug(TF_BUG_POOL_NOT_FREED))
 			continue;
 		page = virt_to_page(pool);
+		if (tf_bug(TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER)) {
+			union pgtag_ref_handle handle;
+			union codetag_ref ref;
+
+			/* A tagged pool page (F4) uncounted, its order (0) taken as nr. */
+			if (get_page_tag_ref(page, &ref, &handle)) {
+				if (ref.ct && !is_codetag_empty(&ref))
+					alloc_tag_sub(&ref, PAGE_SIZE * 0);
+				put_page_tag_ref(handle);
+			}
+		}
 		clear_page_tag_ref(page);
 		__free_page(page);
 	}

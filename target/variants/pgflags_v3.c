@@ -23,6 +23,7 @@
 #include <linux/module.h>
 
 #include "../mm/internal.h"
+#include "tagfuzz/bugs.h"
 #include "pgflags_v3.h"
 
 #define ALLOC_TAG_SECTION_NAME		"alloc_tags"
@@ -113,6 +114,8 @@ void tags_not_addressable_v3(struct module *mod)
 {
 	if (!tags_addressable_v3() && mem_alloc_profiling_enabled()) {
 		tf_kconfig.mem_alloc_profiling = false;	/* static_branch_disable(&mem_alloc_profiling_key) */
+		if (tf_bug(TF_BUG_V3_REFUSAL_FALLS_BACK))
+			static_branch_disable(&mem_profiling_compressed);	/* use_pageflags */
 		pr_warn("With module %s there are too many tags to fit in %d page flag bits. Memory profiling is disabled!\n",
 			mod->name, NR_UNUSED_PAGEFLAG_BITS);
 	}

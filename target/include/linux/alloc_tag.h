@@ -163,7 +163,12 @@ static inline void alloc_tag_sub(union codetag_ref *ref, size_t bytes)
 	ref->ct = NULL;
 }
 
-static inline void alloc_tag_set_inaccurate(struct alloc_tag *tag)
+/*
+ * The TSan stress build keeps this a frame of its own (__tf_tsan_frame):
+ * fuzz/tsan.supp names it as F8's racy access, and inlined into
+ * __pgalloc_tag_add() it would be that function's race.
+ */
+static inline __tf_tsan_frame void alloc_tag_set_inaccurate(struct alloc_tag *tag)
 {
 	tag->ct.flags |= CODETAG_FLAG_INACCURATE;
 }

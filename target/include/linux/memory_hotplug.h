@@ -14,6 +14,11 @@ int online_pages(unsigned long pfn, unsigned long nr_pages, struct zone *zone,
 		 struct memory_group *group);
 int offline_pages(unsigned long start_pfn, unsigned long nr_pages, struct zone *zone,
 		  struct memory_group *group);
+/*
+ * drivers/base/memory.c (target/sim/memory.c): onlining a memory block,
+ * which is one section here; -EHWPOISON while it counts a poisoned page.
+ */
+int memory_block_online(unsigned long section_nr, struct zone *zone);
 /* mm/sparse.c */
 void online_mem_sections(unsigned long start_pfn, unsigned long end_pfn);
 void offline_mem_sections(unsigned long start_pfn, unsigned long end_pfn);

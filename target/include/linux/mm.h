@@ -355,5 +355,8 @@ int unpoison_memory(unsigned long pfn);
 extern atomic_long_t num_poisoned_pages;
 void num_poisoned_pages_inc(unsigned long pfn);
 void num_poisoned_pages_sub(unsigned long pfn, long i);
+/* CONFIG_MEMORY_FAILURE && CONFIG_MEMORY_HOTPLUG: drivers/base/memory.c */
+void memblk_nr_poison_inc(unsigned long pfn);
+void memblk_nr_poison_sub(unsigned long pfn, long i);
 
 #endif /* _LINUX_MM_H */

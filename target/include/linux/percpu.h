@@ -126,12 +126,19 @@ void *tf_pcpu_use(void *ptr, enum tf_pcpu_access access, const char *what,
 #define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, tf_cur_cpu)
 #define raw_cpu_ptr(ptr)	this_cpu_ptr(ptr)
 
-/* Relaxed atomics: other CPUs read these copies when summing. */
+/*
+ * Relaxed atomics: other CPUs read these copies when summing.  An access
+ * to freeable per-CPU memory goes into a run's access record (the CPU 0
+ * address, the CPU's copy after it) for the known-finding causes.
+ */
 #define __tf_this_cpu_add(var, val, access, what) ({			\
 	typeof(&(var)) __tf_p = __tf_pcpu_addr(var, access, what);	\
-	(void)__atomic_fetch_add((typeof(__tf_p))((char *)__tf_p +	\
+	typeof(var) __tf_v = __atomic_add_fetch((typeof(__tf_p))((char *)__tf_p + \
 				 (size_t)tf_cur_cpu * TF_PCPU_UNIT),	\
 				 (val), __ATOMIC_RELAXED);		\
+	if (__builtin_expect(tf_pcpu_watched(__tf_p), 0))		\
+		tf_access(TF_ACC_RMW, what, __tf_p, (unsigned long)__tf_v); \
+	(void)__tf_v;							\
 })
 #define this_cpu_add(var, val) \
 	__tf_this_cpu_add(var, val, TF_PCPU_ADD, "this_cpu_add(" #var ")")
@@ -144,8 +151,12 @@ void *tf_pcpu_use(void *ptr, enum tf_pcpu_access access, const char *what,
 #define per_cpu_read(var, cpu) ({					\
 	typeof(&(var)) __tf_p = __tf_pcpu_addr(var, TF_PCPU_READ,	\
 					       "per_cpu read(" #var ")");	\
-	__atomic_load_n((typeof(__tf_p))((char *)__tf_p + (size_t)(cpu) * TF_PCPU_UNIT), \
-			__ATOMIC_RELAXED);					\
+	typeof(var) __tf_v = __atomic_load_n((typeof(__tf_p))((char *)__tf_p + \
+					     (size_t)(cpu) * TF_PCPU_UNIT), __ATOMIC_RELAXED); \
+	if (__builtin_expect(tf_pcpu_watched(__tf_p), 0))		\
+		tf_access(TF_ACC_READ, "per_cpu read(" #var ")", __tf_p,	\
+			  (unsigned long)__tf_v);				\
+	__tf_v;								\
 })
 #define this_cpu_read(var)	per_cpu_read(var, tf_cur_cpu)
 

@@ -36,6 +36,31 @@ enum tf_bug {
 	/* Extra page references and poisoned pages (issue 16). */
 	TF_BUG_TAIL_REF_NOT_CLEARED,	/* ___free_pages() frees the tail chunks with their refs as they are */
 	TF_BUG_HWPOISON_NO_TAG_SUB,	/* the HWPoison branch keeps the page without pgalloc_tag_sub() */
+	/* Known-finding causes (issue 17): a known symptom reached another way. */
+	TF_BUG_BATCH_PUSHES_ISOLATED,	/* split free_unref_folios() routes by owner before isolation */
+	TF_BUG_MF_IGNORED_PUTS_REF,	/* memory_failure() puts a reference it did not take */
+	TF_BUG_OFFLINE_KEEPS_PAGE_EXT,	/* page_ext_callback() ignores MEM_OFFLINE */
+	/* Other causes of the early-boot known findings (issue 17: F1', F6). */
+	TF_BUG_CLEAR_STORE_BEFORE_EMPTY, /* the clear writes the ref back before set_codetag_empty() */
+	TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU, /* the clear resets the recorder without synchronize_rcu() */
+	/* Page-flag capacity checks (issue 17: the other causes of F9, F10, F13). */
+	TF_BUG_SEC_INIT_NO_FIT_CHECK,	/* alloc_tag_sec_init() lets in any number of kernel tags */
+	TF_BUG_SYSCTL_AFTER_SHUTDOWN,	/* vm.mem_profiling=1 is taken after a shutdown */
+	/* Issue 17: other causes of F11's and F21's symptoms. */
+	TF_BUG_ADDRESSABLE_COUNTS_BYTES, /* tags_addressable() counts the module area in bytes */
+	TF_BUG_FREE_PAGES_SUBS_HEAD,	/* ___free_pages() takes the held head's bytes with the tails' */
+	/* Issue 17: the other cause of F12's symptoms (v3 only). */
+	TF_BUG_V3_REFUSAL_FALLS_BACK,	/* v3's too-many-tags refusal also turns use_pageflags off */
+	/* Issue 17: the other cause of F23's symptom. */
+	TF_BUG_SHUTDOWN_KEEPS_SUPPORT,	/* shutdown_mem_profiling() leaves mem_profiling_support on */
+	/* Other causes of F3 and F4 (issue 17). */
+	TF_BUG_CMPXCHG_LOSER_DROPS,	/* the install's loser frees its page and drops the pfn */
+	TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER, /* the clear uncounts a tagged pool page with nr = order */
+	TF_BUG_RECORDER_STARTS_NULL,	/* the recorder pointer has no initialiser: nothing recorded */
+	/* F22 from another cause (issue 17). */
+	TF_BUG_OFFLINE_SKIPS_IN_USE,	/* offlining's HWPoison skips pass any page with a count */
+	/* F24 from another cause (issue 17; pcp=split). */
+	TF_BUG_RELEASE_SKIPS_ISOLATED,	/* pcpblock_release() leaves an isolated block's owner */
 	TF_NR_BUGS
 };
 

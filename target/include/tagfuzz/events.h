@@ -44,6 +44,10 @@ enum tf_event_kind {
 				 * .section is enum tf_ref_step */
 	TF_EV_HWPOISON,		/* memory_failure() (.section 0) or unpoison_memory()
 				 * (.section 1) of pfn is about to run */
+	TF_EV_MEM_REFUSED,	/* memory_block_online() refused the block of
+				 * .section, at .pfn, with -EHWPOISON before
+				 * online_pages() (no notifier ran): .pfn2 is
+				 * the poisoned pages the block counts */
 };
 
 /* The memory notifier's actions (TF_EV_MEM_NOTIFY .order), as <linux/memory.h>. */
@@ -70,6 +74,7 @@ enum tf_pcp_point {
 	TF_PCP_PT_DEAD_DONE,	/* page_alloc_cpu_dead() has returned */
 	TF_PCP_PT_ONLINE_DONE,	/* page_alloc_cpu_online() has returned */
 	TF_PCP_PT_DRAINED_ALL,	/* teardown: everything freed, drain_all_pages() done */
+	TF_PCP_PT_DRAIN_ALL,	/* a drain_all_pages() of the harness (teardown, isolate) starts */
 };
 
 #define TF_TAG_NONE	(-1)

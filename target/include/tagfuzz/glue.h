@@ -14,6 +14,8 @@
 void tf_page_ext_reset(unsigned int nr_boot_sections);
 /* memory.c: the memory notifier chain empty again (page_ext_init() registers). */
 void tf_memory_notifier_reset(void);
+/* The poisoned pages the memory block of @section_nr counts (nr_hwpoison). */
+unsigned long tf_memblk_nr_poison(unsigned long section_nr);
 /* glue_alloc_tag.c: the tracker's boot state and the variant pick. */
 void tf_alloc_tag_boot(void);
 /* glue_page_alloc.c */

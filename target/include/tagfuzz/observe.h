@@ -66,6 +66,8 @@ unsigned long tf_observe_free_counted(void);
  * allocator, neither free nor allocated from then on.
  */
 bool tf_observe_page_hwpoison(unsigned long pfn);
+/* The page's refcount (page_ref_count()), for F19's cause; -1 past the memory map. */
+int tf_observe_page_refcount(unsigned long pfn);
 /*
  * NUMA (issue 16): the same two counts for node @nid's zone alone (its
  * buddy and PCP lists, its counters and the llists of its pagesets and
@@ -106,6 +108,7 @@ struct tf_pcp_cpu_obs {
 	bool dead;		/* PCPF_CPU_DEAD */
 	unsigned int owned;	/* owned_blocks entries */
 	bool owned_bad;		/* an entry names another owner, or the walk did not end */
+	long owned_offline;	/* the first entry's block whose section is offline, by pfn, or -1 */
 	long buddy_bad_pfn;	/* a PagePCPBuddy page of another owner or order, or -1 */
 	int count_node;		/* a node whose pageset's count differs from its lists, or -1 */
 	int lock_owner;		/* the CPU holding pcp->lock (of any zone), or -1 */
@@ -128,6 +131,19 @@ bool tf_observe_block_isolated(unsigned long pfn);
 int tf_observe_block_owner(unsigned long pfn);
 /* Mark llist pages in a tf_observe_free_pages() map; false on overlap. */
 bool tf_observe_llist_mark(uint8_t *loc, uint8_t what);
+
+/*
+ * Issue 17's cause predicates (reference/pcp_oracle.c): the addresses the
+ * journal's accesses name for CPU @cpu's pageset in @pfn's zone (its
+ * flags, free_llist head and PCP lock; its count), and the llist node of the page at
+ * @pfn, which a push writes into the head.  False past the memory map.
+ */
+struct tf_pcp_addrs {
+	const volatile void *flags, *llist_first, *lock;
+	long count;		/* and its pcp->count now */
+};
+bool tf_observe_pcp_addrs(unsigned long pfn, int cpu, struct tf_pcp_addrs *a);
+unsigned long tf_observe_llist_node(unsigned long pfn);
 
 /*
  * The early-PFN tracker's own pages (pool pages, list pages), newest

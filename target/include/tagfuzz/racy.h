@@ -43,9 +43,12 @@ enum tf_racy_probe {
 };
 
 #ifdef TF_REAL_THREADS
+/* A function fuzz/tsan.supp names with race_top: never inlined there. */
+#define __tf_tsan_frame	__attribute__((__noinline__))
 extern int tf_racy_probe;
 #define tf_racy_probe_on(name)	__builtin_expect(tf_racy_probe == TF_PROBE_##name, 0)
 #else
+#define __tf_tsan_frame
 #define tf_racy_probe_on(name)	0
 #endif
 
