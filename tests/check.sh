@@ -22,24 +22,25 @@ else
 	cp=0 cf=1
 fi
 echo
+sp=0 sf=0
+# add_counts LOG SCRIPT PATTERN: a sub-suite's "N passed, N failed" last line
+# (matched by PATTERN) into sp/sf; one failure if it did not get that far.
+add_counts() {
+	local line
+	line=$(tail -n 1 "$1")
+	if [[ "$line" =~ $3 ]]; then
+		sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
+	else
+		echo "FAIL $2 did not finish (last line: '$line')"
+		sf=$((sf + 1))
+	fi
+}
 TAGFUZZ_OUT=$OUT bash "$ROOT/tests/build_contract.sh" | tee "$OUT/contract.log"
-s_line=$(tail -n 1 "$OUT/contract.log")
-if [[ "$s_line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	sp=${BASH_REMATCH[1]} sf=${BASH_REMATCH[2]}
-else
-	echo "FAIL tests/build_contract.sh did not finish (last line: '$s_line')"
-	sp=0 sf=1
-fi
+add_counts "$OUT/contract.log" tests/build_contract.sh '([0-9]+) passed, ([0-9]+) failed$'
 echo
 # replay, repro, minimize and scenario as a developer meets them (issue 19)
 bash "$ROOT/tests/replay_cli.sh" "$OUT" | tee "$OUT/replay_cli.log"
-r_line=$(tail -n 1 "$OUT/replay_cli.log")
-if [[ "$r_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
-else
-	echo "FAIL tests/replay_cli.sh did not finish (last line: '$r_line')"
-	sf=$((sf + 1))
-fi
+add_counts "$OUT/replay_cli.log" tests/replay_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
 st=${PIPESTATUS[0]}
@@ -52,13 +53,7 @@ fi
 echo
 # fuzz/tsan.supp lets through only the accesses it names: one probe a entry.
 bash "$ROOT/tests/tsan_narrow.sh" "$OUT" 2>&1 | tee "$OUT/tsan_narrow.log"
-n_line=$(tail -n 1 "$OUT/tsan_narrow.log")
-if [[ "$n_line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	sp=$((sp + BASH_REMATCH[1])) sf=$((sf + BASH_REMATCH[2]))
-else
-	echo "FAIL tests/tsan_narrow.sh did not finish (last line: '$n_line')"
-	sf=$((sf + 1))
-fi
+add_counts "$OUT/tsan_narrow.log" tests/tsan_narrow.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 if ${MAKE:-make} -s --no-print-directory -C "$ROOT" O="$OUT" check-layers; then
 	sp=$((sp + 1))

@@ -13,6 +13,7 @@ OUT=$1
 S=$ROOT/tests/scenarios T=$ROOT/tests/tsan
 # probe  scenarios (files or directories) that reach its race
 PROBES=(
+	"clear_get_ref $T/clear-reads-remote-tag.txt"
 	"clear_update_ref $S/clear-stamps-inflight-untagged.txt"
 	"wmark_nr_free $S/hotplug-offline-race-free.txt"
 	"zone_set_wmarks $T/hotplug-wmark-update.txt"
