@@ -43,6 +43,11 @@ const struct tf_jrec *tf_journal_at(size_t i);
 /* Records were dropped: a predicate that finds nothing must say so. */
 bool tf_journal_overflowed(void);
 
+/* The last event of @kind before record @before; its index, or -1. */
+long tf_journal_prev_event(size_t before, enum tf_event_kind kind);
+/* The event of the same kind before event record @i, or -1. */
+long tf_journal_prev_same(long i);
+
 /*
  * The last access before record @before (tf_journal_len() for "now") of
  * kind @kind (or any kind when negative) to @addr by @cpu (any CPU when

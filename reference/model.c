@@ -850,10 +850,10 @@ static long j_op(long i)
 /* The last event of @kind before record @before, on @pfn and @section unless negative. */
 static long j_event(size_t before, enum tf_event_kind kind, long pfn, long section)
 {
-	for (size_t i = before; i-- > 0;) {
+	for (long i = tf_journal_prev_event(before, kind); i >= 0; i = tf_journal_prev_same(i)) {
 		const struct tf_event *e = j_ev(i);
 
-		if (e && e->kind == kind && (pfn < 0 || e->pfn == (unsigned long)pfn) &&
+		if ((pfn < 0 || e->pfn == (unsigned long)pfn) &&
 		    (section < 0 || e->section == (unsigned int)section))
 			return i;
 	}
@@ -875,11 +875,11 @@ static long j_event_or_lost(enum tf_event_kind kind, long section)
 /* The last allocation before record @before whose pages cover @pfn. */
 static long j_alloc_of(size_t before, unsigned long pfn)
 {
-	for (size_t i = before; i-- > 0;) {
+	for (long i = tf_journal_prev_event(before, TF_EV_PAGE_ALLOC); i >= 0;
+	     i = tf_journal_prev_same(i)) {
 		const struct tf_event *e = j_ev(i);
 
-		if (e && e->kind == TF_EV_PAGE_ALLOC && e->pfn <= pfn &&
-		    pfn < e->pfn + (1UL << e->order))
+		if (e->pfn <= pfn && pfn < e->pfn + (1UL << e->order))
 			return i;
 	}
 	return -1;
