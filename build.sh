@@ -52,6 +52,11 @@ usage: ./build.sh [COMMAND]
                          replay a reproducer (libFuzzer crash file, AFL++ crash,
                          ClusterFuzzLite artifact or its downloaded .zip, .txt
                          scenario): signature, variant, scenario, trace, verdict
+  explore FILE|DIR [--preemptions N] [--bugs LIST]
+                         every schedule of each run group of a text scenario (of each one
+                         in DIR) with at most N change points (default 2) and every first
+                         CPU, in a fixed order; stops at the first new finding and writes
+                         its reproducer to out/explored/; prints the schedules run and time
   stress [SECS]          ThreadSanitizer stress: the shipped scenarios and random ones with
                          one real thread per simulated CPU, for SECS seconds (default 60)
   minimize FILE          shrink a reproducer op by op, keeping its signature;
@@ -810,6 +815,39 @@ repro() {
 	return $rc
 }
 
+# explore FILE|DIR [OPTS]: out/explore over a text scenario, or over each
+# text scenario with a run op in DIR.  Exit: 1 if any has a finding, else
+# 2 if any was refused, else 0.
+explore() {
+	[ $# -ge 1 ] || die "usage: ./build.sh explore FILE|DIR [--preemptions N] [--bugs LIST]"
+	local arg=$1; shift
+	[ -e "$arg" ] || die "$arg: no such file or directory"
+	local files=() f r rc=0 clean=0 found=0 bad=0
+	if [ -d "$arg" ]; then
+		mapfile -t files < <(grep -l '^run' "$arg"/*.txt 2>/dev/null | sort)
+		[ ${#files[@]} -gt 0 ] || die "$arg: no text scenario with a run op in it"
+	else
+		files=("$arg")
+	fi
+	build >/dev/null
+	mkdir -p "$OUT/explored"
+	for f in "${files[@]}"; do
+		set +e
+		"$OUT/explore" --out "$OUT/explored/$(basename "$f" .txt).explore.txt" "$@" "$f"
+		r=$?
+		set -e
+		case $r in
+		0) clean=$((clean + 1)) ;;
+		1) found=$((found + 1)); rc=1 ;;
+		*) bad=$((bad + 1)); [ "$rc" = 1 ] || rc=2 ;;
+		esac
+	done
+	if [ ${#files[@]} -gt 1 ]; then
+		echo "explore: ${#files[@]} scenario(s): $clean clean, $found with a finding, $bad refused"
+	fi
+	return $rc
+}
+
 # Reduces a reproducer's ops, keeping its signature: ddmin over the op lines
 # of its text form (a removed op leaves a valid scenario), then every single
 # op once more.  The result is a text scenario with the '# bugs:' and
@@ -1018,6 +1056,7 @@ test) run_tests ;;
 fuzz) shift; fuzz "$@" ;;
 repro) shift; repro "$@" ;;
 minimize) shift; minimize "$@" ;;
+explore) shift; explore "$@" ;;
 stress) shift; run_stress "${1:-60}" ;;
 coverage) shift; coverage "$@" ;;
 ossfuzz) ossfuzz ;;

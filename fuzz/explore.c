@@ -57,18 +57,12 @@ static unsigned int queued_cpus(const struct tf_scenario *s, size_t r)
 	return n;
 }
 
-/* The last scheduling step group @r took in the run just made. */
+/* The steps group @r took in the run just made, as far as a run op can say. */
 static unsigned int group_steps(size_t r)
 {
-	unsigned long max = 0;
+	unsigned long steps = tf_journal_op_steps((long)r);
 
-	for (size_t i = 0; i < tf_journal_len(); i++) {
-		const struct tf_jrec *j = tf_journal_at(i);
-
-		if (j->access && j->op == (long)r && j->a.step > max)
-			max = j->a.step;
-	}
-	return max > MAX_STEP ? MAX_STEP : max;
+	return steps > MAX_STEP ? MAX_STEP : steps;
 }
 
 static int write_repro(const char *out, const char *bugs)
@@ -90,9 +84,13 @@ static int write_repro(const char *out, const char *bugs)
 static unsigned long nr_runs;
 static double t0;
 
-/* One schedule of run op @r: 0 nothing new, 1 a finding (reported), 2 an error. */
+/*
+ * One schedule of run op @r: 0 nothing new, 1 a finding (reported), 2 an
+ * error.  *@steps: the steps the group took under it.
+ */
 static int try_schedule(size_t r, unsigned int first, unsigned int at, unsigned int at2,
-			const struct tf_run_opts *o, const char *bugs, const char *out)
+			const struct tf_run_opts *o, const char *bugs, const char *out,
+			unsigned int *steps)
 {
 	static struct tf_verdict v;
 	const struct tf_finding *f;
@@ -101,11 +99,13 @@ static int try_schedule(size_t r, unsigned int first, unsigned int at, unsigned 
 	scenario.ops[r].at = at;
 	scenario.ops[r].at2 = at2;
 	tf_run(&scenario, o, &v);
+	nr_runs++;
+	*steps = group_steps(r);
 	f = tf_verdict_first_new(&v, false);
 	if (!f)
 		return 0;
 	printf("explore: a finding after %lu schedule(s) in %.1f s (op %zu: run first=%u at=%u at2=%u)\n",
-	       nr_runs + 1, now() - t0, r, first, at, at2);
+	       nr_runs, now() - t0, r, first, at, at2);
 	tf_print_finding(stdout, &scenario, f);
 	if (write_repro(out, bugs))
 		return 2;
@@ -133,7 +133,6 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tf_run_opts o = { 0 };
-	struct tf_verdict v;
 	struct tf_expect e;
 	const char *bugs = NULL, *out = NULL, *bad, *path;
 	char err[256], outbuf[4096];
@@ -201,31 +200,34 @@ int main(int argc, char **argv)
 
 	for (size_t r = 0; r < scenario.nr_ops; r++) {
 		struct tf_op saved = scenario.ops[r];
-		unsigned int nq, steps;
+		unsigned int nq, steps, steps1, steps2;
+		int ret;
 
 		if (saved.kind != TF_OP_RUN)
 			continue;
 		nr_groups++;
-		/* The group as written: its steps bound the change points. */
-		tf_run(&scenario, &o, &v);
-		nr_runs++;
-		steps = group_steps(r);
 		nq = queued_cpus(&scenario, r);
 		if (!nq)
 			nq = 1;
 		for (unsigned int first = 0; first < nq; first++) {
-			/* (0, 0); then one change point; then two. */
-			for (unsigned int at = 0; at <= (preemptions ? steps : 0); at++) {
-				unsigned int at2 = 0;
-
-				do {
-					int ret = try_schedule(r, first, at, at2, &o, bugs, out);
-
-					nr_runs++;
+			/*
+			 * No change point; then each step the group took
+			 * without one as the first; then, after each first,
+			 * each later step the group took with that first
+			 * change point (a schedule's steps depend on it).
+			 */
+			ret = try_schedule(r, first, 0, 0, &o, bugs, out, &steps);
+			if (ret)
+				return ret;
+			for (unsigned int at = 1; preemptions && at <= steps; at++) {
+				ret = try_schedule(r, first, at, 0, &o, bugs, out, &steps1);
+				if (ret)
+					return ret;
+				for (unsigned int at2 = at + 1; preemptions > 1 && at2 <= steps1; at2++) {
+					ret = try_schedule(r, first, at, at2, &o, bugs, out, &steps2);
 					if (ret)
 						return ret;
-					at2 = at2 ? at2 + 1 : at + 1;
-				} while (at && preemptions > 1 && at2 <= steps);
+				}
 			}
 		}
 		scenario.ops[r] = saved;

@@ -113,6 +113,16 @@ long tf_journal_prev_event(size_t before, enum tf_event_kind kind)
 	return i;
 }
 
+unsigned long tf_journal_op_steps(long op)
+{
+	unsigned long max = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		if (jr[i].access && jr[i].op == op && jr[i].a.step > max)
+			max = jr[i].a.step;
+	return max;
+}
+
 long tf_journal_prev_same(long i)
 {
 	return i >= 0 && (size_t)i < nr && !jr[i].access ? prev_same[i] : -1;

@@ -43,6 +43,14 @@ const struct tf_jrec *tf_journal_at(size_t i);
 /* Records were dropped: a predicate that finds nothing must say so. */
 bool tf_journal_overflowed(void);
 
+/*
+ * The last scheduling step an access of op @op (a `run` op: its group)
+ * was stamped with, 0 if none: how many steps the group took.  Each
+ * schedule of the group is its change points among these (fuzz/explore.c,
+ * fuzz/mutator.c).
+ */
+unsigned long tf_journal_op_steps(long op);
+
 /* The last event of @kind before record @before; its index, or -1. */
 long tf_journal_prev_event(size_t before, enum tf_event_kind kind);
 /* The event of the same kind before event record @i, or -1. */
