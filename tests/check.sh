@@ -4,7 +4,8 @@
 # OSS-Fuzz build contract (tests/build_contract.sh), the replay tool's
 # behaviour (tests/replay_cli.sh), a short ThreadSanitizer stress run
 # (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
-# probes (tests/tsan_narrow.sh, one test each)
+# probes (tests/tsan_narrow.sh, one test each), every race scenario under
+# every schedule within two preemptions (tests/explore_races.sh, one each)
 # and the layer check (make check-layers), each counted as one test.  Ends
 # with "N passed, N failed".
 set -uo pipefail
@@ -54,6 +55,10 @@ echo
 # fuzz/tsan.supp lets through only the accesses it names: one probe a entry.
 bash "$ROOT/tests/tsan_narrow.sh" "$OUT" 2>&1 | tee "$OUT/tsan_narrow.log"
 add_counts "$OUT/tsan_narrow.log" tests/tsan_narrow.sh '^([0-9]+) passed, ([0-9]+) failed$'
+echo
+# every race scenario under every schedule within two preemptions (issue 18)
+bash "$ROOT/tests/explore_races.sh" "$OUT" 2>&1 | tee "$OUT/explore_races.log"
+add_counts "$OUT/explore_races.log" tests/explore_races.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 if ${MAKE:-make} -s --no-print-directory -C "$ROOT" O="$OUT" check-layers; then
 	sp=$((sp + 1))
