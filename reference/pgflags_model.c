@@ -164,7 +164,12 @@ struct exp {
 	long mismatch_op;	/* the port's counters were found below ours at this op, else -1 */
 	uint32_t touched;	/* == pg.stamp: an event of this op named it */
 	bool aliased;		/* a wrong decode named it (reported): not checked */
-	uint32_t freed_in_unload;	/* == st.unload_seq: a page of it was freed during that unload */
+	/*
+	 * == st.unload_seq: a page of it was freed during that unload, or its
+	 * free was in flight when it began (kept_unused_explained(), when the
+	 * journal overflowed)
+	 */
+	uint32_t freed_in_unload;
 };
 static struct pgf_tags {
 	struct exp exp[NR_SLOTS];
@@ -812,12 +817,84 @@ static void on_module_counters(const struct tf_event *ev, bool loaded)
 }
 
 /*
+ * Counters that the unload @ev (on ev->cpu) kept although @id accounts
+ * for no bytes: explained by a free of the tag on another CPU whose
+ * this_cpu_sub() the clean did not see (upstream's alloc_tag_sub() takes
+ * no lock the clean takes).  From the run's accesses: since this unload's
+ * MODULE_GOING, the unloading CPU read the tag's bytes (alloc_tag_read())
+ * and a this_cpu_sub() of them on another CPU came after that read; or a
+ * free of the tag is in flight on another CPU whose event came (the model
+ * subtracted) and whose this_cpu_sub() has not.  When the free began does
+ * not matter: one that read the page's ref before the unload began and
+ * subtracted after the clean's read leaves the same kept counters
+ * (pgflags-modctr-free-straddles-clean.txt).  The reads are not told
+ * apart by the CPU copy they read, so the first read of the tag's bytes
+ * stands for the whole sum.  A free whose subtraction came before that
+ * read explains nothing: the clean saw it (bug switch
+ * clean-reads-local-cpu, bug-clean-reads-local-cpu-kept.txt).  With the
+ * journal overflowed (accesses dropped), any free of the tag since the
+ * unload began or in flight when it began explains them.
+ */
+static bool kept_unused_explained(const struct tf_event *ev, int id, const struct exp *e)
+{
+	static const char sub[] = "this_cpu_sub(tag->counters->bytes)";
+	const volatile void *addr = tf_observe_pgf_counters_addr(id);
+	size_t n = tf_journal_len(), i;
+	long i_going = -1, i_read = -1;
+	const struct tf_jrec *r;
+
+	if (tf_journal_overflowed() &&
+	    ((e && e->freed_in_unload == st.unload_seq) || free_in_flight(id, ev->cpu)))
+		return true;
+	if (!addr)
+		return false;
+	for (i = n; i-- > 0;) {
+		r = tf_journal_at(i);
+		if (!r->access && r->ev.kind == TF_EV_PGF &&
+		    r->ev.section == TF_PGF_EV_MODULE_GOING && r->ev.cpu == ev->cpu) {
+			i_going = (long)i;
+			break;
+		}
+	}
+	for (i = i_going < 0 ? n : (size_t)i_going + 1; i < n; i++) {
+		r = tf_journal_at(i);
+		if (r->access && r->a.addr == addr && r->a.cpu == ev->cpu &&
+		    !strncmp(r->a.site, "per_cpu read(", 13)) {
+			i_read = (long)i;
+			break;
+		}
+	}
+	for (i = i_read < 0 ? n : (size_t)i_read + 1; i < n; i++) {
+		r = tf_journal_at(i);
+		if (r->access && r->a.addr == addr && r->a.cpu != ev->cpu &&
+		    !strcmp(r->a.site, sub))
+			return true;
+	}
+	/* A free in flight: its event, and no this_cpu_sub() of the tag after it. */
+	for (int c = 0; c < TF_MAX_CPUS; c++) {
+		long i_free = -1;
+
+		if (c == ev->cpu || st.ctx[c].freed_pfn < 0 || st.ctx[c].freed_pref != id)
+			continue;
+		for (i = n; i-- > 0;) {
+			r = tf_journal_at(i);
+			if (!r->access && r->ev.kind == TF_EV_PAGE_FREE && r->ev.cpu == c &&
+			    (long)r->ev.pfn == st.ctx[c].freed_pfn) {
+				i_free = (long)i;
+				break;
+			}
+		}
+		if (i_free < 0 || tf_journal_find_access(n, -1, addr, c, sub) < i_free)
+			return true;
+	}
+	return false;
+}
+
+/*
  * release_module_tags(mod, true) has run: clean_unused_counters() freed
  * the counters of every tag that read zero bytes and kept the others;
- * with none kept the area is released.  A free of one of the tags on
- * another CPU since the unload began (TF_PGF_EV_MODULE_GOING), or still
- * in flight, may have come after the clean read that tag: its counters
- * may be kept with no bytes left.
+ * with none kept the area is released.  Counters kept with no bytes left
+ * need a free that overtook the clean (kept_unused_explained()).
  */
 /* One tag of an unloading module: -1 reported, 1 counters kept, 0 gone. */
 static int check_unloaded_tag(const struct tf_event *ev, unsigned long s)
@@ -836,8 +913,7 @@ static int check_unloaded_tag(const struct tf_event *ev, unsigned long s)
 		     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
 		return -1;
 	}
-	if (!ctr_gone(c) && !bytes && !free_in_flight(id, ev->cpu) &&
-	    !(e && e->freed_in_unload == st.unload_seq)) {
+	if (!ctr_gone(c) && !bytes && !kept_unused_explained(ev, id, e)) {
 		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "kept-unused",
 		     "module %u unloaded: its %s accounts for no bytes, yet has %s",
 		     ev->order, ref_name(id, b, sizeof(b)), ctr_name(c));
@@ -1387,6 +1463,11 @@ static void on_pgf(const struct tf_event *ev)
 	case TF_PGF_EV_MODULE_GOING:
 		st.unloading = true;
 		st.unload_seq++;
+		/* For an overflowed journal: frees in flight may subtract after the clean's read. */
+		for (int c = 0; c < TF_MAX_CPUS; c++)
+			if (st.ctx[c].freed_pfn >= 0 && st.ctx[c].freed_pref >= 0 &&
+			    tf_pgf_is_module_id(st.ctx[c].freed_pref))
+				exp_of(st.ctx[c].freed_pref)->freed_in_unload = st.unload_seq;
 		break;
 	case TF_PGF_EV_MODULE_UNLOAD:
 		on_module_unload(ev);

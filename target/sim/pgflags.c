@@ -552,6 +552,13 @@ enum tf_pgf_ctr tf_observe_pgf_counters(int id)
 	}
 }
 
+const volatile void *tf_observe_pgf_counters_addr(int id)
+{
+	struct alloc_tag *tag = tf_pgf_tag_by_id(id);
+
+	return tag && tag->counters ? &tag->counters->bytes : NULL;
+}
+
 struct tf_pgf_state tf_observe_pgf_state(void)
 {
 	struct tf_pgf_state s;

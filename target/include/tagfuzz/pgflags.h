@@ -103,5 +103,10 @@ struct tf_pgf_obs tf_observe_pgf(unsigned long pfn);
 bool tf_observe_pgf_tag_unused(int id);
 struct tf_pgf_state tf_observe_pgf_state(void);
 enum tf_pgf_ctr tf_observe_pgf_counters(int id);
+/*
+ * The tag's counters pointer as the per-CPU shim records its accesses
+ * (the CPU 0 address of .bytes), to find them in the cause journal.
+ */
+const volatile void *tf_observe_pgf_counters_addr(int id);
 
 #endif /* _TAGFUZZ_PGFLAGS_H */
