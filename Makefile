@@ -82,7 +82,7 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
 	fuzz/run.c fuzz/known.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
-TOOLS := replay scenario explore
+TOOLS := replay scenario
 # Linked into the tools and the tests only (a text scenario's directives).
 TOOL_SRCS := fuzz/expect.c
 # The ThreadSanitizer stress build: real threads, sched_threads.c for sched.c.
@@ -172,6 +172,11 @@ $(eval $(call build,fuzz,$(OUT)/obj/fuzz,$(CC),$(FUZZ_FLAGS),$(LIB_SRCS),,$(NOCO
 $(eval $(call build,fuzzmain,$(OUT)/obj/fuzz-main,$(CC),$(FUZZ_MAIN_FLAGS),$(FUZZ_MAINS)))
 $(eval $(call build,tools,$(OUT)/obj/tools,$(CC),$(COMMON),$(LIB_SRCS) $(TOOL_SRCS) $(TOOLS:%=fuzz/%.c) $(TEST_SRCS)))
 $(eval $(call build,stress,$(OUT)/obj/stress,$(CC),$(STRESS_FLAGS),$(STRESS_SRCS)))
+# explore runs tens of thousands of schedules a scenario: -O2 and no
+# sanitizers, four times the schedules a second of the ASan+UBSan build (its
+# reproducers replay under out/replay, which has them).
+EXPLORE_FLAGS := $(WARN) -g -O2
+$(eval $(call build,explore,$(OUT)/obj/explore,$(CC),$(EXPLORE_FLAGS),$(LIB_SRCS) $(TOOL_SRCS) fuzz/explore.c))
 $(eval $(call build,cov,$(OUT)/obj/cov,$(CC),$(SRC_COV_FLAGS),$(LIB_SRCS) $(FUZZ_MAINS)))
 $(eval $(call build,afl,$(OUT)/obj/afl,$(AFL_CC),$(COMMON),$(LIB_SRCS),$(AFL_ENV),$(NOCOV_LIST)))
 $(eval $(call build,aflmain,$(OUT)/obj/afl-main,$(AFL_CC),$(COMMON) -fsanitize=fuzzer,$(FUZZ_MAINS),AFL_QUIET=1))
@@ -194,6 +199,7 @@ $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON) -fsanitize
 $(foreach t,$(TOOLS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON),$(OUT)/obj/tools/fuzz/$(t).o $(call obj,$(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a)))
 $(eval $(call link,$(OUT)/tests,$(CC),$(COMMON),$(call obj,$(TEST_SRCS) $(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a))
 $(eval $(call link,$(OUT)/stress,$(CC),$(STRESS_FLAGS),$(stress_OBJS),-lpthread))
+$(eval $(call link,$(OUT)/explore,$(CC),$(EXPLORE_FLAGS),$(OUT)/obj/explore/fuzz/explore.o $(call obj,$(TOOL_SRCS),$(OUT)/obj/explore) $(OUT)/obj/explore/libtagfuzz.a))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/cov/$(t),$(CC),$(SRC_COV_FLAGS) -fsanitize=fuzzer,$(OUT)/obj/cov/fuzz/$(t).o $(OUT)/obj/cov/libtagfuzz.a)))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/afl/$(t),$(AFL_ENV) $(AFL_CC),$(COMMON) -fsanitize=fuzzer,$(OUT)/obj/afl-main/fuzz/$(t).o $(OUT)/obj/afl/libtagfuzz.a)))
 
@@ -227,14 +233,14 @@ ossfuzz-build: $(if $(OSSFUZZ_OBJ),$(OSSFUZZ_HOST)/scenario $(TARGETS:%=$(OSSFUZ
 
 # --- targets -------------------------------------------------------------------
 
-.PHONY: all $(TARGETS) $(TOOLS) tests corpus check check-unit check-contract check-layers \
+.PHONY: all $(TARGETS) $(TOOLS) explore tests corpus check check-unit check-contract check-layers \
 	stress stress-build cov $(TARGETS:%=cov-%) afl $(TARGETS:%=afl-%) ossfuzz-build \
 	clean help print-targets FORCE
 .DEFAULT_GOAL := all
 
-all: $(TARGETS) $(TOOLS) tests corpus
+all: $(TARGETS) $(TOOLS) explore tests corpus
 	@:
-$(foreach t,$(TARGETS) $(TOOLS) tests,$(eval $(t): $(OUT)/$(t)))
+$(foreach t,$(TARGETS) $(TOOLS) explore tests,$(eval $(t): $(OUT)/$(t)))
 corpus: $(CORPUS_FILES)
 	$(if $(CORPUS_STALE),$(Q)rm -f $(CORPUS_STALE))
 
@@ -271,7 +277,7 @@ check-layers:
 
 clean:
 	$(call say,CLEAN,$(OUT))
-	$(Q)rm -rf $(OUT)/obj $(OUT)/nocov.list $(addprefix $(OUT)/,$(TARGETS) $(TOOLS) tests stress corpus cov afl)
+	$(Q)rm -rf $(OUT)/obj $(OUT)/nocov.list $(addprefix $(OUT)/,$(TARGETS) $(TOOLS) explore tests stress corpus cov afl)
 
 print-targets:
 	$(info $(TARGETS))@:
@@ -282,10 +288,12 @@ help:
 	@echo 'tagfuzz build (./build.sh help: the commands that fuzz, replay, install)'
 	@echo
 	@echo '  make [all]          fuzz targets ($(TARGETS)),'
-	@echo '                      replay, scenario, tests into $$(O); the corpus into $$(O)/corpus/'
+	@echo '                      replay, scenario, explore (-O2, no sanitizers), tests into $$(O);'
+	@echo '                      the corpus into $$(O)/corpus/'
 	@echo '  make TARGET         one of the above (fuzz_boot, replay, scenario, tests, corpus, ...)'
 	@echo '  make check          every test: unit and scenario tests, the build contract'
 	@echo '                      (tests/build_contract.sh), a 5 s ThreadSanitizer stress run,'
+	@echo '                      the TSan narrowing probes, every race scenario explored,'
 	@echo '                      check-layers;'
 	@echo '                      ends "N passed, N failed" (what ./build.sh test runs)'
 	@echo '  make check-unit     the unit and scenario tests only'
