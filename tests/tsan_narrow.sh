@@ -6,14 +6,15 @@
 # that reach the race, and ThreadSanitizer must report it: exit 66, and no
 # tf_racy_ frame in the report.  Under the whole-function entries this file
 # had before, every one of these races was suppressed.  Ends "N passed, N
-# failed"; a probe gets up to 10 s (it usually fires in under one).
+# failed"; a probe gets up to 10 s (it usually fires in under one), or the
+# seconds after its scenario.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$1
 S=$ROOT/tests/scenarios T=$ROOT/tests/tsan
 # probe  scenarios (files or directories) that reach its race
 PROBES=(
-	"clear_get_ref $T/clear-reads-remote-tag.txt"
+	"clear_get_ref $T/clear-reads-remote-tag.txt 30"
 	"clear_update_ref $S/clear-stamps-inflight-untagged.txt"
 	"wmark_nr_free $S/hotplug-offline-race-free.txt"
 	"zone_set_wmarks $T/hotplug-wmark-update.txt"
@@ -29,12 +30,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 for entry in "${PROBES[@]}"; do
-	read -r probe src <<<"$entry"
+	read -r probe src secs <<<"$entry"
 	dir=$tmp/$probe
 	mkdir -p "$dir"
 	if [ -d "$src" ]; then cp "$src"/*.txt "$dir"/; else cp "$src" "$dir"/; fi
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$ROOT/fuzz/tsan.supp" \
-		setarch "$(uname -m)" -R "$OUT/stress" --probe "$probe" --no-random 10 "$dir" \
+		setarch "$(uname -m)" -R "$OUT/stress" --probe "$probe" --no-random "${secs:-10}" "$dir" \
 		>"$tmp/$probe.out" 2>"$tmp/$probe.err"
 	st=$?
 	if [ "$st" = 66 ] && grep -q "WARNING: ThreadSanitizer: data race" "$tmp/$probe.err" &&

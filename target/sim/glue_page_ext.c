@@ -11,6 +11,7 @@
 #include "../mm/internal.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/glue.h"
+#include "tagfuzz/sim_internal.h"
 #include <trace/events/page_ext.h>
 
 /*
@@ -20,7 +21,8 @@
  * racing to bring one section online get the same memory, as before the
  * glue existed.
  */
-static unsigned long vmalloc_area[TF_MAX_SECTIONS][TF_MAX_SECTION_PAGES * 4];
+static unsigned long vmalloc_area[TF_MAX_SECTIONS][TF_MAX_SECTION_PAGES * 4] __tf_forgettable;
+_Static_assert(sizeof(vmalloc_area) % 4096 == 0, "tf_tsan_forget() maps whole pages");
 
 /*
  * F7: a section's new table is zeroed (upstream: __GFP_ZERO or vzalloc;
@@ -43,7 +45,8 @@ static noinline void *tf_racy_page_ext_zero(void *addr, int c, size_t size)
 	 * word that read races on is a tag ref another CPU writes right after
 	 * its lookup found the new table, which is F7's race too, and
 	 * ThreadSanitizer reports one race per word: F7's always came first.
-	 * For that probe only, the zeroing is hidden from it.
+	 * For that probe only, the zeroing is hidden from it (each boot of
+	 * the stress build resets the word's shadow instead: machine.c).
 	 */
 	if (tf_racy_probe_on(clear_get_ref)) {
 		AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
@@ -203,6 +206,7 @@ void trace_page_ext_init_done(void)
  */
 void tf_page_ext_reset(unsigned int nr_boot_sections)
 {
+	tf_tsan_forget(vmalloc_area, sizeof(vmalloc_area));
 	memset(mem_section, 0, sizeof(mem_section));
 	for (unsigned int i = 0; i < nr_boot_sections && i < NR_MEM_SECTIONS; i++)
 		mem_section[i].section_mem_map = SECTION_MARKED_PRESENT | SECTION_IS_ONLINE;

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -40,13 +41,13 @@ int cpu_to_node_map[NR_CPUS];
 struct cpumask node_to_cpumask_map[MAX_NUMNODES];
 int section_to_node_table[NR_MEM_SECTIONS];
 
-static struct page tf_memmap[TF_MAX_PAGES];
+static struct page tf_memmap[TF_MAX_PAGES] __tf_forgettable;
 struct page *mem_map = tf_memmap;
 unsigned long max_pfn;
 unsigned long tf_section_shift;
 
 /* Page bodies: pool pages and page_ext tables live in here. */
-static unsigned char tf_mem[TF_MAX_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned char tf_mem[TF_MAX_PAGES][4096] __tf_forgettable;
 
 static struct task_struct tf_tasks[TF_MAX_CPUS];
 
@@ -64,6 +65,32 @@ void *tf_pcpu_alloc(size_t size, size_t align)
 	tf_pcpu_used = off + size;
 	return &tf_pcpu_area[0][off];
 }
+
+/*
+ * ThreadSanitizer stops watching a word once it has seen a race on it,
+ * reported or suppressed (it marks the word's shadow), and the simulated
+ * memory is the same static memory in every run of the stress mode: a
+ * race on a tag ref in one run would hide every race on that word, from
+ * any code, in all later runs, unless something rewrites the word's
+ * shadow (the page_ext tables' zeroing does, except when the probe
+ * clear_get_ref hides it: glue_page_ext.c).  So each boot maps fresh
+ * memory over it: the mmap interceptor resets the shadow, and the pages
+ * read zero as in a new process.
+ */
+void tf_tsan_forget(void *addr, unsigned long size)
+{
+#ifdef TF_REAL_THREADS
+	if (mmap(addr, size, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0) != addr) {
+		perror("tagfuzz: mmap over the simulated memory");
+		abort();
+	}
+#else
+	(void)addr;
+	(void)size;
+#endif
+}
+_Static_assert(sizeof(tf_memmap) % 4096 == 0, "tf_tsan_forget() maps whole pages");
 
 void *page_address(const struct page *page)
 {
@@ -238,6 +265,8 @@ void tf_machine_boot(const struct tf_machine *m)
 	/* The memory map covers the sections memory hotplug adds later too. */
 	max_pfn = tf_machine_pages(m);
 	tf_max_page_order = tf_machine_max_order(m);
+	tf_tsan_forget(tf_memmap, sizeof(tf_memmap));
+	tf_tsan_forget(tf_mem, sizeof(tf_mem));
 	/* Pages past max_pfn are never looked at (pfn_valid()): this run's only. */
 	memset(tf_memmap, 0, max_pfn * sizeof(struct page));
 

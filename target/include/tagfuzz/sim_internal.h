@@ -15,6 +15,13 @@ struct tf_machine;
 /* machine.c: serialises harness-side state against the CPUs. */
 void tf_harness_lock(void);
 void tf_harness_unlock(void);
+/*
+ * machine.c: the stress build maps fresh memory over the simulated
+ * memory at each boot (page-aligned, whole pages), which resets what
+ * ThreadSanitizer saw there.  A no-op elsewhere.
+ */
+#define __tf_forgettable	__attribute__((aligned(4096)))
+void tf_tsan_forget(void *addr, unsigned long size);
 /* machine.c: a pressure op's watermark level. */
 void tf_machine_pressure(const struct tf_machine *m, unsigned int level);
 
