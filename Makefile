@@ -178,11 +178,15 @@ $(eval $(call build,aflmain,$(OUT)/obj/afl-main,$(AFL_CC),$(COMMON) -fsanitize=f
 
 # The no-coverage list, in the format both clang's
 # -fsanitize-coverage-ignorelist and AFL_LLVM_DENYLIST read.
-ifneq ($(strip $(file <$(NOCOV_LIST))),$(strip $(foreach s,$(NOCOV_SRCS),src:*/$(s))))
+# Each file twice: `src:*/PATH` for clang, which matches the whole name it
+# was given; `src:PATH` for AFL++, which matches `*ENTRY` against the name
+# in the debug info, relative when the file is under the current directory
+# (a local make), and skips entries longer than that name.
+ifneq ($(strip $(file <$(NOCOV_LIST))),$(strip $(foreach s,$(NOCOV_SRCS),src:*/$(s) src:$(s))))
 $(NOCOV_LIST): FORCE
 endif
 $(NOCOV_LIST):
-	$(Q)mkdir -p $(@D) && printf 'src:*/%s\n' $(NOCOV_SRCS) >$@
+	$(Q)mkdir -p $(@D) && printf 'src:*/%s\nsrc:%s\n' $(foreach s,$(NOCOV_SRCS),$(s) $(s)) >$@
 
 # $(call link,OUTPUT,CC,FLAGS,INPUTS[,LIBS])
 define link

@@ -207,6 +207,18 @@ if [ -f "$LOCAL_OUT/obj/tools/libtagfuzz.a" ] && [ -x "$LOCAL_OUT/tests" ]; then
 else
 	skip "make: no local build in $LOCAL_OUT (make); dependency checks not run"
 fi
+# The local AFL++ build (make afl), compiled from the checkout's own
+# directory: AFL++ sees relative file names there, and AFL_LLVM_DENYLIST
+# must still leave the oracles and the codec out (interleave.c, with its
+# weak __afl_area_ptr, does not link when the pass instruments it).
+if [ -f "$LOCAL_OUT/obj/afl/fuzz/codec.o" ]; then
+	check "make afl: oracles and codec left out of AFL++'s instrumentation" bash -c '
+		for o in fuzz/codec.o fuzz/run.o fuzz/interleave.o reference/oracle.o; do
+			! objdump -dr "$1/$o" | grep -q -E "__afl_area_ptr\.|__sancov_guards" || { echo "instrumented: $o"; exit 1; }
+		done' _ "$LOCAL_OUT/obj/afl"
+else
+	skip "make afl: no local AFL++ build in $LOCAL_OUT; its instrumentation not checked"
+fi
 
 # --- the ClusterFuzzLite files and the workflows ------------------------------
 
