@@ -78,10 +78,28 @@ builder() {
 # check_out FLAVOUR: $OUT's contents and what each target does with its seeds.
 check_out() {
 	local fl=$1 out=$TMP/out-$1 t want got
-	want=$(for t in "${TARGETS[@]}"; do printf '%s\n' "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; done | sort)
+	want=$(for t in "${TARGETS[@]}"; do printf '%s\n' "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; done
+		[ "$fl" != afl ] || echo tagfuzz_mutator.so)
+	want=$(sort <<<"$want")
 	got=$(ls -A "$out" | sort)
-	check "$fl: \$OUT holds exactly each target, its dict, options and seed corpus" \
+	local also=
+	[ "$fl" != afl ] || also=" (and the AFL++ mutator library)"
+	check "$fl: \$OUT holds exactly each target, its dict, options and seed corpus$also" \
 		diff <(echo "$want") <(echo "$got")
+	if [ "$fl" = afl ]; then
+		# afl-fuzz dlopen()s it: the AFL++ entry points, nothing of the
+		# target's instrumentation or sanitizers left undefined.
+		check "afl: tagfuzz_mutator.so exports afl_custom_init/fuzz/describe/deinit, needs no target runtime" bash -c '
+			syms=$(nm -D --defined-only "$1" | awk "{ print \$3 }" | sort | tr "\n" " ")
+			[ "$syms" = "afl_custom_deinit afl_custom_describe afl_custom_fuzz afl_custom_init " ] ||
+				{ echo "exports: $syms"; exit 1; }
+			# (weak references, as interleave.c'"'"'s to AFL++'"'"'s map, stay NULL there)
+			! nm -D --undefined-only "$1" | grep -v " w " | grep -E "__afl|__asan|__ubsan|__sancov"' _ "$out/tagfuzz_mutator.so"
+		if [ -x "$LOCAL_OUT/tests" ]; then
+			check "afl: tagfuzz_mutator.so passes tests/test_afl_mutator.c" env \
+				TAGFUZZ_AFL_MUTATOR="$out/tagfuzz_mutator.so" TEST_ONLY=test_afl_ "$LOCAL_OUT/tests"
+		fi
+	fi
 	for t in "${TARGETS[@]}"; do
 		check "$fl: $t is an executable with the ${RUNTIME[$fl]} runtime" \
 			bash -c '[ -x "$1" ] && nm "$1" | grep -q "$2"' _ "$out/$t" "${RUNTIME[$fl]}"
