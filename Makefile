@@ -7,7 +7,8 @@
 # coverage, stress, ossfuzz, ...) and installs what is missing first.
 # make itself never installs anything.
 #
-#   make [-jN] [O=DIR] [CC=clang-NN] [V=1]      fuzz targets, replay, scenario, tests, corpus
+#   make [-jN] [O=DIR] [CC=clang-NN] [V=1]      fuzz targets, replay, scenario, tests, corpus,
+#                                               the AFL++ mutator library
 #   make check                                  every test (what ./build.sh test runs)
 #
 # Objects go to $(O)/obj/BUILD/PATH.o with -MMD -MP dependencies; each build

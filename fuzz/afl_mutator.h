@@ -16,6 +16,9 @@
 /* @afl: AFL++'s state (unused); @seed: afl-fuzz's seed.  NULL on failure. */
 void *afl_custom_init(void *afl, unsigned int seed);
 
+/* Rounds of the custom stage per visit of a queue entry (0: none, bytes). */
+unsigned int afl_custom_fuzz_count(void *data, const uint8_t *buf, size_t buf_size);
+
 /*
  * One structured mutation (or a cross-over with @add_buf, another queue
  * entry, when AFL++ passes one) of @buf into *@out_buf, a buffer the

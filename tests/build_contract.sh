@@ -89,9 +89,9 @@ check_out() {
 	if [ "$fl" = afl ]; then
 		# afl-fuzz dlopen()s it: the AFL++ entry points, nothing of the
 		# target's instrumentation or sanitizers left undefined.
-		check "afl: tagfuzz_mutator.so exports afl_custom_init/fuzz/describe/deinit, needs no target runtime" bash -c '
+		check "afl: tagfuzz_mutator.so exports afl_custom_init/fuzz_count/fuzz/describe/deinit, needs no target runtime" bash -c '
 			syms=$(nm -D --defined-only "$1" | awk "{ print \$3 }" | sort | tr "\n" " ")
-			[ "$syms" = "afl_custom_deinit afl_custom_describe afl_custom_fuzz afl_custom_init " ] ||
+			[ "$syms" = "afl_custom_deinit afl_custom_describe afl_custom_fuzz afl_custom_fuzz_count afl_custom_init " ] ||
 				{ echo "exports: $syms"; exit 1; }
 			# (weak references, as interleave.c'"'"'s to AFL++'"'"'s map, stay NULL there)
 			! nm -D --undefined-only "$1" | grep -v " w " | grep -E "__afl|__asan|__ubsan|__sancov"' _ "$out/tagfuzz_mutator.so"
