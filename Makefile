@@ -7,7 +7,8 @@
 # coverage, stress, ossfuzz, ...) and installs what is missing first.
 # make itself never installs anything.
 #
-#   make [-jN] [O=DIR] [CC=clang-NN] [V=1]      fuzz targets, replay, scenario, tests, corpus
+#   make [-jN] [O=DIR] [CC=clang-NN] [V=1]      fuzz targets, replay, scenario, tests, corpus,
+#                                               the AFL++ mutator library
 #   make check                                  every test (what ./build.sh test runs)
 #
 # Objects go to $(O)/obj/BUILD/PATH.o with -MMD -MP dependencies; each build
@@ -83,6 +84,11 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	fuzz/run.c fuzz/known.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
 TOOLS := replay scenario
+# The AFL++ custom mutator library (fuzz/afl_mutator.c over fuzz/mutator.c):
+# afl-fuzz dlopen()s it, so it is built with the plain compiler, without
+# sanitizers or coverage, position independent, exporting afl_custom_* only.
+AFL_MUTATOR_SRCS := fuzz/afl_mutator.c
+AFL_MUTATOR := $(OUT)/afl/tagfuzz_mutator.so
 # Linked into the tools and the tests only (a text scenario's directives).
 TOOL_SRCS := fuzz/expect.c
 # The ThreadSanitizer stress build: real threads, sched_threads.c for sched.c.
@@ -138,6 +144,7 @@ FUZZ_MAIN_FLAGS := $(COMMON) -fsanitize=fuzzer
 STRESS_FLAGS := $(WARN) -g -O1 -fsanitize=thread -DTF_REAL_THREADS
 SRC_COV_FLAGS := $(WARN) -g -O1 -fprofile-instr-generate -fcoverage-mapping
 AFL_CC := afl-clang-fast
+AFL_MUTATOR_FLAGS := $(WARN) -g $(OPT) -fPIC -fvisibility=hidden
 AFL_ENV := AFL_QUIET=1 AFL_LLVM_DENYLIST=$(NOCOV_LIST)
 STRESS_SECS := 60
 
@@ -180,14 +187,19 @@ $(eval $(call build,explore,$(OUT)/obj/explore,$(CC),$(EXPLORE_FLAGS),$(LIB_SRCS
 $(eval $(call build,cov,$(OUT)/obj/cov,$(CC),$(SRC_COV_FLAGS),$(LIB_SRCS) $(FUZZ_MAINS)))
 $(eval $(call build,afl,$(OUT)/obj/afl,$(AFL_CC),$(COMMON),$(LIB_SRCS),$(AFL_ENV),$(NOCOV_LIST)))
 $(eval $(call build,aflmain,$(OUT)/obj/afl-main,$(AFL_CC),$(COMMON) -fsanitize=fuzzer,$(FUZZ_MAINS),AFL_QUIET=1))
+$(eval $(call build,aflmut,$(OUT)/obj/afl-mutator,$(CC),$(AFL_MUTATOR_FLAGS),$(LIB_SRCS) $(AFL_MUTATOR_SRCS)))
 
 # The no-coverage list, in the format both clang's
 # -fsanitize-coverage-ignorelist and AFL_LLVM_DENYLIST read.
-ifneq ($(strip $(file <$(NOCOV_LIST))),$(strip $(foreach s,$(NOCOV_SRCS),src:*/$(s))))
+# Each file twice: `src:*/PATH` for clang, which matches the whole name it
+# was given; `src:PATH` for AFL++, which matches `*ENTRY` against the name
+# in the debug info, relative when the file is under the current directory
+# (a local make), and skips entries longer than that name.
+ifneq ($(strip $(file <$(NOCOV_LIST))),$(strip $(foreach s,$(NOCOV_SRCS),src:*/$(s) src:$(s))))
 $(NOCOV_LIST): FORCE
 endif
 $(NOCOV_LIST):
-	$(Q)mkdir -p $(@D) && printf 'src:*/%s\n' $(NOCOV_SRCS) >$@
+	$(Q)mkdir -p $(@D) && printf 'src:*/%s\nsrc:%s\n' $(foreach s,$(NOCOV_SRCS),$(s) $(s)) >$@
 
 # $(call link,OUTPUT,CC,FLAGS,INPUTS[,LIBS])
 define link
@@ -202,6 +214,7 @@ $(eval $(call link,$(OUT)/stress,$(CC),$(STRESS_FLAGS),$(stress_OBJS),-lpthread)
 $(eval $(call link,$(OUT)/explore,$(CC),$(EXPLORE_FLAGS),$(OUT)/obj/explore/fuzz/explore.o $(call obj,$(TOOL_SRCS),$(OUT)/obj/explore) $(OUT)/obj/explore/libtagfuzz.a))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/cov/$(t),$(CC),$(SRC_COV_FLAGS) -fsanitize=fuzzer,$(OUT)/obj/cov/fuzz/$(t).o $(OUT)/obj/cov/libtagfuzz.a)))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/afl/$(t),$(AFL_ENV) $(AFL_CC),$(COMMON) -fsanitize=fuzzer,$(OUT)/obj/afl-main/fuzz/$(t).o $(OUT)/obj/afl/libtagfuzz.a)))
+$(eval $(call link,$(AFL_MUTATOR),$(CC),$(AFL_MUTATOR_FLAGS) -shared,$(call obj,$(AFL_MUTATOR_SRCS),$(OUT)/obj/afl-mutator) $(OUT)/obj/afl-mutator/libtagfuzz.a))
 
 # The seed corpora: corpus/TARGET/NAME.txt encoded as out/corpus/TARGET/NAME.
 CORPUS_FILES := $(foreach t,$(TARGETS),$(patsubst $(ROOT)/corpus/$(t)/%.txt,$(OUT)/corpus/$(t)/%,$(wildcard $(ROOT)/corpus/$(t)/*.txt)))
@@ -226,28 +239,39 @@ $(eval $(call build,host,$(OSSFUZZ_HOST),$(CC),$(OSSFUZZ_LANG) -O1,$(LIB_SRCS) $
 $(eval $(call build,ossfuzz,$(OSSFUZZ_OBJ),$(CC),$(OSSFUZZ_CFLAGS) $(OSSFUZZ_LANG) $(OSSFUZZ_COV),$(LIB_SRCS) $(FUZZ_MAINS),,$(NOCOV_LIST),nowarn))
 $(eval $(call link,$(OSSFUZZ_HOST)/scenario,$(CC),$(OSSFUZZ_LANG) -O1,$(OSSFUZZ_HOST)/fuzz/scenario.o $(call obj,$(TOOL_SRCS),$(OSSFUZZ_HOST)) $(OSSFUZZ_HOST)/libtagfuzz.a))
 $(foreach t,$(TARGETS),$(eval $(call link,$(OSSFUZZ_OUT)/$(t),$(OSSFUZZ_LINK),,$(OSSFUZZ_OBJ)/fuzz/$(t).o $(OSSFUZZ_OBJ)/libtagfuzz.a,$(OSSFUZZ_ENGINE))))
+# AFL++ builds: the custom mutator library too, with OSSFUZZ_MUTATOR_CC (a
+# plain clang: afl-fuzz cannot load code instrumented for the target).
+ifneq ($(OSSFUZZ_MUTATOR_CC),)
+OSSFUZZ_MUTATOR_FLAGS := $(OSSFUZZ_LANG) -O1 -fPIC -fvisibility=hidden
+$(eval $(call build,ossfuzzmut,$(OSSFUZZ_HOST)/mutator,$(OSSFUZZ_MUTATOR_CC),$(OSSFUZZ_MUTATOR_FLAGS),$(LIB_SRCS) $(AFL_MUTATOR_SRCS),,,nowarn))
+$(eval $(call link,$(OSSFUZZ_OUT)/tagfuzz_mutator.so,$(OSSFUZZ_MUTATOR_CC),$(OSSFUZZ_MUTATOR_FLAGS) -shared,$(call obj,$(AFL_MUTATOR_SRCS),$(OSSFUZZ_HOST)/mutator) $(OSSFUZZ_HOST)/mutator/libtagfuzz.a))
+endif
 endif
 ossfuzz-build:
 	$(if $(OSSFUZZ_OBJ),,$(error ossfuzz-build is run by ./build.sh ossfuzz, which sets the OSS-Fuzz variables))
-ossfuzz-build: $(if $(OSSFUZZ_OBJ),$(OSSFUZZ_HOST)/scenario $(TARGETS:%=$(OSSFUZZ_OUT)/%))
+ossfuzz-build: $(if $(OSSFUZZ_OBJ),$(OSSFUZZ_HOST)/scenario $(TARGETS:%=$(OSSFUZZ_OUT)/%) \
+	$(if $(OSSFUZZ_MUTATOR_CC),$(OSSFUZZ_OUT)/tagfuzz_mutator.so))
 
 # --- targets -------------------------------------------------------------------
 
 .PHONY: all $(TARGETS) $(TOOLS) explore tests corpus check check-unit check-contract check-layers \
-	stress stress-build cov $(TARGETS:%=cov-%) afl $(TARGETS:%=afl-%) ossfuzz-build \
+	stress stress-build cov $(TARGETS:%=cov-%) afl $(TARGETS:%=afl-%) afl-mutator ossfuzz-build \
 	clean help print-targets FORCE
 .DEFAULT_GOAL := all
 
-all: $(TARGETS) $(TOOLS) explore tests corpus
+all: $(TARGETS) $(TOOLS) explore tests corpus afl-mutator
 	@:
 $(foreach t,$(TARGETS) $(TOOLS) explore tests,$(eval $(t): $(OUT)/$(t)))
+# tests/test_afl_mutator.c loads it from beside the test binary ($(OUT)/afl/).
+tests: afl-mutator
+afl-mutator: $(AFL_MUTATOR)
 corpus: $(CORPUS_FILES)
 	$(if $(CORPUS_STALE),$(Q)rm -f $(CORPUS_STALE))
 
 # Every test: unit and scenario tests, the build contract, a short stress run.
 check: all stress-build
 	+$(Q)MAKE='$(MAKE)' bash $(ROOT)/tests/check.sh '$(OUT)'
-check-unit: $(OUT)/tests
+check-unit: $(OUT)/tests $(AFL_MUTATOR)
 	$(Q)cd $(ROOT) && $(OUT)/tests tests/scenarios corpus/regressions $(TARGETS:%=corpus/%)
 check-contract: all
 	$(Q)TAGFUZZ_OUT='$(OUT)' bash $(ROOT)/tests/build_contract.sh
@@ -258,7 +282,7 @@ stress: stress-build
 
 cov: $(TARGETS:%=cov-%)
 $(foreach t,$(TARGETS),$(eval cov-$(t): $(OUT)/cov/$(t)))
-afl: $(TARGETS:%=afl-%)
+afl: $(TARGETS:%=afl-%) afl-mutator
 $(foreach t,$(TARGETS),$(eval afl-$(t): $(OUT)/afl/$(t)))
 
 # $(call layer_check,TU,HEADER-PATTERNS,WHAT): the headers of TU (per
@@ -288,7 +312,8 @@ help:
 	@echo 'tagfuzz build (./build.sh help: the commands that fuzz, replay, install)'
 	@echo
 	@echo '  make [all]          fuzz targets ($(TARGETS)),'
-	@echo '                      replay, scenario, explore (-O2, no sanitizers), tests into $$(O);'
+	@echo '                      replay, scenario, explore (-O2, no sanitizers), tests,'
+	@echo '                      afl/tagfuzz_mutator.so into $$(O);'
 	@echo '                      the corpus into $$(O)/corpus/'
 	@echo '  make TARGET         one of the above (fuzz_boot, replay, scenario, tests, corpus, ...)'
 	@echo '  make check          every test: unit and scenario tests, the build contract'
@@ -307,6 +332,8 @@ help:
 	@echo '                      ThreadSanitizer stress run ($$(O)/stress, -DTF_REAL_THREADS)'
 	@echo '  make cov, cov-TARGET   source-coverage builds into $$(O)/cov/ (./build.sh coverage runs them)'
 	@echo '  make afl, afl-TARGET   AFL++ builds into $$(O)/afl/ (needs afl-clang-fast: ./build.sh deps afl)'
+	@echo '  make afl-mutator   $$(O)/afl/tagfuzz_mutator.so, the AFL++ custom mutator library'
+	@echo '                      (plain $$(CC); part of all: tests/test_afl_mutator.c loads it)'
 	@echo '  make clean          remove what make built (keeps $$(O)/work, findings, corpora of runs)'
 	@echo '  make print-targets  the fuzz targets, one line (print-VAR: any variable)'
 	@echo

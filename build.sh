@@ -294,9 +294,14 @@ ossfuzz() {
 	mkdir -p "$out" "$work"
 	log "OSS-Fuzz build ($flavour) with CC=$cc into $out (intermediate files in $work)"
 	load_targets
-	local cov=()
+	local cov=() mutcc=
 	if is_afl_build "$cc"; then
 		export AFL_LLVM_DENYLIST=$work/nocov.list AFL_QUIET=1
+		# The AFL++ custom mutator library, for afl-fuzz to load
+		# (AFL_CUSTOM_MUTATOR_LIBRARY=$OUT/tagfuzz_mutator.so): a plain
+		# clang, as afl-fuzz cannot load code instrumented for the target.
+		mutcc=$(command -v clang || true)
+		[ -n "$mutcc" ] || log "no plain clang in PATH: $out/tagfuzz_mutator.so not built"
 	elif [[ " ${cflags[*]} " == *fuzzer-no-link* || " ${cflags[*]} " == *" -fsanitize-coverage="* ]]; then
 		cov=(-fsanitize-coverage-ignorelist="$work/nocov.list")
 	fi
@@ -311,7 +316,7 @@ ossfuzz() {
 	local obj=$work/obj-$flavour t
 	mk -j"$JOBS" ossfuzz-build CC="$cc" OSSFUZZ_CFLAGS="${cflags[*]}" OSSFUZZ_COV="${cov[*]}" \
 		OSSFUZZ_LINK="${link[*]}" OSSFUZZ_ENGINE="${engine[*]}" OSSFUZZ_HOST="$work/host" \
-		OSSFUZZ_OBJ="$obj" OSSFUZZ_OUT="$out" NOCOV_LIST="$work/nocov.list" ||
+		OSSFUZZ_OBJ="$obj" OSSFUZZ_OUT="$out" NOCOV_LIST="$work/nocov.list" OSSFUZZ_MUTATOR_CC="$mutcc" ||
 		die "the OSS-Fuzz build failed"
 	for t in "${TARGETS[@]}"; do
 		cp "$(dict_for "$t")" "$out/$t.dict"
@@ -333,6 +338,11 @@ ossfuzz() {
 		zip_dir "$work/corpus/$t" "$out/${t}_seed_corpus.zip"
 		log "$out/$t, ${t}_seed_corpus.zip ($(ls "$work/corpus/$t" | wc -l) inputs), $t.dict, $t.options"
 	done
+	# ClusterFuzz's AFL++ launcher sets only its own AFL_* variables (a
+	# .options [env] section may set none of these) and runs MOpt (-L 0),
+	# which AFL++ refuses beside a custom mutator, on some runs: it never
+	# loads the library.  It is there to be loaded by hand (README.md).
+	[ -z "$mutcc" ] || log "$out/tagfuzz_mutator.so (AFL++ custom mutator; ClusterFuzz's runner does not load it)"
 }
 
 # --- findings ----------------------------------------------------------------
@@ -462,6 +472,7 @@ summarize() {
 	echo
 	echo "== $t: $engine, $jobs job(s), ${secs} s, variant $(variant_desc)"
 	echo "executions: $execs in ${elapsed} s ($rate exec/s); corpus: $corpus"
+	[ -z "${MUTATOR_SUMMARY:-}" ] || echo "$MUTATOR_SUMMARY"
 	known_summary "$engine" "$logf"
 	if [ $# = 0 ]; then
 		echo "findings: none"
@@ -638,6 +649,18 @@ fuzz_afl() {
 	fi
 	# UBSan must abort for AFL++ to see its reports as crashes.
 	env+=("UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1:symbolize=0}")
+	# The structure-aware mutator (fuzz/afl_mutator.c): AFL++'s custom
+	# mutator stage, before its havoc, which still runs (no
+	# AFL_CUSTOM_MUTATOR_ONLY).  TAGFUZZ_MUTATOR=bytes: AFL++'s own only.
+	local mutator=$OUT/afl/tagfuzz_mutator.so
+	if [ "${TAGFUZZ_MUTATOR:-}" = bytes ]; then
+		mutator=
+	elif [ -n "${AFL_CUSTOM_MUTATOR_LIBRARY:-}" ]; then
+		mutator=$AFL_CUSTOM_MUTATOR_LIBRARY
+		log "AFL_CUSTOM_MUTATOR_LIBRARY=$mutator is set: using it, not $OUT/afl/tagfuzz_mutator.so"
+	else
+		env+=("AFL_CUSTOM_MUTATOR_LIBRARY=$mutator")
+	fi
 	log "fuzzing $t with AFL++ for ${secs}s, $jobs instance(s), variant $(variant_desc); queue in $sync, findings in $finds/"
 	local before marker=$finds/.run-start t0 i name pids=() logs=() f h files=()
 	before=$(sum_stat "$sync" execs_done)
@@ -703,6 +726,15 @@ fuzz_afl() {
 	stab=$(sed -n 's/^stability *: *//p' "$sync/main/fuzzer_stats" 2>/dev/null || true)
 	stab=${stab:-n/a}
 	hangs=$(find "$sync" -path '*/hangs/id:*' -type f -newer "$marker" | wc -l)
+	if [ -z "$mutator" ]; then
+		MUTATOR_SUMMARY="mutator: AFL++'s own (TAGFUZZ_MUTATOR=bytes)"
+	else
+		local made newq
+		newq=$(find "$sync" -path '*/queue/id:*' -type f -newer "$marker" | wc -l)
+		made=$(find "$sync" -path '*/queue/id:*op:tagfuzz-*' -type f -newer "$marker" | wc -l)
+		MUTATOR_SUMMARY="mutator: $mutator beside AFL++'s havoc; $made of the $newq new queue entries are its ("'"op:tagfuzz-..."'")"
+		MUTATOR_SUMMARY+=$(sed -n 's/^==tagfuzz== AFL++ mutator: /\n  /p' "${logs[@]}" 2>/dev/null)
+	fi
 	summarize AFL++ "$t" "$jobs" "$secs" "$elapsed" "$execs" \
 		"$(sum_stat "$sync" corpus_count) inputs in $sync/*/queue; $hangs new hang(s); stability $stab" \
 		"${logs[*]:-none (AFL++ not started)}" "$t0" "${files[@]}"

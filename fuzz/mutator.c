@@ -11,6 +11,8 @@
  * with change points drawn from the steps the parent's run really took.
  * The libFuzzer hooks at the end mix them with the engine's own byte
  * mutations (one in four), so nothing the bytes could reach is lost.
+ * AFL++ calls the same tf_mutate() and tf_cross_over() from its custom
+ * mutator stage (fuzz/afl_mutator.c), with its own havoc beside it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,7 @@ bool tf_mutator_structured(void)
 /* --- steps each run group took, by the scenario's canonical bytes --- */
 
 #define NR_STEP_ENTRIES	1024
-#define MAX_GROUPS	8
+#define MAX_GROUPS	TF_MUT_MAX_GROUPS
 
 static struct {
 	uint64_t key;
@@ -77,15 +79,11 @@ static uint64_t key_of(const struct tf_scenario *s, size_t *len)
 	return h | 1;
 }
 
-void tf_mutator_note_run(const struct tf_scenario *s)
+unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[TF_MUT_MAX_GROUPS])
 {
-	uint64_t key;
 	unsigned int g = 0;
 	size_t i, j;
 
-	if (!tf_mutator_structured())
-		return;
-	key = key_of(s, NULL);
 	for (i = 0; i < s->nr_ops && g < MAX_GROUPS; i++) {
 		unsigned long max = 0;
 
@@ -97,10 +95,31 @@ void tf_mutator_note_run(const struct tf_scenario *s)
 			if (r->access && r->op == (long)i && r->a.step > max)
 				max = r->a.step;
 		}
-		step_cache[key % NR_STEP_ENTRIES].steps[g++] = max > 255 ? 255 : max;
+		steps[g++] = max > 255 ? 255 : max;
 	}
-	step_cache[key % NR_STEP_ENTRIES].key = key;
-	step_cache[key % NR_STEP_ENTRIES].nr = g;
+	return g;
+}
+
+void tf_mutator_note_steps(const struct tf_scenario *s, const uint8_t *steps, unsigned int nr)
+{
+	uint64_t key = key_of(s, NULL);
+	unsigned int k = key % NR_STEP_ENTRIES;
+
+	if (nr > MAX_GROUPS)
+		nr = MAX_GROUPS;
+	if (nr)
+		memcpy(step_cache[k].steps, steps, nr);
+	step_cache[k].key = key;
+	step_cache[k].nr = nr;
+}
+
+void tf_mutator_note_run(const struct tf_scenario *s)
+{
+	uint8_t steps[MAX_GROUPS];
+
+	if (!tf_mutator_structured())
+		return;
+	tf_mutator_note_steps(s, steps, tf_mutator_steps_of_run(s, steps));
 }
 
 /* The steps run group @g of @s took when it last ran, or 0 if unknown. */
@@ -112,6 +131,18 @@ static unsigned int steps_of(const struct tf_scenario *s, unsigned int g)
 	if (step_cache[k].key != key || g >= step_cache[k].nr)
 		return 0;
 	return step_cache[k].steps[g];
+}
+
+static unsigned int nr_runs(const struct tf_scenario *s);
+
+bool tf_mutator_steps_known(const struct tf_scenario *s)
+{
+	uint64_t key;
+
+	if (!nr_runs(s))
+		return true;
+	key = key_of(s, NULL);
+	return step_cache[key % NR_STEP_ENTRIES].key == key;
 }
 
 /* --- ops --- */

@@ -55,7 +55,28 @@ void tf_mutator_set_what_if(uint8_t what_if);
  * After each run of a fuzz target: the scheduling steps each run group of
  * @s took, kept by the scenario's canonical bytes, so a later mutation of
  * the same input draws change points from the steps it really had.
+ * (tf_mutator_steps_of_run(), then tf_mutator_note_steps(); nothing under
+ * TAGFUZZ_MUTATOR=bytes.)
  */
 void tf_mutator_note_run(const struct tf_scenario *s);
+
+/* Run groups whose steps are kept, per input (the first ones). */
+#define TF_MUT_MAX_GROUPS	8
+
+/*
+ * The steps each run group of @s took in the run that just ended (read
+ * from the journal), at most 255 each, into @steps; the number of groups.
+ */
+unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[TF_MUT_MAX_GROUPS]);
+
+/*
+ * Keep @nr groups' @steps for @s (nr 0: known to have none; change points
+ * then come from the fallback range).  The AFL++ library learns them in a
+ * child process it runs the input in (fuzz/afl_mutator.c).
+ */
+void tf_mutator_note_steps(const struct tf_scenario *s, const uint8_t *steps, unsigned int nr);
+
+/* @s has no run group, or its steps are kept: nothing to learn. */
+bool tf_mutator_steps_known(const struct tf_scenario *s);
 
 #endif /* _TAGFUZZ_MUTATOR_H */

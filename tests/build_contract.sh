@@ -78,10 +78,28 @@ builder() {
 # check_out FLAVOUR: $OUT's contents and what each target does with its seeds.
 check_out() {
 	local fl=$1 out=$TMP/out-$1 t want got
-	want=$(for t in "${TARGETS[@]}"; do printf '%s\n' "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; done | sort)
+	want=$(for t in "${TARGETS[@]}"; do printf '%s\n' "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; done
+		[ "$fl" != afl ] || echo tagfuzz_mutator.so)
+	want=$(sort <<<"$want")
 	got=$(ls -A "$out" | sort)
-	check "$fl: \$OUT holds exactly each target, its dict, options and seed corpus" \
+	local also=
+	[ "$fl" != afl ] || also=" (and the AFL++ mutator library)"
+	check "$fl: \$OUT holds exactly each target, its dict, options and seed corpus$also" \
 		diff <(echo "$want") <(echo "$got")
+	if [ "$fl" = afl ]; then
+		# afl-fuzz dlopen()s it: the AFL++ entry points, nothing of the
+		# target's instrumentation or sanitizers left undefined.
+		check "afl: tagfuzz_mutator.so exports afl_custom_init/fuzz_count/fuzz/describe/deinit, needs no target runtime" bash -c '
+			syms=$(nm -D --defined-only "$1" | awk "{ print \$3 }" | sort | tr "\n" " ")
+			[ "$syms" = "afl_custom_deinit afl_custom_describe afl_custom_fuzz afl_custom_fuzz_count afl_custom_init " ] ||
+				{ echo "exports: $syms"; exit 1; }
+			# (weak references, as interleave.c'"'"'s to AFL++'"'"'s map, stay NULL there)
+			! nm -D --undefined-only "$1" | grep -v " w " | grep -E "__afl|__asan|__ubsan|__sancov"' _ "$out/tagfuzz_mutator.so"
+		if [ -x "$LOCAL_OUT/tests" ]; then
+			check "afl: tagfuzz_mutator.so passes tests/test_afl_mutator.c" env \
+				TAGFUZZ_AFL_MUTATOR="$out/tagfuzz_mutator.so" TEST_ONLY=test_afl_ "$LOCAL_OUT/tests"
+		fi
+	fi
 	for t in "${TARGETS[@]}"; do
 		check "$fl: $t is an executable with the ${RUNTIME[$fl]} runtime" \
 			bash -c '[ -x "$1" ] && nm "$1" | grep -q "$2"' _ "$out/$t" "${RUNTIME[$fl]}"
@@ -206,6 +224,18 @@ if [ -f "$LOCAL_OUT/obj/tools/libtagfuzz.a" ] && [ -x "$LOCAL_OUT/tests" ]; then
 		_ "$LOCAL_OUT"
 else
 	skip "make: no local build in $LOCAL_OUT (make); dependency checks not run"
+fi
+# The local AFL++ build (make afl), compiled from the checkout's own
+# directory: AFL++ sees relative file names there, and AFL_LLVM_DENYLIST
+# must still leave the oracles and the codec out (interleave.c, with its
+# weak __afl_area_ptr, does not link when the pass instruments it).
+if [ -f "$LOCAL_OUT/obj/afl/fuzz/codec.o" ]; then
+	check "make afl: oracles and codec left out of AFL++'s instrumentation" bash -c '
+		for o in fuzz/codec.o fuzz/run.o fuzz/interleave.o reference/oracle.o; do
+			! objdump -dr "$1/$o" | grep -q -E "__afl_area_ptr\.|__sancov_guards" || { echo "instrumented: $o"; exit 1; }
+		done' _ "$LOCAL_OUT/obj/afl"
+else
+	skip "make afl: no local AFL++ build in $LOCAL_OUT; its instrumentation not checked"
 fi
 
 # --- the ClusterFuzzLite files and the workflows ------------------------------
