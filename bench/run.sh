@@ -282,6 +282,9 @@ run_one() {
 		local aenv=(AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_BENCH_UNTIL_CRASH=1
 			"UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:symbolize=0")
 		[ "$CORE_PIPE" = 0 ] || aenv+=(AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1)
+		# the structure-aware mutator, as ./build.sh fuzz --engine afl loads it
+		[ "${TAGFUZZ_MUTATOR:-}" = bytes ] || [ ! -f "$OUT/afl/tagfuzz_mutator.so" ] ||
+			aenv+=(AFL_CUSTOM_MUTATOR_LIBRARY="$OUT/afl/tagfuzz_mutator.so")
 		env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT $envs "${aenv[@]}" \
 			timeout -k 5 $((CAP + 60)) afl-fuzz -s "$seed" -i "$W/seeds/$name" -o "$d/sync" \
 			-x "$(dict_for "$t")" -V "$CAP" -- "$OUT/afl/$t" >"$d/log" 2>&1
