@@ -218,6 +218,7 @@ static void touch(unsigned long pfn)
 /* A finding of this model: its signature, a class or NULL, a formatted detail. */
 #define fail(sig, cls, ...)	tf_oracle_reportf(st.report, sig, cls, __VA_ARGS__)
 static void clear_race(unsigned long pfn, const char *when);
+static bool alloc_lookup_found_ext(unsigned long pfn);
 
 /* Refs in page_ext; page-flag mode is reference/pgflags_model.c's. */
 static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
@@ -344,12 +345,23 @@ static void resolve_ext_race(unsigned long pfn)
 {
 	struct unit *u = &pg.units[pfn];
 	struct tf_ref_obs o;
+	bool own, stamped;
 
 	if (!(u->flags & U_EXT_RACE))
 		return;
 	u->flags &= ~U_EXT_RACE;
 	o = tf_observe_ref(pfn);
-	if (o.state != TF_REF_TAG || o.tag != u->tag || u->tag < 0)
+	/*
+	 * EMPTY with a tag: either the early path (the clear stamped the NULL
+	 * ref) or the tag written and the clear's stamp over it (F5, its read
+	 * NULL before the write).  The ref cannot tell; the port's own lookup
+	 * (in the journal) can.  The clear must hold an entry for the pfn
+	 * besides the one this allocation never made.
+	 */
+	own = (u->flags & U_RECORDED) && !(u->flags & U_DROPPED);
+	stamped = o.state == TF_REF_EMPTY && u->tag >= 0 && pg.clearing[pfn] > own &&
+		  alloc_lookup_found_ext(pfn);
+	if (!stamped && (o.state != TF_REF_TAG || o.tag != u->tag || u->tag < 0))
 		return;		/* the early path: as the model has it */
 	u->flags &= ~U_EARLY;
 	if (u->flags & U_RECORDED) {
@@ -365,6 +377,8 @@ static void resolve_ext_race(unsigned long pfn)
 		st.exp_calls[u->tag]++;
 		st.exp_bytes[u->tag] += (int64_t)PAGE_BYTES << u->order;
 	}
+	if (stamped)
+		clear_race(pfn, " (its page_ext lookup came after its section went online)");
 }
 
 /*
@@ -1316,7 +1330,7 @@ static void cause_f5(unsigned long pfn)
  * online between its event and its own lookup (interleaved ops only),
  * which read the section's table set.
  */
-static bool f4_lookup_found_ext(size_t a)
+static bool lookup_found_ext(size_t a)
 {
 	int c = j_ev(a)->cpu;
 
@@ -1330,6 +1344,14 @@ static bool f4_lookup_found_ext(size_t a)
 			return x->val;
 	}
 	return false;
+}
+
+/* The last allocation of @pfn, made at @pfn, found page_ext in its own lookup. */
+static bool alloc_lookup_found_ext(unsigned long pfn)
+{
+	long a = j_alloc_of(tf_journal_len(), pfn);
+
+	return j_ev(a) && j_ev(a)->pfn == pfn && lookup_found_ext((size_t)a);
 }
 
 /*
@@ -1351,7 +1373,7 @@ static void cause_f4(int tag, long long calls, long long bytes)
 			continue;
 		s = j_event(i, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
 		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0 &&
-		    !f4_lookup_found_ext(i))
+		    !lookup_found_ext(i))
 			continue;	/* no page_ext there yet: not tagged */
 		f = -1;
 		for (size_t j = i + 1; j < now && f < 0; j++) {
