@@ -298,6 +298,14 @@ static void on_alloc(const struct tf_event *ev)
 			/* alloc_tag_add_check() warns and the ref is left alone. */
 			if (st.m.debug)
 				st.expect_current_not_set++;
+			/*
+			 * ... but written back: made while the clear may still
+			 * reach the page, the stamp may fall between its read and
+			 * update_page_tag_ref() (NULL), or before or after both
+			 * (EMPTY), as for an untagged allocation in flight (O1).
+			 */
+			if (u->flags & U_CLEAR_RACE)
+				u->flags |= U_REF_EITHER;
 			return;
 		}
 		pg.pref[pfn] = ev->tag;
