@@ -697,7 +697,29 @@ static void on_section_online(unsigned int section)
 	}
 }
 
-static void on_callbacks(void)
+/*
+ * A free of @pfn by a CPU other than @cpu, whose op is still running when
+ * the callbacks begin (what-if): its event may have come before the
+ * section had page_ext and its pgalloc_tag_sub() after.  That lookup reads
+ * NULL if the clear has not stamped the page yet (the check is classed as
+ * for a live page the clear has not reached: F1'), or EMPTY after; it
+ * writes NULL back, and a clear that read NULL before may stamp EMPTY
+ * behind it: the free page holds NULL or EMPTY.
+ */
+static void free_in_flight(unsigned long pfn, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++) {
+		struct cpu_ctx *C = &st.ctx[c];
+
+		if (c == cpu || C->freed_pfn != (long)pfn || (pg.units[pfn].flags & U_LIVE))
+			continue;
+		if (C->freed_pref == PREF_NULL)
+			C->freed_pref = PREF_EMPTY;
+		pg.free_either[pfn] = 1;
+	}
+}
+
+static void on_callbacks(int cpu)
 {
 	unsigned long pfn;
 
@@ -739,6 +761,7 @@ static void on_callbacks(void)
 			continue;
 		if (pg.pref[pfn] == PREF_NULL)
 			pg.pref[pfn] = PREF_EMPTY;
+		free_in_flight(pfn, cpu);
 		pg.stale[pfn] = !!(pg.units[pfn].flags & U_TRACKER);
 		/* How many entries the clear walks for it (see the WARN below). */
 		pg.clearing[pfn] = pg.recorded[pfn] > UINT8_MAX ? UINT8_MAX : pg.recorded[pfn];
@@ -798,7 +821,7 @@ static void model_on_event(const struct tf_event *ev)
 					    st.m.section_pages, true);
 		break;
 	case TF_EV_PEXT_CALLBACKS:
-		on_callbacks();
+		on_callbacks(ev->cpu);
 		break;
 	case TF_EV_PAGE_REF:
 		ledger_ref_event(&pg.ledger, ev);
