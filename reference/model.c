@@ -1142,6 +1142,62 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
 }
 
+static long f6_clear_went_on(long rs, int c);
+
+/*
+ * U_LATE_RECORD is the model's guess at the callbacks: an early allocation
+ * whose recorder call may still come after the clear's reset.  Its CPU's
+ * second read-side section after the allocation is the recorder's
+ * (__pgalloc_tag_add()'s page_ext_get() is the first).  The guess was
+ * wrong when that section began before any reset and either ended before
+ * it or was waited for (the resetting CPU did nothing more until the
+ * recorder left): the recorder read the pointer set and recorded the pfn
+ * before the clear walked the pools.  False only then: a recorder the
+ * clear went on without waiting for stays the F6 class, whose cause tells
+ * it apart.  True when the journal does not show it.
+ */
+static bool late_record(unsigned long pfn)
+{
+	long a = j_alloc_of(tf_journal_len(), pfn), rl = -1, rs = -1;
+	int c, n = 0, depth = 0;
+
+	if (!j_ev(a))
+		return true;
+	c = j_ev(a)->cpu;
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (rl < 0 && e && e->cpu == c &&
+		    (e->kind == TF_EV_OP_END || e->kind == TF_EV_CALL ||
+		     (e->kind == TF_EV_PAGE_ALLOC && !is_tracker_alloc(e))))
+			break;
+		if (!x)
+			continue;
+		if (x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+			rs = i;
+			break;
+		}
+		if (x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_RCU_LOCK) {
+			if (++n == 2)
+				rl = i;
+			if (rl >= 0)
+				depth++;
+		} else if (x->kind == TF_ACC_RCU_UNLOCK && rl >= 0 && !--depth) {
+			return false;	/* recorded, then the reset (if any) */
+		}
+	}
+	if (rl < 0)
+		return true;	/* a reset came first, or the journal does not show it */
+	if (rs < 0)
+		return false;	/* inside its recorder, no reset yet */
+	/* Inside its recorder at the reset: did synchronize_rcu() wait for it? */
+	return f6_clear_went_on(rs, c) >= 0;
+}
+
 /* The journal's allocation of @pfn began at another pfn: @pfn is a tail. */
 static bool early_tail(unsigned long pfn)
 {
@@ -1447,9 +1503,11 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			u = &C->freed_unit;
 			ref = C->freed_pref;
 		}
+		/* The recorder may have come after the reset (checked in the journal). */
+		bool late = (u->flags & U_LATE_RECORD) && (early_tail(pfn) || late_record(pfn));
 		/* The model stamps at the callbacks; the clear may not be there yet. */
 		bool unstamped = ref == PREF_EMPTY &&
-				 ((in_clear(cpu) && pg.clearing[pfn]) || (u->flags & U_LATE_RECORD));
+				 ((in_clear(cpu) && pg.clearing[pfn]) || late);
 
 		if (!(u->flags & U_LIVE) || !has_ext(pfn) || (ref != PREF_NULL && !unstamped))
 			continue;
@@ -1459,7 +1517,7 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		/* A tail's flags follow its head's, but a tail is never recorded: F2's cause. */
 		bool tail = early_tail(pfn);
 
-		if (u->flags & U_LATE_RECORD) {
+		if (late) {
 			snprintf(cls, len, "early-record-race");
 			tail ? cause_f2(pfn, start, u) : cause_f6(pfn, u);
 		} else if (unstamped) {
@@ -1650,7 +1708,7 @@ static void check_ref(unsigned long pfn)
 		return;
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL &&
-	    (pg.units[pfn].flags & U_LATE_RECORD)) {
+	    (pg.units[pfn].flags & U_LATE_RECORD) && (early_tail(pfn) || late_record(pfn))) {
 		cause_f6(pfn, &pg.units[pfn]);
 		fail(TF_SIG_EARLY_RECORD_RACE, NULL,
 		     "pfn %lu was allocated before page_ext; its recorder ran after the early clear, so it was never recorded and holds NULL",
