@@ -998,17 +998,50 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 		return;
 	}
 	if (!j_ev(s)) {
-		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the init callbacks",
+		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the clear began",
 				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
 		return;
 	}
-	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the init callbacks",
+	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the clear began",
 			pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), j_ev(s)->cpu, j_op(s), cpu,
 			j_op((long)tf_journal_len() - 1));
 }
 
 /* The site of the recorder pointer's reset in clear_early_alloc_pfn_tag_refs(). */
 #define RECORDER_RESET	"rcu_assign_pointer(alloc_tag_add_early_pfn_ptr"
+
+/* CPU @cpu's last read of a page tag ref after record @cb that found NULL, or -1. */
+static long j_null_ref_read(int cpu, long cb)
+{
+	for (long i = (long)tf_journal_len(); cb >= 0 && i-- > cb;) {
+		const struct tf_access_rec *r = j_acc(i);
+
+		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
+		    !strcmp(r->site, "read page tag ref"))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Where CPU @cpu's read of a page tag ref (record @rd) took place:
+ * get_page_tag_ref() reads the ref right after its page_ext lookup, with
+ * no scheduling point between, and records the read only after the
+ * scheduling point that follows it, where other CPUs may run first.  So
+ * the read came right after @cpu's previous record: another CPU's access
+ * came before the read if and only if its record precedes that one.  That
+ * record's index (@rd if there is none).
+ */
+static long j_read_at(long rd, int cpu)
+{
+	for (long i = rd; i-- > 0;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->cpu == cpu)
+			return i;
+	}
+	return rd;
+}
 
 /* F1': an early page freed by another CPU while the clear runs, before it got there. */
 static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
@@ -1140,6 +1173,32 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
 			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
+}
+
+/*
+ * The init callbacks' CPU had reset the recorder pointer, since they began,
+ * when CPU @cpu read a page tag ref NULL (its last such read; where it took
+ * place, j_read_at()): the clear was running.  Between the callbacks' event
+ * and that reset the clear has done nothing yet: a free there is in F1's
+ * window.  True when the journal lost the callbacks (as the model has it).
+ */
+static bool clear_began(int cpu)
+{
+	size_t now = tf_journal_len();
+	long cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1), rd, end;
+
+	if (cb < 0)
+		return true;
+	rd = j_null_ref_read(cpu, cb);
+	end = rd >= 0 ? j_read_at(rd, cpu) : (long)now;
+	for (long i = end; i-- > cb;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->cpu == j_ev(cb)->cpu && x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET)))
+			return true;
+	}
+	return false;
 }
 
 static long f6_clear_went_on(long rs, int c);
@@ -1520,10 +1579,11 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		if (late) {
 			snprintf(cls, len, "early-record-race");
 			tail ? cause_f2(pfn, start, u) : cause_f6(pfn, u);
-		} else if (unstamped) {
+		} else if (unstamped && clear_began(cpu)) {
 			snprintf(cls, len, "early-during-clear");
 			cause_f1_during(pfn, u, cpu);
-		} else if (!st.callbacks_done) {
+		} else if (!st.callbacks_done || unstamped) {
+			/* Before the init callbacks, or before their clear reset the recorder. */
 			snprintf(cls, len, "early-before-clear");
 			/* A dropped head: no clear would ever stamp it, F3's cause. */
 			tail ? cause_f2(pfn, start, u) :
