@@ -1047,28 +1047,24 @@ static long j_read_at(long rd, int cpu)
 static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 {
 	size_t now = tf_journal_len();
-	long a, s, cb, rd, rs = -1, w;
-	const struct tf_access_rec *r = NULL;
+	long a, s, cb, rd, at, rs = -1, w;
+	const struct tf_access_rec *r;
 	int k;
 
 	if (!early_head("F1'", pfn, u, &a, &s))
 		return;
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
 	k = cb >= 0 ? j_ev(cb)->cpu : -1;
-	/* The free's read of the ref: its last one, NULL. */
-	for (rd = (long)now; rd-- > cb && cb >= 0;) {
-		r = j_acc(rd);
-		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
-		    !strcmp(r->site, "read page tag ref"))
-			break;
-		r = NULL;
-	}
+	rd = j_null_ref_read(cpu, cb);
+	r = j_acc(rd);
 	if (!r) {
 		tf_oracle_cause("F1'", false, "no NULL read of pfn %lu's ref by CPU%d after the init callbacks began%s",
 				pfn, cpu, j_lost());
 		return;
 	}
-	for (long i = rd; i-- > cb;) {
+	/* Where the read took place: what came before it is before that record. */
+	at = j_read_at(rd, cpu);
+	for (long i = at; i-- > cb;) {
 		const struct tf_access_rec *x = j_acc(i);
 
 		if (x && x->cpu == k && x->kind == TF_ACC_WRITE && !x->val &&
@@ -1078,21 +1074,21 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 		}
 	}
 	if (rs < 0) {
-		tf_oracle_cause("F1'", false, "CPU%d ran the init callbacks (op %ld) but never reset the recorder pointer before CPU%d read pfn %lu's ref at step %lu: no clear was running",
-				k, j_op(cb), cpu, pfn, r->step);
+		tf_oracle_cause("F1'", false, "CPU%d ran the init callbacks (op %ld) but never reset the recorder pointer before CPU%d read pfn %lu's ref after step %lu (its record: step %lu): no clear was running",
+				k, j_op(cb), cpu, pfn, j_acc(at) ? j_acc(at)->step : r->step, r->step);
 		return;
 	}
-	w = tf_journal_find_access(rd, TF_ACC_WRITE, r->addr, k, "write page tag ref");
+	w = tf_journal_find_access(at, TF_ACC_WRITE, r->addr, k, "write page tag ref");
 	if (w > cb) {
 		/* Its own write left the NULL the free read: the clear got there first. */
-		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL at step %lu",
+		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL after step %lu (its record: step %lu)",
 				k, pfn, j_acc(w)->step,
 				j_acc(w)->val == 1 ? "EMPTY" : j_acc(w)->val ? "a tag" : "NULL, not EMPTY",
-				cpu, r->step);
+				cpu, j_acc(at)->step, r->step);
 		return;
 	}
-	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL at step %lu",
-			pfn, j_op(a), k, j_acc(rs)->step, cpu, r->step);
+	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL after step %lu (its record: step %lu)",
+			pfn, j_op(a), k, j_acc(rs)->step, cpu, j_acc(at)->step, r->step);
 }
 
 /*
