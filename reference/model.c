@@ -218,6 +218,7 @@ static void touch(unsigned long pfn)
 /* A finding of this model: its signature, a class or NULL, a formatted detail. */
 #define fail(sig, cls, ...)	tf_oracle_reportf(st.report, sig, cls, __VA_ARGS__)
 static void clear_race(unsigned long pfn, const char *when);
+static bool alloc_lookup_found_ext(unsigned long pfn);
 
 /* Refs in page_ext; page-flag mode is reference/pgflags_model.c's. */
 static bool model_reset(const struct tf_machine *m, tf_report_fn fn)
@@ -297,6 +298,14 @@ static void on_alloc(const struct tf_event *ev)
 			/* alloc_tag_add_check() warns and the ref is left alone. */
 			if (st.m.debug)
 				st.expect_current_not_set++;
+			/*
+			 * ... but written back: made while the clear may still
+			 * reach the page, the stamp may fall between its read and
+			 * update_page_tag_ref() (NULL), or before or after both
+			 * (EMPTY), as for an untagged allocation in flight (O1).
+			 */
+			if (u->flags & U_CLEAR_RACE)
+				u->flags |= U_REF_EITHER;
 			return;
 		}
 		pg.pref[pfn] = ev->tag;
@@ -344,12 +353,23 @@ static void resolve_ext_race(unsigned long pfn)
 {
 	struct unit *u = &pg.units[pfn];
 	struct tf_ref_obs o;
+	bool own, stamped;
 
 	if (!(u->flags & U_EXT_RACE))
 		return;
 	u->flags &= ~U_EXT_RACE;
 	o = tf_observe_ref(pfn);
-	if (o.state != TF_REF_TAG || o.tag != u->tag || u->tag < 0)
+	/*
+	 * EMPTY with a tag: either the early path (the clear stamped the NULL
+	 * ref) or the tag written and the clear's stamp over it (F5, its read
+	 * NULL before the write).  The ref cannot tell; the port's own lookup
+	 * (in the journal) can.  The clear must hold an entry for the pfn
+	 * besides the one this allocation never made.
+	 */
+	own = (u->flags & U_RECORDED) && !(u->flags & U_DROPPED);
+	stamped = o.state == TF_REF_EMPTY && u->tag >= 0 && pg.clearing[pfn] > own &&
+		  alloc_lookup_found_ext(pfn);
+	if (!stamped && (o.state != TF_REF_TAG || o.tag != u->tag || u->tag < 0))
 		return;		/* the early path: as the model has it */
 	u->flags &= ~U_EARLY;
 	if (u->flags & U_RECORDED) {
@@ -365,6 +385,8 @@ static void resolve_ext_race(unsigned long pfn)
 		st.exp_calls[u->tag]++;
 		st.exp_bytes[u->tag] += (int64_t)PAGE_BYTES << u->order;
 	}
+	if (stamped)
+		clear_race(pfn, " (its page_ext lookup came after its section went online)");
 }
 
 /*
@@ -675,7 +697,29 @@ static void on_section_online(unsigned int section)
 	}
 }
 
-static void on_callbacks(void)
+/*
+ * A free of @pfn by a CPU other than @cpu, whose op is still running when
+ * the callbacks begin (what-if): its event may have come before the
+ * section had page_ext and its pgalloc_tag_sub() after.  That lookup reads
+ * NULL if the clear has not stamped the page yet (the check is classed as
+ * for a live page the clear has not reached: F1'), or EMPTY after; it
+ * writes NULL back, and a clear that read NULL before may stamp EMPTY
+ * behind it: the free page holds NULL or EMPTY.
+ */
+static void free_in_flight(unsigned long pfn, int cpu)
+{
+	for (int c = 0; c < TF_MAX_CPUS; c++) {
+		struct cpu_ctx *C = &st.ctx[c];
+
+		if (c == cpu || C->freed_pfn != (long)pfn || (pg.units[pfn].flags & U_LIVE))
+			continue;
+		if (C->freed_pref == PREF_NULL)
+			C->freed_pref = PREF_EMPTY;
+		pg.free_either[pfn] = 1;
+	}
+}
+
+static void on_callbacks(int cpu)
 {
 	unsigned long pfn;
 
@@ -717,6 +761,7 @@ static void on_callbacks(void)
 			continue;
 		if (pg.pref[pfn] == PREF_NULL)
 			pg.pref[pfn] = PREF_EMPTY;
+		free_in_flight(pfn, cpu);
 		pg.stale[pfn] = !!(pg.units[pfn].flags & U_TRACKER);
 		/* How many entries the clear walks for it (see the WARN below). */
 		pg.clearing[pfn] = pg.recorded[pfn] > UINT8_MAX ? UINT8_MAX : pg.recorded[pfn];
@@ -776,7 +821,7 @@ static void model_on_event(const struct tf_event *ev)
 					    st.m.section_pages, true);
 		break;
 	case TF_EV_PEXT_CALLBACKS:
-		on_callbacks();
+		on_callbacks(ev->cpu);
 		break;
 	case TF_EV_PAGE_REF:
 		ledger_ref_event(&pg.ledger, ev);
@@ -953,11 +998,11 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 		return;
 	}
 	if (!j_ev(s)) {
-		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the init callbacks",
+		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the clear began",
 				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
 		return;
 	}
-	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the init callbacks",
+	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the clear began",
 			pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), j_ev(s)->cpu, j_op(s), cpu,
 			j_op((long)tf_journal_len() - 1));
 }
@@ -965,32 +1010,61 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 /* The site of the recorder pointer's reset in clear_early_alloc_pfn_tag_refs(). */
 #define RECORDER_RESET	"rcu_assign_pointer(alloc_tag_add_early_pfn_ptr"
 
+/* CPU @cpu's last read of a page tag ref after record @cb that found NULL, or -1. */
+static long j_null_ref_read(int cpu, long cb)
+{
+	for (long i = (long)tf_journal_len(); cb >= 0 && i-- > cb;) {
+		const struct tf_access_rec *r = j_acc(i);
+
+		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
+		    !strcmp(r->site, "read page tag ref"))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Where CPU @cpu's read of a page tag ref (record @rd) took place:
+ * get_page_tag_ref() reads the ref right after its page_ext lookup, with
+ * no scheduling point between, and records the read only after the
+ * scheduling point that follows it, where other CPUs may run first.  So
+ * the read came right after @cpu's previous record: another CPU's access
+ * came before the read if and only if its record precedes that one.  That
+ * record's index (@rd if there is none).
+ */
+static long j_read_at(long rd, int cpu)
+{
+	for (long i = rd; i-- > 0;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->cpu == cpu)
+			return i;
+	}
+	return rd;
+}
+
 /* F1': an early page freed by another CPU while the clear runs, before it got there. */
 static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 {
 	size_t now = tf_journal_len();
-	long a, s, cb, rd, rs = -1, w;
-	const struct tf_access_rec *r = NULL;
+	long a, s, cb, rd, at, rs = -1, w;
+	const struct tf_access_rec *r;
 	int k;
 
 	if (!early_head("F1'", pfn, u, &a, &s))
 		return;
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
 	k = cb >= 0 ? j_ev(cb)->cpu : -1;
-	/* The free's read of the ref: its last one, NULL. */
-	for (rd = (long)now; rd-- > cb && cb >= 0;) {
-		r = j_acc(rd);
-		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
-		    !strcmp(r->site, "read page tag ref"))
-			break;
-		r = NULL;
-	}
+	rd = j_null_ref_read(cpu, cb);
+	r = j_acc(rd);
 	if (!r) {
 		tf_oracle_cause("F1'", false, "no NULL read of pfn %lu's ref by CPU%d after the init callbacks began%s",
 				pfn, cpu, j_lost());
 		return;
 	}
-	for (long i = rd; i-- > cb;) {
+	/* Where the read took place: what came before it is before that record. */
+	at = j_read_at(rd, cpu);
+	for (long i = at; i-- > cb;) {
 		const struct tf_access_rec *x = j_acc(i);
 
 		if (x && x->cpu == k && x->kind == TF_ACC_WRITE && !x->val &&
@@ -1000,21 +1074,21 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 		}
 	}
 	if (rs < 0) {
-		tf_oracle_cause("F1'", false, "CPU%d ran the init callbacks (op %ld) but never reset the recorder pointer before CPU%d read pfn %lu's ref at step %lu: no clear was running",
-				k, j_op(cb), cpu, pfn, r->step);
+		tf_oracle_cause("F1'", false, "CPU%d ran the init callbacks (op %ld) but never reset the recorder pointer before CPU%d read pfn %lu's ref after step %lu (its record: step %lu): no clear was running",
+				k, j_op(cb), cpu, pfn, j_acc(at) ? j_acc(at)->step : r->step, r->step);
 		return;
 	}
-	w = tf_journal_find_access(rd, TF_ACC_WRITE, r->addr, k, "write page tag ref");
+	w = tf_journal_find_access(at, TF_ACC_WRITE, r->addr, k, "write page tag ref");
 	if (w > cb) {
 		/* Its own write left the NULL the free read: the clear got there first. */
-		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL at step %lu",
+		tf_oracle_cause("F1'", false, "the clear on CPU%d had already written pfn %lu's ref at step %lu (%s), before CPU%d read it NULL after step %lu (its record: step %lu)",
 				k, pfn, j_acc(w)->step,
 				j_acc(w)->val == 1 ? "EMPTY" : j_acc(w)->val ? "a tag" : "NULL, not EMPTY",
-				cpu, r->step);
+				cpu, j_acc(at)->step, r->step);
 		return;
 	}
-	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL at step %lu",
-			pfn, j_op(a), k, j_acc(rs)->step, cpu, r->step);
+	tf_oracle_cause("F1'", true, "pfn %lu allocated early at op %ld; CPU%d's clear had begun (recorder pointer reset at step %lu) and not reached it when CPU%d read its ref NULL after step %lu (its record: step %lu)",
+			pfn, j_op(a), k, j_acc(rs)->step, cpu, j_acc(at)->step, r->step);
 }
 
 /*
@@ -1095,6 +1169,88 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
 			pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp), j_op(cb));
+}
+
+/*
+ * The init callbacks' CPU had reset the recorder pointer, since they began,
+ * when CPU @cpu read a page tag ref NULL (its last such read; where it took
+ * place, j_read_at()): the clear was running.  Between the callbacks' event
+ * and that reset the clear has done nothing yet: a free there is in F1's
+ * window.  True when the journal lost the callbacks (as the model has it).
+ */
+static bool clear_began(int cpu)
+{
+	size_t now = tf_journal_len();
+	long cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1), rd, end;
+
+	if (cb < 0)
+		return true;
+	rd = j_null_ref_read(cpu, cb);
+	end = rd >= 0 ? j_read_at(rd, cpu) : (long)now;
+	for (long i = end; i-- > cb;) {
+		const struct tf_access_rec *x = j_acc(i);
+
+		if (x && x->cpu == j_ev(cb)->cpu && x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET)))
+			return true;
+	}
+	return false;
+}
+
+static long f6_clear_went_on(long rs, int c);
+
+/*
+ * U_LATE_RECORD is the model's guess at the callbacks: an early allocation
+ * whose recorder call may still come after the clear's reset.  Its CPU's
+ * second read-side section after the allocation is the recorder's
+ * (__pgalloc_tag_add()'s page_ext_get() is the first).  The guess was
+ * wrong when that section began before any reset and either ended before
+ * it or was waited for (the resetting CPU did nothing more until the
+ * recorder left): the recorder read the pointer set and recorded the pfn
+ * before the clear walked the pools.  False only then: a recorder the
+ * clear went on without waiting for stays the F6 class, whose cause tells
+ * it apart.  True when the journal does not show it.
+ */
+static bool late_record(unsigned long pfn)
+{
+	long a = j_alloc_of(tf_journal_len(), pfn), rl = -1, rs = -1;
+	int c, n = 0, depth = 0;
+
+	if (!j_ev(a))
+		return true;
+	c = j_ev(a)->cpu;
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_access_rec *x = j_acc(i);
+		const struct tf_event *e = j_ev(i);
+
+		if (rl < 0 && e && e->cpu == c &&
+		    (e->kind == TF_EV_OP_END || e->kind == TF_EV_CALL ||
+		     (e->kind == TF_EV_PAGE_ALLOC && !is_tracker_alloc(e))))
+			break;
+		if (!x)
+			continue;
+		if (x->kind == TF_ACC_WRITE && !x->val &&
+		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+			rs = i;
+			break;
+		}
+		if (x->cpu != c)
+			continue;
+		if (x->kind == TF_ACC_RCU_LOCK) {
+			if (++n == 2)
+				rl = i;
+			if (rl >= 0)
+				depth++;
+		} else if (x->kind == TF_ACC_RCU_UNLOCK && rl >= 0 && !--depth) {
+			return false;	/* recorded, then the reset (if any) */
+		}
+	}
+	if (rl < 0)
+		return true;	/* a reset came first, or the journal does not show it */
+	if (rs < 0)
+		return false;	/* inside its recorder, no reset yet */
+	/* Inside its recorder at the reset: did synchronize_rcu() wait for it? */
+	return f6_clear_went_on(rs, c) >= 0;
 }
 
 /* The journal's allocation of @pfn began at another pfn: @pfn is a tail. */
@@ -1316,7 +1472,7 @@ static void cause_f5(unsigned long pfn)
  * online between its event and its own lookup (interleaved ops only),
  * which read the section's table set.
  */
-static bool f4_lookup_found_ext(size_t a)
+static bool lookup_found_ext(size_t a)
 {
 	int c = j_ev(a)->cpu;
 
@@ -1330,6 +1486,14 @@ static bool f4_lookup_found_ext(size_t a)
 			return x->val;
 	}
 	return false;
+}
+
+/* The last allocation of @pfn, made at @pfn, found page_ext in its own lookup. */
+static bool alloc_lookup_found_ext(unsigned long pfn)
+{
+	long a = j_alloc_of(tf_journal_len(), pfn);
+
+	return j_ev(a) && j_ev(a)->pfn == pfn && lookup_found_ext((size_t)a);
 }
 
 /*
@@ -1351,7 +1515,7 @@ static void cause_f4(int tag, long long calls, long long bytes)
 			continue;
 		s = j_event(i, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
 		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0 &&
-		    !f4_lookup_found_ext(i))
+		    !lookup_found_ext(i))
 			continue;	/* no page_ext there yet: not tagged */
 		f = -1;
 		for (size_t j = i + 1; j < now && f < 0; j++) {
@@ -1394,9 +1558,11 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 			u = &C->freed_unit;
 			ref = C->freed_pref;
 		}
+		/* The recorder may have come after the reset (checked in the journal). */
+		bool late = (u->flags & U_LATE_RECORD) && (early_tail(pfn) || late_record(pfn));
 		/* The model stamps at the callbacks; the clear may not be there yet. */
 		bool unstamped = ref == PREF_EMPTY &&
-				 ((in_clear(cpu) && pg.clearing[pfn]) || (u->flags & U_LATE_RECORD));
+				 ((in_clear(cpu) && pg.clearing[pfn]) || late);
 
 		if (!(u->flags & U_LIVE) || !has_ext(pfn) || (ref != PREF_NULL && !unstamped))
 			continue;
@@ -1406,13 +1572,14 @@ static bool classify_range(const struct cpu_ctx *C, int cpu, unsigned long start
 		/* A tail's flags follow its head's, but a tail is never recorded: F2's cause. */
 		bool tail = early_tail(pfn);
 
-		if (u->flags & U_LATE_RECORD) {
+		if (late) {
 			snprintf(cls, len, "early-record-race");
 			tail ? cause_f2(pfn, start, u) : cause_f6(pfn, u);
-		} else if (unstamped) {
+		} else if (unstamped && clear_began(cpu)) {
 			snprintf(cls, len, "early-during-clear");
 			cause_f1_during(pfn, u, cpu);
-		} else if (!st.callbacks_done) {
+		} else if (!st.callbacks_done || unstamped) {
+			/* Before the init callbacks, or before their clear reset the recorder. */
 			snprintf(cls, len, "early-before-clear");
 			/* A dropped head: no clear would ever stamp it, F3's cause. */
 			tail ? cause_f2(pfn, start, u) :
@@ -1597,7 +1764,7 @@ static void check_ref(unsigned long pfn)
 		return;
 	}
 	if (want == PREF_EMPTY && o.state == TF_REF_NULL &&
-	    (pg.units[pfn].flags & U_LATE_RECORD)) {
+	    (pg.units[pfn].flags & U_LATE_RECORD) && (early_tail(pfn) || late_record(pfn))) {
 		cause_f6(pfn, &pg.units[pfn]);
 		fail(TF_SIG_EARLY_RECORD_RACE, NULL,
 		     "pfn %lu was allocated before page_ext; its recorder ran after the early clear, so it was never recorded and holds NULL",
