@@ -65,11 +65,27 @@ static struct {
 	uint8_t steps[MAX_GROUPS];	/* per run op, in order; at most 255 */
 } step_cache[NR_STEP_ENTRIES];
 
+/*
+ * The cache key: the scenario's canonical bytes, less the header fields a
+ * fuzz target sets itself before the run (fuzz_boot and fuzz_pcp run the
+ * current tracker, or TAGFUZZ_TRACKER's, whatever the input says; fuzz_pcp
+ * TAGFUZZ_PCP's free path): the run notes its steps under the scenario it
+ * ran, the mutator looks them up under the input's.
+ */
+static struct tf_scenario keyed;
+
 static uint64_t key_of(const struct tf_scenario *s, size_t *len)
 {
 	uint64_t h = 14695981039346656037ull;
-	size_t n = tf_encode(s, buf, sizeof(buf));
+	size_t n;
 
+	keyed.m = s->m;
+	keyed.m.tracker = 0;
+	keyed.m.pcp_variant = 0;
+	keyed.nr_ops = s->nr_ops;
+	keyed.truncated = s->truncated;
+	memcpy(keyed.ops, s->ops, s->nr_ops * sizeof(s->ops[0]));
+	n = tf_encode(&keyed, buf, sizeof(buf));
 	if (n > sizeof(buf))
 		n = sizeof(buf);
 	for (size_t i = 0; i < n; i++)
@@ -82,19 +98,13 @@ static uint64_t key_of(const struct tf_scenario *s, size_t *len)
 unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[TF_MUT_MAX_GROUPS])
 {
 	unsigned int g = 0;
-	size_t i, j;
 
-	for (i = 0; i < s->nr_ops && g < MAX_GROUPS; i++) {
-		unsigned long max = 0;
+	for (size_t i = 0; i < s->nr_ops && g < MAX_GROUPS; i++) {
+		unsigned long max;
 
 		if (s->ops[i].kind != TF_OP_RUN)
 			continue;
-		for (j = 0; j < tf_journal_len(); j++) {
-			const struct tf_jrec *r = tf_journal_at(j);
-
-			if (r->access && r->op == (long)i && r->a.step > max)
-				max = r->a.step;
-		}
+		max = tf_journal_op_steps((long)i);
 		steps[g++] = max > 255 ? 255 : max;
 	}
 	return g;

@@ -12,6 +12,7 @@
 #include "mutator.h"
 #include "run.h"
 #include "test.h"
+#include "tagfuzz/variants.h"
 
 static uint8_t in[4096], out[4096];
 static struct tf_scenario s;
@@ -65,12 +66,7 @@ static bool test_schedule_from_steps(void)
 	for (size_t i = 0; i < s.nr_ops; i++)
 		if (s.ops[i].kind == TF_OP_RUN)
 			r = i;
-	for (size_t j = 0; j < tf_journal_len(); j++) {
-		const struct tf_jrec *rec = tf_journal_at(j);
-
-		if (rec->access && rec->op == (long)r && rec->a.step > steps)
-			steps = rec->a.step;
-	}
+	steps = tf_journal_op_steps((long)r);
 	/* a bound that says something: the fallback draws from 64 */
 	ASSERT_TRUE(steps > 2 && steps < 40);
 	n = tf_encode(&s, in, sizeof(in));
@@ -99,8 +95,36 @@ static bool test_schedule_from_steps(void)
 	return true;
 }
 
+/*
+ * The fuzz targets run their own tracker (and fuzz_pcp its free path)
+ * whatever the input's header says, and note the steps under the scenario
+ * they ran: the mutator, holding the input, must find them.
+ */
+static bool test_steps_found_under_target_overrides(void)
+{
+	static const char text[] =
+		"machine section_pages=64 sections=2 cpus=2 pcp=split\n"
+		"pext_init\ncpu_up cpu=1\nalloc cpu=1 order=0 tag=1\n"
+		"start free cpu=0 idx=0\nstart alloc cpu=1 order=0 tag=3\nrun first=0\n";
+	static struct tf_scenario s, input;
+	struct tf_run_opts o = { 0 };
+	struct tf_verdict v;
+	char err[256];
+
+	ASSERT_EQ(tf_parse_text(text, &s, err, sizeof(err)), 0);
+	input = s;
+	input.m.tracker = TF_TRACKER_CURRENT + 1;	/* what the input's byte 3 said */
+	input.m.pcp_variant = s.m.pcp_variant + 1;
+	ASSERT_TRUE(!tf_mutator_steps_known(&input));	/* not run yet */
+	tf_run(&s, &o, &v);
+	tf_mutator_note_run(&s);
+	ASSERT_TRUE(tf_mutator_steps_known(&input));
+	return true;
+}
+
 const struct test_case tests_mutator[] = {
 	TEST(test_mutations_stay_scenarios),
 	TEST(test_schedule_from_steps),
+	TEST(test_steps_found_under_target_overrides),
 };
 const size_t nr_tests_mutator = ARRAY_LEN(tests_mutator);
