@@ -686,6 +686,5 @@ void tf_fuzz_diff_one(const struct tf_scenario *s, const struct tf_diff_opts *o,
 	tf_diff_print(stderr, s, r, o->strict);
 	tf_print_finding(stderr, s, f);
 	tf_fuzz_print_known_counts();
-	fflush(stderr);
-	abort();
+	tf_finding_abort(f->sig);
 }

@@ -535,7 +535,6 @@ void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 	if (f) {
 		tf_print_finding(stderr, s, f);
 		tf_fuzz_print_known_counts();
-		fflush(stderr);
-		abort();
+		tf_finding_abort(f->sig);
 	}
 }

@@ -94,6 +94,17 @@ bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o);
 
 /*
+ * A fuzz target's end on a new finding (after tf_print_finding()): one
+ * line naming the crash state, then abort() through frames that say what
+ * @sig is (fuzz/frames.c), so that ClusterFuzz, which tells crashes apart
+ * by their top stack frames, files different signatures apart.
+ */
+_Noreturn void tf_finding_abort(const char *sig);
+/* The three frames under abort() that tf_finding_abort(@sig) takes, innermost first. */
+#define TF_FRAME_NAME_LEN	64
+void tf_finding_frames(const char *sig, char names[3][TF_FRAME_NAME_LEN]);
+
+/*
  * A fuzz target counts the known findings of each run it suppressed, per
  * finding with the first cause seen, and prints the counts when the
  * process ends ("==tagfuzz== suppressed N x Fn; first: ..."), or now.
