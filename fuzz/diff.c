@@ -11,6 +11,7 @@
 #include "diff.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/sched.h"
+#include "tagfuzz/strmatch.h"
 
 #define MAX_UNITS	(1u << 16)
 #define MAX_TAGS	64
@@ -81,14 +82,14 @@ static bool is_tracker_tag(int id)
 	if (id < 0 || id >= MAX_TAGS)
 		return false;
 	if (!tracker_tag[id])
-		tracker_tag[id] = strstr(tf_tag_info(id).function, "early_pfn") ? 1 : -1;
+		tracker_tag[id] = tf_str_has(tf_tag_info(id).function, "early_pfn") ? 1 : -1;
 	return tracker_tag[id] > 0;
 }
 
 static int16_t add_sig(const char *sig)
 {
 	for (int i = 0; i < cur->nr_sigs; i++)
-		if (!strcmp(cur->sigs[i], sig))
+		if (tf_str_eq(cur->sigs[i], sig))
 			return i;
 	if (cur->nr_sigs == MAX_SIGS)
 		return MAX_SIGS - 1;
@@ -219,7 +220,7 @@ static void watch_event(void *arg, const struct tf_event *ev, long op)
 		break;
 	case TF_EV_PRINTK:
 		if (cur->subject[cpu] >= 0 && ev->msg &&
-		    strstr(ev->msg, "early PFN tracking page allocation failed"))
+		    tf_str_has(ev->msg, "early PFN tracking page allocation failed"))
 			cur->u[cur->subject[cpu]].flags |= UF_DROPPED;
 		break;
 	default:

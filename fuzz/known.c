@@ -9,6 +9,7 @@
 
 #include "oracle.h"
 #include "run.h"
+#include "tagfuzz/strmatch.h"
 
 /*
  * what_if: the finding needs an order a real kernel cannot run (another
@@ -204,7 +205,7 @@ static int lookup(const char *sig, bool what_if)
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (!strcmp(known[i].sig, sig) && (what_if || !known[i].what_if))
+		if (tf_str_eq(known[i].sig, sig) && (what_if || !known[i].what_if))
 			return (int)i;
 	}
 	return -1;
@@ -232,8 +233,8 @@ const char *tf_known_judge(const char *sig, bool what_if, const struct tf_cause 
 	if (k < 0)
 		return NULL;
 	for (i = (size_t)k; c->id && i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcmp(known[i].sig, sig) || (!what_if && known[i].what_if) ||
-		    strcmp(c->id, known[i].id))
+		if (!tf_str_eq(known[i].sig, sig) || (!what_if && known[i].what_if) ||
+		    !tf_str_eq(c->id, known[i].id))
 			continue;
 		if (!c->holds)
 			break;

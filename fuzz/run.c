@@ -20,6 +20,7 @@
 #include "tagfuzz/events.h"
 #include "tagfuzz/pgflags.h"
 #include "tagfuzz/sim.h"
+#include "tagfuzz/strmatch.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_verdict *cur_v;
@@ -491,7 +492,7 @@ static void count_known(const struct tf_finding *f)
 	if (sscanf(f->cause, "known: %7s", id) != 1)
 		return;
 	for (i = 0; i < nr_known_counted; i++)
-		if (!strcmp(known_count[i].id, id))
+		if (tf_str_eq(known_count[i].id, id))
 			break;
 	if (i == nr_known_counted) {
 		if (i == MAX_KNOWN_COUNTED)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "journal.h"
+#include "tagfuzz/strmatch.h"
 
 static struct tf_jrec jr[TF_JOURNAL_MAX];
 static size_t nr;
@@ -138,7 +139,7 @@ long tf_journal_find_access(size_t before, int kind, const volatile void *addr, 
 
 		if ((size_t)i >= before || a->addr != addr ||
 		    (kind >= 0 && a->kind != (unsigned)kind) ||
-		    (cpu >= 0 && a->cpu != cpu) || (site && strncmp(a->site, site, strlen(site))))
+		    (cpu >= 0 && a->cpu != cpu) || (site && !tf_str_starts(a->site, site)))
 			continue;
 		return i;
 	}

@@ -10,6 +10,7 @@
 #include "ledger.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/strmatch.h"
 
 #define fail(sig, ...)	tf_oracle_reportf(l->report, sig, NULL, __VA_ARGS__)
 
@@ -301,7 +302,7 @@ void ledger_printk_event(struct tf_ledger *l, const struct tf_event *ev)
 	if (p < 0 || sscanf(ev->msg, "%lx: recovery action for %63[^:]: %15s", &pfn, type, result) != 3 ||
 	    pfn != (unsigned long)p)
 		return;
-	l->mf_action[pfn] = !strcmp(type, "get hwpoison page") && !strcmp(result, "Ignored") ?
+	l->mf_action[pfn] = tf_str_eq(type, "get hwpoison page") && tf_str_eq(result, "Ignored") ?
 			    TF_MF_GET_IGNORED : TF_MF_OTHER;
 	l->mf_pending[ev->cpu] = -1;
 }

@@ -39,6 +39,7 @@
 #include "ledger.h"
 #include "oracle.h"
 #include "tagfuzz/observe.h"
+#include "tagfuzz/strmatch.h"
 #include "tagfuzz/variants.h"
 
 #define PREF_EMPTY	(-2)
@@ -201,7 +202,7 @@ static bool is_tracker_tag(int tag)
 	if (!tracker_tag[tag]) {
 		struct tf_tag_info info = tf_tag_info(tag);
 
-		tracker_tag[tag] = strstr(info.function, "early_pfn") ? 1 : -1;
+		tracker_tag[tag] = tf_str_has(info.function, "early_pfn") ? 1 : -1;
 	}
 	return tracker_tag[tag] > 0;
 }
@@ -777,7 +778,7 @@ static void on_printk(const struct tf_event *ev)
 	 * The tracker could not get a pool page: this allocation's entry is
 	 * dropped (an earlier early allocation of the pfn may still have one).
 	 */
-	if (strstr(ev->msg, "early PFN tracking page allocation failed") &&
+	if (tf_str_has(ev->msg, "early PFN tracking page allocation failed") &&
 	    st.ctx[ev->cpu].last_early >= 0) {
 		long pfn = st.ctx[ev->cpu].last_early;
 
@@ -1017,7 +1018,7 @@ static long j_null_ref_read(int cpu, long cb)
 		const struct tf_access_rec *r = j_acc(i);
 
 		if (r && r->cpu == cpu && r->kind == TF_ACC_READ && !r->val &&
-		    !strcmp(r->site, "read page tag ref"))
+		    tf_str_eq(r->site, "read page tag ref"))
 			return i;
 	}
 	return -1;
@@ -1068,7 +1069,7 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 		const struct tf_access_rec *x = j_acc(i);
 
 		if (x && x->cpu == k && x->kind == TF_ACC_WRITE && !x->val &&
-		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+		    tf_str_starts(x->site, RECORDER_RESET)) {
 			rs = i;
 			break;
 		}
@@ -1191,7 +1192,7 @@ static bool clear_began(int cpu)
 		const struct tf_access_rec *x = j_acc(i);
 
 		if (x && x->cpu == j_ev(cb)->cpu && x->kind == TF_ACC_WRITE && !x->val &&
-		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET)))
+		    tf_str_starts(x->site, RECORDER_RESET))
 			return true;
 	}
 	return false;
@@ -1230,7 +1231,7 @@ static bool late_record(unsigned long pfn)
 		if (!x)
 			continue;
 		if (x->kind == TF_ACC_WRITE && !x->val &&
-		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+		    tf_str_starts(x->site, RECORDER_RESET)) {
 			rs = i;
 			break;
 		}
@@ -1282,9 +1283,9 @@ static long f3_install_lost(long a)
 			break;
 		if (!x || x->cpu != c)
 			continue;
-		if (x->kind == TF_ACC_CMPXCHG_FAIL && !strcmp(x->site, "cmpxchg(&current_pfn_pool)"))
+		if (x->kind == TF_ACC_CMPXCHG_FAIL && tf_str_eq(x->site, "cmpxchg(&current_pfn_pool)"))
 			lost = i;
-		else if (x->kind == TF_ACC_READ && !strcmp(x->site, "READ_ONCE(current_pfn_pool)"))
+		else if (x->kind == TF_ACC_READ && tf_str_eq(x->site, "READ_ONCE(current_pfn_pool)"))
 			lost = -1;
 	}
 	return lost;
@@ -1360,7 +1361,7 @@ static void cause_f6(unsigned long pfn, const struct unit *u)
 		const struct tf_access_rec *x = j_acc(i);
 
 		if (x && x->kind == TF_ACC_WRITE && !x->val &&
-		    !strncmp(x->site, RECORDER_RESET, strlen(RECORDER_RESET))) {
+		    tf_str_starts(x->site, RECORDER_RESET)) {
 			rs = i;
 			break;
 		}
@@ -1432,7 +1433,7 @@ static void cause_f5(unsigned long pfn)
 	for (long i = a + 1; i < (long)now && w < 0; i++) {
 		x = j_acc(i);
 		if (x && x->cpu == c && x->kind == TF_ACC_WRITE && x->val > 1 &&
-		    !strcmp(x->site, "write page tag ref"))
+		    tf_str_eq(x->site, "write page tag ref"))
 			w = i;
 	}
 	if (w < 0 || c == k) {
@@ -1482,7 +1483,7 @@ static bool lookup_found_ext(size_t a)
 
 		if (e && e->cpu == c && (e->kind == TF_EV_PAGE_ALLOC || e->kind == TF_EV_OP_END))
 			return false;
-		if (x && x->cpu == c && !strcmp(x->site, "READ_ONCE(section->page_ext)"))
+		if (x && x->cpu == c && tf_str_eq(x->site, "READ_ONCE(section->page_ext)"))
 			return x->val;
 	}
 	return false;
@@ -1612,7 +1613,7 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 	if (ev->check != TF_CHECK_WARN)
 		return false;
 
-	if (!strcmp(ev->site, "current->alloc_tag not set")) {
+	if (tf_str_eq(ev->site, "current->alloc_tag not set")) {
 		if (st.expect_current_not_set > 0) {
 			st.expect_current_not_set--;
 			return true;
@@ -1654,7 +1655,7 @@ static bool model_classify_check(const struct tf_event *ev, char *cls, size_t le
 			return true;
 		}
 	}
-	if (strcmp(ev->site, "alloc_tag was not set"))
+	if (!tf_str_eq(ev->site, "alloc_tag was not set"))
 		return false;
 
 	const struct cpu_ctx *C = &st.ctx[ev->cpu];

@@ -24,6 +24,7 @@
 #include "journal.h"
 #include "oracle.h"
 #include "tagfuzz/observe.h"
+#include "tagfuzz/strmatch.h"
 
 #define TF_PAGEBLOCK_PAGES	(1UL << TF_PAGEBLOCK_ORDER)
 
@@ -181,7 +182,7 @@ static long find_push(size_t before, const struct tf_pcp_addrs *a, unsigned long
 		const struct tf_jrec *r = tf_journal_at(i);
 
 		if (r->access && r->a.addr == a->llist_first && r->a.kind == TF_ACC_RMW &&
-		    r->a.val == node && !strncmp(r->a.site, "try_cmpxchg", 11))
+		    r->a.val == node && tf_str_starts(r->a.site, "try_cmpxchg"))
 			return (long)i;
 	}
 	return -1;

@@ -38,6 +38,7 @@
 #include "oracle.h"
 #include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/strmatch.h"
 
 #define PREF_EMPTY	(-2)
 #define PREF_NULL	(-1)
@@ -859,7 +860,7 @@ static bool kept_unused_explained(const struct tf_event *ev, int id, const struc
 	for (i = i_going < 0 ? n : (size_t)i_going + 1; i < n; i++) {
 		r = tf_journal_at(i);
 		if (r->access && r->a.addr == addr && r->a.cpu == ev->cpu &&
-		    !strncmp(r->a.site, "per_cpu read(", 13)) {
+		    tf_str_starts(r->a.site, "per_cpu read(")) {
 			i_read = (long)i;
 			break;
 		}
@@ -867,7 +868,7 @@ static bool kept_unused_explained(const struct tf_event *ev, int id, const struc
 	for (i = i_read < 0 ? n : (size_t)i_read + 1; i < n; i++) {
 		r = tf_journal_at(i);
 		if (r->access && r->a.addr == addr && r->a.cpu != ev->cpu &&
-		    !strcmp(r->a.site, sub))
+		    tf_str_eq(r->a.site, sub))
 			return true;
 	}
 	/* A free in flight: its event, and no this_cpu_sub() of the tag after it. */
@@ -972,7 +973,7 @@ static void cause_lost_ref(const char *id, long pfn, const char *what)
 			pfn, ref_name(pg.lost_want[pfn], b, sizeof(b)),
 			(unsigned long long)pg.lost_idx[pfn], op_name(pg.lost_op[pfn], o, sizeof(o)),
 			pg.lost_id[pfn], pg.lost_holds[pfn] ? ", its cause held" : ", without its cause",
-			!strcmp(what, "counters") ? "use of counters" : "free", !strcmp(what, "counters") ?
+			tf_str_eq(what, "counters") ? "use of counters" : "free", tf_str_eq(what, "counters") ?
 			"the tag that index names" : "NULL");
 }
 
@@ -995,14 +996,14 @@ static void cause_f20(const struct tf_event *ev, const struct exp *e)
 		r = tf_journal_at(i);
 		if (r->op != op)
 			break;
-		if (r->access && r->a.cpu == ev->cpu && !strcmp(r->a.site, sub)) {
+		if (r->access && r->a.cpu == ev->cpu && tf_str_eq(r->a.site, sub)) {
 			i_sub = (long)i;
 			break;
 		}
 	}
 	for (i = i_sub < 0 ? n : (size_t)i_sub + 1; i < n; i++) {
 		r = tf_journal_at(i);
-		if (r->access && r->a.cpu != ev->cpu && !strcmp(r->a.site, "free_percpu") &&
+		if (r->access && r->a.cpu != ev->cpu && tf_str_eq(r->a.site, "free_percpu") &&
 		    r->a.addr == tf_journal_at(i_sub)->a.addr) {
 			i_free = (long)i;
 			break;
@@ -1019,7 +1020,7 @@ static void cause_f20(const struct tf_event *ev, const struct exp *e)
 			break;
 		}
 	}
-	if (!ev->site || strncmp(ev->site, "this_cpu_dec(", 13)) {
+	if (!ev->site || !tf_str_starts(ev->site, "this_cpu_dec(")) {
 		tf_oracle_cause("F20", false, "CPU%d's %s itself went through NULL: the counters were gone before this free's this_cpu_sub(), not freed between it and its this_cpu_dec()",
 				ev->cpu, ev->site);
 	} else if (i_sub < 0) {
@@ -1109,11 +1110,11 @@ static void on_counters_use(const struct tf_event *ev)
 				lost = (long)pfn;
 			}
 	}
-	if (!strcmp(cls, "lost-ref"))
+	if (tf_str_eq(cls, "lost-ref"))
 		cause_lost_ref("F10", lost, "counters");
-	else if (!strcmp(cls, "stale-ref"))
+	else if (tf_str_eq(cls, "stale-ref"))
 		cause_f21(e, C->freed_pfn);
-	else if (!strcmp(cls, "null"))
+	else if (tf_str_eq(cls, "null"))
 		cause_f20(ev, C->freed_pfn >= 0 ? e : NULL);
 	fail(TF_SIG_PGF_COUNTERS_UAF, cls, "CPU%d %s: %s through %s module tag counters%s",
 	     ev->cpu, ev->func, ev->site, ev->pfn == TF_PGF_CTR_USE_NULL ? "NULL" : "freed", ctx);
@@ -1529,12 +1530,12 @@ static void pgflags_model_on_event(const struct tf_event *ev)
 					    st.m.section_pages, true);
 		break;
 	case TF_EV_PRINTK:
-		if (ev->msg && strstr(ev->msg, "page extensions will be used instead"))
+		if (ev->msg && tf_str_has(ev->msg, "page extensions will be used instead"))
 			st.fallback_msg = true;
 		/* reserve_module_tags()' alignment refusal, both versions' wording. */
-		if (ev->msg && strstr(ev->msg, "is incompatible with allocation tag indexing"))
+		if (ev->msg && tf_str_has(ev->msg, "is incompatible with allocation tag indexing"))
 			st.align_msg_op = cur_op();
-		if (ev->msg && strstr(ev->msg, "there are too many tags to fit") &&
+		if (ev->msg && tf_str_has(ev->msg, "there are too many tags to fit") &&
 		    sscanf(ev->msg, "With module mod%u", &st.refused_mod) == 1)
 			st.refused_op = cur_op();
 		/* memory_failure()'s action_result(): F22's cause. */
@@ -1602,11 +1603,11 @@ static bool pgflags_model_classify_check(const struct tf_event *ev, char *cls, s
 	cls[0] = '\0';
 	if (ev->check != TF_CHECK_WARN)
 		return false;
-	if (!strcmp(ev->site, "current->alloc_tag not set") && st.expect_current_not_set > 0) {
+	if (tf_str_eq(ev->site, "current->alloc_tag not set") && st.expect_current_not_set > 0) {
 		st.expect_current_not_set--;
 		return true;
 	}
-	if (!strcmp(ev->site, "alloc_tag was not set")) {
+	if (tf_str_eq(ev->site, "alloc_tag was not set")) {
 		long lost = -1;
 
 		/* A page online_pages() frees for the first time: nobody ever set its ref (F18). */
@@ -1661,7 +1662,7 @@ static const char *decode_class(int32_t want)
 static void cause_decode(unsigned long pfn, int32_t want, uint64_t idx, const char *cls)
 {
 	unsigned long index = index_of(want), stored = stored_index(want);
-	bool kernel = tf_pgf_is_kernel_id(want), trunc = !strcmp(cls, "index-truncated");
+	bool kernel = tf_pgf_is_kernel_id(want), trunc = tf_str_eq(cls, "index-truncated");
 	const struct growth *g = kernel ? NULL : growth_of((unsigned long)(want - TF_TAG_ID_MODULE));
 	const char *id = trunc ? "F10" : "F9";
 	char o1[32], o2[32];

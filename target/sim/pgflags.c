@@ -42,6 +42,7 @@
 #include "tagfuzz/pgflags_sim.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/sim_internal.h"
+#include "tagfuzz/strmatch.h"
 
 int tf_pgflag_bits;
 bool tf_pgf_mode;
@@ -170,9 +171,9 @@ static void regions_reset(void)
 
 unsigned long kallsyms_lookup_name(const char *name)
 {
-	if (!strcmp(name, "__start_alloc_tags"))
+	if (tf_str_eq(name, "__start_alloc_tags"))
 		return (unsigned long)kregion;
-	if (!strcmp(name, "__stop_alloc_tags"))
+	if (tf_str_eq(name, "__stop_alloc_tags"))
 		return (unsigned long)(kregion + ktags);
 	return 0;
 }

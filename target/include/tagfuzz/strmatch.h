@@ -12,7 +12,8 @@
  * "early_pfn" -- although no input byte is ever compared with them.
  * Leaving a file out of coverage or building without trace-cmp does not
  * help: the hooks are in the sanitizer's interceptors, not in the
- * instrumented code.
+ * instrumented code.  tests/test_frames.c checks that a run makes no such
+ * call.
  */
 #ifndef _TAGFUZZ_STRMATCH_H
 #define _TAGFUZZ_STRMATCH_H
