@@ -310,23 +310,52 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 	return true;
 }
 
+/*
+ * The CPU a started op runs on, as callers.c's op_cpu() decides it for an
+ * online CPU: hotplug control and page_ext ops on CPU 0, cpu_up on the CPU
+ * coming up, the rest on their cpu operand.
+ */
+static unsigned int start_cpu(const struct tf_op *op)
+{
+	switch (op->kind) {
+	case TF_OP_CPU_DOWN:
+	case TF_OP_PEXT_ONLINE:
+	case TF_OP_PEXT_INIT:
+	case TF_OP_ISOLATE:
+	case TF_OP_MEM_ONLINE:
+	case TF_OP_MEM_OFFLINE:
+		return 0;
+	default:
+		return op->cpu % TF_MAX_CPUS;
+	}
+}
+
+/*
+ * Ops from a random one on, up to three, started and ended by a run op:
+ * one op a CPU (a second start on a CPU runs the group before it with the
+ * default schedule, so the run op's schedule would reach only the last),
+ * the others of the stretch left as they are.
+ */
 static bool wrap(struct tf_scenario *s)
 {
 	size_t i, len, k;
 	struct tf_op run = { .kind = TF_OP_RUN };
-	bool any = false;
+	unsigned int cpus = 0, n = 0;
 
 	if (!s->nr_ops)
 		return false;
 	i = rnd(s->nr_ops);
-	len = 1 + rnd(3);
+	len = 2 + rnd(5);
 	for (k = i; k < s->nr_ops && k < i + len && s->ops[k].kind != TF_OP_RUN; k++) {
-		if (tf_op_kind_can_start(s->ops[k].kind)) {
+		unsigned int cpu = start_cpu(&s->ops[k]);
+
+		if (n < 3 && tf_op_kind_can_start(s->ops[k].kind) && !(cpus & (1u << cpu))) {
 			s->ops[k].async = true;
-			any = true;
+			cpus |= 1u << cpu;
+			n++;
 		}
 	}
-	if (!any)
+	if (!n)
 		return false;
 	run.first = rnd(TF_MAX_CPUS);
 	run.at = rnd(2) ? pick_point(0) : 0;

@@ -122,9 +122,57 @@ static bool test_steps_found_under_target_overrides(void)
 	return true;
 }
 
+/*
+ * A wrapped group starts one op a CPU: a second start on a CPU would run
+ * the group before it with the default schedule (callers.c).
+ */
+static bool test_wrap_one_op_a_cpu(void)
+{
+	static const char text[] =
+		"machine section_pages=64 sections=2 cpus=3 pcp=split\n"
+		"pext_init\ncpu_up cpu=1\ncpu_up cpu=2\n"
+		"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\nalloc cpu=2 order=0 tag=1\n"
+		"free cpu=1 idx=0\nfree cpu=1 idx=0\nfree cpu=2 idx=0\n";
+	static struct tf_scenario w;
+	uint8_t b[4096], o[4096];
+	unsigned int wraps = 0;
+	char err[256];
+	size_t n;
+
+	ASSERT_EQ(tf_parse_text(text, &w, err, sizeof(err)), 0);
+	n = tf_encode(&w, b, sizeof(b));
+	for (unsigned int seed = 0; seed < 3000; seed++) {
+		enum tf_mutation m = TF_MUT_BYTES;
+		size_t k;
+
+		memcpy(o, b, n);
+		k = tf_mutate(o, n, sizeof(o), seed, 0, &m);
+		if (!k || m != TF_MUT_WRAP)
+			continue;
+		tf_decode(o, k, &w);
+		wraps++;
+		for (size_t i = 0, started = 0; i < w.nr_ops; i++) {
+			unsigned int cpu = w.ops[i].kind == TF_OP_CPU_UP || w.ops[i].kind == TF_OP_ALLOC ||
+					   w.ops[i].kind == TF_OP_FREE ? w.ops[i].cpu : 0;
+
+			if (w.ops[i].kind == TF_OP_RUN) {
+				started = 0;
+				continue;
+			}
+			if (!w.ops[i].async)
+				continue;
+			ASSERT_TRUE(!(started & (1u << cpu)));
+			started |= 1u << cpu;
+		}
+	}
+	ASSERT_TRUE(wraps > 20);
+	return true;
+}
+
 const struct test_case tests_mutator[] = {
 	TEST(test_mutations_stay_scenarios),
 	TEST(test_schedule_from_steps),
 	TEST(test_steps_found_under_target_overrides),
+	TEST(test_wrap_one_op_a_cpu),
 };
 const size_t nr_tests_mutator = ARRAY_LEN(tests_mutator);
