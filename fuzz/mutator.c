@@ -21,6 +21,7 @@
 #include "fuzz_target.h"
 #include "journal.h"
 #include "mutator.h"
+#include "tagfuzz/sim.h"
 
 const char *const tf_mutation_name[TF_NR_MUTATIONS] = {
 	[TF_MUT_BYTES] = "bytes", [TF_MUT_INSERT] = "insert", [TF_MUT_DELETE] = "delete",
@@ -310,24 +311,10 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 	return true;
 }
 
-/*
- * The CPU a started op runs on, as callers.c's op_cpu() decides it for an
- * online CPU: hotplug control and page_ext ops on CPU 0, cpu_up on the CPU
- * coming up, the rest on their cpu operand.
- */
+/* The CPU a started op runs on when its CPU is online (callers.c's op_cpu()). */
 static unsigned int start_cpu(const struct tf_op *op)
 {
-	switch (op->kind) {
-	case TF_OP_CPU_DOWN:
-	case TF_OP_PEXT_ONLINE:
-	case TF_OP_PEXT_INIT:
-	case TF_OP_ISOLATE:
-	case TF_OP_MEM_ONLINE:
-	case TF_OP_MEM_OFFLINE:
-		return 0;
-	default:
-		return op->cpu % TF_MAX_CPUS;
-	}
+	return tf_op_kind_on_control_cpu(op->kind) ? 0 : op->cpu % TF_MAX_CPUS;
 }
 
 /*

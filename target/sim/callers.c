@@ -1023,23 +1023,30 @@ void tf_sim_set_machine(const struct tf_machine *m)
 	tf_m = &tf_m_copy;
 }
 
-/* The CPU an op runs on. */
-static int op_cpu(const struct tf_op *op)
+bool tf_op_kind_on_control_cpu(enum tf_op_kind kind)
 {
-	switch (op->kind) {
-	case TF_OP_CPU_UP:
-		return op->cpu;		/* the CPU coming up runs its own setup */
+	switch (kind) {
 	case TF_OP_CPU_DOWN:
 	case TF_OP_PEXT_ONLINE:
 	case TF_OP_PEXT_INIT:
 	case TF_OP_ISOLATE:
 	case TF_OP_MEM_ONLINE:
 	case TF_OP_MEM_OFFLINE:
-		return 0;		/* the control CPU */
+		return true;
 	default:
-		/* An op aimed at a CPU that is down runs on the boot CPU. */
-		return cpu_online(op->cpu) ? op->cpu : 0;
+		return false;
 	}
+}
+
+/* The CPU an op runs on. */
+static int op_cpu(const struct tf_op *op)
+{
+	if (op->kind == TF_OP_CPU_UP)
+		return op->cpu;		/* the CPU coming up runs its own setup */
+	if (tf_op_kind_on_control_cpu(op->kind))
+		return 0;		/* the control CPU */
+	/* An op aimed at a CPU that is down runs on the boot CPU. */
+	return cpu_online(op->cpu) ? op->cpu : 0;
 }
 
 /* An op's body, on whatever CPU tf_cur_cpu says: directly or on a fiber. */

@@ -25,6 +25,11 @@ extern tf_thread_local jmp_buf *tf_bug_jmp;
 void tf_sim_set_machine(const struct tf_machine *m);
 void tf_machine_boot(const struct tf_machine *m);
 void tf_sim_exec(const struct tf_op *op);
+/*
+ * An op of kind @kind runs on the control CPU (0) whatever its cpu
+ * operand: hotplug control, page_ext and memory hotplug ops.
+ */
+bool tf_op_kind_on_control_cpu(enum tf_op_kind kind);
 /* Finish boot if needed, free every allocation, take CPUs down, drain. */
 void tf_sim_teardown(void);
 size_t tf_sim_nr_live(void);
