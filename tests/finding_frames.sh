@@ -18,19 +18,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$ROOT" || exit 2
 
-pass=0 fail=0
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then
-		echo "ok   $desc"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $desc"
-		sed 's/^/     /' "$T/check.out" | head -n 30
-		fail=$((fail + 1))
-	fi
-}
+. "$ROOT/tests/check_lib.sh"
 
 # Without a symbolizer the stack has no function names to tell apart.
 if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
@@ -114,5 +102,4 @@ t_same() {
 }
 check "the same finding again: the same crash state" t_same
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -13,20 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$ROOT" || exit 2
 
-pass=0 fail=0
-# check DESC CMD...: one test; CMD's output is shown when it fails
-check() {
-	local desc=$1
-	shift
-	if "$@" >"$T/check.out" 2>&1; then
-		echo "ok   $desc"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $desc"
-		sed 's/^/     /' "$T/check.out" | head -n 20
-		fail=$((fail + 1))
-	fi
-}
+. "$ROOT/tests/check_lib.sh"
 # run ARGS...: replay into $T/out (stdout) and $T/err, status in $T/rc
 run() {
 	"$R" "$@" >"$T/out" 2>"$T/err"
@@ -164,5 +151,4 @@ check "replay --list-inputs: the inputs repro DIR runs" t_list_inputs
 t_help() { "$R" --help >"$T/out" && for c in 0 1 2 3; do grep -q "^  $c " "$T/out" || return 1; done; }
 check "replay --help documents every exit status" t_help
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish
