@@ -27,7 +27,7 @@ const char *const tf_mutation_name[TF_NR_MUTATIONS] = {
 	[TF_MUT_BYTES] = "bytes", [TF_MUT_INSERT] = "insert", [TF_MUT_DELETE] = "delete",
 	[TF_MUT_DUPLICATE] = "duplicate", [TF_MUT_SWAP] = "swap", [TF_MUT_OPERAND] = "operand",
 	[TF_MUT_WRAP] = "wrap", [TF_MUT_UNWRAP] = "unwrap", [TF_MUT_HEADER] = "header",
-	[TF_MUT_SCHEDULE] = "schedule",
+	[TF_MUT_SCHEDULE] = "schedule", [TF_MUT_RACE] = "race",
 };
 
 static struct tf_scenario cur, tmp, hdr;
@@ -273,8 +273,8 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 		run->at = pick_point(steps);
 		run->at2 = run->at + pick_point(steps ? (steps > run->at ? steps - run->at : 1) : 0);
 		break;
-	case 2: {	/* nudge */
-		int d = (int)rnd(9) - 4;
+	case 2: {	/* nudge by 1 to 4 steps */
+		int d = rnd(2) ? 1 + (int)rnd(4) : -1 - (int)rnd(4);
 
 		if (run->at2 && rnd(2))
 			run->at2 = run->at2 + d > run->at ? run->at2 + d : run->at + 1;
@@ -349,6 +349,102 @@ static bool wrap(struct tf_scenario *s)
 	return insert_op(s, k, &run);
 }
 
+/* Which CPUs are up before op @at: CPU 0 boots, the others start down. */
+static unsigned int cpus_up_before(const struct tf_scenario *s, size_t at)
+{
+	unsigned int up = 1;
+
+	for (size_t i = 0; i < at && i < s->nr_ops; i++) {
+		const struct tf_op *op = &s->ops[i];
+
+		if (op->kind == TF_OP_CPU_UP && op->cpu < s->m.nr_cpus)
+			up |= 1u << op->cpu;
+		else if (op->kind == TF_OP_CPU_DOWN && op->cpu)
+			up &= ~(1u << op->cpu);
+	}
+	return up;
+}
+
+/* Put @op on a CPU that is up (@up) and not taken yet (@taken); false if none is. */
+static bool place_on_cpu(struct tf_op *op, unsigned int up, unsigned int *taken)
+{
+	unsigned int free_cpus, n = 0, k;
+
+	if (op->kind == TF_OP_CPU_UP) {		/* runs on the CPU it brings up */
+		if (*taken & (1u << op->cpu))
+			return false;
+		*taken |= 1u << op->cpu;
+		return true;
+	}
+	if (tf_op_kind_on_control_cpu(op->kind)) {
+		if (*taken & 1u)
+			return false;
+		*taken |= 1u;
+		return true;
+	}
+	free_cpus = up & ~*taken;
+	for (k = 0; k < TF_MAX_CPUS; k++)
+		n += !!(free_cpus & (1u << k));
+	if (!n)
+		return false;
+	for (k = rnd(n) + 1; ; op->cpu++) {
+		op->cpu %= TF_MAX_CPUS;
+		if ((free_cpus & (1u << op->cpu)) && !--k)
+			break;
+	}
+	*taken |= 1u << op->cpu;
+	return true;
+}
+
+/*
+ * A race to try: two ops that can start, each a copy of one of the input's
+ * (its operands already mean something there) or, one time in three, the
+ * second a new one from the mode's table, started on two different CPUs
+ * that are up there (a CPU brought up first when only CPU 0 is), then a
+ * run op.  The schedule mutations reach only the interleavings of groups
+ * that exist; a race needs its two ops started together first.
+ */
+static bool race(struct tf_scenario *s, uint8_t what_if)
+{
+	size_t cand[64], nc = 0, at, later;
+	struct tf_op a, b, run = { .kind = TF_OP_RUN };
+	unsigned int up, taken = 0;
+
+	for (size_t i = 0; i < s->nr_ops && nc < 64; i++)
+		if (tf_op_kind_can_start(s->ops[i].kind))
+			cand[nc++] = i;
+	if (!nc || s->m.nr_cpus < 2)
+		return false;
+	later = cand[rnd(nc)];
+	a = s->ops[later];
+	if (rnd(3)) {
+		size_t j = cand[rnd(nc)];
+
+		b = s->ops[j];
+		later = j > later ? j : later;
+	} else if (!random_op(&s->m, what_if, &b) || !tf_op_kind_can_start(b.kind)) {
+		return false;
+	}
+	at = later + 1 + rnd(s->nr_ops - later);
+	up = cpus_up_before(s, at);
+	if (up == 1u) {		/* only the boot CPU: bring one more up */
+		struct tf_op cpu_up = { .kind = TF_OP_CPU_UP, .cpu = 1 + rnd(s->m.nr_cpus - 1) };
+
+		if (!insert_op(s, at++, &cpu_up))
+			return false;
+		up |= 1u << cpu_up.cpu;
+	}
+	if (!place_on_cpu(&a, up, &taken) || !place_on_cpu(&b, up, &taken))
+		return false;
+	a.async = b.async = true;
+	run.first = rnd(2) ? a.cpu : b.cpu;
+	run.at = rnd(4) ? pick_point(0) : 0;
+	if (run.at && !rnd(2))
+		run.at2 = run.at + pick_point(0);
+	return s->nr_ops + 3 <= TF_MAX_OPS && insert_op(s, at, &a) && insert_op(s, at + 1, &b) &&
+	       insert_op(s, at + 2, &run);
+}
+
 static bool unwrap(struct tf_scenario *s)
 {
 	unsigned int n = nr_runs(s);
@@ -366,13 +462,18 @@ static bool unwrap(struct tf_scenario *s)
 size_t tf_mutate(uint8_t *data, size_t size, size_t max, unsigned int seed, uint8_t what_if,
 		 enum tf_mutation *done)
 {
-	enum tf_mutation m = 1 + seed % (TF_NR_MUTATIONS - 1);
+	enum tf_mutation m;
 	struct tf_op op;
 	size_t n, i;
 	bool ok = false;
 
 	rng = seed * 0x9e3779b97f4a7c15ull + 1;
 	tf_decode_what_if(data, size, what_if, &cur);
+	/* Schedules are where races are: a third of an input with a run group's mutations. */
+	if (nr_runs(&cur) && !rnd(3))
+		m = TF_MUT_SCHEDULE;
+	else
+		m = 1 + rnd(TF_NR_MUTATIONS - 1);
 	i = cur.nr_ops ? rnd(cur.nr_ops) : 0;
 	switch (m) {
 	case TF_MUT_INSERT:
@@ -403,6 +504,9 @@ size_t tf_mutate(uint8_t *data, size_t size, size_t max, unsigned int seed, uint
 		break;
 	case TF_MUT_SCHEDULE:
 		ok = mutate_schedule(&cur, what_if);
+		break;
+	case TF_MUT_RACE:
+		ok = race(&cur, what_if);
 		break;
 	case TF_MUT_HEADER:
 	case TF_MUT_BYTES:

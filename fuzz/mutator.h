@@ -26,6 +26,7 @@ enum tf_mutation {
 	TF_MUT_UNWRAP,		/* a run group back into plain ops */
 	TF_MUT_HEADER,		/* one machine header bit */
 	TF_MUT_SCHEDULE,	/* a run's change points or first CPU, or a preempt */
+	TF_MUT_RACE,		/* two ops started together on two CPUs, then a run */
 	TF_NR_MUTATIONS
 };
 extern const char *const tf_mutation_name[TF_NR_MUTATIONS];

@@ -169,10 +169,87 @@ static bool test_wrap_one_op_a_cpu(void)
 	return true;
 }
 
+/* Which CPUs are up before op @at (CPU 0 boots, the others start down). */
+static unsigned int up_before(const struct tf_scenario *w, size_t at)
+{
+	unsigned int up = 1;
+
+	for (size_t i = 0; i < at; i++) {
+		if (w->ops[i].kind == TF_OP_CPU_UP)
+			up |= 1u << w->ops[i].cpu;
+		else if (w->ops[i].kind == TF_OP_CPU_DOWN)
+			up &= ~(1u << w->ops[i].cpu);
+	}
+	return up;
+}
+
+/*
+ * The race mutation adds one run group of two started ops, each on a CPU
+ * of its own that is up there (one brought up first if only CPU 0 is).
+ */
+static bool test_race_two_cpus_up(void)
+{
+	static const char text[] =
+		"machine section_pages=64 sections=2 cpus=3 pcp=split\n"
+		"pext_init\nalloc cpu=0 order=0 tag=1\nalloc cpu=0 order=0 tag=1\n"
+		"free cpu=0 idx=0\ncpu_up cpu=2\nalloc cpu=2 order=0 tag=1\nfree cpu=2 idx=1\n";
+	static struct tf_scenario w;
+	uint8_t b[4096], o[4096];
+	unsigned int races = 0, pairs = 0, brought_up = 0;
+	char err[256];
+	size_t n;
+
+	ASSERT_EQ(tf_parse_text(text, &w, err, sizeof(err)), 0);
+	n = tf_encode(&w, b, sizeof(b));
+	for (unsigned int seed = 0; seed < 5000; seed++) {
+		enum tf_mutation m = TF_MUT_BYTES;
+		unsigned int runs = 0, started = 0, nstarted = 0, up = 0;
+		size_t k, first = 0;
+
+		memcpy(o, b, n);
+		k = tf_mutate(o, n, sizeof(o), seed, 0, &m);
+		if (!k || m != TF_MUT_RACE)
+			continue;
+		tf_decode(o, k, &w);
+		races++;
+		for (size_t i = 0; i < w.nr_ops; i++) {
+			const struct tf_op *op = &w.ops[i];
+			unsigned int cpu;
+
+			runs += op->kind == TF_OP_RUN;
+			if (!op->async)
+				continue;
+			if (!nstarted++) {
+				first = i;
+				up = up_before(&w, i);
+			}
+			cpu = op->kind == TF_OP_CPU_UP ? op->cpu :
+			      op->kind == TF_OP_CPU_DOWN || op->kind == TF_OP_PEXT_ONLINE ||
+			      op->kind == TF_OP_PEXT_INIT ? 0 : op->cpu;
+			ASSERT_TRUE(op->kind == TF_OP_CPU_UP || (up & (1u << cpu)));
+			ASSERT_TRUE(!(started & (1u << cpu)));
+			started |= 1u << cpu;
+		}
+		ASSERT_EQ(runs, 1);
+		/* the decoder may refuse a start (memory beside CPU hotplug) */
+		ASSERT_TRUE(nstarted <= 2);
+		if (nstarted < 2)
+			continue;
+		pairs++;
+		ASSERT_EQ(w.ops[first + 2].kind, TF_OP_RUN);
+		brought_up += first < 4;	/* before the input's cpu_up: one was inserted */
+	}
+	ASSERT_TRUE(races > 50);
+	ASSERT_TRUE(pairs > races / 2);
+	ASSERT_TRUE(brought_up > 0);
+	return true;
+}
+
 const struct test_case tests_mutator[] = {
 	TEST(test_mutations_stay_scenarios),
 	TEST(test_schedule_from_steps),
 	TEST(test_steps_found_under_target_overrides),
 	TEST(test_wrap_one_op_a_cpu),
+	TEST(test_race_two_cpus_up),
 };
 const size_t nr_tests_mutator = ARRAY_LEN(tests_mutator);
