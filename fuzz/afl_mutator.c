@@ -54,6 +54,11 @@
  * leaves that to havoc.
  */
 #define ROUNDS		256
+/*
+ * An entry with a run group gets four times as many: its schedule is where
+ * a race is, and AFL++ picks entries by their own score, blind to that.
+ */
+#define RACE_ROUNDS	(4 * ROUNDS)
 
 struct tf_afl {
 	uint64_t rng;
@@ -281,9 +286,9 @@ EXPORT unsigned int afl_custom_fuzz_count(void *data, const uint8_t *buf, size_t
 {
 	struct tf_afl *a = data;
 
-	(void)buf;
-	(void)buf_size;
-	return a->structured ? ROUNDS : 0;
+	if (!a->structured)
+		return 0;
+	return tf_mutator_run_groups(buf, buf_size, a->what_if) ? RACE_ROUNDS : ROUNDS;
 }
 
 EXPORT size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size, uint8_t **out_buf,

@@ -146,6 +146,12 @@ static unsigned int steps_of(const struct tf_scenario *s, unsigned int g)
 
 static unsigned int nr_runs(const struct tf_scenario *s);
 
+unsigned int tf_mutator_run_groups(const uint8_t *data, size_t size, uint8_t what_if)
+{
+	tf_decode_what_if(data, size, what_if, &tmp);
+	return nr_runs(&tmp);
+}
+
 bool tf_mutator_steps_known(const struct tf_scenario *s)
 {
 	uint64_t key;

@@ -77,6 +77,9 @@ unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[
  */
 void tf_mutator_note_steps(const struct tf_scenario *s, const uint8_t *steps, unsigned int nr);
 
+/* The run groups of the input @data (@size bytes) in the fuzz run's mode. */
+unsigned int tf_mutator_run_groups(const uint8_t *data, size_t size, uint8_t what_if);
+
 /* @s has no run group, or its steps are kept: nothing to learn. */
 bool tf_mutator_steps_known(const struct tf_scenario *s);
 

@@ -218,6 +218,31 @@ static bool test_afl_schedule_from_learnt_steps(void)
 	return true;
 }
 
+/* An entry with a run group gets more rounds than one without. */
+static bool test_afl_more_rounds_for_run_groups(void)
+{
+	unsigned int with, without;
+	struct lib l;
+	char err[200];
+	size_t n;
+	void *m;
+
+	ASSERT_TRUE(load(&l));
+	m = l.init(NULL, 3);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(tf_parse_text(seeds[0], &s, err, sizeof(err)), 0);	/* a run group */
+	n = tf_encode(&s, in, sizeof(in));
+	with = l.fuzz_count(m, in, n);
+	ASSERT_EQ(tf_parse_text(seeds[1], &s, err, sizeof(err)), 0);	/* none */
+	n = tf_encode(&s, in, sizeof(in));
+	without = l.fuzz_count(m, in, n);
+	l.deinit(m);
+	dlclose(l.h);
+	ASSERT_TRUE(without > 0);
+	ASSERT_TRUE(with > without);
+	return true;
+}
+
 /* TAGFUZZ_MUTATOR=bytes: the library makes nothing (AFL++ skips the round). */
 static bool test_afl_bytes_makes_nothing(void)
 {
@@ -259,5 +284,6 @@ const struct test_case tests_afl_mutator[] = {
 	TEST(test_afl_bytes_makes_nothing),
 	TEST(test_afl_outputs_are_new_scenarios),
 	TEST(test_afl_schedule_from_learnt_steps),
+	TEST(test_afl_more_rounds_for_run_groups),
 };
 const size_t nr_tests_afl_mutator = ARRAY_LEN(tests_afl_mutator);
