@@ -5,7 +5,9 @@
 # into OUT, and every line the README shows must come out, in order (the README
 # may leave lines out, never change one; a trailing "   # note" is the
 # README's).  Figures that depend on the machine (seconds, exec/s, coverage)
-# are not compared: the README must name the script that printed them.
+# are not compared: the README must name the script that printed them.  Also:
+# every link between README.md and docs/*.md resolves (file and #anchor), and
+# docs/architecture.md's list of known findings is fuzz/known.c's.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${1:-$ROOT/out}
@@ -151,6 +153,20 @@ check_links() {
 	return $bad
 }
 check "README and docs/*.md: every relative link and #anchor resolves" check_links README.md docs/*.md
+
+# docs/architecture.md's list of known findings is fuzz/known.c's.
+known_list() {
+	local doc code
+	doc=$(awk '/^The known findings today:/ { on = 1 } on { print } on && /^$/ { exit }' docs/architecture.md |
+		tr '\n' ' ' | sed 's/([^)]*)//g; s/F7, F8 and F17.*//' |
+		grep -o -E "F[0-9]+(-F[0-9]+|')?" | while read -r f; do
+			if [[ "$f" == *-* ]]; then a=${f%-*} b=${f#*-}; seq -f 'F%g' "${a#F}" "${b#F}"; else echo "$f"; fi
+		done | sort -u)
+	code=$(grep -o -E '\{ "F[0-9]+'"'"'?"' fuzz/known.c | tr -d '{ "' | sort -u)
+	[ -n "$doc" ] && [ "$doc" = "$code" ] ||
+		{ echo "architecture.md: $(echo $doc)"; echo "fuzz/known.c:    $(echo $code)"; return 1; }
+}
+check "docs/architecture.md lists the known findings fuzz/known.c has" known_list
 
 # Measured figures come from a script, named beside them.
 figures_named() {
