@@ -417,8 +417,7 @@ static void run_one(const char *path)
 		if (v1.f[i].op >= 0)
 			printf("known finding: %s (op %ld)\n", v1.f[i].sig, v1.f[i].op);
 		else
-			printf("known finding: %s (%s)\n", v1.f[i].sig,
-			       v1.f[i].at_boot ? "boot" : "teardown");
+			printf("known finding: %s (%s)\n", v1.f[i].sig, tf_finding_when(&v1.f[i]));
 		printf("  %s\n", v1.f[i].cause);
 	}
 	if (text && (e.has_expect || e.has_known)) {

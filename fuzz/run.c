@@ -27,6 +27,7 @@ static struct tf_verdict *cur_v;
 static const struct tf_run_opts *cur_o;
 static long cur_op;
 static bool cur_booting;	/* no op has started: op -1 is boot */
+static bool cur_end;		/* the ops are over, the teardown has not begun */
 static bool stop_now;
 static bool cur_what_if;	/* the machine runs a what-if mode */
 /* The oracles this run's machine has, in tf_oracles[] order. */
@@ -101,6 +102,7 @@ static const char *add_finding(const char *sig, const char *detail)
 	snprintf(f->cause, sizeof(f->cause), "%s", line);
 	f->op = cur_op;
 	f->at_boot = cur_booting;
+	f->at_end = cur_end;
 	f->known = known;
 	return known;
 }
@@ -337,6 +339,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	cur_o = o;
 	cur_op = -1;
 	cur_booting = true;
+	cur_end = false;
 	stop_now = false;
 	cur_what_if = s->m.what_if != TF_WHAT_IF_NONE;
 	tf_phase_begin(&phase, &s->m);
@@ -384,7 +387,9 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	if (!stop_now) {
 		cur_op = -1;
 		tf_journal_set_op(cur_op);
+		cur_end = true;
 		call_oracles(end_of_ops);
+		cur_end = false;
 	}
 	if (!stop_now) {
 		cur_op = -1;
@@ -415,6 +420,11 @@ const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v, bool s
 	return NULL;
 }
 
+const char *tf_finding_when(const struct tf_finding *f)
+{
+	return f->at_boot ? "boot" : f->at_end ? "after the last op" : "teardown";
+}
+
 void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_finding *fd)
 {
 	char line[160];
@@ -422,7 +432,7 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops)
 		tf_format_op(&s->ops[fd->op], line, sizeof(line));
 	else
-		snprintf(line, sizeof(line), "%s", fd->at_boot ? "boot" : "teardown");
+		snprintf(line, sizeof(line), "%s", tf_finding_when(fd));
 	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
 	if (fd->cause[0])

@@ -17,8 +17,9 @@
 struct tf_finding {
 	char sig[160];		/* oracle:kind:site [class] -- stable */
 	char detail[256];
-	long op;		/* op index, -1 for boot and teardown */
-	bool at_boot;		/* op -1 before the first op: boot, not teardown */
+	long op;		/* op index, -1 for boot, end of ops and teardown */
+	bool at_boot;		/* op -1 before the first op: boot */
+	bool at_end;		/* op -1 after the last op, before the teardown */
 	const char *known;	/* reason, when known and its cause held */
 	/* "known: Fn (cause: ...)", "looks like Fn, but ...", or "" */
 	char cause[256];
@@ -68,6 +69,9 @@ const struct tf_finding *tf_verdict_first_new(const struct tf_verdict *v,
  * Print a finding the way every tool does: one line with the stable
  * signature, a detail line, then the decoded scenario.
  */
+/* When a finding of op -1 came: "boot", "after the last op" or "teardown". */
+const char *tf_finding_when(const struct tf_finding *f);
+
 void tf_print_finding(FILE *f, const struct tf_scenario *s,
 		      const struct tf_finding *fd);
 

@@ -142,6 +142,33 @@ t_encode() {
 }
 check "scenario encode warns what bytes drop; decode shows the tracker replay runs" t_encode
 
+# A finding of no op says when: boot (a capacity check at boot), after the
+# last op (an oracle's end-of-ops check, before the teardown), or the teardown.
+t_when() {
+	local f want
+	for f in F9-pgflags-off-by-two-empty:boot F14-pcp-stranded-llist-page:"after the last op" \
+		F4-tracker-tag-drift:teardown; do
+		want=${f#*:} f=corpus/regressions/${f%%:*}.txt
+		run --strict "$f"; rc_is 0 && out_has "(op -1: $want)" || return 1
+		run "$f"; out_has "^known finding: .* ($want)$" || return 1
+	done
+}
+check "replay: a finding of no op is labelled boot, after the last op or teardown" t_when
+
+# repro and minimize build through make: with nothing changed, nothing is
+# rebuilt (no object, library or binary of OUT is newer than the run).
+t_no_rebuild() {
+	touch "$T/marker"
+	sleep 0.01
+	TAGFUZZ_OUT=$OUT ./build.sh repro corpus/regressions/F16-pcp-dead-cpu-lists-not-empty.txt >"$T/repro" 2>&1 &&
+		TAGFUZZ_OUT=$OUT ./build.sh minimize "$BUG" >"$T/min" 2>&1 || { tail -n 5 "$T/repro" "$T/min"; return 1; }
+	local newer
+	newer=$(find "$OUT/obj" "$OUT/replay" "$OUT/scenario" "$OUT/tests" "$OUT/fuzz_boot" -newer "$T/marker" \
+		\( -name '*.o' -o -name '*.a' -o -type f -perm -u+x \) 2>/dev/null | head -n 5)
+	[ -z "$newer" ] || { echo "rebuilt: $newer"; return 1; }
+}
+check "./build.sh repro and minimize rebuild nothing when nothing changed" t_no_rebuild
+
 t_list_inputs() {
 	"$R" --list-inputs "$T/afl" "$T/findings" >"$T/out" 2>/dev/null
 	[ "$(wc -l <"$T/out")" = 2 ] && grep -q 'crashes/id:000000' "$T/out" && grep -q 'crash-abc' "$T/out"

@@ -161,7 +161,10 @@ static bool test_encode_keeps_verdict(void)
 	return true;
 }
 
-/* op -1 is boot before the first op, teardown after the last (fuzz/run.c). */
+/*
+ * op -1 is boot before the first op, "after the last op" for the oracles'
+ * end-of-ops checks, teardown after that (fuzz/run.c).
+ */
 static bool test_op_label(void)
 {
 	static struct tf_scenario s;
@@ -181,8 +184,11 @@ static bool test_op_label(void)
 	tf_print_finding(m, &s, &f);
 	f.at_boot = false;
 	tf_print_finding(m, &s, &f);
+	f.at_end = true;
+	tf_print_finding(m, &s, &f);
 	fclose(m);
-	ASSERT_TRUE(strstr(out, "(op -1: boot)") && strstr(out, "(op -1: teardown)"));
+	ASSERT_TRUE(strstr(out, "(op -1: boot)") && strstr(out, "(op -1: teardown)") &&
+		    strstr(out, "(op -1: after the last op)"));
 	free(out);
 	/* a finding of the teardown is not a boot one */
 	ASSERT_EQ(tf_bugs_parse("pool-not-freed", &bugs, &bad), 0);

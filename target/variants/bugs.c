@@ -63,7 +63,7 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 	},
 	[TF_BUG_CLEAN_READS_LOCAL_CPU] = {
 		"clean-reads-local-cpu",
-		"issue 16 (clean_unused_counters() must sum every CPU's bytes, alloc_tag_read(); fuzz_pgflags)",
+		"module tag counters (clean_unused_counters() must sum every CPU's bytes, alloc_tag_read(); fuzz_pgflags)",
 		"clean_unused_counters() frees a module tag's counters when the unloading CPU's own copy reads zero bytes",
 		"model:pgflags-counters-lifetime",	/* [freed-with-bytes] or [kept-unused] */
 	},
@@ -93,7 +93,7 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 	},
 	[TF_BUG_DRAIN_ALL_FIRST_ZONE] = {
 		"drain-all-first-zone",
-		"NUMA (issue 16): __drain_all_pages() asks every populated zone whether a CPU has pages",
+		"NUMA: __drain_all_pages() asks every populated zone whether a CPU has pages",
 		"drain_all_pages(NULL) skips a CPU whose pages sit only in another node's pagesets",
 		"model:page-conservation",
 	},
@@ -141,13 +141,13 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 	},
 	[TF_BUG_CLEAR_STORE_BEFORE_EMPTY] = {
 		"clear-store-before-empty",
-		"issue 17 (F1' from another cause): clear_early_alloc_pfn_tag_refs() with update_page_tag_ref() before set_codetag_empty()",
+		"F1' from another cause: clear_early_alloc_pfn_tag_refs() with update_page_tag_ref() before set_codetag_empty()",
 		"the early clear writes back the NULL ref it read: a recorded page is never stamped EMPTY",
 		"model:early-ref-not-empty",
 	},
 	[TF_BUG_CLEAR_NO_SYNCHRONIZE_RCU] = {
 		"clear-no-synchronize-rcu",
-		"issue 17 (F6 from another cause): the clear without the grace period (\"synchronize_rcu() is a no-op this early\")",
+		"F6 from another cause: the clear without the grace period (\"synchronize_rcu() is a no-op this early\")",
 		"clear_early_alloc_pfn_tag_refs() walks the pools right after resetting the recorder pointer, without waiting for readers",
 		"model:early-record-race [what-if]",	/* a recorder inside its read-side section */
 	},
@@ -189,31 +189,31 @@ const struct tf_bug_info tf_bug_table[TF_NR_BUGS] = {
 	},
 	[TF_BUG_CMPXCHG_LOSER_DROPS] = {
 		"cmpxchg-loser-drops",
-		"issue 17 (F3 from another cause): __alloc_tag_add_early_pfn()'s cmpxchg loser treated as a failed allocation",
+		"F3 from another cause: __alloc_tag_add_early_pfn()'s cmpxchg loser treated as a failed allocation",
 		"the CPU that loses the pool install frees its page, prints \"early PFN tracking page allocation failed\" and returns, dropping the pfn",
 		"check:WARN:alloc_tag was not set [early-dropped]",
 	},
 	[TF_BUG_CLEAR_UNCOUNTS_POOL_BY_ORDER] = {
 		"clear-uncounts-pool-by-order",
-		"issue 17 (F4 from another cause): a clear that takes a tagged pool page's count back, with the page's order where the number of pages belongs",
+		"F4 from another cause: a clear that takes a tagged pool page's count back, with the page's order where the number of pages belongs",
 		"clear_early_alloc_pfn_tag_refs() calls alloc_tag_sub() on a tagged pool page with PAGE_SIZE * 0 bytes: the call comes back, the 4096 bytes stay",
 		"model:tracker-tag-drift",
 	},
 	[TF_BUG_RECORDER_STARTS_NULL] = {
 		"recorder-starts-null",
-		"issue 17 (F1 from another cause): alloc_tag_add_early_pfn_ptr without its RCU_INITIALIZER(__alloc_tag_add_early_pfn)",
+		"F1 from another cause: alloc_tag_add_early_pfn_ptr without its RCU_INITIALIZER(__alloc_tag_add_early_pfn)",
 		"the recorder pointer reads NULL from the start: no early pfn is recorded and no pool page taken",
 		"check:WARN:alloc_tag was not set [early-before-clear]",
 	},
 	[TF_BUG_OFFLINE_SKIPS_IN_USE] = {
 		"offline-skips-in-use",
-		"issue 17 (F22 from another cause): offline_pages()' HWPoison skips without their PageHWPoison() test",
+		"F22 from another cause: offline_pages()' HWPoison skips without their PageHWPoison() test",
 		"page_is_unmovable(), the isolation test and __offline_isolated_pages() pass any in-use page when offlining: its section goes offline under its owner",
 		"model:page-conservation [hwpoison-offline]",
 	},
 	[TF_BUG_RELEASE_SKIPS_ISOLATED] = {
 		"release-skips-isolated",
-		"issue 17 (F24 from another cause): seed 004's release of a complete pageblock's owner, skipping isolated blocks",
+		"F24 from another cause: seed 004's release of a complete pageblock's owner, skipping isolated blocks",
 		"__free_one_page() merging an isolated pageblock whole leaves its owner: offlining takes an owned block with its section",
 		"pcp:owned-blocks-corrupt [offline]",
 	},
