@@ -101,7 +101,7 @@ static struct rec {
 	int nr_found;
 	bool snap_pending;
 	struct pcp_snap pcp;
-	struct tag_snap tags;
+	struct tag_snap tags, tags_end;
 	const struct tf_scenario *s;
 } rec;
 
@@ -150,6 +150,7 @@ static void rec_reset(const struct tf_scenario *s)
 	rec.snap_pending = false;
 	memset(&rec.pcp, 0, sizeof(rec.pcp));
 	memset(&rec.tags, 0, sizeof(rec.tags));
+	memset(&rec.tags_end, 0, sizeof(rec.tags_end));
 	rec.s = s;
 }
 
@@ -176,6 +177,26 @@ static void capture(struct item *it)
 	tf_sym_capture(it->st);
 }
 
+/* The counters of every tag the run allocated with, as /proc/allocinfo shows them. */
+static void snap_tags(struct tag_snap *t)
+{
+	for (int i = 0; i < rec.nr && t->n < MAX_TAGS; i++) {
+		const struct item *it = &rec.items[i];
+		int id = it->ev.tag;
+		bool dup = false;
+
+		if (it->kind != I_EVENT || it->ev.kind != TF_EV_PAGE_ALLOC || id < 0)
+			continue;
+		for (int k = 0; k < t->n; k++)
+			dup |= t->id[k] == id;
+		if (dup)
+			continue;
+		t->id[t->n] = id;
+		t->obs[t->n] = tf_observe_tag(id);
+		t->n++;
+	}
+}
+
 /* The machine's state at the first finding, taken outside any run's fibers. */
 static void snapshot(void)
 {
@@ -188,22 +209,7 @@ static void snapshot(void)
 		rec.pcp.nr_cpus = m->nr_cpus < TF_MAX_CPUS_OBS ? m->nr_cpus : TF_MAX_CPUS_OBS;
 		rec.pcp.ok = tf_observe_pcp(where, rec.pcp.cpu, &rec.pcp.why);
 	}
-	/* The counters of every tag the run allocated with, as /proc/allocinfo shows them. */
-	for (int i = 0; i < rec.nr && rec.tags.n < MAX_TAGS; i++) {
-		const struct item *it = &rec.items[i];
-		int id = it->ev.tag;
-		bool dup = false;
-
-		if (it->kind != I_EVENT || it->ev.kind != TF_EV_PAGE_ALLOC || id < 0)
-			continue;
-		for (int k = 0; k < rec.tags.n; k++)
-			dup |= rec.tags.id[k] == id;
-		if (dup)
-			continue;
-		rec.tags.id[rec.tags.n] = id;
-		rec.tags.obs[rec.tags.n] = tf_observe_tag(id);
-		rec.tags.n++;
-	}
+	snap_tags(&rec.tags);
 }
 
 static void maybe_snapshot(void)
@@ -324,6 +330,7 @@ static struct variant env_variant = { .tracker = -1, .pcp = -1 };
 struct input {
 	const char *path;
 	bool text;
+	char origin[256];	/* a text scenario's "# minimized from ..." line */
 	unsigned long bugs;
 	struct tf_scenario *s;
 	/* pass 1 */
@@ -380,6 +387,13 @@ static bool load(struct input *in)
 			fprintf(stderr, "report: %s: %s\n", in->path, err);
 			free(buf);
 			return false;
+		}
+		{
+			const char *m = strstr(buf, "# minimized from ");
+
+			if (m && (m == buf || m[-1] == '\n'))
+				snprintf(in->origin, sizeof(in->origin), "%.*s",
+					 (int)strcspn(m + 2, "\n"), m + 2);
 		}
 		if (e.has_bugs && !env_variant.bugs_from_env &&
 		    tf_bugs_parse(e.bugs, &in->bugs, &bad)) {
@@ -461,6 +475,7 @@ static __attribute__((noinline)) void run_recorded(struct input *in, struct tf_v
 	tf_run(in->s, &o, v);
 	if (rec.snap_pending)
 		snapshot();
+	snap_tags(&rec.tags_end);
 }
 
 /* The finding a report is about: its known id when its cause held, else its signature. */
@@ -689,10 +704,12 @@ static void fmt_value(const struct item *acc, char *buf, size_t len)
 			snprintf(buf, len, "failed");
 		else if (acc->akind == TF_ACC_READ)
 			snprintf(buf, len, "%s", v ? "a page (list not empty)" : "NULL (list empty)");
+		else if (strstr(w, "cmpxchg("))
+			snprintf(buf, len, "%s", "done (the node is the new head)");
 		else if (strstr(w, "xchg(&head"))
-			snprintf(buf, len, "%s", "list taken");
+			snprintf(buf, len, "%s", "the whole list taken");
 		else
-			snprintf(buf, len, "pushed");
+			snprintf(buf, len, "%#lx", v);
 	} else if (strstr(w, "pbd->cpu")) {
 		if (v)
 			snprintf(buf, len, "owner CPU%lu", v - 1);
@@ -1862,19 +1879,29 @@ static void write_chain(const struct tf_chain *c, int indent)
 static void write_checks(void)
 {
 	int shown = 0, total = 0;
-	const char *seen_site[8];
+	char seen_site[8][600];
 	const struct item *seen_it[8];
 	int seen_n[8], nr_seen = 0;
 
+	/* one entry per check and call chain: a WARN reached two ways shows both */
 	for (int i = 0; i < rec.nr; i++) {
 		const struct item *it = &rec.items[i];
+		struct tf_chain c;
+		char key[600];
+		size_t n;
 		int k;
 
 		if (it->kind != I_EVENT || it->ev.kind != TF_EV_CHECK || !it->sig || !it->sig[0])
 			continue;
 		total++;
+		n = (size_t)snprintf(key, sizeof(key), "%s", it->sig);
+		if (it->st) {
+			tf_sym_chain(it->st, &c);
+			for (int f = 0; f < c.n && n < sizeof(key); f++)
+				n += (size_t)snprintf(key + n, sizeof(key) - n, " %s", c.f[f].func);
+		}
 		for (k = 0; k < nr_seen; k++)
-			if (!strcmp(seen_site[k], it->sig))
+			if (!strcmp(seen_site[k], key))
 				break;
 		if (k < nr_seen) {
 			seen_n[k]++;
@@ -1882,7 +1909,7 @@ static void write_checks(void)
 		}
 		if (nr_seen == 8)
 			continue;
-		seen_site[nr_seen] = it->sig;
+		snprintf(seen_site[nr_seen], sizeof(seen_site[0]), "%s", key);
 		seen_it[nr_seen] = it;
 		seen_n[nr_seen++] = 1;
 	}
@@ -1900,8 +1927,8 @@ static void write_checks(void)
 		else
 			snprintf(where, sizeof(where), "%s", it->op < 0 && it < rec.items + boot_end() ?
 				 "boot" : "the teardown");
-		wrapf(2, "", "%s: %s  (in %s(), CPU%d, %s; %d time(s) in the run: the harness "
-		      "counts every one, the kernel's WARN_ONCE prints the first)",
+		wrapf(2, "", "%s: %s  (in %s(), CPU%d, %s; %d time(s) in the run from this call "
+		      "chain: the harness counts each, a WARN_ONCE prints once)",
 		      it->ev.check == TF_CHECK_WARN ? "WARNING" : tf_check_kind_name[it->ev.check],
 		      it->ev.msg, it->ev.func, it->cpu, where, seen_n[k]);
 		if (item_chain(it, &c)) {
@@ -1942,9 +1969,9 @@ static void write_consequence(const struct tf_finding *f)
 				o->llist, o->dead ? "set" : "clear", o->owned);
 		}
 	}
-	if (rec.tags.n && !rec.s->m.pgflag_bits) {
-		wrap(2, "", "Counters of the tags the run allocated with, as /proc/allocinfo would "
-		     "show them when it was found (bytes, calls, call site):");
+	if (rec.tags.n && !rec.s->m.pgflag_bits && !f->at_boot) {
+		wrap(2, "", "Counters of the tags the run allocated with, when it was found (bytes "
+		     "and calls, the columns of /proc/allocinfo, and the call site):");
 		for (int k = 0; k < rec.tags.n; k++) {
 			char tag[128];
 
@@ -1954,13 +1981,49 @@ static void write_consequence(const struct tf_finding *f)
 				rec.tags.obs[k].inaccurate ? " (inaccurate)" : "");
 		}
 	}
+	{
+		bool any = false;
+
+		for (int k = 0; k < rec.tags_end.n; k++) {
+			int id = rec.tags_end.id[k];
+
+			if ((id >= TF_TAG_ID_KERNEL || tf_tag_info(id).user) &&
+			    (rec.tags_end.obs[k].bytes || rec.tags_end.obs[k].calls))
+				any = true;
+		}
+		if (any && !verdict.ended_by_bug) {
+			wrap(2, "", "When the test ended, with every allocation of its call sites freed "
+			     "again, these counters were not zero (bytes, calls, call site; a "
+			     "negative count is shown signed):");
+			for (int k = 0; k < rec.tags_end.n; k++) {
+				int id = rec.tags_end.id[k];
+				char tag[128];
+
+				if (!(id >= TF_TAG_ID_KERNEL || tf_tag_info(id).user) ||
+				    !(rec.tags_end.obs[k].bytes || rec.tags_end.obs[k].calls))
+					continue;
+				fmt_tag(id, tag, sizeof(tag));
+				fprintf(out, "    %8lld %5lld  %s\n", (long long)rec.tags_end.obs[k].bytes,
+					(long long)rec.tags_end.obs[k].calls, tag);
+			}
+		}
+	}
 	if (verdict.nr > 1) {
 		wrap(2, "", "The run went on; later findings in it:");
 		for (int i = 1; i < verdict.nr; i++) {
 			const struct tf_finding *g = &verdict.f[i];
 			char w[256];
+			int same = 1;
 
+			while (i + 1 < verdict.nr && !strcmp(verdict.f[i + 1].sig, g->sig) &&
+			       verdict.f[i + 1].op == g->op && !strcmp(verdict.f[i + 1].detail, g->detail) &&
+			       !strcmp(verdict.f[i + 1].cause, g->cause)) {
+				same++;
+				i++;
+			}
 			op_where(g, w, sizeof(w));
+			if (same > 1)
+				snprintf(w + strlen(w), sizeof(w) - strlen(w), ", %d times", same);
 			wrapf(4, "- ", "%s at %s: %s%s%s", strip_docs_ref(g->sig, buf, sizeof(buf)), w,
 			      g->detail, g->cause[0] ? "; " : "", g->cause);
 		}
@@ -2077,8 +2140,9 @@ static void write_reproducer(const struct group *g)
 						      tf_bug_table[b].name);
 		snprintf(env + n, sizeof(env) - n, " ");
 	}
-	wrapf(2, "", "%s (%s, %zu ops; the text format is docs/scenarios.md):", in->path,
-	      in->text ? "a text scenario" : "a fuzzer input, decoded", rec.s->nr_ops);
+	wrapf(2, "", "%s (%s, %zu ops; the text format is docs/scenarios.md)%s%s:", in->path,
+	      in->text ? "a text scenario" : "a fuzzer input, decoded", rec.s->nr_ops,
+	      in->origin[0] ? "; " : "", in->origin);
 	fputc('\n', out);
 	{
 		char *text = NULL;
@@ -2112,31 +2176,14 @@ static void write_reproducer(const struct group *g)
 	}
 }
 
-/* Every step and kernel-side event of the finding's op, trimmed. */
-static void write_trace(const struct tf_finding *f, const struct group *g)
+/* The lines of op @op's items in [@from, @to): steps near change points, events. */
+static void trace_op(long op, int from, int to, int *lines, int *skipped, int max)
 {
-	long op = f->op;
-	int lines = 0, from = 0, to = rec.nr, skipped = 0;
-	const int max = 60;
+	int before = *lines;
 
-	section("Trace (trimmed)");
-	if (op < 0) {
-		if (f->at_boot) {
-			to = boot_end();
-		} else {
-			from = boot_end();
-			to = rec.nr_found ? rec.found[0].at : rec.nr;
-		}
-	}
-	if (op >= 0)
-		wrapf(2, "", "What the port did in op %ld, one line a step or event (CPU, [step], "
-		      "access = value, where):", op);
-	else
-		wrapf(2, "", "What the port did in %s, one line an event:",
-		      f->at_boot ? "boot" : "the teardown, up to the finding");
 	for (int i = from; i < to; i++) {
 		const struct item *it = &rec.items[i];
-		char line[800], where[512] = "", val[160] = "", owner[32] = "";
+		char line[800], where[512] = "", val[160] = "", owner[48] = "";
 		struct tf_chain c;
 		const struct item *acc;
 		bool near = false;
@@ -2146,33 +2193,27 @@ static void write_trace(const struct tf_finding *f, const struct group *g)
 		if (it->kind == I_ACCESS && it->link >= 0)
 			continue;	/* shown with its point */
 		if (it->kind == I_EVENT) {
-			if (it->ev.kind != TF_EV_PAGE_ALLOC && it->ev.kind != TF_EV_PAGE_FREE &&
-			    it->ev.kind != TF_EV_PCP && it->ev.kind != TF_EV_CHECK &&
-			    it->ev.kind != TF_EV_PRINTK && it->ev.kind != TF_EV_CPU_DOWN &&
-			    it->ev.kind != TF_EV_NOTE)
-				continue;
-			if (it->ev.kind == TF_EV_NOTE && !kernel_note(it, &c))
-				continue;
-			if (lines >= max) {
-				skipped++;
-				continue;
-			}
-			{
-				char b[1200];
+			char b[1200];
 
-				if (event_text(it, b, sizeof(b)))
-					wrapf(2, "", "CPU%d %s", it->cpu, b);
+			if (it->ev.kind == TF_EV_PCP && it->ev.section == TF_PCP_PT_DRAINED_ALL)
+				continue;
+			if (!event_text(it, b, sizeof(b)))
+				continue;
+			if (*lines >= max) {
+				(*skipped)++;
+				continue;
 			}
-			lines++;
+			wrapf(4, "", "CPU%d %s", it->cpu, b);
+			(*lines)++;
 			continue;
 		}
-		/* near a change point or the run's end: always; elsewhere while lines last */
+		/* near a change point: always (while lines last); elsewhere the first half */
 		for (int k = i - 4; k <= i + 4; k++)
 			if (k >= 0 && k < rec.nr && rec.items[k].op == op && rec.items[k].kind == I_POINT &&
 			    rec.items[k].change_point)
 				near = true;
-		if (lines >= max || (!near && lines >= max / 2)) {
-			skipped++;
+		if (*lines >= max || (!near && *lines >= max / 2)) {
+			(*skipped)++;
 			continue;
 		}
 		acc = it->kind == I_POINT && it->link >= 0 ? &rec.items[it->link] : NULL;
@@ -2187,12 +2228,59 @@ static void write_trace(const struct tf_finding *f, const struct group *g)
 		snprintf(line, sizeof(line), "CPU%d [%lu] %s%s%s%s%s%s%s", it->cpu, it->step,
 			 it->what, owner, val[0] ? " = " : "", val, where[0] ? "  in " : "", where,
 			 it->kind == I_POINT && it->change_point ? "  <- change point" : "");
-		wrap(2, "", line);
-		lines++;
+		wrap(4, "", line);
+		(*lines)++;
+	}
+	if (*lines == before)
+		wrap(4, "", "(no step or event of the port)");
+}
+
+/*
+ * The steps and kernel-side events of the finding's op, then of the ops of
+ * the later findings the run recorded, trimmed.
+ */
+static void write_trace(const struct tf_finding *f, const struct group *g)
+{
+	int lines = 0, skipped = 0, b = boot_end(), teardown_to = 0;
+	const int max = 70;
+	long ops[MAX_FOUND];
+	int nr = 0;
+
+	(void)f;
+	section("Trace (trimmed)");
+	wrap(2, "", "What the port did where the findings were made, one line a step or event "
+	     "(CPU, [step] at a scheduling point, the access = its value, where):");
+	for (int k = 0; k < verdict.nr; k++) {
+		const struct tf_finding *x = &verdict.f[k];
+		long op = x->op >= 0 ? x->op : x->at_boot ? -2 : -1;
+		bool dup = false;
+
+		for (int j = 0; j < nr; j++)
+			dup |= ops[j] == op;
+		if (!dup && nr < MAX_FOUND)
+			ops[nr++] = op;
+	}
+	for (int k = 0; k < rec.nr_found; k++)
+		if (rec.found[k].f.op < 0 && !rec.found[k].f.at_boot)
+			teardown_to = rec.found[k].at;
+	for (int j = 0; j < nr; j++) {
+		char line[160];
+
+		if (ops[j] == -2) {
+			wrap(2, "", "boot:");
+			trace_op(-1, 0, b, &lines, &skipped, max);
+		} else if (ops[j] == -1) {
+			wrap(2, "", "the teardown, up to the finding:");
+			trace_op(-1, b, teardown_to, &lines, &skipped, max);
+		} else {
+			tf_format_op(&rec.s->ops[ops[j]], line, sizeof(line));
+			wrapf(2, "", "op %ld (%s):", ops[j], line);
+			trace_op(ops[j], 0, rec.nr, &lines, &skipped, max);
+		}
 	}
 	if (skipped)
-		fprintf(out, "  (%d more line(s) not shown: out/replay --strict --trace %s has them all)\n",
-			skipped, inputs[g->first].path);
+		wrapf(2, "", "(%d more line(s) not shown: out/replay --strict --trace %s has them all)",
+		      skipped, inputs[g->first].path);
 }
 
 /* --- putting it together ------------------------------------------------------------- */

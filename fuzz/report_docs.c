@@ -77,12 +77,26 @@ static char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
-/* @s less markdown: backticks and ** dropped, \| read as |, trimmed. */
+/* @s less markdown: backticks and ** dropped, \| read as |, [text](link) as text, trimmed. */
 static char *plain(const char *s, size_t n)
 {
 	char *d = xstrndup(s, n), *w = d;
 
 	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ']' && i + 1 < n && s[i + 1] == '(' && memchr(s, '[', i)) {
+			const char *close = memchr(s + i, ')', n - i);
+
+			if (close) {
+				i = (size_t)(close - s);
+				continue;
+			}
+		}
+		if (s[i] == '[') {
+			const char *close = memchr(s + i, ']', n - i);
+
+			if (close && close + 1 < s + n && close[1] == '(')
+				continue;	/* a link's text follows */
+		}
 		if (s[i] == '`' || (s[i] == '*' && i + 1 < n && s[i + 1] == '*')) {
 			if (s[i] == '*')
 				i++;
