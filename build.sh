@@ -1046,6 +1046,13 @@ report() {
 		[ -z "$c" ] || export TAGFUZZ_PCP=$c
 		[ -z "$d" ] || export TAGFUZZ_WHAT_IF=$d
 	fi
+	# The sanitizer runtime's symbolizer names the port's functions: llvm-symbolizer
+	# from PATH, else the one of $CC's version (Debian's llvm-14 has no unversioned name).
+	if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null 2>&1; then
+		local sym
+		sym=$(llvm_tool llvm-symbolizer)
+		[ -z "$sym" ] || export ASAN_SYMBOLIZER_PATH="$(command -v "$sym")"
+	fi
 	"$OUT/report" --generated-by "./build.sh report ${args[*]}" "${opts[@]}" "${inputs[@]}"
 }
 

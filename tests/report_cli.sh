@@ -24,6 +24,12 @@ trap 'rm -rf "$T"' EXIT
 cd "$ROOT" || exit 2
 # The variant comes from each input alone.
 unset TAGFUZZ_BUGS TAGFUZZ_STRICT TAGFUZZ_TRACKER TAGFUZZ_PCP TAGFUZZ_WHAT_IF
+# out/report names functions through llvm-symbolizer (as ./build.sh report finds it)
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null 2>&1; then
+	for s in /usr/bin/llvm-symbolizer-* /usr/lib/llvm-*/bin/llvm-symbolizer; do
+		[ -x "$s" ] && export ASAN_SYMBOLIZER_PATH=$s && break
+	done
+fi
 
 # The line that ends the generated part of a docs/reports file.
 MARKER='-- hand-written below this line (not generated: tests/report_cli.sh compares only what is above it) --'
