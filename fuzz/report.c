@@ -870,7 +870,8 @@ static void describe_op(const struct tf_op *op, long ev_op, int cpu, char *buf, 
 		n = op_events(ev_op, cpu, TF_EV_CALL, idx, 64);
 		e = n ? &rec.items[idx[0]] : NULL;
 		if (!e) {
-			snprintf(buf, len, "%s: no allocation to take (nothing called)", tf_op_name(op));
+			snprintf(buf, len, "%s: no live allocation to act on, nothing is called",
+				 tf_op_name(op));
 			return;
 		}
 		if (op->kind == TF_OP_SPLIT) {
