@@ -1,6 +1,6 @@
 # A local image with tagfuzz's whole toolchain: make, clang 14 with libFuzzer and the
 # ASan/UBSan/MSan runtimes, AFL++ 4 (built against the same LLVM), llvm-cov and
-# llvm-profdata, zip.  It runs the README's commands:
+# llvm-profdata, llvm-symbolizer (./build.sh report), zip.  It runs the README's commands:
 #
 #   docker build -t tagfuzz .
 #   docker run --rm tagfuzz                                # ./build.sh test
@@ -14,7 +14,7 @@
 FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      make clang libclang-rt-14-dev llvm-14 afl++ zip unzip python3 python3-yaml \
+      make clang libclang-rt-14-dev llvm-14 llvm afl++ zip unzip python3 python3-yaml \
       binutils ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src/tagfuzz

@@ -84,7 +84,9 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
 	fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
-TOOLS := replay scenario
+TOOLS := replay scenario report
+# The report tool's own parts (fuzz/report.c is its main), linked into out/report only.
+REPORT_SRCS := fuzz/report_sym.c fuzz/report_docs.c
 # The AFL++ custom mutator library (fuzz/afl_mutator.c over fuzz/mutator.c):
 # afl-fuzz dlopen()s it, so it is built with the plain compiler, without
 # sanitizers or coverage, position independent, exporting afl_custom_* only.
@@ -178,7 +180,7 @@ endef
 FUZZ_MAINS := $(TARGETS:%=fuzz/%.c)
 $(eval $(call build,fuzz,$(OUT)/obj/fuzz,$(CC),$(FUZZ_FLAGS),$(LIB_SRCS),,$(NOCOV_LIST)))
 $(eval $(call build,fuzzmain,$(OUT)/obj/fuzz-main,$(CC),$(FUZZ_MAIN_FLAGS),$(FUZZ_MAINS)))
-$(eval $(call build,tools,$(OUT)/obj/tools,$(CC),$(COMMON),$(LIB_SRCS) $(TOOL_SRCS) $(TOOLS:%=fuzz/%.c) $(TEST_SRCS)))
+$(eval $(call build,tools,$(OUT)/obj/tools,$(CC),$(COMMON),$(LIB_SRCS) $(TOOL_SRCS) $(REPORT_SRCS) $(TOOLS:%=fuzz/%.c) $(TEST_SRCS)))
 $(eval $(call build,stress,$(OUT)/obj/stress,$(CC),$(STRESS_FLAGS),$(STRESS_SRCS)))
 # explore runs tens of thousands of schedules a scenario: -O2 and no
 # sanitizers, four times the schedules a second of the ASan+UBSan build (its
@@ -209,7 +211,7 @@ $(1): $(4)
 	$$(Q)mkdir -p $$(@D) && $(2) $(3) $$^ $(5) -o $$@
 endef
 $(foreach t,$(TARGETS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON) -fsanitize=fuzzer,$(OUT)/obj/fuzz-main/fuzz/$(t).o $(OUT)/obj/fuzz/libtagfuzz.a)))
-$(foreach t,$(TOOLS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON),$(OUT)/obj/tools/fuzz/$(t).o $(call obj,$(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a)))
+$(foreach t,$(TOOLS),$(eval $(call link,$(OUT)/$(t),$(CC),$(COMMON),$(OUT)/obj/tools/fuzz/$(t).o $(call obj,$(TOOL_SRCS) $(if $(filter report,$(t)),$(REPORT_SRCS)),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a)))
 $(eval $(call link,$(OUT)/tests,$(CC),$(COMMON),$(call obj,$(TEST_SRCS) $(TOOL_SRCS),$(OUT)/obj/tools) $(OUT)/obj/tools/libtagfuzz.a))
 $(eval $(call link,$(OUT)/stress,$(CC),$(STRESS_FLAGS),$(stress_OBJS),-lpthread))
 $(eval $(call link,$(OUT)/explore,$(CC),$(EXPLORE_FLAGS),$(OUT)/obj/explore/fuzz/explore.o $(call obj,$(TOOL_SRCS),$(OUT)/obj/explore) $(OUT)/obj/explore/libtagfuzz.a))

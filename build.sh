@@ -61,6 +61,12 @@ usage: ./build.sh [COMMAND]
                          one real thread per simulated CPU, for SECS seconds (default 60)
   minimize FILE          shrink a reproducer op by op, keeping its signature;
                          writes out/minimized/NAME.min.txt (a regression scenario) and NAME.min
+  report FILE|DIR|ZIP... [--out DIR] [--together] [--no-minimize]
+                         a plain-text report for linux-mm of each distinct finding
+                         (subject, code followed, Config, Phase, Sequence, Consequence,
+                         Upstream lines, Reproducer, trace; README "Reporting a
+                         finding"); fuzzer inputs are minimized first; --out DIR writes
+                         one file per finding, --together one for all
   coverage [TARGET] [DIR...]
                          source-based coverage of TARGET over its seed corpus, the
                          fuzzing corpora in out/ and any DIRs: HTML report, and
@@ -974,6 +980,82 @@ minimize() {
 	cat "$dir/$base.min.txt"
 }
 
+# report FILE|DIR|ZIP... [--out DIR] [--together] [--no-minimize]: out/report
+# over the reproducers the arguments stand for (as repro takes them), each
+# fuzzer input minimized first (TAGFUZZ_STRICT=1, so that known findings
+# shrink too; the text form keeps its '# bugs:' line), each text scenario as
+# it is.  Exit status: out/report's (0 reported or clean; 2 a refused input
+# or usage error).
+report() {
+	local args=("$@") pos=() opts=() minimize=1 a
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--out | -o) [ $# -ge 2 ] || die "report: $1 needs a directory"; opts+=(--out "$2"); shift 2 ;;
+		--out=*) opts+=("$1"); shift ;;
+		--together | -t) opts+=(--together); shift ;;
+		--no-minimize) minimize=0; shift ;;
+		-*) die "report: unknown option '$1' (see ./build.sh help)" ;;
+		*) pos+=("$1"); shift ;;
+		esac
+	done
+	[ ${#pos[@]} -gt 0 ] || die "usage: ./build.sh report FILE|DIR|ZIP... [--out DIR] [--together] [--no-minimize]"
+	for a in "${pos[@]}"; do
+		[ -e "$a" ] || die "$a: no such file or directory"
+	done
+	build >/dev/null
+	local files=() f list=() env_of first_env="" envs=() b c d
+	for a in "${pos[@]}"; do
+		mapfile -t list < <(reproducers "$a")
+		[ ${#list[@]} -gt 0 ] || log "$a: no reproducer in it"
+		files+=("${list[@]}")
+	done
+	[ ${#files[@]} -gt 0 ] || die "no reproducer in ${pos[*]}"
+	local inputs=()
+	for f in "${files[@]}"; do
+		if [[ "$f" == *.txt ]] || [ "$minimize" = 0 ]; then
+			inputs+=("$f")
+			continue
+		fi
+		local base
+		base=$(basename "$f")
+		if (TAGFUZZ_STRICT=1 minimize "$f") >"$OUT/report-minimize.log" 2>&1; then
+			log "$f: minimized to $OUT/minimized/$base.min.txt"
+			inputs+=("$OUT/minimized/$base.min.txt")
+		else
+			log "$f: not minimized ($(grep -m1 'build.sh:' "$OUT/report-minimize.log" | sed 's/^build.sh: //' || echo "see $OUT/report-minimize.log")); reported as it is"
+			inputs+=("$f")
+		fi
+	done
+	# Byte inputs reported as they are run with the variant their fuzzing run
+	# recorded; out/report takes one variant for a call.
+	for f in "${inputs[@]}"; do
+		[[ "$f" == *.txt ]] && continue
+		env_of=$(use_variant_of "$f" >/dev/null; printf '%s|%s|%s|%s' "${TAGFUZZ_BUGS:-}" \
+			"${TAGFUZZ_TRACKER:-}" "${TAGFUZZ_PCP:-}" "${TAGFUZZ_WHAT_IF:-}")
+		envs+=("$env_of")
+	done
+	if [ ${#envs[@]} -gt 0 ]; then
+		first_env=${envs[0]}
+		for a in "${envs[@]}"; do
+			[ "$a" = "$first_env" ] ||
+				die "report: the fuzzer inputs were found with different variants (.index); report them one call each"
+		done
+		IFS='|' read -r a b c d <<<"$first_env" || true
+		[ -z "$a" ] || export TAGFUZZ_BUGS=$a
+		[ -z "$b" ] || export TAGFUZZ_TRACKER=$b
+		[ -z "$c" ] || export TAGFUZZ_PCP=$c
+		[ -z "$d" ] || export TAGFUZZ_WHAT_IF=$d
+	fi
+	# The sanitizer runtime's symbolizer names the port's functions: llvm-symbolizer
+	# from PATH, else the one of $CC's version (Debian's llvm-14 has no unversioned name).
+	if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] && ! command -v llvm-symbolizer >/dev/null 2>&1; then
+		local sym
+		sym=$(llvm_tool llvm-symbolizer)
+		[ -z "$sym" ] || export ASAN_SYMBOLIZER_PATH="$(command -v "$sym")"
+	fi
+	"$OUT/report" --generated-by "./build.sh report ${args[*]}" "${opts[@]}" "${inputs[@]}"
+}
+
 # --- ThreadSanitizer stress (docs/architecture.md) -----------------------------
 
 # The port with -fsanitize=thread -DTF_REAL_THREADS and sched_threads.c for
@@ -1088,6 +1170,7 @@ test) run_tests ;;
 fuzz) shift; fuzz "$@" ;;
 repro) shift; repro "$@" ;;
 minimize) shift; minimize "$@" ;;
+report) shift; report "$@" ;;
 explore) shift; explore "$@" ;;
 stress) shift; run_stress "${1:-60}" ;;
 coverage) shift; coverage "$@" ;;

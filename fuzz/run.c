@@ -19,6 +19,7 @@
 #include "run.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
 #include "tagfuzz/strmatch.h"
 #include "tagfuzz/variants.h"
@@ -53,6 +54,14 @@ static void run_access(const struct tf_access_rec *a)
 {
 	tf_journal_access(a);
 	tf_interleave_access(a);
+	if (cur_o->watch && cur_o->watch->access)
+		cur_o->watch->access(cur_o->watch->arg, cur_op, a);
+}
+
+/* Each scheduling point of a run, for a watch that asks (tf_sched_observer). */
+static void run_sched(unsigned long step, int cpu, const char *what, unsigned int change_point)
+{
+	cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, change_point);
 }
 
 /* A cause given and not taken by the report that follows is dropped. */
@@ -104,6 +113,8 @@ static const char *add_finding(const char *sig, const char *detail)
 	f->at_boot = cur_booting;
 	f->at_end = cur_end;
 	f->known = known;
+	if (cur_o->watch && cur_o->watch->finding)
+		cur_o->watch->finding(cur_o->watch->arg, f);
 	return known;
 }
 
@@ -350,6 +361,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	drop_cause();
 	tf_interleave_reset();
 	tf_access_sink = run_access;
+	tf_sched_observer = o->watch && o->watch->sched ? run_sched : NULL;
 	tf_bug_jmp = &jb;
 
 	nr_oracles = 0;
@@ -405,6 +417,7 @@ out:
 	tf_bug_jmp = NULL;
 	tf_event_sink = NULL;
 	tf_access_sink = NULL;
+	tf_sched_observer = NULL;
 	tf_bugs = 0;
 	nr_oracles = 0;
 }

@@ -39,6 +39,16 @@ struct tf_run_watch {
 	void (*check)(void *arg, const struct tf_event *ev, const char *sig, const char *known);
 	/* the scenario's ops are done; teardown comes next */
 	void (*teardown)(void *arg);
+	/*
+	 * Optional (NULL: not called), for fuzz/report.c: each access of a
+	 * run of concurrent ops (as the cause journal gets it), each of its
+	 * scheduling points (tagfuzz/sched.h's tf_sched_observer), and each
+	 * finding as it is recorded (known ones too), before the run goes on.
+	 */
+	void (*access)(void *arg, long op, const struct tf_access_rec *a);
+	void (*sched)(void *arg, long op, unsigned long step, int cpu, const char *what,
+		      unsigned int change_point);
+	void (*finding)(void *arg, const struct tf_finding *f);
 	void *arg;
 };
 

@@ -2,7 +2,8 @@
 # tests/check.sh OUT: every test, on what make has built into OUT (`make
 # check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
 # OSS-Fuzz build contract (tests/build_contract.sh), the replay tool's
-# behaviour (tests/replay_cli.sh), the crash states of findings
+# behaviour (tests/replay_cli.sh), the report tool and docs/reports
+# (tests/report_cli.sh), the crash states of findings
 # (tests/finding_frames.sh), the README's examples (tests/readme_examples.sh),
 # a short ThreadSanitizer stress run
 # (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
@@ -44,6 +45,10 @@ echo
 # replay, repro, minimize and scenario as a developer meets them (issue 19)
 bash "$ROOT/tests/replay_cli.sh" "$OUT" | tee "$OUT/replay_cli.log"
 add_counts "$OUT/replay_cli.log" tests/replay_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
+echo
+# ./build.sh report and docs/reports/ in step with it (issue 19)
+bash "$ROOT/tests/report_cli.sh" "$OUT" | tee "$OUT/report_cli.log"
+add_counts "$OUT/report_cli.log" tests/report_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 # the frames a finding aborts through: ClusterFuzz keeps findings apart (issue 19)
 bash "$ROOT/tests/finding_frames.sh" "$OUT" | tee "$OUT/finding_frames.log"

@@ -75,6 +75,9 @@ static tf_op_fn *op_fn;
 static jmp_buf *harness_bug_jmp;
 static int nr_queued;
 
+void (*tf_sched_observer)(unsigned long step, int cpu, const char *what,
+			  unsigned int change_point);
+
 void tf_sched_reset(tf_op_fn *fn)
 {
 	op_fn = fn;
@@ -87,6 +90,15 @@ void tf_sched_reset(tf_op_fn *fn)
 bool tf_sched_active(void)
 {
 	return active && running >= 0;
+}
+
+bool tf_sched_stack(const void **lo, const void **hi)
+{
+	if (!tf_sched_active())
+		return false;
+	*lo = tf_fiber_stacks[running];
+	*hi = tf_fiber_stacks[running] + TF_FIBER_STACK;
+	return true;
 }
 
 bool tf_sched_pending(void)
@@ -234,6 +246,7 @@ static void switch_to(int cpu)
 static void sched_point(const char *what)
 {
 	struct fiber *f;
+	unsigned int dropped = 0;
 	int next;
 
 	if (running < 0)
@@ -244,11 +257,14 @@ static void sched_point(const char *what)
 		tf_note("[%lu] %s", step, what);
 	while (next_point < plan.nr_points && step >= plan.points[next_point]) {
 		next_point++;
+		dropped = next_point;
 		f->prio = lowest_prio() - 1;
 		if (tf_trace_enabled)
 			tf_note("change point %u: CPU%d drops to the lowest priority",
 				next_point, running);
 	}
+	if (tf_sched_observer)
+		tf_sched_observer(step, running, what, dropped);
 	next = best_runnable();
 	if (next != running) {
 		if (tf_trace_enabled)

@@ -39,6 +39,19 @@ void tf_sched_run(const struct tf_sched_plan *plan);
 /* True while the calling code runs on a fiber under the scheduler. */
 bool tf_sched_active(void);
 
+/*
+ * Every scheduling point of a run as the scheduler counts it: @step (the
+ * trace's "[step]"), the CPU at it, the shim's @what, and @change_point,
+ * the number of the change point at which the CPU drops to the lowest
+ * priority there (0: none).  Called on the CPU's own stack before the
+ * scheduler picks the next CPU.  NULL (the default): nothing is called.
+ * fuzz/run.c sets it for a run watch that asks (fuzz/report.c).
+ */
+extern void (*tf_sched_observer)(unsigned long step, int cpu, const char *what,
+				 unsigned int change_point);
+/* The bounds of the running CPU's fiber stack; false outside a fiber. */
+bool tf_sched_stack(const void **lo, const void **hi);
+
 /* Blocking, for the shims: called only when the wait cannot be avoided. */
 void tf_sched_block_on_lock(void *lock);
 void tf_sched_block_on_rcu(void);
