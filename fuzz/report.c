@@ -1271,8 +1271,8 @@ static void write_code(void)
 			      "in them is a scheduling point of the harness.", shims);
 	}
 	fputc('\n', out);
-	wrap(2, "", "The patch series it models (../shared/seeds; docs/findings.md names them "
-	     "\"seed NNN\"):");
+	wrap(2, "", "The patch series it models (\"seed NNN\" in the docs; the table: docs/seeds.md"
+	     "):");
 	{
 		const char *ids[5];
 		int n = 0;
