@@ -254,10 +254,16 @@ static unsigned int nr_runs(const struct tf_scenario *s)
 	return n;
 }
 
-/* A change point: a step the group took, or a small one when not known. */
+/*
+ * A change point: a step the group took; when not known (a group just
+ * made), one of the first 16 steps half the time, else of the first 64:
+ * a small group's later picks would all fall past its end.
+ */
 static unsigned int pick_point(unsigned int steps)
 {
-	return 1 + rnd(steps ? steps : 64);
+	if (steps)
+		return 1 + rnd(steps);
+	return 1 + rnd(rnd(2) ? 16 : 64);
 }
 
 static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
