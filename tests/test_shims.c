@@ -746,11 +746,14 @@ static bool test_read_write_once(void)
 
 static int nr_sched;
 static char sched_what[8][48];
+static const struct tf_loc *sched_loc[8];
 
-static void count_sched(const char *what)
+static void count_sched(const char *what, const struct tf_loc *loc)
 {
-	if (nr_sched < 8)
+	if (nr_sched < 8) {
 		snprintf(sched_what[nr_sched], sizeof(sched_what[0]), "%s", what);
+		sched_loc[nr_sched] = loc;
+	}
 	nr_sched++;
 }
 
@@ -761,7 +764,7 @@ static bool test_shims_are_scheduling_points(void)
 	atomic_t v = ATOMIC_INIT(0);
 	LLIST_HEAD(lh);
 	struct llist_node n;
-	int x = 0, old = 0, saved_cpu = tf_cur_cpu;
+	int x = 0, old = 0, saved_cpu = tf_cur_cpu, line;
 
 	tf_cur_cpu = 0;
 	nr_sched = 0;
@@ -788,11 +791,22 @@ static bool test_shims_are_scheduling_points(void)
 	/* An llist add is a read then a try_cmpxchg: a race window between. */
 	nr_sched = 0;
 	tf_sched_hook = count_sched;
-	llist_add(&n, &lh);
+	llist_add(&n, &lh); line = __LINE__;
 	tf_sched_hook = NULL;
 	ASSERT_EQ(nr_sched, 2);
 	ASSERT_STREQ(sched_what[0], "READ_ONCE(head->first)");
 	ASSERT_STREQ(sched_what[1], "try_cmpxchg(&head->first)");
+	/*
+	 * Both points are placed where this function called llist_add(), not
+	 * in the shim: the trace names the kernel function and its line.
+	 */
+	for (int i = 0; i < 2; i++) {
+		ASSERT_TRUE(sched_loc[i] != NULL);
+		ASSERT_STREQ(sched_loc[i]->func, __func__);
+		ASSERT_STREQ(sched_loc[i]->api, "llist_add");
+		ASSERT_EQ(sched_loc[i]->line, (unsigned int)line);
+		ASSERT_TRUE(strstr(sched_loc[i]->file, "tests/test_shims.c") != NULL);
+	}
 	return true;
 }
 
