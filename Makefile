@@ -75,7 +75,7 @@ LIB_SRCS := \
 	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c \
 	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/diff.c fuzz/interleave.c \
-	fuzz/mutator.c fuzz/trace.c
+	fuzz/mutator.c fuzz/trace.c fuzz/status.c
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
@@ -83,7 +83,7 @@ NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c refere
 	reference/numa_oracle.c target/sim/observe_pcp.c \
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
 	fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c \
-	fuzz/trace.c target/sim/names.c
+	fuzz/trace.c target/sim/names.c fuzz/status.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
 TOOLS := replay scenario
 # The AFL++ custom mutator library (fuzz/afl_mutator.c over fuzz/mutator.c):

@@ -17,6 +17,7 @@
 #include "phases.h"
 #include "oracle.h"
 #include "run.h"
+#include "status.h"
 #include "trace.h"
 #include "tagfuzz/events.h"
 #include "tagfuzz/names.h"
@@ -490,6 +491,7 @@ void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out,
 bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 		    struct tf_scenario *s)
 {
+	tf_status_exec();	/* every target decodes each input once, here */
 	tf_decode_what_if(data, size, what_if, s);
 	return !s->m.what_if || what_if;
 }
@@ -526,10 +528,12 @@ static void count_known(const struct tf_finding *f)
 		snprintf(known_count[i].first, sizeof(known_count[i].first), "%s", f->cause);
 	}
 	known_count[i].n++;
+	tf_status_known(id, f->cause);
 }
 
 void tf_fuzz_print_known_counts(void)
 {
+	tf_status_flush();
 	for (int i = 0; i < nr_known_counted; i++)
 		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
 			known_count[i].id, known_count[i].first);

@@ -3,7 +3,8 @@
 # check`, `./build.sh test`): the unit and scenario tests (OUT/tests), the
 # OSS-Fuzz build contract (tests/build_contract.sh), the replay tool's
 # behaviour (tests/replay_cli.sh), the crash states of findings
-# (tests/finding_frames.sh), a short ThreadSanitizer stress run
+# (tests/finding_frames.sh), traces and fuzzing output (tests/trace_cli.sh),
+# a short ThreadSanitizer stress run
 # (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
 # probes (tests/tsan_narrow.sh, one test each), every race scenario under
 # every schedule within two preemptions (tests/explore_races.sh, one each)
@@ -47,6 +48,10 @@ echo
 # the frames a finding aborts through: ClusterFuzz keeps findings apart (issue 19)
 bash "$ROOT/tests/finding_frames.sh" "$OUT" | tee "$OUT/finding_frames.log"
 add_counts "$OUT/finding_frames.log" tests/finding_frames.sh '^([0-9]+) passed, ([0-9]+) failed$'
+echo
+# traces and fuzzing output as a developer reads them (issue 19)
+bash "$ROOT/tests/trace_cli.sh" "$OUT" | tee "$OUT/trace_cli.log"
+add_counts "$OUT/trace_cli.log" tests/trace_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
 st=${PIPESTATUS[0]}
