@@ -124,7 +124,7 @@ layer_warn = $(if $(filter $(NO_PROTO_CHECK),$(1)),,-Wmissing-prototypes)
 # harness-only header, the harness must not include a kernel header.
 LAYER_KERNEL_TUS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/target/mm/*.c $(ROOT)/target/lib/*.c)))
 LAYER_HARNESS_TUS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/reference/*.c $(ROOT)/fuzz/*.c)))
-HARNESS_ONLY_HEADERS := tagfuzz/ops.h tagfuzz/observe.h tagfuzz/variants.h tagfuzz/pgflags.h
+HARNESS_ONLY_HEADERS := tagfuzz/ops.h tagfuzz/observe.h tagfuzz/variants.h tagfuzz/pgflags.h tagfuzz/names.h
 KERNEL_HEADERS := target/include/linux/% target/mm/%
 
 # --- flags (as build.sh used them) ----------------------------------------------

@@ -44,14 +44,17 @@ usage: ./build.sh [COMMAND]
   test                   install what is missing, build, run every test (make check)
   fuzz [OPTS] [TARGET] [SECS]
                          fuzz TARGET (default fuzz_boot) for SECS seconds (default 300)
-                         from the shipped corpus; prints a summary with each finding
-                         once per signature
+                         from the shipped corpus; a progress line every 10 s, then a
+                         summary: coverage, known findings hit, each new finding once
+                         per signature
       --engine E         libfuzzer (default) or afl (AFL++ 4, afl-clang-fast, persistent mode)
       --jobs N|all       parallel fuzzing processes (libFuzzer -fork=N, AFL++ -M/-S)
   repro FILE|DIR|ZIP [OPTS]
                          replay a reproducer (libFuzzer crash file, AFL++ crash,
                          ClusterFuzzLite artifact or its downloaded .zip, .txt
-                         scenario): signature, variant, scenario, trace, verdict
+                         scenario): signature, variant, scenario, trace, verdict;
+                         OPTS are replay's (--trace=events or --trace=sched: one half
+                         of the trace; out/replay --help)
   explore FILE|DIR [--preemptions N] [--bugs LIST]
                          every schedule of each run group of a text scenario (of each one
                          in DIR) with at most N change points (default 2) and every first
@@ -440,8 +443,8 @@ use_variant_of() {
 
 # Every process of a fuzzing run (libFuzzer's and its -fork jobs, each AFL++
 # child) appends what it counted to TAGFUZZ_STATUS_FILE about once a second
-# and when it ends (fuzz/status.h): executions, and the runs where a known
-# finding's cause held (suppressed), with the first cause seen.  A process
+# and when it ends (fuzz/status.h): executions, and the known findings reported
+# with their cause held (suppressed), with the first cause seen.  A process
 # killed outright (AFL++ stops its children so) loses its last second.
 
 # status_execs FILE: executions counted so far.
@@ -467,8 +470,9 @@ known_summary() {
 		if (!nk && !k) { print "known findings hit: not counted (no counts from the target processes)"; exit }
 		if (!k) print "known findings hit: none"
 		else {
-			print "known findings hit (runs whose known finding had its cause, suppressed; the first cause seen):"
-			for (i = 1; i <= k; i++) printf "  %s x %d: %s\n", ids[i], n[ids[i]], first[ids[i]]
+			print "known findings hit (reports suppressed because the cause held, a run may make several; the first cause seen):"
+			for (i = 1; i <= k; i++) printf "%d\t  %s x %d: %s\n", n[ids[i]], ids[i], n[ids[i]], first[ids[i]] | "sort -t \"\t\" -k1,1nr | cut -f 2-"
+			close("sort -t \"\t\" -k1,1nr | cut -f 2-")
 		}
 		s = ""
 		for (i = 1; i <= nk; i++) if (!(known[i] in n)) s = s " " known[i]
@@ -485,7 +489,8 @@ libfuzzer_cov() {
 }
 
 # afl_stat SYNC FIELD: FIELD of the main instance's fuzzer_stats, or nothing
-# yet.  AFL++ (4.04c) rewrites that file about once a minute and at its end.
+# yet.  AFL++ rewrites that file now and then (seconds to a minute apart) and
+# at its end.
 afl_stat() {
 	sed -n "s/^$2 *: *//p" "$1/main/fuzzer_stats" 2>/dev/null | head -n 1
 }

@@ -7,7 +7,7 @@
  * when it ends and before it aborts on a finding.  Lines, tab-separated:
  *
  *   x PID N          N more executions (inputs given to the target)
- *   k PID ID N       N more runs with known finding ID suppressed
+ *   k PID ID N       N more reports of known finding ID, suppressed (its cause held)
  *   c ID CAUSE       the first cause this process saw for ID
  *   K ID...          the known list (first report of each process)
  *

@@ -28,6 +28,8 @@ static FILE *out;
 static unsigned int shown;
 static bool primed;
 static struct tf_ref_obs refs[TF_MAX_PAGES];
+static unsigned long words[TF_MAX_PAGES];	/* tf_observe_ref_words() as refs[] was read */
+static unsigned long now_words[TF_MAX_PAGES];
 static unsigned long nr_pages;
 static struct tf_tag_obs tags[MAX_TAGS];
 static int nr_tags;
@@ -124,13 +126,29 @@ static void observe(int cpu, bool print)
 		n = TF_MAX_PAGES;
 	if (nt > MAX_TAGS)
 		nt = MAX_TAGS;
+	tf_observe_ref_words(now_words, n);
 	for (pfn = 0; pfn < n; pfn++) {
-		struct tf_ref_obs r = read_ref(pfn), *old = &refs[pfn];
-		bool changed = r.state != old->state ||
-			       (r.state == TF_REF_TAG && r.tag != old->tag);
+		unsigned long w, block;
+		struct tf_ref_obs r, *old = &refs[pfn];
+		bool changed;
+
+		/* The common case, nothing moved: whole blocks compared at once. */
+		block = n - pfn < 256 ? n - pfn : 256;
+		if (pfn + block <= nr_pages && !(pfn & 255) &&
+		    !memcmp(&now_words[pfn], &words[pfn], block * sizeof(words[0]))) {
+			pfn += block - 1;
+			continue;
+		}
+		w = now_words[pfn];
+		if (pfn < nr_pages && w == words[pfn])
+			continue;
+		words[pfn] = w;
+		r = read_ref(pfn);
+		changed = pfn < nr_pages && (r.state != old->state ||
+					     (r.state == TF_REF_TAG && r.tag != old->tag));
 
 		/* A table coming or going with nothing in it: page_ext's own news. */
-		if (changed && print && pfn < nr_pages &&
+		if (changed && print &&
 		    !((r.state == TF_REF_NO_EXT && old->state == TF_REF_NULL) ||
 		      (r.state == TF_REF_NULL && old->state == TF_REF_NO_EXT)))
 			fprintf(out, "  CPU%d ref     pfn %lu: %s -> %s\n", cpu, pfn,

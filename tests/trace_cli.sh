@@ -101,7 +101,7 @@ t_fuzz_progress() {
 	{ rc_is 0 >/dev/null || rc_is 1; } &&
 	has '^build\.sh: fuzz_pcp 1[0-9]/12 s: [0-9]+ execs \([0-9]+/s\), cov [0-9]+ ft [0-9]+ corpus [0-9]+, new findings: [0-9]+ reproducer\(s\), known hit: ' &&
 	has '^coverage: libFuzzer cov [0-9]+ ft [0-9]+ ' &&
-	has '^known findings hit \(runs whose known finding had its cause' &&
+	has '^known findings hit \(reports suppressed because the cause held' &&
 	has '^  F[0-9]+ x [0-9]+: known: F[0-9]+ \(cause: ' && has '^known findings not hit: .*F1 '
 }
 check "./build.sh fuzz: progress lines during the run, coverage and known findings hit in the summary" t_fuzz_progress
