@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/percpu.h>
@@ -16,6 +17,7 @@
 #include <linux/spinlock.h>
 
 #include "tagfuzz/events.h"
+#include "tagfuzz/names.h"
 #include "tagfuzz/sim.h"
 #include "test.h"
 
@@ -861,7 +863,34 @@ static bool test_percpu_counters(void)
 	return true;
 }
 
+/* Trace names: gfp and alloc_flags from their one table each, places relative to target/. */
+static bool test_flag_and_place_names(void)
+{
+	static const struct tf_loc here = { "llist_add", "f", "/x/target/sim/../mm/page_alloc.c", 7 };
+	char b[160];
+
+	ASSERT_STREQ(tf_format_gfp(GFP_KERNEL, b, sizeof(b)), "GFP_KERNEL");
+	ASSERT_STREQ(tf_format_gfp(GFP_KERNEL | __GFP_ZERO, b, sizeof(b)), "GFP_KERNEL|__GFP_ZERO");
+	ASSERT_STREQ(tf_format_gfp(GFP_ATOMIC, b, sizeof(b)), "GFP_ATOMIC");
+	ASSERT_STREQ(tf_format_gfp(GFP_NOWAIT | __GFP_NO_OBJ_EXT, b, sizeof(b)),
+		     "GFP_NOWAIT|__GFP_NO_OBJ_EXT");
+	ASSERT_STREQ(tf_format_gfp(__GFP_HIGH | 0x80000000u, b, sizeof(b)), "__GFP_HIGH|0x80000000");
+	ASSERT_STREQ(tf_format_gfp(0, b, sizeof(b)), "0");
+	ASSERT_STREQ(tf_format_alloc_flags(0, b, sizeof(b)), "ALLOC_WMARK_MIN");
+	ASSERT_STREQ(tf_format_alloc_flags(0x1001, b, sizeof(b)), "ALLOC_WMARK_LOW|ALLOC_NO_CODETAG");
+	ASSERT_STREQ(tf_format_alloc_flags(0x2 | 0x40, b, sizeof(b)), "ALLOC_WMARK_HIGH|ALLOC_CPUSET");
+	ASSERT_STREQ(tf_format_alloc_flags(0x3 | 0x4 | 0x20, b, sizeof(b)),
+		     "ALLOC_WMARK_3|ALLOC_NO_WATERMARKS|ALLOC_MIN_RESERVE");
+	ASSERT_STREQ(tf_port_path("/a/target/b/target/include/linux/llist.h", b, sizeof(b)),
+		     "include/linux/llist.h");
+	ASSERT_STREQ(tf_port_path("fuzz/./run.c", b, sizeof(b)), "fuzz/run.c");
+	ASSERT_STREQ(tf_format_loc(&here, b, sizeof(b)), "f() mm/page_alloc.c:7");
+	ASSERT_STREQ(tf_format_loc(NULL, b, sizeof(b)), "?");
+	return true;
+}
+
 const struct test_case tests_shims[] = {
+	TEST(test_flag_and_place_names),
 	TEST(test_list_add_del_move),
 	TEST(test_list_for_each_entry_safe_deletes),
 	TEST(test_list_double_del_is_reported),
