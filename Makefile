@@ -64,7 +64,7 @@ LIB_SRCS := \
 	target/mm/memory_hotplug.c target/mm/page_isolation.c target/sim/memory.c \
 	target/sim/callers.c target/sim/fault.c target/sim/machine.c \
 	target/sim/observe.c target/sim/observe_pcp.c target/sim/page_owner.c target/sim/report.c \
-	target/sim/percpu.c target/sim/sched.c target/sim/tags.c \
+	target/sim/percpu.c target/sim/sched.c target/sim/tags.c target/sim/names.c \
 	target/variants/bugs.c target/variants/trackers.c \
 	target/variants/early_pfn_none.c target/variants/early_pfn_array256.c \
 	target/variants/early_pfn_array8192.c target/variants/early_pfn_pagelist.c \
@@ -75,14 +75,15 @@ LIB_SRCS := \
 	reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c \
 	fuzz/codec.c fuzz/phases.c fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/diff.c fuzz/interleave.c \
-	fuzz/mutator.c
+	fuzz/mutator.c fuzz/trace.c fuzz/status.c
 # Coverage guides the fuzzer through the port; the oracles and the codec run
 # on every input in loops over all pages, so they are left out of it (as an
 # ignore list for libFuzzer's SanitizerCoverage, AFL_LLVM_DENYLIST for AFL++).
 NOCOV_SRCS := reference/model.c reference/pcp_oracle.c reference/oracle.c reference/ledger.c reference/journal.c \
 	reference/numa_oracle.c target/sim/observe_pcp.c \
 	reference/pgflags_model.c fuzz/diff.c target/sim/observe.c fuzz/codec.c fuzz/phases.c \
-	fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c
+	fuzz/run.c fuzz/known.c fuzz/frames.c fuzz/expect.c fuzz/interleave.c fuzz/mutator.c target/sim/report.c \
+	fuzz/trace.c target/sim/names.c fuzz/status.c
 TEST_SRCS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/tests/*.c)))
 TOOLS := replay scenario report
 # The report tool's own parts (fuzz/report.c is its main), linked into out/report only.
@@ -125,7 +126,7 @@ layer_warn = $(if $(filter $(NO_PROTO_CHECK),$(1)),,-Wmissing-prototypes)
 # harness-only header, the harness must not include a kernel header.
 LAYER_KERNEL_TUS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/target/mm/*.c $(ROOT)/target/lib/*.c)))
 LAYER_HARNESS_TUS := $(patsubst $(ROOT)/%,%,$(sort $(wildcard $(ROOT)/reference/*.c $(ROOT)/fuzz/*.c)))
-HARNESS_ONLY_HEADERS := tagfuzz/ops.h tagfuzz/observe.h tagfuzz/variants.h tagfuzz/pgflags.h
+HARNESS_ONLY_HEADERS := tagfuzz/ops.h tagfuzz/observe.h tagfuzz/variants.h tagfuzz/pgflags.h tagfuzz/names.h
 KERNEL_HEADERS := target/include/linux/% target/mm/%
 
 # --- flags (as build.sh used them) ----------------------------------------------

@@ -44,14 +44,17 @@ usage: ./build.sh [COMMAND]
   test                   install what is missing, build, run every test (make check)
   fuzz [OPTS] [TARGET] [SECS]
                          fuzz TARGET (default fuzz_boot) for SECS seconds (default 300)
-                         from the shipped corpus; prints a summary with each finding
-                         once per signature
+                         from the shipped corpus; a progress line every 10 s, then a
+                         summary: coverage, known findings hit, each new finding once
+                         per signature
       --engine E         libfuzzer (default) or afl (AFL++ 4, afl-clang-fast, persistent mode)
       --jobs N|all       parallel fuzzing processes (libFuzzer -fork=N, AFL++ -M/-S)
   repro FILE|DIR|ZIP [OPTS]
                          replay a reproducer (libFuzzer crash file, AFL++ crash,
                          ClusterFuzzLite artifact or its downloaded .zip, .txt
-                         scenario): signature, variant, scenario, trace, verdict
+                         scenario): signature, variant, scenario, trace, verdict;
+                         OPTS are replay's (--trace=events or --trace=sched: one half
+                         of the trace; out/replay --help)
   explore FILE|DIR [--preemptions N] [--bugs LIST]
                          every schedule of each run group of a text scenario (of each one
                          in DIR) with at most N change points (default 2) and every first
@@ -442,32 +445,124 @@ use_variant_of() {
 	fi
 }
 
-# known_summary ENGINE LOG: the known findings the run suppressed, per finding,
-# with the first cause seen (each fuzzing process prints its counts when it ends:
-# fuzz/run.c); AFL++ discards its children's output.
-known_summary() {
-	if [ "$1" != libFuzzer ]; then
-		echo "known findings suppressed: not counted under $1 (its children's output is discarded)"
-		return 0
-	fi
-	awk '/^==tagfuzz== suppressed [0-9]+ x / {
-		id = $5; sub(/;$/, "", id); n[id] += $3
-		if (!(id in first)) { f = $0; sub(/^.*; first: /, "", f); first[id] = f; ids[++k] = id }
-	}
-	END {
-		if (!k) { print "known findings suppressed: none"; exit }
-		print "known findings suppressed (each with the first cause seen):"
-		for (i = 1; i <= k; i++) printf "  %s x %d: %s\n", ids[i], n[ids[i]], first[ids[i]]
-	}' "$2" 2>/dev/null || echo "known findings suppressed: none"
+# --- progress --------------------------------------------------------------
+
+# Every process of a fuzzing run (libFuzzer's and its -fork jobs, each AFL++
+# child) appends what it counted to TAGFUZZ_STATUS_FILE about once a second
+# and when it ends (fuzz/status.h): executions, and the known findings reported
+# with their cause held (suppressed), with the first cause seen.  A process
+# killed outright (AFL++ stops its children so) loses its last second.
+
+# status_execs FILE: executions counted so far.
+status_execs() {
+	awk -F '\t' '$1 == "x" { n += $3 } END { printf "%d", n }' "$1" 2>/dev/null || echo 0
 }
 
-# summarize ENGINE TARGET JOBS SECS ELAPSED EXECS CORPUS LOG T0 FILE...:
-# the summary both engines print: run figures, then each finding once per
-# signature with its first reproducer, decoded.  Files the reproducers into
-# out/findings/TARGET/.index.  Returns 1 if there was a finding.
+# status_known_line FILE: "F16 x3, F14 x1" (most hit first), or "none".
+status_known_line() {
+	awk -F '\t' '$1 == "k" { n[$3] += $4 } END { for (i in n) printf "%d\t%s\n", n[i], i }' \
+		"$1" 2>/dev/null | sort -k1,1nr -k2,2 |
+		awk -F '\t' '{ printf "%s%s x%d", (NR > 1 ? ", " : ""), $2, $1 } END { if (!NR) printf "none" }'
+}
+
+# known_summary FILE: each known finding the run hit, how often, with the
+# first cause seen; then the known findings it did not hit.
+known_summary() {
+	awk -F '\t' '
+	$1 == "K" { for (i = 2; i <= NF; i++) if (!($i in isknown)) { isknown[$i] = 1; known[++nk] = $i } }
+	$1 == "k" { if (!($3 in n)) ids[++k] = $3; n[$3] += $4 }
+	$1 == "c" { if (!($2 in first)) first[$2] = $3 }
+	END {
+		if (!nk && !k) { print "known findings hit: not counted (no counts from the target processes)"; exit }
+		if (!k) print "known findings hit: none"
+		else {
+			print "known findings hit (reports suppressed because the cause held, a run may make several; the first cause seen):"
+			for (i = 1; i <= k; i++) printf "%d\t  %s x %d: %s\n", n[ids[i]], ids[i], n[ids[i]], first[ids[i]] | "sort -t \"\t\" -k1,1nr | cut -f 2-"
+			close("sort -t \"\t\" -k1,1nr | cut -f 2-")
+		}
+		s = ""
+		for (i = 1; i <= nk; i++) if (!(known[i] in n)) s = s " " known[i]
+		if (s != "") print "known findings not hit:" s
+	}' "$1" 2>/dev/null || echo "known findings hit: not counted (no counts from the target processes)"
+}
+
+# libfuzzer_cov LOG: "cov N ft N corpus N" from libFuzzer's last status line
+# (it prints one for each new input, each reduction and at each power of two
+# of executions; fork mode every few seconds), or nothing yet.
+libfuzzer_cov() {
+	sed -n 's/^#[0-9]*:\{0,1\}[[:space:]]*\([A-Za-z]*[[:space:]]*\)\{0,1\}cov: \([0-9]*\) ft: \([0-9]*\) corp: \([0-9]*\).*/cov \2 ft \3 corpus \4/p' \
+		"$1" 2>/dev/null | tail -n 1
+}
+
+# afl_stat SYNC FIELD: FIELD of the main instance's fuzzer_stats, or nothing
+# yet.  AFL++ rewrites that file now and then (seconds to a minute apart) and
+# at its end.
+afl_stat() {
+	sed -n "s/^$2 *: *//p" "$1/main/fuzzer_stats" 2>/dev/null | head -n 1
+}
+
+# afl_cov SYNC [live]: "edges N/M (P%)", or nothing yet; with live (during
+# the run), the age of those figures and the queue entries counted now.
+afl_cov() {
+	local e t age
+	e=$(afl_stat "$1" edges_found)
+	t=$(afl_stat "$1" total_edges)
+	[ -n "$e" ] || return 0
+	if [ "${2:-}" = live ]; then
+		age=$(($(date +%s) - $(afl_stat "$1" last_update)))
+		echo "edges $e/${t:-?} ($(afl_stat "$1" bitmap_cvg), AFL++'s stats of ${age} s ago)" \
+			"corpus $(find "$1" -path '*/queue/id:*' -type f 2>/dev/null | wc -l)"
+	else
+		echo "edges $e/${t:-?} ($(afl_stat "$1" bitmap_cvg))"
+	fi
+}
+
+# progress ENGINE TARGET SECS STATUS T0 COVSRC MARKER FINDDIR PID...: while any
+# PID runs, a line on stderr every 10 s: time, executions and their rate over
+# the last interval, coverage as the engine reports it, reproducers filed,
+# known findings hit.
+PROGRESS_EVERY=10
+progress() {
+	local engine=$1 t=$2 secs=$3 status=$4 t0=$5 src=$6 marker=$7 dir=$8
+	shift 8
+	local next=$PROGRESS_EVERY el alive p execs last=0 lastt=0 rate cov found
+	while :; do
+		alive=0
+		for p in "$@"; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done
+		[ "$alive" = 1 ] || break
+		sleep 1
+		el=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%d", b - a }') || continue
+		[ "$el" -ge "$next" ] || continue
+		next=$((el + PROGRESS_EVERY))
+		# (a figure that cannot be read now is left out, never the run)
+		execs=$(status_execs "$status") || execs=0
+		rate=$(awk -v n=$((execs - last)) -v s=$((el - lastt)) 'BEGIN { printf "%d", (s > 0 ? n / s : 0) }') || rate=0
+		last=$execs lastt=$el
+		if [ "$engine" = libFuzzer ]; then
+			cov=$(libfuzzer_cov "$src") || cov=
+			found=$(find "$dir" -maxdepth 1 -type f -newer "$marker" \
+				\( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) \
+				2>/dev/null | wc -l) || found=0
+		else
+			cov=$(afl_cov "$src" live) || cov=
+			found=$(find "$src" -path '*/crashes/id:*' -type f -newer "$marker" 2>/dev/null | wc -l) || found=0
+		fi
+		log "$t ${el}/${secs} s: $execs execs ($rate/s), ${cov:-coverage not reported yet}," \
+			"new findings: $found reproducer(s), known hit: $(status_known_line "$status")"
+	done
+}
+
+# summarize ENGINE TARGET JOBS SECS ELAPSED EXECS CORPUS LOG T0 COVERAGE STATUS FILE...:
+# the summary both engines print: run figures, coverage, known findings hit,
+# then each finding once per signature with its first reproducer, decoded.
+# Files the reproducers into out/findings/TARGET/.index.  Returns 1 if there
+# was a finding.
 summarize() {
 	local engine=$1 t=$2 jobs=$3 secs=$4 elapsed=$5 execs=$6 corpus=$7 logf=$8 t0=$9
-	shift 9
+	local coverage=${10} status=${11}
+	shift 11
 	# fuzz_early_pfn_diff runs the correct variants unless told otherwise: its
 	# reproducers replay (and are filed) as that differential run.
 	if [ "$t" = fuzz_early_pfn_diff ] && [ -z "${TAGFUZZ_TRACKER:-}" ]; then
@@ -478,8 +573,9 @@ summarize() {
 	echo
 	echo "== $t: $engine, $jobs job(s), ${secs} s, variant $(variant_desc)"
 	echo "executions: $execs in ${elapsed} s ($rate exec/s); corpus: $corpus"
+	echo "coverage: $coverage"
 	[ -z "${MUTATOR_SUMMARY:-}" ] || echo "$MUTATOR_SUMMARY"
-	known_summary "$engine" "$logf"
+	known_summary "$status"
 	if [ $# = 0 ]; then
 		echo "findings: none"
 		echo "full log: $logf"
@@ -598,12 +694,16 @@ fuzz_libfuzzer() {
 	# Fork mode keeps going past a finding (each is a file); one job stops at the first.
 	[ "$jobs" = 1 ] || args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 	log "fuzzing $t with libFuzzer (${LF_FLAGS[*]:-default scheduling}) for ${secs}s, $jobs job(s), variant $(variant_desc); corpus $work (seeded from corpus/$t), findings in $finds/"
-	local marker=$finds/.run-start rc t0 elapsed
+	local marker=$finds/.run-start rc t0 elapsed pid status=$OUT/$t.status
 	touch "$marker"
+	: >"$status"
 	t0=$(now)
+	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} TAGFUZZ_STATUS_FILE=$status \
+		"$OUT/$t" "${args[@]}" "$work" "$OUT/corpus/$t" >"$logf" 2>&1 &
+	pid=$!
+	progress libFuzzer "$t" "$secs" "$status" "$t0" "$logf" "$marker" "$finds" "$pid"
 	set +e
-	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
-		"$OUT/$t" "${args[@]}" "$work" "$OUT/corpus/$t" >"$logf" 2>&1
+	wait "$pid"
 	rc=$?
 	set -e
 	elapsed=$(since "$t0")
@@ -621,8 +721,15 @@ fuzz_libfuzzer() {
 		tail -n 30 "$logf" >&2
 		die "$t exited with status $rc without a reproducer; see $logf"
 	fi
+	local cov
+	cov=$(libfuzzer_cov "$logf")
+	if [ -n "$cov" ]; then
+		cov="libFuzzer ${cov% corpus *} (covered edges, features; its last status line)"
+	else
+		cov="not reported (libFuzzer printed no status line)"
+	fi
 	summarize libFuzzer "$t" "$jobs" "$secs" "$elapsed" "${execs:-0}" \
-		"$(ls "$work" | wc -l) inputs in $work" "$logf" "$t0" "${files[@]}"
+		"$(ls "$work" | wc -l) inputs in $work" "$logf" "$t0" "$cov" "$status" "${files[@]}"
 }
 
 # sum_stat SYNC_DIR FIELD: FIELD of every instance's fuzzer_stats, added up.
@@ -668,9 +775,11 @@ fuzz_afl() {
 		env+=("AFL_CUSTOM_MUTATOR_LIBRARY=$mutator")
 	fi
 	log "fuzzing $t with AFL++ for ${secs}s, $jobs instance(s), variant $(variant_desc); queue in $sync, findings in $finds/"
-	local before marker=$finds/.run-start t0 i name pids=() logs=() f h files=()
+	local before marker=$finds/.run-start t0 i name pids=() logs=() f h files=() status=$OUT/$t.status
 	before=$(sum_stat "$sync" execs_done)
 	touch "$marker"
+	: >"$status"
+	env+=("TAGFUZZ_STATUS_FILE=$status")
 	t0=$(now)
 	# afl-fuzz refuses seeds that crash (and to start without a clean one):
 	# a seed that already reproduces a finding under this variant is a
@@ -701,6 +810,7 @@ fuzz_afl() {
 			-- "$OUT/afl/$t" >"$OUT/afl-$t-$name.log" 2>&1 &
 		pids+=($!)
 	done
+	[ ${#pids[@]} = 0 ] || progress AFL++ "$t" "$secs" "$status" "$t0" "$sync" "$marker" "$finds" "${pids[@]}"
 	local failed=()
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" || failed+=("${logs[i]}")
@@ -741,9 +851,16 @@ fuzz_afl() {
 		MUTATOR_SUMMARY="mutator: $mutator beside AFL++'s havoc; $made of the $newq new queue entries are its ("'"op:tagfuzz-..."'")"
 		MUTATOR_SUMMARY+=$(sed -n 's/^==tagfuzz== AFL++ mutator: /\n  /p' "${logs[@]}" 2>/dev/null)
 	fi
+	local cov
+	cov=$(afl_cov "$sync")
+	if [ -n "$cov" ]; then
+		cov="AFL++ $cov (edges found of its map, the main instance's fuzzer_stats)"
+	else
+		cov="not reported (no fuzzer_stats from AFL++)"
+	fi
 	summarize AFL++ "$t" "$jobs" "$secs" "$elapsed" "$execs" \
 		"$(sum_stat "$sync" corpus_count) inputs in $sync/*/queue; $hangs new hang(s); stability $stab" \
-		"${logs[*]:-none (AFL++ not started)}" "$t0" "${files[@]}"
+		"${logs[*]:-none (AFL++ not started)}" "$t0" "$cov" "$status" "${files[@]}"
 }
 
 # testcases_in DIR: the reproducers in a directory (an unpacked

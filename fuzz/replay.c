@@ -18,10 +18,12 @@
 #include "expect.h"
 #include "phases.h"
 #include "run.h"
+#include "trace.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;
-static bool opt_print, opt_trace, opt_keep_going, opt_list_inputs;
+static bool opt_print, opt_keep_going, opt_list_inputs;
+static unsigned int opt_trace;	/* TF_TRACE_* (trace.h), 0: no trace */
 static struct tf_diff_result diff1, diff2;
 static int nr_inputs, nr_findings, nr_errors, nr_expected, nr_unmet, nr_skipped;
 
@@ -53,7 +55,12 @@ static void usage(FILE *f)
 		"usage: replay [options] FILE|DIR...\n"
 		"Runs each input (bytes, or a text scenario ending in .txt) and prints its verdict.\n"
 		"  -p, --print        print the decoded scenario\n"
-		"  -t, --trace        print the event trace of the run\n"
+		"  -t, --trace[=WHAT] print the trace of the run: events (kernel events,\n"
+		"                     notes, tag ref and counter changes, checks),\n"
+		"                     sched (each scheduling point a CPU takes in a run\n"
+		"                     group: step, kernel function, port file:line, site;\n"
+		"                     change points, switches) or all (the default);\n"
+		"                     the last --trace given counts\n"
 		"  -s, --strict       report known findings as findings (or TAGFUZZ_STRICT=1)\n"
 		"  -k, --keep-going   record every finding, not just the first\n"
 		"  -b, --bugs=LIST    turn on bug switches (comma-separated); overrides a\n"
@@ -401,6 +408,7 @@ static void run_one(const char *path)
 		return;
 	}
 	o.trace = opt_trace ? stdout : NULL;
+	o.trace_what = opt_trace;
 	tf_run(&scenario, &o, &v1);
 	o.trace = NULL;
 	tf_run(&scenario, &o, &v2);
@@ -552,7 +560,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "print", no_argument, NULL, 'p' },
-		{ "trace", no_argument, NULL, 't' },
+		{ "trace", optional_argument, NULL, 't' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "bugs", required_argument, NULL, 'b' },
@@ -608,7 +616,11 @@ int main(int argc, char **argv)
 			opt_print = true;
 			break;
 		case 't':
-			opt_trace = true;
+			opt_trace = optarg ? tf_trace_parse(optarg) : TF_TRACE_ALL;
+			if (!opt_trace) {
+				fprintf(stderr, "replay: --trace=%s: say events, sched or all\n", optarg);
+				return 2;
+			}
 			break;
 		case 's':
 			given.strict = variant_given = true;

@@ -17,7 +17,11 @@
 #include "phases.h"
 #include "oracle.h"
 #include "run.h"
+#include "status.h"
+#include "trace.h"
 #include "tagfuzz/events.h"
+#include "tagfuzz/names.h"
+#include "tagfuzz/observe.h"
 #include "tagfuzz/pgflags.h"
 #include "tagfuzz/sched.h"
 #include "tagfuzz/sim.h"
@@ -31,6 +35,8 @@ static bool cur_booting;	/* no op has started: op -1 is boot */
 static bool cur_end;		/* the ops are over, the teardown has not begun */
 static bool stop_now;
 static bool cur_what_if;	/* the machine runs a what-if mode */
+static bool cur_booted;		/* the machine is up: the trace may read its state */
+static int cur_ev_cpu;		/* the CPU of the last event */
 /* The oracles this run's machine has, in tf_oracles[] order. */
 static const struct tf_oracle *oracles[TF_NR_ORACLES];
 static size_t nr_oracles;
@@ -169,18 +175,24 @@ static void trace_pgf(FILE *t, const struct tf_event *ev)
 
 static void trace_event(FILE *t, const struct tf_event *ev)
 {
-	struct tf_tag_info info;
+	char tag[160], gfp[160], flags[160];
 
 	switch (ev->kind) {
 	case TF_EV_PAGE_ALLOC:
-		info = tf_tag_info(ev->tag);
-		fprintf(t, "  CPU%d alloc   pfn %lu order %u tag %s flags %#x\n", ev->cpu,
-			ev->pfn, ev->order, ev->tag == TF_TAG_NONE ? "(none)" : info.function,
-			ev->alloc_flags);
+		fprintf(t, "  CPU%d alloc   pfn %lu order %u tag %s gfp %s alloc_flags %s\n",
+			ev->cpu, ev->pfn, ev->order, tf_format_tag(ev->tag, tag, sizeof(tag)),
+			tf_format_gfp(ev->gfp, gfp, sizeof(gfp)),
+			tf_format_alloc_flags(ev->alloc_flags, flags, sizeof(flags)));
 		break;
-	case TF_EV_PAGE_FREE:
-		fprintf(t, "  CPU%d free    pfn %lu order %u\n", ev->cpu, ev->pfn, ev->order);
+	case TF_EV_PAGE_FREE: {
+		/* Before the tag is dropped: the page's ref says whose it was. */
+		struct tf_ref_obs r = tf_trace_ref(ev->pfn);
+
+		fprintf(t, "  CPU%d free    pfn %lu order %u%s%s\n", ev->cpu, ev->pfn, ev->order,
+			r.state == TF_REF_TAG ? " tag " : "",
+			r.state == TF_REF_TAG ? tf_format_tag(r.tag, tag, sizeof(tag)) : "");
 		break;
+	}
 	case TF_EV_PAGE_SPLIT:
 		fprintf(t, "  CPU%d split   pfn %lu order %u\n", ev->cpu, ev->pfn, ev->order);
 		break;
@@ -289,8 +301,12 @@ static void sink(const struct tf_event *ev)
 	const struct tf_oracle *o;
 	size_t i;
 
-	if (cur_o->trace)
+	if (tf_trace_events()) {
+		if (cur_booted)
+			tf_trace_state(ev->cpu);
 		trace_event(cur_o->trace, ev);
+	}
+	cur_ev_cpu = ev->cpu;
 	tf_journal_event(ev);
 	for_each_oracle(o, i)
 		if (o->on_event) {
@@ -304,7 +320,7 @@ static void sink(const struct tf_event *ev)
 		const char *known;
 
 		if (classify_check(ev, cls, sizeof(cls))) {
-			if (cur_o->trace)
+			if (tf_trace_events())
 				fprintf(cur_o->trace, "  (expected: an untagged caller)\n");
 			if (cur_o->watch)
 				cur_o->watch->check(cur_o->watch->arg, ev, NULL, NULL);
@@ -356,6 +372,9 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_phase_begin(&phase, &s->m);
 	tf_bugs = o->bugs;
 	tf_trace_enabled = o->trace != NULL;
+	cur_booted = false;
+	cur_ev_cpu = 0;
+	tf_trace_begin(o->trace, o->trace_what);
 	tf_event_sink = sink;
 	tf_journal_reset();
 	drop_cause();
@@ -376,6 +395,8 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_machine_boot(&s->m);
 	call_oracles(boot_done);
 	cur_booting = false;
+	cur_booted = true;
+	tf_trace_state(0);	/* what the machine starts with */
 
 	for (i = 0; i < s->nr_ops && !stop_now; i++) {
 		const char *rule;
@@ -394,6 +415,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		}
 		tf_phase_step(&phase, &s->ops[i]);
 		tf_sim_exec(&s->ops[i]);
+		tf_trace_state(cur_ev_cpu);	/* what the op changed after its last event */
 		call_oracles(check_op);
 	}
 	if (!stop_now) {
@@ -411,9 +433,12 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 		if (o->watch)
 			o->watch->teardown(o->watch->arg);
 		tf_sim_teardown();
+		tf_trace_state(cur_ev_cpu);
 		call_oracles(check_end);
 	}
 out:
+	tf_trace_end();
+	cur_booted = false;
 	tf_bug_jmp = NULL;
 	tf_event_sink = NULL;
 	tf_access_sink = NULL;
@@ -489,6 +514,7 @@ void tf_fuzz_env(const char *target, bool *strict_out, unsigned long *bugs_out,
 bool tf_fuzz_decode(const uint8_t *data, size_t size, uint8_t what_if,
 		    struct tf_scenario *s)
 {
+	tf_status_exec();	/* every target decodes each input once, here */
 	tf_decode_what_if(data, size, what_if, s);
 	return !s->m.what_if || what_if;
 }
@@ -525,10 +551,12 @@ static void count_known(const struct tf_finding *f)
 		snprintf(known_count[i].first, sizeof(known_count[i].first), "%s", f->cause);
 	}
 	known_count[i].n++;
+	tf_status_known(id, f->cause);
 }
 
 void tf_fuzz_print_known_counts(void)
 {
+	tf_status_flush();
 	for (int i = 0; i < nr_known_counted; i++)
 		fprintf(stderr, "==tagfuzz== suppressed %lu x %s; first: %s\n", known_count[i].n,
 			known_count[i].id, known_count[i].first);

@@ -54,6 +54,7 @@ struct tf_run_watch {
 
 struct tf_run_opts {
 	FILE *trace;		/* event trace goes here, or NULL */
+	unsigned int trace_what;	/* TF_TRACE_EVENTS|TF_TRACE_SCHED (trace.h); 0: both */
 	bool strict;		/* known findings count too */
 	bool keep_going;	/* do not stop at the first finding */
 	unsigned long bugs;	/* bug switches for this run */

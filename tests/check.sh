@@ -4,7 +4,8 @@
 # OSS-Fuzz build contract (tests/build_contract.sh), the replay tool's
 # behaviour (tests/replay_cli.sh), the report tool and docs/reports
 # (tests/report_cli.sh), the crash states of findings
-# (tests/finding_frames.sh), the README's examples (tests/readme_examples.sh),
+# (tests/finding_frames.sh), traces and fuzzing output (tests/trace_cli.sh),
+# the README's examples (tests/readme_examples.sh),
 # a short ThreadSanitizer stress run
 # (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
 # probes (tests/tsan_narrow.sh, one test each), every race scenario under
@@ -57,6 +58,10 @@ echo
 # the README's examples are what the tools print today
 bash "$ROOT/tests/readme_examples.sh" "$OUT" | tee "$OUT/readme_examples.log"
 add_counts "$OUT/readme_examples.log" tests/readme_examples.sh '^([0-9]+) passed, ([0-9]+) failed$'
+echo
+# traces and fuzzing output as a developer reads them
+bash "$ROOT/tests/trace_cli.sh" "$OUT" | tee "$OUT/trace_cli.log"
+add_counts "$OUT/trace_cli.log" tests/trace_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
 st=${PIPESTATUS[0]}

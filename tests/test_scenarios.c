@@ -38,6 +38,7 @@
 #include "codec.h"
 #include "expect.h"
 #include "run.h"
+#include "trace.h"
 #include "test.h"
 #include "tagfuzz/variants.h"
 
@@ -96,18 +97,20 @@ static bool check_points(const char *path, const char *points, const struct tf_r
 {
 	struct tf_run_opts o = *base;
 	struct tf_verdict v;
-	char *trace = NULL, want[200], list[512], *item, *save = NULL;
+	char *trace = NULL, want[64], site[200], list[512], *item, *save = NULL;
 	size_t len = 0;
 	bool ok = true;
 
 	o.trace = open_memstream(&trace, &len);
 	if (!o.trace)
 		return false;
+	o.trace_what = TF_TRACE_SCHED;
 	tf_run(&sc, &o, &v);
 	fclose(o.trace);
 	snprintf(list, sizeof(list), "%s", points);
 	for (item = strtok_r(list, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
 		unsigned int step;
+		const char *line, *end;
 		int at;
 
 		while (*item == ' ')
@@ -117,9 +120,14 @@ static bool check_points(const char *path, const char *points, const struct tf_r
 			ok = false;
 			break;
 		}
-		snprintf(want, sizeof(want), "# [%u] %s\n", step, item + at);
-		if (!strstr(trace, want)) {
-			printf("FAIL scenario %s: step %u is no longer '%s' (the change point moved; replay -t shows where it lands now)\n",
+		/* "  CPUn sched #STEP function() file:line [api] SITE": the site ends the line. */
+		snprintf(want, sizeof(want), " sched #%u ", step);
+		snprintf(site, sizeof(site), " %s\n", item + at);
+		line = strstr(trace, want);
+		end = line ? strchr(line, '\n') : NULL;
+		if (!end || (size_t)(end + 1 - line) < strlen(site) ||
+		    strncmp(end + 1 - strlen(site), site, strlen(site))) {
+			printf("FAIL scenario %s: step %u is no longer '%s' (the change point moved; replay --trace=sched shows where it lands now)\n",
 			       path, step, item + at);
 			ok = false;
 		}

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/percpu.h>
@@ -16,6 +17,7 @@
 #include <linux/spinlock.h>
 
 #include "tagfuzz/events.h"
+#include "tagfuzz/names.h"
 #include "tagfuzz/sim.h"
 #include "test.h"
 
@@ -746,11 +748,14 @@ static bool test_read_write_once(void)
 
 static int nr_sched;
 static char sched_what[8][48];
+static const struct tf_loc *sched_loc[8];
 
-static void count_sched(const char *what)
+static void count_sched(const char *what, const struct tf_loc *loc)
 {
-	if (nr_sched < 8)
+	if (nr_sched < 8) {
 		snprintf(sched_what[nr_sched], sizeof(sched_what[0]), "%s", what);
+		sched_loc[nr_sched] = loc;
+	}
 	nr_sched++;
 }
 
@@ -761,7 +766,7 @@ static bool test_shims_are_scheduling_points(void)
 	atomic_t v = ATOMIC_INIT(0);
 	LLIST_HEAD(lh);
 	struct llist_node n;
-	int x = 0, old = 0, saved_cpu = tf_cur_cpu;
+	int x = 0, old = 0, saved_cpu = tf_cur_cpu, line;
 
 	tf_cur_cpu = 0;
 	nr_sched = 0;
@@ -788,11 +793,22 @@ static bool test_shims_are_scheduling_points(void)
 	/* An llist add is a read then a try_cmpxchg: a race window between. */
 	nr_sched = 0;
 	tf_sched_hook = count_sched;
-	llist_add(&n, &lh);
+	llist_add(&n, &lh); line = __LINE__;
 	tf_sched_hook = NULL;
 	ASSERT_EQ(nr_sched, 2);
 	ASSERT_STREQ(sched_what[0], "READ_ONCE(head->first)");
 	ASSERT_STREQ(sched_what[1], "try_cmpxchg(&head->first)");
+	/*
+	 * Both points are placed where this function called llist_add(), not
+	 * in the shim: the trace names the kernel function and its line.
+	 */
+	for (int i = 0; i < 2; i++) {
+		ASSERT_TRUE(sched_loc[i] != NULL);
+		ASSERT_STREQ(sched_loc[i]->func, __func__);
+		ASSERT_STREQ(sched_loc[i]->api, "llist_add");
+		ASSERT_EQ(sched_loc[i]->line, (unsigned int)line);
+		ASSERT_TRUE(strstr(sched_loc[i]->file, "tests/test_shims.c") != NULL);
+	}
 	return true;
 }
 
@@ -847,7 +863,34 @@ static bool test_percpu_counters(void)
 	return true;
 }
 
+/* Trace names: gfp and alloc_flags from their one table each, places relative to target/. */
+static bool test_flag_and_place_names(void)
+{
+	static const struct tf_loc here = { "llist_add", "f", "/x/target/sim/../mm/page_alloc.c", 7 };
+	char b[160];
+
+	ASSERT_STREQ(tf_format_gfp(GFP_KERNEL, b, sizeof(b)), "GFP_KERNEL");
+	ASSERT_STREQ(tf_format_gfp(GFP_KERNEL | __GFP_ZERO, b, sizeof(b)), "GFP_KERNEL|__GFP_ZERO");
+	ASSERT_STREQ(tf_format_gfp(GFP_ATOMIC, b, sizeof(b)), "GFP_ATOMIC");
+	ASSERT_STREQ(tf_format_gfp(GFP_NOWAIT | __GFP_NO_OBJ_EXT, b, sizeof(b)),
+		     "GFP_NOWAIT|__GFP_NO_OBJ_EXT");
+	ASSERT_STREQ(tf_format_gfp(__GFP_HIGH | 0x80000000u, b, sizeof(b)), "__GFP_HIGH|0x80000000");
+	ASSERT_STREQ(tf_format_gfp(0, b, sizeof(b)), "0");
+	ASSERT_STREQ(tf_format_alloc_flags(0, b, sizeof(b)), "ALLOC_WMARK_MIN");
+	ASSERT_STREQ(tf_format_alloc_flags(0x1001, b, sizeof(b)), "ALLOC_WMARK_LOW|ALLOC_NO_CODETAG");
+	ASSERT_STREQ(tf_format_alloc_flags(0x2 | 0x40, b, sizeof(b)), "ALLOC_WMARK_HIGH|ALLOC_CPUSET");
+	ASSERT_STREQ(tf_format_alloc_flags(0x3 | 0x4 | 0x20, b, sizeof(b)),
+		     "ALLOC_WMARK_3|ALLOC_NO_WATERMARKS|ALLOC_MIN_RESERVE");
+	ASSERT_STREQ(tf_port_path("/a/target/b/target/include/linux/llist.h", b, sizeof(b)),
+		     "include/linux/llist.h");
+	ASSERT_STREQ(tf_port_path("fuzz/./run.c", b, sizeof(b)), "fuzz/run.c");
+	ASSERT_STREQ(tf_format_loc(&here, b, sizeof(b)), "f() mm/page_alloc.c:7");
+	ASSERT_STREQ(tf_format_loc(NULL, b, sizeof(b)), "?");
+	return true;
+}
+
 const struct test_case tests_shims[] = {
+	TEST(test_flag_and_place_names),
 	TEST(test_list_add_del_move),
 	TEST(test_list_for_each_entry_safe_deletes),
 	TEST(test_list_double_del_is_reported),

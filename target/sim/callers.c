@@ -140,7 +140,7 @@ static bool live_take(unsigned int n, bool (*ok)(const struct tf_live *), const 
 	}
 	tf_harness_unlock();
 	if (found && !took)
-		tf_note("live[%zu] (pfn %lu) %s", *idx, l->pfn, why);
+		tf_note("pfn %lu (live[%zu]) %s", l->pfn, *idx, why);
 	return took;
 }
 
@@ -189,9 +189,9 @@ static void do_alloc(const struct tf_op *op)
 			return;
 		}
 		page = virt_to_page(addr);
-		tf_note("live[%zu] = exact pfn %lu, %u pages",
-			live_add(page_to_pfn(page), 0, TF_LIVE_EXACT, op->n),
-			page_to_pfn(page), op->n);
+		tf_note("alloc_pages_exact(): pfn %lu, %u pages (live[%zu])",
+			page_to_pfn(page), op->n,
+			live_add(page_to_pfn(page), 0, TF_LIVE_EXACT, op->n));
 		return;
 	case TF_ALLOC_BULK: {
 		struct page *pages[TF_MAX_BULK] = { NULL };
@@ -210,9 +210,9 @@ static void do_alloc(const struct tf_op *op)
 			tf_note("alloc_pages(order %u) failed", op->n);
 			return;
 		}
-		tf_note("live[%zu] = pfn %lu order %u",
-			live_add(page_to_pfn(page), op->n, TF_LIVE_PAGES, 0),
-			page_to_pfn(page), op->n);
+		tf_note("alloc_pages(): pfn %lu order %u (live[%zu])",
+			page_to_pfn(page), op->n,
+			live_add(page_to_pfn(page), op->n, TF_LIVE_PAGES, 0));
 	}
 }
 
@@ -266,7 +266,10 @@ static void free_live(const struct tf_live *l, size_t i)
 
 	announce(l);
 	owner_frees(l);
-	tf_note("free live[%zu]: pfn %lu", i, l->pfn);
+	if (l->kind == TF_LIVE_EXACT)
+		tf_note("free_pages_exact(): pfn %lu, %u pages (live[%zu])", l->pfn, l->nr_pages, i);
+	else
+		tf_note("__free_pages(): pfn %lu order %u (live[%zu])", l->pfn, l->order, i);
 	ClearPageLRU(page);	/* off the LRU before the last put */
 	if (l->kind == TF_LIVE_EXACT)
 		free_pages_exact(page_address(page), l->nr_pages * PAGE_SIZE);
@@ -748,7 +751,7 @@ static void do_free_nolock(unsigned int n)
 		return;
 	announce(&l);
 	owner_frees(&l);
-	tf_note("free_pages_nolock live[%zu]: pfn %lu", i, l.pfn);
+	tf_note("free_pages_nolock(): pfn %lu order %u (live[%zu])", l.pfn, l.order, i);
 	ClearPageLRU(pfn_to_page(l.pfn));
 	free_pages_nolock(pfn_to_page(l.pfn), l.order);
 }
@@ -781,7 +784,7 @@ static void do_free_batch(const struct tf_op *op)
 		 * pages, which folios_put() is for).
 		 */
 		if (!page_ref_freeze(page, 1)) {
-			tf_note("live[%zu] (pfn %lu) gained a reference: kept", i, l.pfn);
+			tf_note("pfn %lu (live[%zu]) gained a reference: kept", l.pfn, i);
 			live_add(l.pfn, l.order, l.kind, l.nr_pages);
 			continue;
 		}

@@ -27,9 +27,10 @@ struct tf_cpu_state tf_cpus[TF_MAX_CPUS];
 tf_thread_local int tf_cur_cpu;
 int tf_nr_cpus = 1;
 struct tf_kconfig tf_kconfig;
-void (*tf_sched_hook)(const char *what);
+void (*tf_sched_hook)(const char *what, const struct tf_loc *loc);
 void (*tf_access_hook)(enum tf_access_kind kind, const char *site,
-		       const volatile void *addr, unsigned long val);
+		       const volatile void *addr, unsigned long val,
+		       const struct tf_loc *loc);
 void (*tf_access_sink)(const struct tf_access_rec *a);
 
 /*
@@ -112,12 +113,17 @@ static int rcu_nesting_of(int cpu)
 	return __atomic_load_n(&tf_cpus[cpu].rcu_nesting, __ATOMIC_SEQ_CST);
 }
 
-void synchronize_rcu(void)
+/*
+ * Named synchronize_rcu (in parentheses: <linux/rcupdate.h> has a macro of
+ * that name, which gives the caller's place) for might_sleep()'s and the
+ * checks' __func__.
+ */
+static void (synchronize_rcu)(const struct tf_loc *loc)
 {
 	int cpu;
 
 	might_sleep();
-	tf_sched_point("synchronize_rcu");
+	tf_sched_point_at("synchronize_rcu", loc);
 	if (rcu_nesting_of(tf_cur_cpu))
 		tf_report_bug(TF_CHECK_DEADLOCK, __func__, "synchronize_rcu() waits forever",
 			      "synchronize_rcu() on CPU%d inside its own read-side section",
@@ -140,6 +146,11 @@ void synchronize_rcu(void)
 			      "synchronize_rcu() on CPU%d waits for a reader on CPU%d",
 			      tf_cur_cpu, cpu);
 	}
+}
+
+void __tf_synchronize_rcu(const struct tf_loc *loc)
+{
+	(synchronize_rcu)(loc);
 }
 
 void tf_spin_wait(spinlock_t *lock)

@@ -95,13 +95,13 @@ static bool area_map(void)
 	return true;
 }
 
-void *tf_pcpu_dyn_alloc(size_t size, size_t align)
+void *tf_pcpu_dyn_alloc(size_t size, size_t align, const struct tf_loc *loc)
 {
 	unsigned int s;
 
 	if (size > SLOT || align > SLOT)
 		return tf_pcpu_alloc(size, align);
-	tf_sched_point("alloc_percpu");	/* pcpu_alloc_mutex, pcpu_lock */
+	tf_sched_point_at("alloc_percpu", loc);	/* pcpu_alloc_mutex, pcpu_lock */
 	if (should_fail_alloc_page(GFP_KERNEL, 0)) {
 		tf_note("alloc_percpu(%zu bytes) fails: its chunk could not be populated", size);
 		return NULL;
@@ -148,13 +148,13 @@ static void dyn_free(void *ptr, bool poison)
 	q_len++;
 }
 
-void tf_pcpu_dyn_free(void *ptr)
+void tf_pcpu_dyn_free(void *ptr, const struct tf_loc *loc)
 {
 	if (!ptr)
 		return;
-	tf_sched_point("free_percpu");	/* pcpu_lock */
+	tf_sched_point_at("free_percpu", loc);	/* pcpu_lock */
 	dyn_free(ptr, true);
-	tf_access(TF_ACC_WRITE, "free_percpu", ptr, 0);
+	tf_access_at(TF_ACC_WRITE, "free_percpu", ptr, 0, loc);
 }
 
 /* The harness puts back what a finished run left allocated: nothing uses it again. */

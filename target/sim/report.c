@@ -7,6 +7,7 @@
 #include "tagfuzz/sim.h"
 
 void (*tf_event_sink)(const struct tf_event *ev);
+void (*tf_sched_trace_sink)(const struct tf_sched_line *l);
 bool tf_trace_enabled;
 tf_thread_local jmp_buf *tf_bug_jmp;
 
@@ -146,4 +147,19 @@ void tf_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_note(fmt, ap);
 	va_end(ap);
+}
+
+void tf_sched_note(const char *fmt, ...)
+{
+	struct tf_sched_line l = { .cpu = tf_cur_cpu };
+	char msg[256];
+	va_list ap;
+
+	if (!tf_sched_trace_sink)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	l.msg = msg;
+	tf_sched_trace_sink(&l);
 }

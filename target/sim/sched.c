@@ -243,7 +243,7 @@ static void switch_to(int cpu)
 }
 
 /* The hook at every scheduling point while a run is in progress. */
-static void sched_point(const char *what)
+static void sched_point(const char *what, const struct tf_loc *loc)
 {
 	struct fiber *f;
 	unsigned int dropped = 0;
@@ -253,33 +253,37 @@ static void sched_point(const char *what)
 		return;		/* the scheduler's own shim calls */
 	f = &fibers[running];
 	step++;
-	if (tf_trace_enabled)
-		tf_note("[%lu] %s", step, what);
+	if (tf_sched_trace_sink) {
+		struct tf_sched_line l = {
+			.cpu = running, .step = step, .what = what, .loc = loc,
+		};
+
+		tf_sched_trace_sink(&l);
+	}
 	while (next_point < plan.nr_points && step >= plan.points[next_point]) {
 		next_point++;
 		dropped = next_point;
 		f->prio = lowest_prio() - 1;
-		if (tf_trace_enabled)
-			tf_note("change point %u: CPU%d drops to the lowest priority",
-				next_point, running);
+		tf_sched_note("change point %u: CPU%d drops to the lowest priority",
+			      next_point, running);
 	}
 	if (tf_sched_observer)
 		tf_sched_observer(step, running, what, dropped);
 	next = best_runnable();
 	if (next != running) {
-		if (tf_trace_enabled)
-			tf_note("switch to CPU%d", next);
+		tf_sched_note("switch to CPU%d", next);
 		yield(f);
 	}
 }
 
 /* After each access of a run: stamped and handed to the harness. */
 static void access_point(enum tf_access_kind kind, const char *site,
-			 const volatile void *addr, unsigned long val)
+			 const volatile void *addr, unsigned long val,
+			 const struct tf_loc *loc)
 {
 	struct tf_access_rec a = {
 		.step = step, .cpu = running, .kind = kind, .site = site,
-		.addr = addr, .val = val,
+		.addr = addr, .val = val, .loc = loc,
 	};
 
 	if (running < 0 || !tf_access_sink)
@@ -349,10 +353,8 @@ void tf_sched_run(const struct tf_sched_plan *p)
 			order[n++] = c;
 	for (int i = 0; i < n; i++)
 		fibers[order[(i + plan.first) % n]].prio = n - i;
-	if (tf_trace_enabled) {
-		tf_note("run: %d op(s) in flight, CPU%d first, %u change point(s)", n,
-			order[plan.first % n], plan.nr_points);
-	}
+	tf_sched_note("run: %d op(s) in flight, CPU%d first, %u change point(s)", n,
+		      order[plan.first % n], plan.nr_points);
 
 	harness_bug_jmp = tf_bug_jmp;
 	tf_sched_hook = sched_point;
@@ -385,9 +387,8 @@ void tf_sched_block_on_lock(void *lock)
 
 	f->wait = W_LOCK;
 	f->lock = lock;
-	if (tf_trace_enabled)
-		tf_note("spins on a lock CPU%d holds",
-			__atomic_load_n(&f->lock->owner, __ATOMIC_RELAXED));
+	tf_sched_note("spins on a lock CPU%d holds",
+		      __atomic_load_n(&f->lock->owner, __ATOMIC_RELAXED));
 	yield(f);
 	f->wait = W_NONE;
 }
@@ -397,8 +398,7 @@ void tf_sched_block_on_rcu(void)
 	struct fiber *f = &fibers[running];
 
 	f->wait = W_RCU;
-	if (tf_trace_enabled)
-		tf_note("synchronize_rcu() waits for readers");
+	tf_sched_note("synchronize_rcu() waits for readers");
 	yield(f);
 	f->wait = W_NONE;
 }
@@ -414,8 +414,7 @@ void tf_sched_wait_idle(int cpu)
 		return;
 	f->wait = W_IDLE;
 	f->idle_cpu = cpu;
-	if (tf_trace_enabled)
-		tf_note("waits for CPU%d's op to end", cpu);
+	tf_sched_note("waits for CPU%d's op to end", cpu);
 	yield(f);
 	f->wait = W_NONE;
 }

@@ -12,17 +12,19 @@
 
 #define BITS_PER_LONG	64
 
-static inline void set_bit(unsigned int nr, unsigned long *addr)
+static inline void __tf_set_bit(unsigned int nr, unsigned long *addr, const struct tf_loc *loc)
 {
-	tf_sched_point("set_bit");
+	tf_sched_point_at("set_bit", loc);
 	__atomic_fetch_or(addr, 1UL << nr, __ATOMIC_SEQ_CST);
 }
+#define set_bit(nr, addr)	__tf_set_bit(nr, addr, TF_HERE("set_bit"))
 
-static inline void clear_bit(unsigned int nr, unsigned long *addr)
+static inline void __tf_clear_bit(unsigned int nr, unsigned long *addr, const struct tf_loc *loc)
 {
-	tf_sched_point("clear_bit");
+	tf_sched_point_at("clear_bit", loc);
 	__atomic_fetch_and(addr, ~(1UL << nr), __ATOMIC_SEQ_CST);
 }
+#define clear_bit(nr, addr)	__tf_clear_bit(nr, addr, TF_HERE("clear_bit"))
 
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {

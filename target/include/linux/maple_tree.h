@@ -48,8 +48,8 @@ static inline void mtree_destroy(struct maple_tree *mt)
 	spin_lock_init(&mt->ma_lock);	/* per run: a BUG may have left it held */
 	mt->nr = 0;
 }
-static inline void mas_lock(struct ma_state *mas)	{ spin_lock(&mas->tree->ma_lock); }
-static inline void mas_unlock(struct ma_state *mas)	{ spin_unlock(&mas->tree->ma_lock); }
+#define mas_lock(mas)	__tf_spin_lock(&(mas)->tree->ma_lock, TF_HERE("mas_lock"))
+#define mas_unlock(mas)	__tf_spin_unlock(&(mas)->tree->ma_lock, TF_HERE("mas_unlock"))
 static inline void mas_reset(struct ma_state *mas)	{ mas->walking = false; }
 static inline bool mas_is_err(struct ma_state *mas)	{ return false; }
 static inline int xa_err(void *entry)			{ return 0; }

@@ -291,39 +291,43 @@ static inline bool PageHWPoison(const struct page *page)
 	return __atomic_load_n(&page->mf_flags, __ATOMIC_RELAXED) & (1UL << PG_hwpoison);
 }
 
-static inline void SetPageHWPoison(struct page *page)
+static inline void __tf_SetPageHWPoison(struct page *page, const struct tf_loc *loc)
 {
-	tf_sched_point("set_bit(PG_hwpoison)");
+	tf_sched_point_at("set_bit(PG_hwpoison)", loc);
 	__atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST);
-	tf_access(TF_ACC_RMW, "set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	tf_access_at(TF_ACC_RMW, "set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags, loc);
 }
+#define SetPageHWPoison(page)	__tf_SetPageHWPoison(page, TF_HERE("SetPageHWPoison"))
 
-static inline void ClearPageHWPoison(struct page *page)
+static inline void __tf_ClearPageHWPoison(struct page *page, const struct tf_loc *loc)
 {
-	tf_sched_point("clear_bit(PG_hwpoison)");
+	tf_sched_point_at("clear_bit(PG_hwpoison)", loc);
 	__atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
-	tf_access(TF_ACC_RMW, "clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	tf_access_at(TF_ACC_RMW, "clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags, loc);
 }
+#define ClearPageHWPoison(page)	__tf_ClearPageHWPoison(page, TF_HERE("ClearPageHWPoison"))
 
-static inline bool TestSetPageHWPoison(struct page *page)
+static inline bool __tf_TestSetPageHWPoison(struct page *page, const struct tf_loc *loc)
 {
 	unsigned long old;
 
-	tf_sched_point("test_and_set_bit(PG_hwpoison)");
+	tf_sched_point_at("test_and_set_bit(PG_hwpoison)", loc);
 	old = __atomic_fetch_or(&page->mf_flags, 1UL << PG_hwpoison, __ATOMIC_SEQ_CST);
-	tf_access(TF_ACC_RMW, "test_and_set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	tf_access_at(TF_ACC_RMW, "test_and_set_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags, loc);
 	return old & (1UL << PG_hwpoison);
 }
+#define TestSetPageHWPoison(page)	__tf_TestSetPageHWPoison(page, TF_HERE("TestSetPageHWPoison"))
 
-static inline bool TestClearPageHWPoison(struct page *page)
+static inline bool __tf_TestClearPageHWPoison(struct page *page, const struct tf_loc *loc)
 {
 	unsigned long old;
 
-	tf_sched_point("test_and_clear_bit(PG_hwpoison)");
+	tf_sched_point_at("test_and_clear_bit(PG_hwpoison)", loc);
 	old = __atomic_fetch_and(&page->mf_flags, ~(1UL << PG_hwpoison), __ATOMIC_SEQ_CST);
-	tf_access(TF_ACC_RMW, "test_and_clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags);
+	tf_access_at(TF_ACC_RMW, "test_and_clear_bit(PG_hwpoison)", &page->mf_flags, page->mf_flags, loc);
 	return old & (1UL << PG_hwpoison);
 }
+#define TestClearPageHWPoison(page)	__tf_TestClearPageHWPoison(page, TF_HERE("TestClearPageHWPoison"))
 
 /* No large folios: a folio holds a poisoned page when its one page is. */
 static inline bool folio_contain_hwpoisoned_page(struct folio *folio)

@@ -36,13 +36,13 @@
 
 /* Allocate @size bytes in every CPU's unit; returns the CPU 0 address. */
 void *tf_pcpu_alloc(size_t size, size_t align);
-/* alloc_percpu(): zeroed, NULL when fault injection fails it. */
-void *tf_pcpu_dyn_alloc(size_t size, size_t align);
-void tf_pcpu_dyn_free(void *ptr);
+/* alloc_percpu(): zeroed, NULL when fault injection fails it.  @loc: the caller's place. */
+void *tf_pcpu_dyn_alloc(size_t size, size_t align, const struct tf_loc *loc);
+void tf_pcpu_dyn_free(void *ptr, const struct tf_loc *loc);
 void tf_pcpu_dyn_release(void *ptr);	/* harness: a finished run's leftovers, not poisoned */
 #define alloc_percpu(type) \
-	((type __percpu *)tf_pcpu_dyn_alloc(sizeof(type), _Alignof(type)))
-#define free_percpu(ptr)	tf_pcpu_dyn_free((void *)(ptr))
+	((type __percpu *)tf_pcpu_dyn_alloc(sizeof(type), _Alignof(type), TF_HERE("alloc_percpu")))
+#define free_percpu(ptr)	tf_pcpu_dyn_free((void *)(ptr), TF_HERE("free_percpu"))
 
 /* The freeable area's CPU 0 addresses: [tf_pcpu_dyn_lo, tf_pcpu_dyn_hi). */
 extern uintptr_t tf_pcpu_dyn_lo, tf_pcpu_dyn_hi;
@@ -101,10 +101,10 @@ void *tf_pcpu_use(void *ptr, enum tf_pcpu_access access, const char *what,
  * watched, then (after the scheduling point) again, as the kernel loads
  * the pointer when it gets to the access.
  */
-#define __tf_pcpu_addr(var, access, what) ({				\
+#define __tf_pcpu_addr(var, access, what, loc) ({			\
 	typeof(&(var)) __tf_a = &(var);					\
 	if (__builtin_expect(tf_pcpu_watched(__tf_a), 0)) {		\
-		tf_sched_point(what);					\
+		tf_sched_point_at(what, loc);				\
 		__tf_a = &(var);					\
 		if (!tf_pcpu_dyn_live(__tf_a))				\
 			__tf_a = (typeof(__tf_a))tf_pcpu_use((void *)__tf_a, \
@@ -131,31 +131,35 @@ void *tf_pcpu_use(void *ptr, enum tf_pcpu_access access, const char *what,
  * to freeable per-CPU memory goes into a run's access record (the CPU 0
  * address, the CPU's copy after it) for the known-finding causes.
  */
-#define __tf_this_cpu_add(var, val, access, what) ({			\
-	typeof(&(var)) __tf_p = __tf_pcpu_addr(var, access, what);	\
+#define __tf_this_cpu_add(var, val, access, what, api) ({		\
+	const struct tf_loc *__tf_l = TF_HERE(api);			\
+	typeof(&(var)) __tf_p = __tf_pcpu_addr(var, access, what, __tf_l); \
 	typeof(var) __tf_v = __atomic_add_fetch((typeof(__tf_p))((char *)__tf_p + \
 				 (size_t)tf_cur_cpu * TF_PCPU_UNIT),	\
 				 (val), __ATOMIC_RELAXED);		\
 	if (__builtin_expect(tf_pcpu_watched(__tf_p), 0))		\
-		tf_access(TF_ACC_RMW, what, __tf_p, (unsigned long)__tf_v); \
+		tf_access_at(TF_ACC_RMW, what, __tf_p, (unsigned long)__tf_v, __tf_l); \
 	(void)__tf_v;							\
 })
 #define this_cpu_add(var, val) \
-	__tf_this_cpu_add(var, val, TF_PCPU_ADD, "this_cpu_add(" #var ")")
+	__tf_this_cpu_add(var, val, TF_PCPU_ADD, "this_cpu_add(" #var ")", "this_cpu_add")
 #define this_cpu_sub(var, val) \
-	__tf_this_cpu_add(var, -(typeof(var))(val), TF_PCPU_SUB, "this_cpu_sub(" #var ")")
+	__tf_this_cpu_add(var, -(typeof(var))(val), TF_PCPU_SUB, "this_cpu_sub(" #var ")", \
+			  "this_cpu_sub")
 #define this_cpu_inc(var) \
-	__tf_this_cpu_add(var, 1, TF_PCPU_INC, "this_cpu_inc(" #var ")")
+	__tf_this_cpu_add(var, 1, TF_PCPU_INC, "this_cpu_inc(" #var ")", "this_cpu_inc")
 #define this_cpu_dec(var) \
-	__tf_this_cpu_add(var, -(typeof(var))1, TF_PCPU_DEC, "this_cpu_dec(" #var ")")
+	__tf_this_cpu_add(var, -(typeof(var))1, TF_PCPU_DEC, "this_cpu_dec(" #var ")", \
+			  "this_cpu_dec")
 #define per_cpu_read(var, cpu) ({					\
+	const struct tf_loc *__tf_l = TF_HERE("per_cpu_read");		\
 	typeof(&(var)) __tf_p = __tf_pcpu_addr(var, TF_PCPU_READ,	\
-					       "per_cpu read(" #var ")");	\
+					       "per_cpu read(" #var ")", __tf_l); \
 	typeof(var) __tf_v = __atomic_load_n((typeof(__tf_p))((char *)__tf_p + \
 					     (size_t)(cpu) * TF_PCPU_UNIT), __ATOMIC_RELAXED); \
 	if (__builtin_expect(tf_pcpu_watched(__tf_p), 0))		\
-		tf_access(TF_ACC_READ, "per_cpu read(" #var ")", __tf_p,	\
-			  (unsigned long)__tf_v);				\
+		tf_access_at(TF_ACC_READ, "per_cpu read(" #var ")", __tf_p,	\
+			     (unsigned long)__tf_v, __tf_l);		\
 	__tf_v;								\
 })
 #define this_cpu_read(var)	per_cpu_read(var, tf_cur_cpu)

@@ -52,10 +52,7 @@ static inline int signal_pending(struct task_struct *p)
 }
 
 /* Another CPU may run here (a scheduling point); nothing waits for it. */
-static inline void cond_resched(void)
-{
-	tf_sched_point("cond_resched");
-}
+#define cond_resched()	tf_sched_point("cond_resched")
 
 static inline int smp_processor_id(void)	{ return tf_cur_cpu; }
 static inline int raw_smp_processor_id(void)	{ return tf_cur_cpu; }

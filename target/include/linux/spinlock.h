@@ -38,26 +38,26 @@ static inline bool __tf_spin_try(spinlock_t *lock)
 	return true;
 }
 
-static inline int spin_trylock(spinlock_t *lock)
+static inline int __tf_spin_trylock(spinlock_t *lock, const struct tf_loc *loc)
 {
 	int ok;
 
-	tf_sched_point("spin_trylock");
+	tf_sched_point_at("spin_trylock", loc);
 	ok = __tf_spin_try(lock);
 	if (ok)
-		tf_access(TF_ACC_LOCK, "spin_trylock", lock, (unsigned long)tf_cur_cpu);
+		tf_access_at(TF_ACC_LOCK, "spin_trylock", lock, (unsigned long)tf_cur_cpu, loc);
 	else
-		tf_access(TF_ACC_READ, "spin_trylock", lock,
-			  (unsigned long)__atomic_load_n(&lock->owner, __ATOMIC_RELAXED));
+		tf_access_at(TF_ACC_READ, "spin_trylock", lock,
+			     (unsigned long)__atomic_load_n(&lock->owner, __ATOMIC_RELAXED), loc);
 	return ok;
 }
 
-static inline void spin_lock(spinlock_t *lock)
+static inline void __tf_spin_lock(spinlock_t *lock, const struct tf_loc *loc)
 {
-	tf_sched_point("spin_lock");
+	tf_sched_point_at("spin_lock", loc);
 	while (!__tf_spin_try(lock))
 		tf_spin_wait(lock);
-	tf_access(TF_ACC_LOCK, "spin_lock", lock, (unsigned long)tf_cur_cpu);
+	tf_access_at(TF_ACC_LOCK, "spin_lock", lock, (unsigned long)tf_cur_cpu, loc);
 }
 
 /*
@@ -80,26 +80,34 @@ static inline void __tf_debug_spin_unlock(spinlock_t *lock)
 			      tf_cur_cpu, owner);
 }
 
-static inline void spin_unlock(spinlock_t *lock)
+static inline void __tf_spin_unlock(spinlock_t *lock, const struct tf_loc *loc)
 {
 	__tf_debug_spin_unlock(lock);
 	__atomic_store_n(&lock->owner, -1, __ATOMIC_RELAXED);
 	tf_cpus[tf_cur_cpu].preempt_count--;
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
-	tf_access(TF_ACC_UNLOCK, "spin_unlock", lock, (unsigned long)tf_cur_cpu);
-	tf_sched_point("spin_unlock");
+	tf_access_at(TF_ACC_UNLOCK, "spin_unlock", lock, (unsigned long)tf_cur_cpu, loc);
+	tf_sched_point_at("spin_unlock", loc);
 }
+
+/* Each call names its place in the kernel code (TF_HERE) and the form it used. */
+#define spin_trylock(lock)	__tf_spin_trylock(lock, TF_HERE("spin_trylock"))
+#define spin_lock(lock)		__tf_spin_lock(lock, TF_HERE("spin_lock"))
+#define spin_unlock(lock)	__tf_spin_unlock(lock, TF_HERE("spin_unlock"))
 
 static inline bool spin_is_locked(spinlock_t *lock)
 {
 	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED);
 }
 
-#define spin_lock_irqsave(lock, flags)	do { (flags) = 0; spin_lock(lock); } while (0)
-#define spin_unlock_irqrestore(lock, flags)	do { (void)(flags); spin_unlock(lock); } while (0)
-#define spin_trylock_irqsave(lock, flags) ({ (flags) = 0; spin_trylock(lock); })
-#define spin_lock_irq(lock)	spin_lock(lock)
-#define spin_unlock_irq(lock)	spin_unlock(lock)
+#define spin_lock_irqsave(lock, flags) \
+	do { (flags) = 0; __tf_spin_lock(lock, TF_HERE("spin_lock_irqsave")); } while (0)
+#define spin_unlock_irqrestore(lock, flags) \
+	do { (void)(flags); __tf_spin_unlock(lock, TF_HERE("spin_unlock_irqrestore")); } while (0)
+#define spin_trylock_irqsave(lock, flags) \
+	({ (flags) = 0; __tf_spin_trylock(lock, TF_HERE("spin_trylock_irqsave")); })
+#define spin_lock_irq(lock)	__tf_spin_lock(lock, TF_HERE("spin_lock_irq"))
+#define spin_unlock_irq(lock)	__tf_spin_unlock(lock, TF_HERE("spin_unlock_irq"))
 
 #define lockdep_assert_held(lock)	((void)WARN_ON(!spin_is_locked(lock)))
 

@@ -120,9 +120,26 @@ struct tf_access_rec {
 	const char *site;
 	const volatile void *addr;
 	unsigned long val;
+	const struct tf_loc *loc;	/* where in the port, or NULL */
 };
 /* Set by the harness; NULL drops accesses (as it does outside runs). */
 extern void (*tf_access_sink)(const struct tf_access_rec *a);
+
+/*
+ * The scheduler's lines of a trace: each scheduling point a CPU takes
+ * during a run (@step, the point's site name @what, its place @loc), or
+ * the scheduler's own narration in @msg (@what NULL): the run's start,
+ * change points, switches, waits.  Set by the harness while it traces;
+ * NULL drops them.
+ */
+struct tf_sched_line {
+	int cpu;
+	unsigned long step;
+	const char *what;
+	const struct tf_loc *loc;
+	const char *msg;
+};
+extern void (*tf_sched_trace_sink)(const struct tf_sched_line *l);
 
 /* Tags, by id: user call sites first, then sites inside the port. */
 struct tf_tag_info {

@@ -43,23 +43,45 @@ extern tf_thread_local int tf_cur_cpu;
 extern int tf_nr_cpus;
 
 /*
- * Every atomic, lock, RCU and list-publication point calls this.  With no
- * scheduler attached it costs one predictable branch.
+ * Where in the port a scheduling point or an access is: the kernel
+ * function that called the shim, its file and line, and the shim it
+ * called (@api: "llist_add", "spin_lock_irqsave", "READ_ONCE").  One
+ * static object per call site, made by TF_HERE() where the shim's macro
+ * expands, so in the kernel code that wrote the call; a shim that calls
+ * another passes its own caller's on.  Traces print it; the stable site
+ * names (the @what/@site strings) stay what the harness keys on.
  */
-extern void (*tf_sched_hook)(const char *what);
-static inline void tf_sched_point(const char *what)
+struct tf_loc {
+	const char *api;
+	const char *func;
+	const char *file;	/* __FILE__: tf_loc_file() makes it relative to target/ */
+	unsigned int line;
+};
+#define TF_HERE(api) ({							\
+	static const struct tf_loc __tf_here = { (api), __func__, __FILE__, __LINE__ }; \
+	&__tf_here;							\
+})
+
+/*
+ * Every atomic, lock, RCU and list-publication point calls this.  With no
+ * scheduler attached it costs one predictable branch.  @what is the
+ * point's stable site name, @loc where it is (tf_sched_point(): here).
+ */
+extern void (*tf_sched_hook)(const char *what, const struct tf_loc *loc);
+static inline void tf_sched_point_at(const char *what, const struct tf_loc *loc)
 {
 	if (__builtin_expect(tf_sched_hook != NULL, 0))
-		tf_sched_hook(what);
+		tf_sched_hook(what, loc);
 }
+#define tf_sched_point(what)	tf_sched_point_at((what), TF_HERE(what))
 
 /*
  * Every access the scheduling points stand for, after it happened: its
  * kind, the point's site name, the object and the value read or written
- * (a lock: its owner; a failed compare-and-exchange: the value found).
- * Set only while a run of concurrent ops is in progress; the cause
- * journal (reference/journal.c) keeps them for the known-finding
- * predicates.
+ * (a lock: its owner; a failed compare-and-exchange: the value found),
+ * and where it is.  Set only while a run of concurrent ops is in
+ * progress; the cause journal (reference/journal.c) keeps them for the
+ * known-finding predicates.
  */
 enum tf_access_kind {
 	TF_ACC_READ,
@@ -73,13 +95,17 @@ enum tf_access_kind {
 	TF_NR_ACCESS_KINDS
 };
 extern void (*tf_access_hook)(enum tf_access_kind kind, const char *site,
-			      const volatile void *addr, unsigned long val);
-static inline void tf_access(enum tf_access_kind kind, const char *site,
-			     const volatile void *addr, unsigned long val)
+			      const volatile void *addr, unsigned long val,
+			      const struct tf_loc *loc);
+static inline void tf_access_at(enum tf_access_kind kind, const char *site,
+				const volatile void *addr, unsigned long val,
+				const struct tf_loc *loc)
 {
 	if (__builtin_expect(tf_access_hook != NULL, 0))
-		tf_access_hook(kind, site, addr, val);
+		tf_access_hook(kind, site, addr, val, loc);
 }
+#define tf_access(kind, site, addr, val) \
+	tf_access_at((kind), (site), (addr), (val), TF_HERE(site))
 
 enum tf_check_kind {
 	TF_CHECK_WARN,		/* WARN/WARN_ON/WARN_ONCE/VM_WARN_ON */

@@ -30,6 +30,13 @@ struct tf_tag_obs {
 
 struct tf_ref_obs tf_observe_ref(unsigned long pfn);
 /*
+ * For pfns 0..@n-1 (at most the memory map), a word that changes whenever
+ * the page's ref does (the page_ext slot's pointer, page->flags in
+ * compressed mode, ~0 without page_ext): for a trace that looks at every
+ * page between events and decodes only what changed.
+ */
+void tf_observe_ref_words(unsigned long *words, unsigned long n);
+/*
  * The kernel's own lookup, page_ext_get() and page_ext_put() on CPU 0: the
  * page_ext entry of @pfn, or NULL (no table, or one memory offlining has
  * invalidated or freed).

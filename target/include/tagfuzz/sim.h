@@ -35,6 +35,8 @@ void tf_sim_teardown(void);
 size_t tf_sim_nr_live(void);
 
 void tf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The scheduler's narration, for tf_sched_trace_sink (nothing when it is NULL). */
+void tf_sched_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The machine's parts, reset or driven by machine.c, callers.c and the runner. */
 void tf_sim_set_machine(const struct tf_machine *m);		/* callers.c */
