@@ -5,7 +5,8 @@
  *   scenario encode IN.txt OUT     text -> bytes (a fuzzer input)
  *   scenario decode IN             bytes -> text, on stdout, as replay runs them
  *                                  (the current tracker; TAGFUZZ_TRACKER=header
- *                                  keeps header byte 3's)
+ *                                  keeps header byte 3's; TAGFUZZ_WHAT_IF's
+ *                                  mode, named on the machine line)
  *   scenario check IN.txt...       parse only; report errors
  *   scenario dict IN.txt           named text ops -> a fuzzer dictionary, on stdout
  */
@@ -15,6 +16,7 @@
 
 #include "codec.h"
 #include "expect.h"
+#include "phases.h"
 #include "tagfuzz/variants.h"
 
 static struct tf_scenario scenario;
@@ -84,15 +86,22 @@ static int encode(const char *in, const char *out)
 
 static int decode(const char *in)
 {
-	const char *trk = getenv("TAGFUZZ_TRACKER");
+	const char *trk = getenv("TAGFUZZ_TRACKER"), *wi = getenv("TAGFUZZ_WHAT_IF");
+	int what_if = 0;
 	size_t size;
-	char *buf = tf_read_file(in, &size);
+	char *buf;
 
+	/* A what-if run decodes the bytes in its mode (replay --what-if, the fuzz targets). */
+	if (wi && *wi && (what_if = tf_what_if_by_name(wi)) < 0) {
+		fprintf(stderr, "scenario: TAGFUZZ_WHAT_IF=%s: no such mode\n", wi);
+		return 2;
+	}
+	buf = tf_read_file(in, &size);
 	if (!buf) {
 		fprintf(stderr, "scenario: %s: %s\n", in, strerror(errno));
 		return 1;
 	}
-	tf_decode((const uint8_t *)buf, size, &scenario);
+	tf_decode_what_if((const uint8_t *)buf, size, what_if, &scenario);
 	free(buf);
 	/* As replay and the fuzz targets run it (fuzz/replay.c run_one). */
 	if (scenario.m.tracker != TF_TRACKER_CURRENT && (!trk || strcmp(trk, "header"))) {
@@ -143,7 +152,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr,
 		"usage: scenario encode IN.txt OUT   text scenario -> fuzzer input bytes\n"
-		"       scenario decode IN           fuzzer input -> text, on stdout\n"
+		"       scenario decode IN           fuzzer input -> text, on stdout (as replay runs it;\n"
+		"                                    TAGFUZZ_TRACKER, TAGFUZZ_WHAT_IF as for replay)\n"
 		"       scenario check IN.txt...     parse text scenarios, report errors\n"
 		"       scenario dict IN.txt         named text ops (NAME: OP) -> fuzzer dictionary\n");
 	return 2;

@@ -141,6 +141,18 @@ t_encode() {
 		[ ! -s "$T/err" ]
 }
 check "scenario encode warns what bytes drop; decode shows the tracker replay runs" t_encode
+# a byte input a what-if fuzz run found: decode reads it in TAGFUZZ_WHAT_IF's mode
+# and names the mode, so its text (and minimize, which decodes) runs the same
+t_decode_what_if() {
+	local b=tests/data/what-if/afl-early-before-clear.bin v1 v2
+	TAGFUZZ_WHAT_IF=smp-early-boot "$S" decode "$b" >"$T/wi.txt" || return 1
+	grep -q '^machine.*what_if=smp-early-boot' "$T/wi.txt" || { echo "no what_if on the machine line"; head -n 2 "$T/wi.txt"; return 1; }
+	v1=$(TAGFUZZ_TRACKER=current "$R" --what-if=smp-early-boot "$b" 2>&1 | sed -n 's/^verdict: //p')
+	v2=$(TAGFUZZ_TRACKER=current "$R" "$T/wi.txt" 2>&1 | sed -n 's/^verdict: //p')
+	[ -n "$v1" ] && [ "$v1" = "$v2" ] || { echo "bytes: '$v1', decoded text: '$v2'"; return 1; }
+	TAGFUZZ_WHAT_IF=no-such-mode "$S" decode "$b" >/dev/null 2>"$T/err"; [ $? = 2 ] && err_has "no such mode"
+}
+check "scenario decode under TAGFUZZ_WHAT_IF: the mode's ops, named on the machine line" t_decode_what_if
 
 # A finding of no op says when: boot (a capacity check at boot), after the
 # last op (an oracle's end-of-ops check, before the teardown), or the teardown.
