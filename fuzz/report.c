@@ -70,7 +70,8 @@ struct item {
 	unsigned long val;
 	const volatile void *addr;
 	int link;		/* I_POINT: its access, I_ACCESS: its point; -1 none */
-	struct tf_stack *st;
+	const struct tf_loc *loc;	/* I_POINT, I_ACCESS: the API and its caller's place */
+	struct tf_stack *st;	/* I_POINT, and the events with a call chain */
 };
 
 struct found {
@@ -257,7 +258,7 @@ static void w_teardown(void *arg)
 }
 
 static void w_sched(void *arg, long op, unsigned long step, int cpu, const char *what,
-		    unsigned int change_point)
+		    const struct tf_loc *loc, unsigned int change_point)
 {
 	struct item *it = new_item(I_POINT, op, cpu);
 	int idx = rec.nr - 1, pre;
@@ -267,6 +268,7 @@ static void w_sched(void *arg, long op, unsigned long step, int cpu, const char 
 		return;
 	it->step = step;
 	it->what = what;
+	it->loc = loc;
 	it->change_point = change_point;
 	capture(it);
 	pre = rec.pre_access[cpu];
@@ -288,6 +290,7 @@ static void w_access(void *arg, long op, const struct tf_access_rec *a)
 		return;
 	it->step = a->step;
 	it->what = a->site;
+	it->loc = a->loc;
 	it->akind = a->kind;
 	it->val = a->val;
 	it->addr = a->addr;
@@ -660,11 +663,19 @@ static void fmt_where(const struct tf_chain *c, int depth, char *buf, size_t len
 	}
 }
 
+/*
+ * The chain of a recorded item: a scheduling point's or an access's from
+ * its place (the API, then the port function that called it) and the
+ * symbolized callers; an event's symbolized.
+ */
 static bool item_chain(const struct item *it, struct tf_chain *c)
 {
-	if (!it->st)
+	if (!it->st && !it->loc)
 		return false;
-	tf_sym_chain(it->st, c);
+	if (it->kind == I_EVENT)
+		tf_sym_chain(it->st, c);
+	else
+		tf_sym_chain_at(it->st, it->loc, it->what, c);
 	use_chain(c);
 	return c->n > 0;
 }
@@ -1262,7 +1273,8 @@ static void write_code(void)
 		size_t n = 0;
 
 		for (int k = 0; k < nr_done; k++)
-			if (!strncmp(done[k], "target/include/", 15) && !tf_docs_port_file(done[k]))
+			if (!strncmp(done[k], "target/include/", 15) && done[k][15] &&
+			    !tf_docs_port_file(done[k]))
 				n += (size_t)snprintf(shims + n, sizeof(shims) - n, "%s%s", n ? ", " : "",
 						      done[k] + 15);
 		if (n)
@@ -2224,7 +2236,8 @@ static void trace_op(long op, int from, int to, int *lines, int *skipped, int ma
 			fmt_value(acc, val, sizeof(val));
 			fmt_owner(acc->addr, owner, sizeof(owner));
 		}
-		if (it->kind == I_POINT && item_chain(it, &c))
+		/* an access of no point of its own: where its place says */
+		if (item_chain(it, &c))
 			fmt_where(&c, 0, where, sizeof(where));
 		snprintf(line, sizeof(line), "CPU%d [%lu] %s%s%s%s%s%s%s", it->cpu, it->step,
 			 it->what, owner, val[0] ? " = " : "", val, where[0] ? "  in " : "", where,

@@ -438,3 +438,40 @@ bool tf_docs_find_def(const char *name, const char **file, unsigned int *line)
 	}
 	return false;
 }
+
+bool tf_docs_find_shim(const char *api, const char **file, unsigned int *line)
+{
+	size_t n = strlen(api);
+
+	if (!n)
+		return false;
+	if (nr_sources < 0)
+		read_sources();
+	for (int i = 0; i < nr_sources; i++) {
+		const char *l = sources[i].text;
+		unsigned int no = 1;
+
+		if (strncmp(sources[i].rel, "target/include/", 15))
+			continue;
+		for (; *l; no++) {
+			const char *end = strchr(l, '\n'), *p = l;
+
+			if (!end)
+				end = l + strlen(l);
+			/* "#define API(" */
+			if (!strncmp(p, "#define", 7)) {
+				p += 7;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (p > l + 7 && !strncmp(p, api, n) && p[n] == '(') {
+					*file = sources[i].rel;
+					*line = no;
+					return true;
+				}
+			}
+			l = *end ? end + 1 : end;
+		}
+	}
+	/* a function of a shim header of that name */
+	return tf_docs_find_def(api, file, line) && !strncmp(*file, "target/include/", 15);
+}

@@ -48,6 +48,13 @@ const char *tf_docs_finding_title(const char *id, const char **anchor);
  * sources under the root tf_docs_load() was given.  False if nowhere.
  */
 bool tf_docs_find_def(const char *name, const char **file, unsigned int *line);
+/*
+ * The shim header of target/include/linux that defines kernel API @api
+ * (llist_add, spin_lock_irqsave, rcu_read_lock): its "#define api(" (the
+ * shims' calls are macros that take the caller's place, tagfuzz/harness.h's
+ * TF_HERE), else a function of that name in a shim header.  False if none.
+ */
+bool tf_docs_find_shim(const char *api, const char **file, unsigned int *line);
 
 struct tf_seed {
 	const char *id;		/* "004" */

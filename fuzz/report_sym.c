@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_docs.h"
 #include "report_sym.h"
+#include "tagfuzz/harness.h"
 #include "tagfuzz/sched.h"
 
 #if defined(__has_feature)
@@ -252,14 +254,102 @@ static bool machinery(const struct raw_frame *r)
 	return starts(f, "fuzz/") || starts(f, "reference/") || starts(f, "target/sim/report.c");
 }
 
+/* A string that lives as long as the process (the few port file names of the locs). */
+static const char *intern(const char *s)
+{
+	static const char *seen[256];
+	static int nr_seen;
+	char *d;
+
+	for (int i = 0; i < nr_seen; i++)
+		if (!strcmp(seen[i], s))
+			return seen[i];
+	d = strdup(s);
+	if (!d) {
+		fprintf(stderr, "report: out of memory\n");
+		exit(2);
+	}
+	if (nr_seen < (int)(sizeof(seen) / sizeof(seen[0])))
+		seen[nr_seen++] = d;
+	return d;
+}
+
+/*
+ * Whether @api is a frame of its own in front of its caller: a kernel
+ * function's name (llist_add, spin_lock, rcu_read_lock), not a site name
+ * spelled out ("read page tag ref"), and not the macro the site's own
+ * name already writes out (READ_ONCE for "READ_ONCE(head->first)", xchg,
+ * this_cpu_add).
+ */
+static bool api_frame(const char *api, const char *site)
+{
+	size_t n;
+
+	if (!api || !*api)
+		return false;
+	for (const char *p = api; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
+			return false;
+	n = strlen(api);
+	return !site || strncmp(site, api, n) || site[n] != '(';
+}
+
+/*
+ * The innermost frames from @loc: the shim API it names (its header, from
+ * the definition of that name in target/include/linux), then the function
+ * that called it at the loc's file:line; the symbolized frames of @raw
+ * past that function's own are its callers.  That function can be a shim
+ * header's own (mm.h's put_page_testzero() calls atomic_add_return()):
+ * tf_sym_point() then names the port function that called it.
+ */
+static void place(const struct tf_loc *loc, const char *site, struct tf_kframe *raw, int *n)
+{
+	struct tf_kframe out[TF_SYM_MAX_FRAMES];
+	const char *file, *shim_file;
+	unsigned int shim_line;
+	int k = 0, from, j;
+
+	if (!loc || !loc->func || !*loc->func || !loc->file)
+		return;
+	file = intern(tf_sym_relative(loc->file));
+	for (j = 0; j < *n; j++)
+		if (!strcmp(raw[j].func, loc->func) && !strcmp(raw[j].file, file))
+			break;
+	/* not symbolized as such: all of @raw is the caller's (a repeat of its name goes below) */
+	from = j < *n ? j + 1 : 0;
+	if (api_frame(loc->api, site)) {
+		if (!tf_docs_find_shim(loc->api, &shim_file, &shim_line)) {
+			shim_file = "target/include/";	/* a shim of no known header */
+			shim_line = 0;
+		}
+		out[k++] = (struct tf_kframe){ .func = loc->api, .file = shim_file,
+					       .line = shim_line };
+	}
+	out[k++] = (struct tf_kframe){
+		.func = loc->func, .file = file, .line = loc->line,
+		.seed004 = starts(file, "target/mm/pcp_split.c"),
+	};
+	for (; from < *n && k < TF_SYM_MAX_FRAMES; from++)
+		out[k++] = raw[from];
+	memcpy(raw, out, (size_t)k * sizeof(*out));
+	*n = k;
+}
+
 void tf_sym_chain(const struct tf_stack *st, struct tf_chain *c)
+{
+	tf_sym_chain_at(st, NULL, NULL, c);
+}
+
+void tf_sym_chain_at(const struct tf_stack *st, const struct tf_loc *loc, const char *site,
+		     struct tf_chain *c)
 {
 	struct tf_kframe raw[TF_SYM_MAX_FRAMES];
 	bool started = false, past_machinery = false;
 	int n = 0;
 
 	memset(c, 0, sizeof(*c));
-	for (unsigned int i = 0; i < st->n; i++) {
+	for (unsigned int i = 0; st && i < st->n; i++) {
 		const struct sym_entry *e = symbolize(st->pc[i]);
 
 		for (int k = 0; k < e->n; k++) {
@@ -289,6 +379,7 @@ void tf_sym_chain(const struct tf_stack *st, struct tf_chain *c)
 		}
 	}
 done:
+	place(loc, site, raw, &n);
 	/* Kernel names; a frame of the same name as the one above it is that one's own code. */
 	for (int i = 0; i < n; i++) {
 		struct tf_kframe f = raw[i];

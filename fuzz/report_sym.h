@@ -15,13 +15,18 @@
  * port's own names for seed 004's paths and the glue's renames become the
  * kernel's (the table in report_sym.c, the one place that knows them).
  *
+ * A scheduling point or an access also carries its place (tagfuzz/
+ * harness.h's struct tf_loc, made where the shim's macro expands): the
+ * kernel API the port called (llist_add, spin_lock, rcu_read_lock) and the
+ * port function, file and line that called it.  The shims are macros
+ * around inline code, so no frame of theirs tells the API: a chain with a
+ * place (tf_sym_chain_at()) takes its innermost frames from it, the API
+ * (its header found by tf_docs_find_shim()) and then its caller; the
+ * callers above those, and the call chains of WARNs and events, which
+ * have no place, stay symbolized.
+ *
  * Only the report tool captures anything: the fuzz targets and replay
  * never install its hooks.
- *
- * TODO(h19trace): the trace will give each scheduling point its kernel
- * function and port file:line.  When it lands, tf_sym_point() is where a
- * report can take the innermost frame from it; the callers above it and
- * the WARN call chains stay symbolized here.
  */
 #ifndef _TAGFUZZ_REPORT_SYM_H
 #define _TAGFUZZ_REPORT_SYM_H
@@ -67,12 +72,25 @@ struct tf_chain {
 
 /* The port's frames of @st, innermost first (see above). */
 void tf_sym_chain(const struct tf_stack *st, struct tf_chain *c);
+struct tf_loc;
+/*
+ * The same for a capture made at scheduling point or access @site (its
+ * stable name, "READ_ONCE(head->first)") with place @loc (NULL: none, as
+ * tf_sym_chain()): the API @loc names as the innermost frame, unless
+ * @site already writes it out (READ_ONCE, xchg, cmpxchg), then the port
+ * function at @loc's file:line, then the symbolized callers of that
+ * function.  @st may be NULL or empty (no symbolizer): the chain is then
+ * those two frames.
+ */
+void tf_sym_chain_at(const struct tf_stack *st, const struct tf_loc *loc, const char *site,
+		     struct tf_chain *c);
 
 /*
  * The kernel function and port file:line of a scheduling point's capture:
  * the innermost frame of its chain that is not a shim of
- * target/include/linux (READ_ONCE(), llist_add() and spin_lock() name
- * where they are used), in @where; the shim's frame, if any, in @shim.
+ * target/include/linux (llist_add() and spin_lock() name where they are
+ * used), in @where; the shim's frame, if any, in @shim (for a chain with
+ * a place, the API the place names).
  * False when nothing could be symbolized.
  */
 bool tf_sym_point(const struct tf_chain *c, const struct tf_kframe **where,

@@ -65,9 +65,10 @@ static void run_access(const struct tf_access_rec *a)
 }
 
 /* Each scheduling point of a run, for a watch that asks (tf_sched_observer). */
-static void run_sched(unsigned long step, int cpu, const char *what, unsigned int change_point)
+static void run_sched(unsigned long step, int cpu, const char *what, const struct tf_loc *loc,
+		      unsigned int change_point)
 {
-	cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, change_point);
+	cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, loc, change_point);
 }
 
 /* A cause given and not taken by the report that follows is dropped. */

@@ -47,7 +47,7 @@ struct tf_run_watch {
 	 */
 	void (*access)(void *arg, long op, const struct tf_access_rec *a);
 	void (*sched)(void *arg, long op, unsigned long step, int cpu, const char *what,
-		      unsigned int change_point);
+		      const struct tf_loc *loc, unsigned int change_point);
 	void (*finding)(void *arg, const struct tf_finding *f);
 	void *arg;
 };

@@ -127,6 +127,21 @@ t_f16() {
 }
 check "report of F16's reproducer: every section, the race in kernel functions and port file:line, no harness names" t_f16
 
+# The shims are macros (TF_HERE): the API a CPU stops in comes from the
+# scheduling point's place, not from a frame of the shim's own.
+t_f16_apis() {
+	build_report "$F16"; rc_is 0 &&
+	sed -n '/^Sequence$/,/^Consequence$/p' "$T/out" >"$T/seq" &&
+	has_flat "$T/seq" 'CPU2 stops in __free_frozen_pages() [seed 004] <- ___free_pages(), before llist_add() (READ_ONCE(head->first))' &&
+	has_flat "$T/seq" 'CPU0 stops in absorb_remote_frees() [seed 004] <- free_pcppages_bulk() [seed 004], before llist_empty() (READ_ONCE(head->first))' &&
+	has_flat "$T/seq" '[16] stops before READ_ONCE(head->first) in llist_add() <- __free_frozen_pages() [seed 004] (target/mm/pcp_split.c:327, port: pcp_split_free_frozen_pages()) <- ___free_pages()' &&
+	has_flat "$T/seq" 'in llist_del_all() <- absorb_remote_frees() [seed 004] (target/mm/pcp_split.c:87)' &&
+	sed -n '/^Code the port follows$/,/^Config$/p' "$T/out" >"$T/code" &&
+	has_flat "$T/code" 'Shims (target/include/): linux/llist.h, linux/rcupdate.h,' &&
+	has_flat "$T/code" 'linux/spinlock.h, linux/atomic.h'
+}
+check "report of F16: the Sequence stops in llist_add() and llist_empty() (the places' APIs), the Shims list names their headers" t_f16_apis
+
 t_f15() {
 	build_report "$F15"; rc_is 0 && sections "$T/out" && kernel_sequence "$T/out" &&
 	has "$T/out" '^Subject: \[BUG\] mm/page_alloc: drain_all_pages() does not see the free_llists' &&

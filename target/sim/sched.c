@@ -76,7 +76,7 @@ static jmp_buf *harness_bug_jmp;
 static int nr_queued;
 
 void (*tf_sched_observer)(unsigned long step, int cpu, const char *what,
-			  unsigned int change_point);
+			  const struct tf_loc *loc, unsigned int change_point);
 
 void tf_sched_reset(tf_op_fn *fn)
 {
@@ -268,7 +268,7 @@ static void sched_point(const char *what, const struct tf_loc *loc)
 			      next_point, running);
 	}
 	if (tf_sched_observer)
-		tf_sched_observer(step, running, what, dropped);
+		tf_sched_observer(step, running, what, loc, dropped);
 	next = best_runnable();
 	if (next != running) {
 		tf_sched_note("switch to CPU%d", next);

@@ -45,7 +45,7 @@ bool tf_sched_active(void)
 
 /* No scheduling points are counted here: the observer is never called. */
 void (*tf_sched_observer)(unsigned long step, int cpu, const char *what,
-			  unsigned int change_point);
+			  const struct tf_loc *loc, unsigned int change_point);
 
 bool tf_sched_stack(const void **lo, const void **hi)
 {

@@ -15,6 +15,8 @@
 
 #include "tagfuzz/ops.h"
 
+struct tf_loc;
+
 #define TF_MAX_CHANGE_POINTS	16
 
 struct tf_sched_plan {
@@ -41,14 +43,16 @@ bool tf_sched_active(void);
 
 /*
  * Every scheduling point of a run as the scheduler counts it: @step (the
- * trace's "[step]"), the CPU at it, the shim's @what, and @change_point,
- * the number of the change point at which the CPU drops to the lowest
- * priority there (0: none).  Called on the CPU's own stack before the
+ * trace's "[step]"), the CPU at it, the shim's @what, its place @loc
+ * (tagfuzz/harness.h's struct tf_loc: the API called, the port function
+ * and file:line that called it), and @change_point, the number of the
+ * change point at which the CPU drops to the lowest priority there (0:
+ * none).  Called on the CPU's own stack before the
  * scheduler picks the next CPU.  NULL (the default): nothing is called.
  * fuzz/run.c sets it for a run watch that asks (fuzz/report.c).
  */
 extern void (*tf_sched_observer)(unsigned long step, int cpu, const char *what,
-				 unsigned int change_point);
+				 const struct tf_loc *loc, unsigned int change_point);
 /* The bounds of the running CPU's fiber stack; false outside a fiber. */
 bool tf_sched_stack(const void **lo, const void **hi);
 
