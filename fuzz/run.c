@@ -468,11 +468,13 @@ void tf_print_finding(FILE *f, const struct tf_scenario *s, const struct tf_find
 {
 	char line[160];
 
-	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops)
+	/* A finding of no op says when, with no op number (not "op -1"). */
+	if (fd->op >= 0 && (size_t)fd->op < s->nr_ops) {
 		tf_format_op(&s->ops[fd->op], line, sizeof(line));
-	else
-		snprintf(line, sizeof(line), "%s", tf_finding_when(fd));
-	fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
+		fprintf(f, "==tagfuzz== FINDING: %s (op %ld: %s)\n", fd->sig, fd->op, line);
+	} else {
+		fprintf(f, "==tagfuzz== FINDING: %s (%s)\n", fd->sig, tf_finding_when(fd));
+	}
 	fprintf(f, "==tagfuzz== detail: %s\n", fd->detail);
 	if (fd->cause[0])
 		fprintf(f, "==tagfuzz== %s\n", fd->cause);

@@ -187,8 +187,8 @@ static bool test_op_label(void)
 	f.at_end = true;
 	tf_print_finding(m, &s, &f);
 	fclose(m);
-	ASSERT_TRUE(strstr(out, "(op -1: boot)") && strstr(out, "(op -1: teardown)") &&
-		    strstr(out, "(op -1: after the last op)"));
+	ASSERT_TRUE(strstr(out, "FINDING: ") && strstr(out, " (boot)") && strstr(out, " (teardown)") &&
+		    strstr(out, " (after the last op)") && !strstr(out, "op -1"));
 	free(out);
 	/* a finding of the teardown is not a boot one */
 	ASSERT_EQ(tf_bugs_parse("pool-not-freed", &bugs, &bad), 0);
