@@ -58,6 +58,7 @@ const size_t tf_nr_check_kinds = sizeof(tf_check_kind_name) / sizeof(tf_check_ki
 /* Each access of a run of concurrent ops: the cause journal and the interleaving coverage. */
 static void run_access(const struct tf_access_rec *a)
 {
+	tf_journal_set_body(tf_sim_body());
 	tf_journal_access(a);
 	tf_interleave_access(a);
 	if (cur_o->watch && cur_o->watch->access)
@@ -308,6 +309,7 @@ static void sink(const struct tf_event *ev)
 		trace_event(cur_o->trace, ev);
 	}
 	cur_ev_cpu = ev->cpu;
+	tf_journal_set_body(tf_sim_body());
 	tf_journal_event(ev);
 	for_each_oracle(o, i)
 		if (o->on_event) {
@@ -404,6 +406,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 
 		cur_op = (long)i;
 		tf_journal_set_op(cur_op);
+		tf_sim_set_op(cur_op);
 		if (o->trace) {
 			tf_format_op(&s->ops[i], line, sizeof(line));
 			fprintf(o->trace, "op %zu [%s]: %s\n", i,
@@ -422,6 +425,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	if (!stop_now) {
 		cur_op = -1;
 		tf_journal_set_op(cur_op);
+		tf_sim_set_op(cur_op);
 		cur_end = true;
 		call_oracles(end_of_ops);
 		cur_end = false;
@@ -429,6 +433,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	if (!stop_now) {
 		cur_op = -1;
 		tf_journal_set_op(cur_op);
+		tf_sim_set_op(cur_op);
 		if (o->trace)
 			fprintf(o->trace, "teardown\n");
 		if (o->watch)

@@ -9,6 +9,7 @@ static struct tf_jrec jr[TF_JOURNAL_MAX];
 static size_t nr;
 static bool overflowed;
 static long cur_op = -1;
+static long cur_body = -1;
 
 /*
  * Back links, so that the predicates' searches for the last event of a
@@ -37,6 +38,7 @@ void tf_journal_reset(void)
 	nr = 0;
 	overflowed = false;
 	cur_op = -1;
+	cur_body = -1;
 	memset(last_kind, 0xff, sizeof(last_kind));
 	memset(last_bucket, 0xff, sizeof(last_bucket));
 }
@@ -44,6 +46,11 @@ void tf_journal_reset(void)
 void tf_journal_set_op(long op)
 {
 	cur_op = op;
+}
+
+void tf_journal_set_body(long body)
+{
+	cur_body = body;
 }
 
 static struct tf_jrec *next(void)
@@ -63,6 +70,7 @@ void tf_journal_event(const struct tf_event *ev)
 	if (ev->kind == TF_EV_NOTE || !(r = next()))
 		return;
 	r->op = cur_op;
+	r->body = cur_body;
 	r->access = false;
 	r->ev = *ev;
 	r->ev.msg = NULL;
@@ -84,6 +92,7 @@ void tf_journal_access(const struct tf_access_rec *a)
 	if (!r)
 		return;
 	r->op = cur_op;
+	r->body = cur_body;
 	r->access = true;
 	r->a = *a;
 	prev_same[nr - 1] = last_bucket[bucket_of(a->addr)];

@@ -26,6 +26,13 @@
 
 struct tf_jrec {
 	long op;		/* the scenario op, -1 for boot and teardown */
+	/*
+	 * The scenario op whose body (context) made it: .op for an op run
+	 * directly, the started op's own index for a started op run in a
+	 * group (a `run` op's or one an op ran first), -1 for boot and
+	 * teardown.  Two records of one body are one context.
+	 */
+	long body;
 	bool access;		/* .a is valid, else .ev */
 	union {
 		struct tf_access_rec a;
@@ -35,6 +42,8 @@ struct tf_jrec {
 
 void tf_journal_reset(void);
 void tf_journal_set_op(long op);
+/* The body the next records come from (tf_jrec.body). */
+void tf_journal_set_body(long body);
 void tf_journal_event(const struct tf_event *ev);
 void tf_journal_access(const struct tf_access_rec *a);
 

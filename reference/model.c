@@ -892,6 +892,14 @@ static long j_op(long i)
 	return r ? r->op : -1;
 }
 
+/* The op whose body made record @i (journal.h: one body, one context). */
+static long j_body(long i)
+{
+	const struct tf_jrec *r = i >= 0 ? tf_journal_at(i) : NULL;
+
+	return r ? r->body : -1;
+}
+
 
 /* The last event of @kind before record @before, on @pfn and @section unless negative. */
 static long j_event(size_t before, enum tf_event_kind kind, long pfn, long section)
@@ -974,10 +982,10 @@ static bool early_head(const char *id, unsigned long pfn, const struct unit *u, 
 	return true;
 }
 
-/* F1: an early page freed by another CPU after its section's page_ext came up, before the clear. */
+/* F1: an early page freed by another context after its section's page_ext came up, before the clear. */
 static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 {
-	long a, s, t;
+	long a, s, t, last;
 
 	if (!early_head("F1", pfn, u, &a, &s))
 		return;
@@ -989,13 +997,17 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 		return;
 	}
 	/*
-	 * page_ext_init()'s CPU freeing inside the same op is its own work; in a
-	 * later op it left page_ext_init() between sections (what-if), as another
-	 * CPU would run.
+	 * A free by the body that published the section, on its CPU, is
+	 * page_ext_init()'s own work.  Any other body is another context:
+	 * another CPU, the publishing CPU in a later op (it left page_ext_init()
+	 * between sections, what-if), or another op's body in the op that ran
+	 * the publication (a started pext_online that cpu_down ran first, then
+	 * cpu_down's own teardown, both on CPU0): not the op being issued.
 	 */
-	if (j_ev(s) && j_ev(s)->cpu == cpu && j_op(s) == j_op((long)tf_journal_len() - 1)) {
-		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld, freed pfn %lu itself in that op: page_ext_init()'s own work, not another context",
-				cpu, section_of(pfn), j_op(s), pfn);
+	last = (long)tf_journal_len() - 1;
+	if (j_ev(s) && j_ev(s)->cpu == cpu && j_body(s) == j_body(last)) {
+		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld's body, freed pfn %lu itself in that body: page_ext_init()'s own work, not another context",
+				cpu, section_of(pfn), j_body(s), pfn);
 		return;
 	}
 	if (!j_ev(s)) {
@@ -1003,9 +1015,9 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
 		return;
 	}
-	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table at op %ld and CPU%d freed the page at op %ld, before the clear began",
-			pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), j_ev(s)->cpu, j_op(s), cpu,
-			j_op((long)tf_journal_len() - 1));
+	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table in op %ld's body and CPU%d freed the page in op %ld's, before the clear began",
+			pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), j_ev(s)->cpu, j_body(s), cpu,
+			j_body(last));
 }
 
 /* The site of the recorder pointer's reset in clear_early_alloc_pfn_tag_refs(). */

@@ -15,6 +15,7 @@
 #include <linux/pgalloc_tag.h>
 
 #include "codec.h"
+#include "journal.h"
 #include "oracle.h"
 #include "run.h"
 #include "tagfuzz/events.h"
@@ -882,6 +883,73 @@ static bool test_model_classifies_early_pages(void)
 	return true;
 }
 
+/* An event into the journal, from op @op's issue and op @body's body, then the model. */
+static void jev(long op, long body, struct tf_event ev)
+{
+	tf_journal_set_op(op);
+	tf_journal_set_body(body);
+	tf_journal_event(&ev);
+	tf_model_oracle.on_event(&ev);
+}
+
+/*
+ * F1's cause for pfn 0 of a 16-page section 0: allocated early (op 0, with
+ * a tracker page), section 0 published from op @pub_op's issue in op
+ * @pub_body's body, then freed on the same CPU from op @free_op's issue in
+ * op @free_body's body, before any clear.  @c gets the cause.
+ */
+static bool f1_cause_for(long pub_op, long pub_body, long free_op, long free_body,
+			 struct tf_cause *c)
+{
+	const char *site = "alloc_tag was not set";
+	struct tf_event chk = { .kind = TF_EV_CHECK, .check = TF_CHECK_WARN, .site = site,
+				.func = "test", .msg = site };
+	char cls[48];
+
+	model_start(16, 2, true);
+	tf_journal_reset();
+	tf_oracle_take_cause(c);
+	jev(0, 0, (struct tf_event){ .kind = TF_EV_PAGE_ALLOC, .pfn = 0, .tag = 1 });
+	jev(0, 0, (struct tf_event){ .kind = TF_EV_PAGE_ALLOC, .pfn = 1, .tag = TF_TAG_NONE,
+				     .alloc_flags = TF_EV_ALLOC_NO_CODETAG });
+	jev(0, 0, (struct tf_event){ .kind = TF_EV_OP_END });
+	jev(pub_op, pub_body, (struct tf_event){ .kind = TF_EV_PEXT_ONLINE, .section = 0 });
+	jev(free_op, free_body, (struct tf_event){ .kind = TF_EV_CALL, .pfn = 0, .pfn2 = 1 });
+	jev(free_op, free_body, (struct tf_event){ .kind = TF_EV_PAGE_FREE, .pfn = 0 });
+	jev(free_op, free_body, chk);
+	tf_oracle_take_cause(c);	/* what on_event gave: not the check's */
+	ASSERT_FALSE(tf_model_oracle.classify(&chk, cls, sizeof(cls)));
+	ASSERT_STREQ(cls, "early-before-clear");
+	tf_oracle_take_cause(c);
+	ASSERT_TRUE(c->id && !strcmp(c->id, "F1"));
+	tf_journal_reset();
+	return true;
+}
+
+/*
+ * F1's "another context" is another op's body, not another op being
+ * issued: the journal's body, not its op, tells page_ext_init()'s own
+ * work from the rest.
+ */
+static bool test_model_f1_cause_by_body(void)
+{
+	struct tf_cause c;
+
+	boot_quietly(16, 2, true);
+	/* Published and freed in one body: page_ext_init()'s own work. */
+	ASSERT_TRUE(f1_cause_for(1, 1, 1, 1, &c));
+	ASSERT_FALSE(c.holds);
+	ASSERT_TRUE(strstr(c.text, "page_ext_init()'s own work") != NULL);
+	/* A started op's body, run by op 2, published; op 2's own body freed. */
+	ASSERT_TRUE(f1_cause_for(2, 1, 2, 2, &c));
+	ASSERT_TRUE(c.holds);
+	ASSERT_TRUE(strstr(c.text, "in op 1's body and CPU0 freed the page in op 2's") != NULL);
+	/* The publishing CPU in a later op (early-f1-known-same-cpu-later-op.txt). */
+	ASSERT_TRUE(f1_cause_for(1, 1, 2, 2, &c));
+	ASSERT_TRUE(c.holds);
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* The model against the port's observed state                         */
 /* ------------------------------------------------------------------ */
@@ -1381,6 +1449,7 @@ const struct test_case tests_model[] = {
 	TEST(test_model_split_mismatch),
 	TEST(test_model_classifies_untagged_warning),
 	TEST(test_model_classifies_early_pages),
+	TEST(test_model_f1_cause_by_body),
 	TEST(test_model_detects_page_conservation),
 	TEST(test_model_detects_counter_tampering),
 	TEST(test_model_detects_ref_tampering),

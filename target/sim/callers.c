@@ -73,6 +73,12 @@ static struct {
 } tf_setup[TF_MAX_CPUS];
 
 static void run_op(const struct tf_op *op);
+/*
+ * Whose body runs, for tf_sim_body(): the scenario op being issued, and
+ * the op each CPU has started (a run's fiber on that CPU runs it).
+ */
+static long tf_issued_op = -1;
+static long tf_started_op[TF_MAX_CPUS];
 /* Change points given by PREEMPT ops, for the next RUN. */
 static struct tf_sched_plan tf_next_plan;
 static bool tf_page_ext_done;
@@ -89,6 +95,17 @@ void tf_callers_reset(void)
 	tf_nr_poisoned = 0;
 	memset(tf_setup, 0, sizeof(tf_setup));
 	tf_page_ext_done = false;
+	tf_issued_op = -1;
+}
+
+void tf_sim_set_op(long op)
+{
+	tf_issued_op = op;
+}
+
+long tf_sim_body(void)
+{
+	return tf_sched_active() ? tf_started_op[tf_cur_cpu] : tf_issued_op;
 }
 
 size_t tf_sim_nr_live(void)
@@ -1207,6 +1224,7 @@ void tf_sim_exec(const struct tf_op *op)
 			cpu = op_cpu(op);	/* that run may have taken a CPU down */
 			tf_sched_queue(cpu, op);
 		}
+		tf_started_op[cpu] = tf_issued_op;
 		tf_note("started on CPU%d", cpu);
 		return;
 	}

@@ -26,6 +26,14 @@ void tf_sim_set_machine(const struct tf_machine *m);
 void tf_machine_boot(const struct tf_machine *m);
 void tf_sim_exec(const struct tf_op *op);
 /*
+ * The scenario op being issued (-1: boot, teardown), and the op whose body
+ * runs now: that op, or in a run of started ops the one the running CPU
+ * started (its own index, whichever op ran the group).  The cause
+ * journal's tf_jrec.body.
+ */
+void tf_sim_set_op(long op);
+long tf_sim_body(void);
+/*
  * An op of kind @kind runs on the control CPU (0) whatever its cpu
  * operand: hotplug control, page_ext and memory hotplug ops.
  */
