@@ -43,7 +43,7 @@
 
 /* The room a run starts with, and the latest records a compaction keeps whole. */
 #define TF_JOURNAL_INIT		65536
-#define TF_JOURNAL_TAIL		32768
+#define TF_JOURNAL_TAIL		16384
 
 struct tf_jrec {
 	long op;		/* the scenario op, -1 for boot and teardown */
