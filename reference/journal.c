@@ -23,6 +23,7 @@ static uint32_t *gap_pos, *gap_pos2;
 static uint64_t *gap_mask, *gap_mask2;
 static size_t nr_gaps;
 static uint64_t pend_lost;
+static size_t refused;	/* records dropped since a compaction last made room */
 
 /*
  * Back links, so that the predicates' searches for the last event of a
@@ -95,6 +96,7 @@ void tf_journal_reset(void)
 	dropped = 0;
 	nr_gaps = 0;
 	pend_lost = 0;
+	refused = 0;
 	cur_op = -1;
 	memset(last_kind, 0xff, sizeof(last_kind));
 	memset(last_bucket, 0xff, sizeof(last_bucket));
@@ -275,12 +277,17 @@ static void compact(void)
 
 static struct tf_jrec *next(bool access, enum tf_event_kind kind)
 {
-	if (nr == cap && nr > TF_JOURNAL_TAIL)
+	/* Out of memory, it tries again only after a quarter of its room went by. */
+	if (nr == cap && nr > TF_JOURNAL_TAIL && !(refused % (cap / 4))) {
 		compact();
+		if (nr < cap)
+			refused = 0;
+	}
 	if (nr == cap) {
 		/* No memory for the kept part: this record goes, and says so. */
 		pend_lost |= lost_bit(access, kind);
 		dropped++;
+		refused++;
 		return NULL;
 	}
 	if (pend_lost) {
