@@ -26,8 +26,8 @@
  * "the last event of a kept kind" are exact for any valid scenario, and
  * so is every access found: dropped accesses all came before the oldest
  * one kept.  The kept part is bounded by the pages and the ops
- * (TF_MAX_PAGES * 3 plus a few events per op), and the array grows when a
- * compaction would leave less than half the tail free.  What was dropped
+ * (TF_MAX_PAGES * 3 plus a few events per op), and the array doubles when a
+ * compaction leaves less than a quarter of it free.  What was dropped
  * between two records is tf_journal_lost(): a cause that scans accesses
  * or a CPU's work inside an op across such a gap says the journal
  * overflowed, as the records are missing.
