@@ -60,15 +60,22 @@ static unsigned int bucket_of(const volatile void *addr)
 	return (a ^ (a >> 10) ^ (a >> 20)) % NR_BUCKETS;
 }
 
-/* Room for @n records in every array; false (nothing changed) when memory ran out. */
+/*
+ * Room for @n records in every array; false when memory ran out (then
+ * the room is the smaller of @n and what it was: some arrays may have
+ * been resized already).
+ */
 static bool grow(size_t n)
 {
 	void *p;
 
 #define GROW(arr) do {							\
 		p = realloc((arr), n * sizeof(*(arr)));			\
-		if (!p)							\
+		if (!p) {						\
+			if (n < cap)					\
+				cap = n;				\
 			return false;					\
+		}							\
 		(arr) = p;						\
 	} while (0)
 	GROW(jr);
