@@ -6,23 +6,44 @@
  * each stamped with the op it came in and, inside a run, the scheduling
  * step it followed (the trace's "[step]").  A predicate cites steps from
  * here, so a reader can find them in `out/replay --trace`.
+ *
+ * What it keeps, whatever the scenario (docs/architecture.md, "the cause
+ * journal"): when it fills up it is compacted, never cut off.  A
+ * compaction keeps the latest TF_JOURNAL_TAIL records whole and, before
+ * them, every record a cause reads by its key:
+ *
+ *   - every event of the kinds that come a few per op (page_ext online,
+ *     the init callbacks, memory notifier, hotplug refusal, CPU up and
+ *     down, PCP points, op ends, hwpoison, page-flag module and profiling
+ *     events) and every allocation of the early PFN tracker's pool pages;
+ *   - for each pfn, the last allocation that covers it, the last split
+ *     of an allocation at it and the last free of it.
+ *
+ * It drops, from before the tail, every access, every allocation, split
+ * and free a later one of the same pfn superseded, and the events no
+ * cause reads (calls, checks, printks, extra references, migrations,
+ * page-flag bit flips and counter uses).  So "the last X of pfn p" and
+ * "the last event of a kept kind" are exact for any valid scenario, and
+ * so is every access found: dropped accesses all came before the oldest
+ * one kept.  The kept part is bounded by the pages and the ops
+ * (TF_MAX_PAGES * 3 plus a few events per op), and the array doubles when a
+ * compaction leaves less than a quarter of it free.  What was dropped
+ * between two records is tf_journal_lost(): a cause that scans accesses
+ * or a CPU's work inside an op across such a gap says the journal
+ * overflowed, as the records are missing.
  */
 #ifndef _TAGFUZZ_JOURNAL_H
 #define _TAGFUZZ_JOURNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tagfuzz/events.h"
 
-/*
- * Records kept per run; past it the journal says it overflowed.  Accesses
- * stop at TF_JOURNAL_ACCESS_MAX so that the rest is left for events, which
- * are few and which the predicates need most (a burst in a run makes tens
- * of thousands of accesses).
- */
-#define TF_JOURNAL_MAX		65536
-#define TF_JOURNAL_ACCESS_MAX	49152
+/* The room a run starts with, and the latest records a compaction keeps whole. */
+#define TF_JOURNAL_INIT		65536
+#define TF_JOURNAL_TAIL		16384
 
 struct tf_jrec {
 	long op;		/* the scenario op, -1 for boot and teardown */
@@ -49,14 +70,27 @@ void tf_journal_access(const struct tf_access_rec *a);
 
 size_t tf_journal_len(void);
 const struct tf_jrec *tf_journal_at(size_t i);
-/* Records were dropped: a predicate that finds nothing must say so. */
+/* A compaction dropped records in this run (tf_journal_dropped() of them). */
 bool tf_journal_overflowed(void);
+size_t tf_journal_dropped(void);
+/* The room the journal has now (TF_JOURNAL_INIT unless the kept part outgrew it). */
+size_t tf_journal_capacity(void);
+
+/*
+ * What was dropped between record @from (-1: the run's start) and record
+ * @to (tf_journal_len(): now), both excluded: TF_JOURNAL_LOST_ACCESS for
+ * accesses, TF_JOURNAL_LOST_EV(kind) for events of that kind; 0 when
+ * every record between them is kept.
+ */
+#define TF_JOURNAL_LOST_ACCESS		(1ull << 63)
+#define TF_JOURNAL_LOST_EV(kind)	(1ull << (kind))
+uint64_t tf_journal_lost(long from, long to);
 
 /*
  * The last scheduling step an access of op @op (a `run` op: its group)
  * was stamped with, 0 if none: how many steps the group took.  Each
  * schedule of the group is its change points among these (fuzz/explore.c,
- * fuzz/mutator.c).
+ * fuzz/mutator.c).  Kept per op, whatever the compactions dropped.
  */
 unsigned long tf_journal_op_steps(long op);
 
@@ -69,7 +103,8 @@ long tf_journal_prev_same(long i);
  * The last access before record @before (tf_journal_len() for "now") of
  * kind @kind (or any kind when negative) to @addr by @cpu (any CPU when
  * negative) whose site starts with @site (any site when NULL); its index,
- * or -1.
+ * or -1 (then, if tf_journal_lost() says accesses were dropped before
+ * @before, the journal cannot tell).
  */
 long tf_journal_find_access(size_t before, int kind, const volatile void *addr, int cpu,
 			    const char *site);

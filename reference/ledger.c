@@ -73,8 +73,6 @@ static void cause_f22(const struct tf_ledger *l, unsigned long pfn)
 {
 	int rc = tf_observe_page_refcount(pfn);
 	int holders = !l->owner_gone[pfn] + l->refs[pfn];
-	const char *lost = tf_journal_overflowed() ?
-			   " (the journal overflowed: records are missing)" : "";
 
 	if (!tf_observe_page_hwpoison(pfn)) {
 		tf_oracle_cause("F22", false, "pfn %lu is not PageHWPoison(): no HWPoison skip of offline_pages() let it through",
@@ -82,8 +80,8 @@ static void cause_f22(const struct tf_ledger *l, unsigned long pfn)
 		return;
 	}
 	if (!l->poisoned[pfn] || l->mf_action[pfn] == TF_MF_NONE) {
-		tf_oracle_cause("F22", false, "no memory_failure() of this run that poisoned pfn %lu reached its action_result()%s",
-				pfn, lost);
+		tf_oracle_cause("F22", false, "no memory_failure() of this run that poisoned pfn %lu reached its action_result()",
+				pfn);
 		return;
 	}
 	if (!l->poison_live[pfn]) {
@@ -378,11 +376,6 @@ static long last_event(enum tf_event_kind kind, unsigned long pfn, int section)
 	return -1;
 }
 
-static const char *overflow_note(void)
-{
-	return tf_journal_overflowed() ? " (the journal overflowed: records are missing)" : "";
-}
-
 /*
  * F19's cause: memory_failure() met the page in use, could not handle it
  * and took no reference (at unpoison_memory()'s start every reference is
@@ -396,8 +389,8 @@ void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu
 	long unpoison = last_event(TF_EV_HWPOISON, pfn, TF_HWPOISON_UNPOISON);
 
 	if (poison < 0 || unpoison < poison) {
-		tf_oracle_cause("F19", false, "no memory_failure() of pfn %lu came before this unpoison_memory()%s",
-				pfn, overflow_note());
+		tf_oracle_cause("F19", false, "no memory_failure() of pfn %lu came before this unpoison_memory()",
+				pfn);
 		return;
 	}
 	if (!l->poison_live[pfn]) {
@@ -421,6 +414,9 @@ void ledger_unpoison_cause(const struct tf_ledger *l, unsigned long pfn, int cpu
  * MEM_ONLINE; never allocated since), whose ref nobody set: page_ext's
  * table for the section was allocated zeroed at that MEM_GOING_ONLINE
  * (page-flag refs: the flags zeroed at init), and the ref reads NULL.
+ * The journal keeps every record this reads, however long the run
+ * (journal.h): notifier and page_ext events, and the pfn's last
+ * allocation and last free.
  */
 void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext)
 {
@@ -449,8 +445,8 @@ void ledger_hotplug_online_cause(unsigned long pfn, int cpu, bool page_ext)
 		}
 	}
 	if (going < 0) {
-		tf_oracle_cause("F18", false, "pfn %lu was freed outside an online_pages() of its section (no MEM_GOING_ONLINE)%s",
-				pfn, overflow_note());
+		tf_oracle_cause("F18", false, "pfn %lu was freed outside an online_pages() of its section (no MEM_GOING_ONLINE)",
+				pfn);
 		return;
 	}
 	if (online > going) {

@@ -914,18 +914,6 @@ static long j_event(size_t before, enum tf_event_kind kind, long pfn, long secti
 	return -1;
 }
 
-/*
- * The last @kind event for @section before now; when the journal
- * overflowed and has none, tf_journal_len(): the event came after the
- * journal filled up, so after every record it kept.
- */
-static long j_event_or_lost(enum tf_event_kind kind, long section)
-{
-	long i = j_event(tf_journal_len(), kind, -1, section);
-
-	return i < 0 && tf_journal_overflowed() ? (long)tf_journal_len() : i;
-}
-
 /* The last allocation before record @before whose pages cover @pfn. */
 static long j_alloc_of(size_t before, unsigned long pfn)
 {
@@ -945,9 +933,48 @@ static bool is_tracker_alloc(const struct tf_event *e)
 	       ((e->alloc_flags & TF_EV_ALLOC_NO_CODETAG) || (e->gfp & TF_EV_GFP_NO_CODETAG));
 }
 
-static const char *j_lost(void)
+/*
+ * What a scan of a CPU's work inside an op needs from the journal: its
+ * accesses, and the allocations and calls that end it, which a compaction
+ * may drop (journal.h).  The allocations, splits and frees a cause looks
+ * up by pfn, and the page_ext, callback and op-end events, are never
+ * dropped.
+ */
+#define J_SCAN_LOST	(TF_JOURNAL_LOST_ACCESS | TF_JOURNAL_LOST_EV(TF_EV_PAGE_ALLOC) | \
+			 TF_JOURNAL_LOST_EV(TF_EV_CALL))
+
+/* The end of CPU @c's op from record @a on: its TF_EV_OP_END, or now. */
+static long j_op_end(long a, int c)
 {
-	return tf_journal_overflowed() ? " (the journal overflowed: earlier records are missing)" : "";
+	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
+		const struct tf_event *e = j_ev(i);
+
+		if (e && e->cpu == c && e->kind == TF_EV_OP_END)
+			return i;
+	}
+	return (long)tf_journal_len();
+}
+
+/*
+ * A scan of CPU @c's work from its allocation (record @a) to its next
+ * allocation or call, or its op's end, cannot be trusted: accesses in
+ * that op were dropped, or the allocation or call that ends it may have
+ * been, and the CPU made accesses in the op (in an op of its own, outside
+ * a run, it makes none, and the scan finds none either way).
+ */
+static bool j_scan_gap(long a, int c)
+{
+	long end = j_op_end(a, c);
+	uint64_t m = tf_journal_lost(a, end);
+
+	if (m & TF_JOURNAL_LOST_ACCESS)
+		return true;
+	if (!(m & J_SCAN_LOST))
+		return false;
+	for (long i = a + 1; i < end; i++)
+		if (j_acc(i) && j_acc(i)->cpu == c)
+			return true;
+	return false;
 }
 
 /*
@@ -962,11 +989,11 @@ static bool early_head(const char *id, unsigned long pfn, const struct unit *u, 
 	const struct tf_event *e;
 
 	*a = j_alloc_of(now, pfn);
-	*s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(pfn));
+	*s = j_event(now, TF_EV_PEXT_ONLINE, -1, section_of(pfn));
 	e = j_ev(*a);
 	if (!e || *s < *a) {
-		tf_oracle_cause(id, false, "no allocation of pfn %lu before its section %u got page_ext is in the journal%s",
-				pfn, section_of(pfn), j_lost());
+		tf_oracle_cause(id, false, "no allocation of pfn %lu before its section %u got page_ext is in the journal",
+				pfn, section_of(pfn));
 		return false;
 	}
 	if (e->pfn != pfn) {
@@ -992,8 +1019,8 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 	for (t = s; t >= 0 && !is_tracker_alloc(j_ev(t)); t--)
 		;
 	if (t < 0) {
-		tf_oracle_cause("F1", false, "no tracker page was allocated before section %u got page_ext (op %ld): nothing recorded pfn %lu, so the clear would not have stamped it either%s",
-				section_of(pfn), j_op(s), pfn, j_lost());
+		tf_oracle_cause("F1", false, "no tracker page was allocated before section %u got page_ext (op %ld): nothing recorded pfn %lu, so the clear would not have stamped it either",
+				section_of(pfn), j_op(s), pfn);
 		return;
 	}
 	/*
@@ -1008,11 +1035,6 @@ static void cause_f1(unsigned long pfn, const struct unit *u, int cpu)
 	if (j_ev(s) && j_ev(s)->cpu == cpu && j_body(s) == j_body(last)) {
 		tf_oracle_cause("F1", false, "CPU%d, which published section %u's page_ext in op %ld's body, freed pfn %lu itself in that body: page_ext_init()'s own work, not another context",
 				cpu, section_of(pfn), j_body(s), pfn);
-		return;
-	}
-	if (!j_ev(s)) {
-		tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); the table was published after the journal filled up, and CPU%d freed the page before the clear began",
-				pfn, j_op(a), section_of(pfn), j_ev(t)->pfn, j_op(t), cpu);
 		return;
 	}
 	tf_oracle_cause("F1", true, "pfn %lu allocated at op %ld before section %u had page_ext (tracker page pfn %lu, op %ld); CPU%d published the table in op %ld's body and CPU%d freed the page in op %ld's, before the clear began",
@@ -1068,11 +1090,16 @@ static void cause_f1_during(unsigned long pfn, const struct unit *u, int cpu)
 		return;
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
 	k = cb >= 0 ? j_ev(cb)->cpu : -1;
+	if (cb >= 0 && (tf_journal_lost(cb, (long)now) & TF_JOURNAL_LOST_ACCESS)) {
+		tf_oracle_cause("F1'", false, "the accesses since the init callbacks began (op %ld) are not all kept: the journal overflowed: records are missing",
+				j_op(cb));
+		return;
+	}
 	rd = j_null_ref_read(cpu, cb);
 	r = j_acc(rd);
 	if (!r) {
-		tf_oracle_cause("F1'", false, "no NULL read of pfn %lu's ref by CPU%d after the init callbacks began%s",
-				pfn, cpu, j_lost());
+		tf_oracle_cause("F1'", false, "no NULL read of pfn %lu's ref by CPU%d after the init callbacks began",
+				pfn, cpu);
 		return;
 	}
 	/* Where the read took place: what came before it is before that record. */
@@ -1125,19 +1152,8 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 		}
 	}
 
-	if (!e && tf_journal_overflowed() && (u->flags & (U_LIVE | U_RECORDED)) ==
-	    (U_LIVE | U_RECORDED) && st.callbacks_done) {
-		/*
-		 * The allocation's record is gone too.  A recorded head holds EMPTY
-		 * after the clear; a NULL unit with its head's U_RECORDED is a tail
-		 * the model split off.
-		 */
-		tf_oracle_cause("F2", true, "pfn %lu is a tail of an early allocation whose head was recorded (the model's split record: the journal overflowed before its allocation), freed after the clear",
-				pfn);
-		return;
-	}
 	if (!e) {
-		tf_oracle_cause("F2", false, "no allocation of pfn %lu is in the journal%s", pfn, j_lost());
+		tf_oracle_cause("F2", false, "no allocation of pfn %lu is in the journal", pfn);
 		return;
 	}
 	if (e->pfn == pfn) {
@@ -1145,7 +1161,7 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 				pfn, e->order, j_op(a));
 		return;
 	}
-	s = j_event_or_lost(TF_EV_PEXT_ONLINE, section_of(e->pfn));
+	s = j_event(now, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
 	if (s < a) {
 		tf_oracle_cause("F2", false, "its allocation at pfn %lu (op %ld) came after section %u had page_ext: not early",
 				e->pfn, j_op(a), section_of(e->pfn));
@@ -1153,31 +1169,15 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
 	}
 	sp = j_event(now, TF_EV_PAGE_SPLIT, e->pfn, -1);
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
-	if (cb < 0 && st.callbacks_done)
-		cb = (long)now;	/* the callbacks came after the journal filled up */
-	if (sp < a && tf_journal_overflowed() && (u->flags & U_LIVE) && st.callbacks_done) {
-		/*
-		 * The split came after the journal filled up; a tail has a unit
-		 * of its own only from the model's split of its head.
-		 */
-		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; split off later (the model's record: the journal overflowed), freed after the clear",
-				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn));
-		return;
-	}
 	if (sp < a) {
-		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was never split off%s", pfn,
-				e->pfn, j_lost());
+		tf_oracle_cause("F2", false, "pfn %lu, a tail of pfn %lu, was never split off", pfn,
+				e->pfn);
 		return;
 	}
 	if (cb < a) {
 		/* What-if: freed before the init callbacks, which would not stamp a tail either. */
 		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head is recorded; split at op %ld, freed before the init callbacks (the clear would not have stamped it)",
 				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(s), j_op(sp));
-		return;
-	}
-	if (!j_ev(s) || !j_ev(cb)) {
-		tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext; only the head was recorded; split at op %ld, freed after the clear (the section's page_ext and the clear came after the journal filled up)",
-				pfn, e->order, e->pfn, j_op(a), section_of(e->pfn), j_op(sp));
 		return;
 	}
 	tf_oracle_cause("F2", true, "pfn %lu is a tail of the order-%u allocation at pfn %lu made at op %ld before section %u had page_ext (op %ld); only the head was recorded; split at op %ld, freed after the clear of op %ld",
@@ -1189,15 +1189,16 @@ static void cause_f2(unsigned long pfn, unsigned long start, const struct unit *
  * when CPU @cpu read a page tag ref NULL (its last such read; where it took
  * place, j_read_at()): the clear was running.  Between the callbacks' event
  * and that reset the clear has done nothing yet: a free there is in F1's
- * window.  True when the journal lost the callbacks (as the model has it).
+ * window.  True when the journal has no callbacks (as the model has it),
+ * or lost accesses since them.
  */
 static bool clear_began(int cpu)
 {
 	size_t now = tf_journal_len();
 	long cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1), rd, end;
 
-	if (cb < 0)
-		return true;
+	if (cb < 0 || (tf_journal_lost(cb, (long)now) & TF_JOURNAL_LOST_ACCESS))
+		return true;	/* F1' says the journal overflowed */
 	rd = j_null_ref_read(cpu, cb);
 	end = rd >= 0 ? j_read_at(rd, cpu) : (long)now;
 	for (long i = end; i-- > cb;) {
@@ -1229,7 +1230,8 @@ static bool late_record(unsigned long pfn)
 	long a = j_alloc_of(tf_journal_len(), pfn), rl = -1, rs = -1;
 	int c, n = 0, depth = 0;
 
-	if (!j_ev(a))
+	if (!j_ev(a) || j_scan_gap(a, j_ev(a)->cpu) ||
+	    (tf_journal_lost(a, (long)tf_journal_len()) & TF_JOURNAL_LOST_ACCESS))
 		return true;
 	c = j_ev(a)->cpu;
 	for (long i = a + 1; i < (long)tf_journal_len(); i++) {
@@ -1310,6 +1312,11 @@ static void cause_f3(unsigned long pfn, const struct unit *u)
 
 	if (!early_head("F3", pfn, u, &a, &s))
 		return;
+	if (j_scan_gap(a, j_ev(a)->cpu)) {
+		tf_oracle_cause("F3", false, "CPU%d's work after allocating pfn %lu (op %ld) is not all kept, so whether it lost a pool page install cannot be told: the journal overflowed: records are missing",
+				j_ev(a)->cpu, pfn, j_op(a));
+		return;
+	}
 	l = f3_install_lost(a);
 	if (l >= 0) {
 		tf_oracle_cause("F3", false, "CPU%d had a pool page for pfn %lu (allocated at op %ld) and lost its install at step %lu (cmpxchg(&current_pfn_pool)); it never read the pool head again before dropping the pfn: no pool page allocation failed",
@@ -1369,6 +1376,11 @@ static void cause_f6(unsigned long pfn, const struct unit *u)
 	if (!early_head("F6", pfn, u, &a, &s))
 		return;
 	c = j_ev(a)->cpu;
+	if ((tf_journal_lost(a, (long)now) & TF_JOURNAL_LOST_ACCESS) || j_scan_gap(a, c)) {
+		tf_oracle_cause("F6", false, "the accesses since pfn %lu's allocation on CPU%d (op %ld) are not all kept: the journal overflowed: records are missing",
+				pfn, c, j_op(a));
+		return;
+	}
 	for (long i = (long)now; i-- > a;) {
 		const struct tf_access_rec *x = j_acc(i);
 
@@ -1379,8 +1391,8 @@ static void cause_f6(unsigned long pfn, const struct unit *u)
 		}
 	}
 	if (rs < 0) {
-		tf_oracle_cause("F6", false, "nothing reset the recorder pointer after pfn %lu's allocation on CPU%d (op %ld)%s",
-				pfn, c, j_op(a), j_lost());
+		tf_oracle_cause("F6", false, "nothing reset the recorder pointer after pfn %lu's allocation on CPU%d (op %ld)",
+				pfn, c, j_op(a));
 		return;
 	}
 	/* CPU c's read-side sections from its allocation on, until its op ended. */
@@ -1436,8 +1448,13 @@ static void cause_f5(unsigned long pfn)
 
 	cb = j_event(now, TF_EV_PEXT_CALLBACKS, -1, -1);
 	if (a < 0 || cb < 0) {
-		tf_oracle_cause("F5", false, "no allocation of pfn %lu %s is in the journal%s", pfn,
-				a < 0 ? "at all" : "after the init callbacks began", j_lost());
+		tf_oracle_cause("F5", false, "no allocation of pfn %lu %s is in the journal", pfn,
+				a < 0 ? "at all" : "after the init callbacks began");
+		return;
+	}
+	if (tf_journal_lost(a < cb ? a : cb, (long)now) & TF_JOURNAL_LOST_ACCESS) {
+		tf_oracle_cause("F5", false, "the accesses since pfn %lu's allocation (op %ld) and the init callbacks (op %ld) are not all kept: the journal overflowed: records are missing",
+				pfn, j_op(a), j_op(cb));
 		return;
 	}
 	k = j_ev(cb)->cpu;
@@ -1449,8 +1466,8 @@ static void cause_f5(unsigned long pfn)
 			w = i;
 	}
 	if (w < 0 || c == k) {
-		tf_oracle_cause("F5", false, "%s%s", w < 0 ? "no tag written to the allocated page's ref is in the journal" :
-				"the page was allocated by the CPU running the clear, not another one", j_lost());
+		tf_oracle_cause("F5", false, "%s", w < 0 ? "no tag written to the allocated page's ref is in the journal" :
+				"the page was allocated by the CPU running the clear, not another one");
 		return;
 	}
 	x = j_acc(w);
@@ -1520,33 +1537,33 @@ static void cause_f4(int tag, long long calls, long long bytes)
 	long long n = 0, b = 0;
 	long first = -1;
 
+	/* Every pool page allocation is kept, and the last free of each pfn. */
 	for (size_t i = 0; i < now; i++) {
 		const struct tf_event *e = j_ev(i);
-		long s, f;
+		long s;
 
 		if (!is_tracker_alloc(e) || e->tag != tag)
 			continue;
 		s = j_event(i, TF_EV_PEXT_ONLINE, -1, section_of(e->pfn));
-		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0 &&
-		    !lookup_found_ext(i))
-			continue;	/* no page_ext there yet: not tagged */
-		f = -1;
-		for (size_t j = i + 1; j < now && f < 0; j++) {
-			const struct tf_event *g = j_ev(j);
-
-			if (g && g->kind == TF_EV_PAGE_FREE && g->pfn == e->pfn)
-				f = j;
+		if (s < 0 && j_event(i, TF_EV_MEM_NOTIFY, -1, section_of(e->pfn)) < 0) {
+			if (j_scan_gap((long)i, e->cpu)) {
+				tf_oracle_cause("F4", false, "whether the pool page at pfn %lu (op %ld) found its section's page_ext cannot be told: the journal overflowed: records are missing",
+						e->pfn, j_op((long)i));
+				return;
+			}
+			if (!lookup_found_ext(i))
+				continue;	/* no page_ext there yet: not tagged */
 		}
-		if (f < 0)
-			continue;
+		if (j_event(now, TF_EV_PAGE_FREE, (long)e->pfn, -1) < (long)i)
+			continue;	/* not freed since */
 		if (first < 0)
 			first = i;
 		n++;
 		b += (long long)PAGE_BYTES << e->order;
 	}
 	if (!n || n != calls || b != bytes) {
-		tf_oracle_cause("F4", false, "the tracker's pool pages allocated with page_ext and freed account for %lld calls / %lld bytes, not the %lld / %lld kept%s",
-				n, b, calls, bytes, j_lost());
+		tf_oracle_cause("F4", false, "the tracker's pool pages allocated with page_ext and freed account for %lld calls / %lld bytes, not the %lld / %lld kept",
+				n, b, calls, bytes);
 		return;
 	}
 	tf_oracle_cause("F4", true, "%lld pool page(s) allocated where page_ext existed (the first pfn %lu at op %ld, section %u) were counted for the tracker's call site and freed with their ref EMPTY",

@@ -124,10 +124,21 @@ static long still_on_llist(int cpu)
 /* <linux/mmzone.h>: page_alloc_cpu_dead() has started. */
 #define PCPF_CPU_DEAD_BIT	0x4
 
-/* The predicates' words when the journal lost records. */
+/*
+ * The predicates' words when the journal lost accesses: an access not
+ * found may be among them (every access kept came after every one
+ * dropped, journal.h; the events these read are all kept).
+ */
 static const char *overflow_note(void)
 {
-	return tf_journal_overflowed() ? " (the journal overflowed: records are missing)" : "";
+	return tf_journal_lost(-1, (long)tf_journal_len()) & TF_JOURNAL_LOST_ACCESS ?
+	       " (the journal overflowed: records are missing)" : "";
+}
+
+/* Accesses after record @from were dropped: a scan forward from it may miss some. */
+static bool accesses_lost_after(long from)
+{
+	return tf_journal_lost(from, (long)tf_journal_len()) & TF_JOURNAL_LOST_ACCESS;
 }
 
 /*
@@ -241,6 +252,11 @@ static bool f14_arrival(unsigned long pfn, int cpu, struct f14_seen *s, char *wh
 		return false;
 	}
 	dying = tf_journal_at(down)->ev.cpu;
+	if (accesses_lost_after(down)) {
+		snprintf(why, len, "page_alloc_cpu_dead(%d)'s accesses (from op %ld) are not all kept: the journal overflowed: records are missing",
+			 cpu, tf_journal_at(down)->op);
+		return false;
+	}
 	/* The flag is set under the first pcp->lock the death takes. */
 	s->set = find_access_after(down, tf_journal_len(), TF_ACC_LOCK, a.lock, dying);
 	if (s->set < 0 || s->read > s->set) {
@@ -358,6 +374,11 @@ static bool f16_cause(unsigned long pfn, int cpu)
 	}
 	x = tf_journal_at(push)->a.cpu;
 	dying = tf_journal_at(down)->ev.cpu;
+	if (accesses_lost_after(down)) {
+		tf_oracle_cause("F16", false, "page_alloc_cpu_dead(%d)'s accesses (from op %ld) are not all kept: the journal overflowed: records are missing",
+				cpu, tf_journal_at(down)->op);
+		return false;
+	}
 	check = tf_journal_find_access(push, -1, a.llist_first, dying, NULL);
 	take = find_access_after(push, tf_journal_len(), TF_ACC_RMW, a.llist_first, dying);
 	if (check < down || take < 0) {
@@ -597,8 +618,8 @@ static void cause_f24(int cpu, unsigned long bpfn)
 			off = (long)i;
 	}
 	if (off < 0) {
-		tf_oracle_cause("F24", false, "no MEM_OFFLINE of pfn %lu's section is in the journal%s",
-				bpfn, tf_journal_overflowed() ? " (the journal overflowed)" : "");
+		tf_oracle_cause("F24", false, "no MEM_OFFLINE of pfn %lu's section is in the journal",
+				bpfn);
 		return;
 	}
 	for (unsigned long p = bpfn; p < bpfn + TF_PAGEBLOCK_PAGES && poisoned < 0; p++)

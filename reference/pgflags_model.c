@@ -832,9 +832,9 @@ static void on_module_counters(const struct tf_event *ev, bool loaded)
  * apart by the CPU copy they read, so the first read of the tag's bytes
  * stands for the whole sum.  A free whose subtraction came before that
  * read explains nothing: the clean saw it (bug switch
- * clean-reads-local-cpu, bug-clean-reads-local-cpu-kept.txt).  With the
- * journal overflowed (accesses dropped), any free of the tag since the
- * unload began or in flight when it began explains them.
+ * clean-reads-local-cpu, bug-clean-reads-local-cpu-kept.txt).  When the
+ * journal dropped accesses since the unload began (journal.h), any free of
+ * the tag since then or in flight when it began explains them.
  */
 static bool kept_unused_explained(const struct tf_event *ev, int id, const struct exp *e)
 {
@@ -844,11 +844,6 @@ static bool kept_unused_explained(const struct tf_event *ev, int id, const struc
 	long i_going = -1, i_read = -1;
 	const struct tf_jrec *r;
 
-	if (tf_journal_overflowed() &&
-	    ((e && e->freed_in_unload == st.unload_seq) || free_in_flight(id, ev->cpu)))
-		return true;
-	if (!addr)
-		return false;
 	for (i = n; i-- > 0;) {
 		r = tf_journal_at(i);
 		if (!r->access && r->ev.kind == TF_EV_PGF &&
@@ -857,6 +852,11 @@ static bool kept_unused_explained(const struct tf_event *ev, int id, const struc
 			break;
 		}
 	}
+	if ((tf_journal_lost(i_going, (long)n) & TF_JOURNAL_LOST_ACCESS) &&
+	    ((e && e->freed_in_unload == st.unload_seq) || free_in_flight(id, ev->cpu)))
+		return true;
+	if (!addr)
+		return false;
 	for (i = i_going < 0 ? n : (size_t)i_going + 1; i < n; i++) {
 		r = tf_journal_at(i);
 		if (r->access && r->a.addr == addr && r->a.cpu == ev->cpu &&
@@ -990,7 +990,8 @@ static void cause_f20(const struct tf_event *ev, const struct exp *e)
 	long op = cur_op(), i_sub = -1, i_free = -1, i_going = -1;
 	size_t n = tf_journal_len(), i;
 	const struct tf_jrec *r = NULL;
-	const char *ovf = tf_journal_overflowed() ? " (the run's record overflowed)" : "";
+	const char *ovf = tf_journal_lost(-1, (long)n) & TF_JOURNAL_LOST_ACCESS ?
+			  " (the journal overflowed: records are missing)" : "";
 
 	for (i = n; i-- > 0;) {
 		r = tf_journal_at(i);
@@ -1464,7 +1465,7 @@ static void on_pgf(const struct tf_event *ev)
 	case TF_PGF_EV_MODULE_GOING:
 		st.unloading = true;
 		st.unload_seq++;
-		/* For an overflowed journal: frees in flight may subtract after the clean's read. */
+		/* For a journal that drops accesses: frees in flight may subtract after the clean's read. */
 		for (int c = 0; c < TF_MAX_CPUS; c++)
 			if (st.ctx[c].freed_pfn >= 0 && st.ctx[c].freed_pref >= 0 &&
 			    tf_pgf_is_module_id(st.ctx[c].freed_pref))

@@ -8,7 +8,7 @@
 
 #include "test.h"
 
-#define GROUPS(X) X(codec) X(compat) X(phases) X(shims) X(port) X(model) X(sched) X(variants) X(pgflags) X(expect) X(mutator) X(afl_mutator) X(frames)
+#define GROUPS(X) X(codec) X(compat) X(phases) X(shims) X(port) X(model) X(sched) X(variants) X(pgflags) X(expect) X(mutator) X(afl_mutator) X(frames) X(journal)
 
 #define DECLARE(g) extern const struct test_case tests_##g[]; extern const size_t nr_tests_##g;
 GROUPS(DECLARE)
