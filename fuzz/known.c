@@ -112,6 +112,11 @@ static const struct {
 	{ "F13", "model:pgflags-counters-use-after-free [lost-ref]",
 	  "F13: such a truncated module tag index decodes as an area tag whose "
 	  "counters clean_unused_counters() has freed (docs/findings.md)", false },
+	{ "F13", "model:pgflags-counters-lifetime [freed-with-bytes]",
+	  "F13: the free of a page whose module tag index was stored masked or "
+	  "truncated subtracts from the tag that index names, after an unload's "
+	  "clean_unused_counters() freed its counters at zero bytes "
+	  "(docs/findings.md)", false },
 	/* F23: a vm.mem_profiling write taken after prof_shutdown (v3, upstream before Sep 2025). */
 	{ "F23", "model:pgflags-capacity [re-enabled]",
 	  "F23: v3's vm.mem_profiling handler (plain proc_do_static_key(), as "

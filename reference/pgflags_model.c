@@ -171,6 +171,19 @@ struct exp {
 	 * journal overflowed)
 	 */
 	uint32_t freed_in_unload;
+	/*
+	 * Bytes subtracted through refs a decode lost (U_LOST pages, the port
+	 * followed): their sum, how many frees, and the last one's decode;
+	 * lost_holds while every one came through a decode of lost_id's whose
+	 * cause held (cause_lifetime()).
+	 */
+	int64_t lost_bytes;
+	unsigned int lost_n;
+	const char *lost_id;
+	bool lost_holds;
+	long lost_pfn, lost_op;
+	int32_t lost_want;
+	uint64_t lost_idx;
 };
 static struct pgf_tags {
 	struct exp exp[NR_SLOTS];
@@ -205,6 +218,25 @@ static struct exp *exp_of(int id)
 		tags.touched[st.nr_touched_tags++] = h;
 	}
 	return &tags.exp[h];
+}
+
+/* A free (or shed) of pfn subtracts @n bytes from @e, through a lost decode if @flags say so. */
+static void sub_bytes(struct exp *e, unsigned long pfn, unsigned int flags, int64_t n)
+{
+	bool first;
+
+	e->bytes -= n;
+	if (!(flags & U_LOST))
+		return;
+	first = !e->lost_n++;
+	e->lost_bytes -= n;
+	e->lost_holds = (first || e->lost_holds) && pg.lost_id[pfn] && pg.lost_holds[pfn] &&
+			(first || (e->lost_id && tf_str_eq(e->lost_id, pg.lost_id[pfn])));
+	e->lost_id = pg.lost_id[pfn];
+	e->lost_pfn = (long)pfn;
+	e->lost_op = pg.lost_op[pfn];
+	e->lost_want = pg.lost_want[pfn];
+	e->lost_idx = pg.lost_idx[pfn];
 }
 
 static void touch(unsigned long pfn)
@@ -543,7 +575,7 @@ static void shed_begins(unsigned long head)
 	settle(head);
 	tag = pg.pref[head];
 	if (profiling() && tag >= 0 && pgf_id(tag) && !(u->flags & U_INTERNAL))
-		exp_of(tag)->bytes -= (int64_t)PAGE_BYTES * ((1 << u->order) - 1);
+		sub_bytes(exp_of(tag), head, u->flags, (int64_t)PAGE_BYTES * ((1 << u->order) - 1));
 	pg.shed[head] = u->order + 1;
 	u->order = 0;
 	u->flags |= U_HELD;
@@ -635,7 +667,7 @@ static void on_free(const struct tf_event *ev)
 			struct exp *e = exp_of(ref);
 
 			e->calls--;
-			e->bytes -= (int64_t)PAGE_BYTES << ev->order;
+			sub_bytes(e, pfn, u->flags, (int64_t)PAGE_BYTES << ev->order);
 			if (pg.stale_op[pfn] >= 0) {
 				/* F21: allocated while off, it subtracts through the ref it kept. */
 				e->stale_sub_op = cur_op();
@@ -759,6 +791,40 @@ static bool free_in_flight(int id, int cpu)
 }
 
 /*
+ * A module tag with NULL or freed counters that accounts for bytes: F13's
+ * (or the finding whose decode it was) when its own pages are all gone
+ * and every byte it is short came through frees of pages whose ref a
+ * decode lost (stored masked or truncated, it named this tag): the port
+ * subtracted through the tag the index names, whose counters the clean
+ * had rightly freed at zero.  Bytes of its own, or a decode without its
+ * cause, leave it new.
+ */
+static void cause_lifetime(const struct exp *e)
+{
+	char b[64], o[32], n[24];
+
+	if (!e->lost_n) {
+		tf_oracle_cause("F13", false, "no free of a page whose ref a decode lost went through it: its %lld bytes are its own",
+				(long long)e->bytes);
+		return;
+	}
+	if (e->bytes != e->lost_bytes) {
+		tf_oracle_cause("F13", false, "%lld of its %lld bytes came through frees of pages whose ref a decode lost, the rest are its own",
+				(long long)e->lost_bytes, (long long)e->bytes);
+		return;
+	}
+	n[0] = '\0';
+	if (e->lost_n > 1)
+		snprintf(n, sizeof(n), " and %u more", e->lost_n - 1);
+	tf_oracle_cause(e->lost_id ? e->lost_id : "F13", e->lost_holds,
+			"pfn %ld's ref to %s was stored as index %llu at %s (%s's decode%s); its free%s took %lld bytes from the tag that index names, none its own",
+			e->lost_pfn, ref_name(e->lost_want, b, sizeof(b)), (unsigned long long)e->lost_idx,
+			op_name(e->lost_op, o, sizeof(o)), e->lost_id ? e->lost_id : "no finding",
+			e->lost_holds ? ", its cause held" : ", without its cause", n,
+			(long long)-e->lost_bytes);
+}
+
+/*
  * A tag's counters against what its place says: a loaded module's tag has
  * its own; any module tag that accounts for bytes keeps its own.
  */
@@ -776,10 +842,12 @@ static void check_lifetime(int id)
 		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "missing",
 		     "%s belongs to a loaded module but has %s", ref_name(id, b, sizeof(b)),
 		     ctr_name(c));
-	else if (e && e->bytes && ctr_gone(c))
+	else if (e && e->bytes && ctr_gone(c)) {
+		cause_lifetime(e);
 		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
 		     "%s accounts for %lld bytes but has %s", ref_name(id, b, sizeof(b)),
 		     (long long)e->bytes, ctr_name(c));
+	}
 }
 
 /* load_module() gave each tag counters; on failure it took them all back. */
@@ -909,6 +977,7 @@ static int check_unloaded_tag(const struct tf_event *ev, unsigned long s)
 	if (e && e->aliased)
 		return !ctr_gone(c);
 	if (ctr_gone(c) && bytes) {
+		cause_lifetime(e);
 		fail(TF_SIG_PGF_COUNTERS_LIFETIME, "freed-with-bytes",
 		     "module %u unloaded: its %s accounts for %lld bytes, yet has %s",
 		     ev->order, ref_name(id, b, sizeof(b)), (long long)bytes, ctr_name(c));
@@ -1294,6 +1363,9 @@ static void on_module_load(const struct tf_event *ev)
 			     ev->order, s, (long long)tags.exp[h].bytes);
 		tags.exp[h].calls = tags.exp[h].bytes = 0;
 		tags.exp[h].aliased = false;
+		tags.exp[h].lost_bytes = 0;
+		tags.exp[h].lost_n = 0;
+		tags.exp[h].lost_id = NULL;
 	}
 	area_grown(ev, before, &ps, false);
 }
