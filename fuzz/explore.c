@@ -29,6 +29,7 @@
 #include "expect.h"
 #include "journal.h"
 #include "run.h"
+#include "tagfuzz/sim.h"
 #include "tagfuzz/variants.h"
 
 #define MAX_STEP	255	/* a run op's at/at2 range */
@@ -50,8 +51,8 @@ static unsigned int queued_cpus(const struct tf_scenario *s, size_t r)
 	size_t i = r;
 
 	while (i-- > 0 && s->ops[i].kind != TF_OP_RUN)
-		if (s->ops[i].async)
-			mask |= 1u << s->ops[i].cpu;
+		if (s->ops[i].async)	/* where it runs: the control CPU's ops on CPU 0 */
+			mask |= 1u << (tf_op_kind_on_control_cpu(s->ops[i].kind) ? 0 : s->ops[i].cpu);
 	for (; mask; mask &= mask - 1)
 		n++;
 	return n;
@@ -209,6 +210,16 @@ int main(int argc, char **argv)
 		nq = queued_cpus(&scenario, r);
 		if (!nq)
 			nq = 1;
+		/*
+		 * One CPU queued: nobody to switch to, so every change point
+		 * and rotation gives the same run; only the written one runs.
+		 */
+		if (nq == 1) {
+			ret = try_schedule(r, saved.first, saved.at, saved.at2, &o, bugs, out, &steps);
+			if (ret)
+				return ret;
+			continue;
+		}
 		for (unsigned int first = 0; first < nq; first++) {
 			/*
 			 * No change point; then each step the group took
