@@ -14,12 +14,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$ROOT" || exit 2
 
 . "$ROOT/tests/check_lib.sh"
-# run ARGS...: replay into $T/out (stdout) and $T/err, status in $T/rc
-run() {
-	"$R" "$@" >"$T/out" 2>"$T/err"
-	echo $? >"$T/rc"
-}
-rc_is() { [ "$(cat "$T/rc")" = "$1" ] || { echo "status $(cat "$T/rc"), want $1"; cat "$T/out" "$T/err"; return 1; }; }
+run() { run_replay "$@"; }
 no_sanitizer() { ! grep -q 'runtime error\|Sanitizer' "$T/err" "$T/out" || { cat "$T/err"; return 1; }; }
 err_has() { grep -q -- "$1" "$T/err" || { echo "stderr lacks '$1':"; cat "$T/err"; return 1; }; }
 out_has() { grep -q -- "$1" "$T/out" || { echo "stdout lacks '$1':"; cat "$T/out"; return 1; }; }

@@ -94,7 +94,6 @@ build_report() {
 	TAGFUZZ_OUT=$OUT ./build.sh report "$@" >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
-rc_is() { [ "$(cat "$T/rc")" = "$1" ] || { echo "status $(cat "$T/rc"), want $1"; cat "$T/out" "$T/err"; return 1; }; }
 has() { grep -q -- "$2" "$1" || { echo "$1 lacks '$2':"; head -n 60 "$1"; return 1; }; }
 # has_flat FILE TEXT: TEXT in FILE with its lines joined (wrapped prose)
 has_flat() { tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2" || { echo "$1 lacks '$2'"; return 1; }; }

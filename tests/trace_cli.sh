@@ -14,11 +14,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$ROOT" || exit 2
 
 . "$ROOT/tests/check_lib.sh"
-run() {
-	"$R" "$@" >"$T/out" 2>"$T/err"
-	echo $? >"$T/rc"
-}
-rc_is() { [ "$(cat "$T/rc")" = "$1" ] || { echo "status $(cat "$T/rc"), want $1"; cat "$T/out" "$T/err"; return 1; }; }
+run() { run_replay "$@"; }
 has() { grep -qE -- "$1" "$T/out" || { echo "stdout lacks /$1/:"; head -n 80 "$T/out"; return 1; }; }
 lacks() { ! grep -qE -- "$1" "$T/out" || { echo "stdout has /$1/:"; grep -E -- "$1" "$T/out" | head; return 1; }; }
 
