@@ -12,8 +12,9 @@
  * AFL++ passes another queue entry, a cross-over with it.  A result equal
  * to the input is tried again with another seed.
  *
- * The steps each run group took: under libFuzzer the target notes them
- * after each run, in the process that mutates (tf_mutator_note_run()).
+ * What each run group did (its steps and conflict steps): under libFuzzer
+ * the target notes it after each run, in the process that mutates
+ * (tf_mutator_note_run()).
  * This library runs in afl-fuzz, not in the target, so it learns them
  * itself: the first time a queue entry with a run group comes to be
  * mutated, a forked child of afl-fuzz runs it on the port (tf_run(), as
@@ -153,13 +154,13 @@ EXPORT void *afl_custom_init(void *afl, unsigned int seed)
 }
 
 /*
- * The steps each run group of @s took, learnt in a child that runs it:
- * noted for @s (nothing noted if the child failed).  Returns whether the
+ * What each run group of @s did (steps, conflict steps), learnt in a
+ * child that runs it: noted for @s (nothing noted if the child failed).  Returns whether the
  * child reported.
  */
 static bool learn_steps(struct tf_afl *a, struct tf_scenario *s)
 {
-	uint8_t msg[1 + TF_MUT_MAX_GROUPS];
+	struct tf_mut_run_info ri;
 	ssize_t got = -1;
 	int fd[2], status;
 	pid_t pid;
@@ -184,8 +185,8 @@ static bool learn_steps(struct tf_afl *a, struct tf_scenario *s)
 		if (a->pcp_variant >= 0)
 			s->m.pcp_variant = a->pcp_variant;
 		tf_run(s, &a->opts, &v);
-		msg[0] = tf_mutator_steps_of_run(s, msg + 1);
-		_exit(write(fd[1], msg, 1 + msg[0]) == 1 + msg[0] ? 0 : 1);
+		tf_mutator_run_info(s, &ri);
+		_exit(write(fd[1], &ri, sizeof(ri)) == sizeof(ri) ? 0 : 1);
 	}
 	close(fd[1]);
 	if (pid > 0) {
@@ -193,14 +194,14 @@ static bool learn_steps(struct tf_afl *a, struct tf_scenario *s)
 
 		/* until the child's end closes the pipe */
 		for (;;) {
-			ssize_t r = read(fd[0], msg + have, sizeof(msg) - have);
+			ssize_t r = read(fd[0], (uint8_t *)&ri + have, sizeof(ri) - have);
 
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0)
 				break;
 			have += r;
-			if (have == sizeof(msg))
+			if (have == sizeof(ri))
 				break;
 		}
 		got = have;
@@ -208,9 +209,9 @@ static bool learn_steps(struct tf_afl *a, struct tf_scenario *s)
 			;
 	}
 	close(fd[0]);
-	if (got < 1 || msg[0] > TF_MUT_MAX_GROUPS || got != 1 + msg[0])
+	if (got != sizeof(ri))
 		return false;
-	tf_mutator_note_steps(s, msg + 1, msg[0]);
+	tf_mutator_note_info(s, &ri);	/* kept within bounds there */
 	return true;
 }
 
@@ -229,7 +230,7 @@ static void know_steps(struct tf_afl *a, const uint8_t *buf, size_t size)
 	}
 	if (learn_s.m.what_if && !a->what_if) {
 		/* the target passes over it: no steps to learn */
-		tf_mutator_note_steps(&learn_s, NULL, 0);
+		tf_mutator_note_info(&learn_s, NULL);
 		return;
 	}
 	t0 = now_ns();
@@ -238,7 +239,7 @@ static void know_steps(struct tf_afl *a, const uint8_t *buf, size_t size)
 	} else {
 		a->n.learn_failed++;
 		/* the fallback range from now on, not a child each round */
-		tf_mutator_note_steps(&learn_s, NULL, 0);
+		tf_mutator_note_info(&learn_s, NULL);
 	}
 	a->n.learn_ns += now_ns() - t0;
 }

@@ -21,6 +21,7 @@
 #include "fuzz_target.h"
 #include "journal.h"
 #include "mutator.h"
+#include "tagfuzz/events.h"
 #include "tagfuzz/sim.h"
 
 const char *const tf_mutation_name[TF_NR_MUTATIONS] = {
@@ -55,16 +56,180 @@ bool tf_mutator_structured(void)
 	return structured;
 }
 
-/* --- steps each run group took, by the scenario's canonical bytes --- */
+/* --- conflicts of the run in progress (tf_mut_group_info) --- */
 
-#define NR_STEP_ENTRIES	1024
+#define NR_CONF_OBJS	1024	/* objects of one group, direct-mapped */
+#define NR_CONF_SLOTS	32	/* groups of one run whose conflicts are kept */
+#define MAX_STEP	255	/* change points are one byte */
+
+/* Which CPUs of the group in progress accessed each object. */
+static struct {
+	const volatile void *addr;
+	unsigned long gen;
+	uint8_t cpus;
+} cobj[NR_CONF_OBJS];
+static unsigned long cgen;
+_Static_assert(TF_MAX_CPUS <= 8, "CPU masks are a byte");
+
+/*
+ * The group in progress: each step's CPU, its point of that CPU, and the
+ * first two accesses next to it: the ones after the point, and an unlock
+ * before it (an unlock is followed by its point, the rest come after one).
+ */
+static struct {
+	long op;			/* -1: none */
+	unsigned int last;		/* highest step seen */
+	uint8_t points[TF_MAX_CPUS];
+	uint8_t cpu[MAX_STEP + 1];
+	uint8_t point[MAX_STEP + 1];	/* 0: no point seen at this step */
+	const volatile void *addr[MAX_STEP + 1][2];
+} cgrp = { .op = -1 };
+
+/* The groups of this run that ended. */
+static struct {
+	long op;
+	struct tf_mut_group_info gi;
+} cdone[NR_CONF_SLOTS];
+static unsigned int nr_cdone;
+
+/* Mixed, not the low bits: CPUs' copies of a per-CPU variable lie 64 KiB apart. */
+static unsigned int cobj_slot(const volatile void *addr)
+{
+	return (((uintptr_t)addr >> 3) * 0x9e3779b97f4a7c15ull) >> 54;
+}
+_Static_assert(NR_CONF_OBJS == 1u << (64 - 54), "cobj_slot() gives 10 bits");
+
+/* The group in progress ended: its CPUs and conflicts, a sample if many. */
+static void conflicts_done(void)
+{
+	uint8_t cand[MAX_STEP + 1];
+	unsigned int n = 0, i;
+	uint64_t r = cgen * 0x9e3779b97f4a7c15ull + 1;
+	struct tf_mut_group_info *gi;
+
+	if (cgrp.op < 0)
+		return;
+	for (i = 1; i <= cgrp.last; i++) {
+		for (unsigned int a = 0; a < 2 && cgrp.point[i]; a++) {
+			const volatile void *addr = cgrp.addr[i][a];
+			unsigned int k = cobj_slot(addr);
+			uint8_t c = cobj[k].cpus;
+
+			if (!addr || cobj[k].gen != cgen || cobj[k].addr != addr)
+				continue;	/* no access, or the slot went to another object */
+			if (c & (c - 1)) {
+				cand[n++] = i;
+				break;
+			}
+		}
+	}
+	/* more than we keep: a random few (Fisher-Yates), fixed by the run */
+	for (i = 0; i < n && i < TF_MUT_MAX_CONFLICTS; i++) {
+		unsigned int j;
+		uint8_t x;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		j = i + r % (n - i);
+		x = cand[i];
+		cand[i] = cand[j];
+		cand[j] = x;
+	}
+	if (nr_cdone < NR_CONF_SLOTS) {
+		gi = &cdone[nr_cdone].gi;
+		memset(gi, 0, sizeof(*gi));
+		cdone[nr_cdone].op = cgrp.op;
+		for (unsigned int c = 0; c < TF_MAX_CPUS; c++) {
+			gi->points[c] = cgrp.points[c];
+			if (cgrp.points[c])
+				gi->cpus |= 1u << c;
+		}
+		gi->nr_conflicts = i;
+		for (unsigned int k = 0; k < i; k++) {
+			gi->conflict_cpu[k] = cgrp.cpu[cand[k]];
+			gi->conflict_point[k] = cgrp.point[cand[k]];
+		}
+		nr_cdone++;
+	}
+	memset(cgrp.addr, 0, (cgrp.last + 2 <= MAX_STEP + 1 ? cgrp.last + 2 : MAX_STEP + 1) *
+	       sizeof(cgrp.addr[0]));
+	memset(cgrp.point, 0, cgrp.last + 1);
+	memset(cgrp.points, 0, sizeof(cgrp.points));
+	cgrp.op = -1;
+	cgrp.last = 0;
+}
+
+void tf_mutator_run_begin(void)
+{
+	if (!tf_mutator_structured())
+		return;
+	memset(cgrp.addr, 0, sizeof(cgrp.addr));
+	memset(cgrp.point, 0, sizeof(cgrp.point));
+	memset(cgrp.points, 0, sizeof(cgrp.points));
+	cgrp.op = -1;
+	cgrp.last = 0;
+	nr_cdone = 0;
+}
+
+/* The group of op @op is in progress (a new one when the op changed). */
+static void group_in(long op)
+{
+	if (op != cgrp.op) {
+		conflicts_done();
+		cgrp.op = op;
+		cgen++;		/* every object entry of an earlier group is stale */
+	}
+}
+
+void tf_mutator_sched(long op, unsigned long step, int cpu)
+{
+	if (!tf_mutator_structured() || op < 0 || cpu < 0 || cpu >= TF_MAX_CPUS)
+		return;
+	group_in(op);
+	if (cgrp.points[cpu] < MAX_STEP)
+		cgrp.points[cpu]++;
+	if (step >= 1 && step <= MAX_STEP) {
+		cgrp.cpu[step] = cpu;
+		cgrp.point[step] = cgrp.points[cpu];
+		if (step > cgrp.last)
+			cgrp.last = step;
+	}
+}
+
+void tf_mutator_access(long op, const struct tf_access_rec *a)
+{
+	unsigned long step;
+	unsigned int k;
+
+	if (!tf_mutator_structured() || op < 0 || a->cpu < 0 || a->cpu >= TF_MAX_CPUS)
+		return;
+	group_in(op);
+	step = a->step + (a->kind == TF_ACC_UNLOCK || a->kind == TF_ACC_RCU_UNLOCK);
+	if (step >= 1 && step <= MAX_STEP) {
+		if (!cgrp.addr[step][0])
+			cgrp.addr[step][0] = a->addr;
+		else if (!cgrp.addr[step][1] && cgrp.addr[step][0] != a->addr)
+			cgrp.addr[step][1] = a->addr;
+	}
+	k = cobj_slot(a->addr);
+	if (cobj[k].gen != cgen || cobj[k].addr != a->addr) {
+		cobj[k].addr = a->addr;
+		cobj[k].gen = cgen;
+		cobj[k].cpus = 0;
+	}
+	cobj[k].cpus |= 1u << a->cpu;
+}
+
+/* --- what each run group did, by the scenario's canonical bytes --- */
+
+#define NR_INFO_ENTRIES	1024
 #define MAX_GROUPS	TF_MUT_MAX_GROUPS
 
 static struct {
 	uint64_t key;
-	uint8_t nr;
-	uint8_t steps[MAX_GROUPS];	/* per run op, in order; at most 255 */
-} step_cache[NR_STEP_ENTRIES];
+	struct tf_mut_run_info ri;
+} info_cache[NR_INFO_ENTRIES];
 
 /*
  * The cache key: the scenario's canonical bytes, less the header fields a
@@ -96,52 +261,67 @@ static uint64_t key_of(const struct tf_scenario *s, size_t *len)
 	return h | 1;
 }
 
-unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[TF_MUT_MAX_GROUPS])
+void tf_mutator_run_info(const struct tf_scenario *s, struct tf_mut_run_info *ri)
 {
 	unsigned int g = 0;
 
+	conflicts_done();
+	memset(ri, 0, sizeof(*ri));
 	for (size_t i = 0; i < s->nr_ops && g < MAX_GROUPS; i++) {
 		unsigned long max;
 
 		if (s->ops[i].kind != TF_OP_RUN)
 			continue;
+		for (unsigned int k = 0; k < nr_cdone; k++)
+			if (cdone[k].op == (long)i)
+				ri->g[g] = cdone[k].gi;
 		max = tf_journal_op_steps((long)i);
-		steps[g++] = max > 255 ? 255 : max;
+		ri->g[g].steps = max > MAX_STEP ? MAX_STEP : max;
+		g++;
 	}
-	return g;
+	ri->nr = g;
 }
 
-void tf_mutator_note_steps(const struct tf_scenario *s, const uint8_t *steps, unsigned int nr)
+void tf_mutator_note_info(const struct tf_scenario *s, const struct tf_mut_run_info *ri)
 {
 	uint64_t key = key_of(s, NULL);
-	unsigned int k = key % NR_STEP_ENTRIES;
+	struct tf_mut_run_info *k = &info_cache[key % NR_INFO_ENTRIES].ri;
 
-	if (nr > MAX_GROUPS)
-		nr = MAX_GROUPS;
-	if (nr)
-		memcpy(step_cache[k].steps, steps, nr);
-	step_cache[k].key = key;
-	step_cache[k].nr = nr;
+	if (ri)
+		*k = *ri;
+	else
+		memset(k, 0, sizeof(*k));
+	/* from a pipe under AFL++: kept within its bounds */
+	if (k->nr > MAX_GROUPS)
+		k->nr = MAX_GROUPS;
+	for (unsigned int g = 0; g < k->nr; g++) {
+		if (k->g[g].nr_conflicts > TF_MUT_MAX_CONFLICTS)
+			k->g[g].nr_conflicts = 0;
+		for (unsigned int i = 0; i < k->g[g].nr_conflicts; i++)
+			k->g[g].conflict_cpu[i] %= TF_MAX_CPUS;
+	}
+	info_cache[key % NR_INFO_ENTRIES].key = key;
 }
 
 void tf_mutator_note_run(const struct tf_scenario *s)
 {
-	uint8_t steps[MAX_GROUPS];
+	struct tf_mut_run_info ri;
 
 	if (!tf_mutator_structured())
 		return;
-	tf_mutator_note_steps(s, steps, tf_mutator_steps_of_run(s, steps));
+	tf_mutator_run_info(s, &ri);
+	tf_mutator_note_info(s, &ri);
 }
 
-/* The steps run group @g of @s took when it last ran, or 0 if unknown. */
-static unsigned int steps_of(const struct tf_scenario *s, unsigned int g)
+/* What run group @g of @s did when it last ran; NULL if not known. */
+static const struct tf_mut_group_info *group_of(const struct tf_scenario *s, unsigned int g)
 {
 	uint64_t key = key_of(s, NULL);
-	unsigned int k = key % NR_STEP_ENTRIES;
+	unsigned int k = key % NR_INFO_ENTRIES;
 
-	if (step_cache[k].key != key || g >= step_cache[k].nr)
-		return 0;
-	return step_cache[k].steps[g];
+	if (info_cache[k].key != key || g >= info_cache[k].ri.nr)
+		return NULL;
+	return &info_cache[k].ri.g[g];
 }
 
 static unsigned int nr_runs(const struct tf_scenario *s);
@@ -159,7 +339,7 @@ bool tf_mutator_steps_known(const struct tf_scenario *s)
 	if (!nr_runs(s))
 		return true;
 	key = key_of(s, NULL);
-	return step_cache[key % NR_STEP_ENTRIES].key == key;
+	return info_cache[key % NR_INFO_ENTRIES].key == key;
 }
 
 /* --- ops --- */
@@ -259,33 +439,91 @@ static unsigned int nr_runs(const struct tf_scenario *s)
  * made), one of the first 16 steps half the time, else of the first 64:
  * a small group's later picks would all fall past its end.
  */
-static unsigned int pick_point(unsigned int steps)
+static unsigned int pick_point(const struct tf_mut_group_info *gi)
 {
-	if (steps)
-		return 1 + rnd(steps);
+	if (gi && gi->steps)
+		return 1 + rnd(gi->steps);
 	return 1 + rnd(rnd(2) ? 16 : 64);
+}
+
+/* @cpu's place among the group's CPUs: the run's first= that puts it first. */
+static unsigned int rotation_of(uint8_t cpus, unsigned int cpu)
+{
+	return __builtin_popcount(cpus & ((1u << cpu) - 1));
+}
+
+/* The CPU after @cpu in the group's order (the next to run when @cpu drops). */
+static unsigned int next_cpu(uint8_t cpus, unsigned int cpu)
+{
+	for (unsigned int i = 1; i <= TF_MAX_CPUS; i++)
+		if (cpus & (1u << ((cpu + i) % TF_MAX_CPUS)))
+			return (cpu + i) % TF_MAX_CPUS;
+	return cpu;
+}
+
+/*
+ * A schedule aimed at a conflict (F, k) of the group: F first, and a
+ * change point at its kth point, so the next CPU G runs right before F's
+ * access.  With two points, G also stops at its jth point (one of its
+ * conflicts three times in four, else any), so F's access lands between
+ * two of G's: F ran k points, so G's jth point is the run's step k + j.
+ */
+static bool aim(struct tf_op *run, const struct tf_mut_group_info *gi, bool two)
+{
+	uint8_t cand[TF_MUT_MAX_CONFLICTS];
+	unsigned int i, f, g, k, j, n = 0, cpus = 0;
+
+	if (!gi || !gi->nr_conflicts)
+		return false;
+	/* a CPU with conflicts, then one of its: a CPU with few is as likely */
+	for (i = 0; i < gi->nr_conflicts; i++)
+		cpus |= 1u << gi->conflict_cpu[i];
+	for (f = 0, k = 1 + rnd(__builtin_popcount(cpus)); ; f++)
+		if ((cpus & (1u << f)) && !--k)
+			break;
+	for (i = 0; i < gi->nr_conflicts; i++)
+		if (gi->conflict_cpu[i] == f)
+			cand[n++] = gi->conflict_point[i];
+	k = cand[rnd(n)];
+	run->first = rotation_of(gi->cpus, f);
+	run->at = k;
+	run->at2 = 0;
+	g = next_cpu(gi->cpus, f);
+	if (!two || g == f)
+		return true;
+	for (i = 0, n = 0; i < gi->nr_conflicts; i++)
+		if (gi->conflict_cpu[i] == g)
+			cand[n++] = gi->conflict_point[i];
+	j = n && rnd(4) ? cand[rnd(n)] : 1 + rnd(gi->points[g] ? gi->points[g] : 1);
+	run->at2 = k + j;
+	return true;
 }
 
 static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 {
-	unsigned int n = nr_runs(s), g, steps;
+	unsigned int n = nr_runs(s), g;
+	const struct tf_mut_group_info *gi;
 	struct tf_op *run;
 
 	if (!n)
 		return false;
 	g = rnd(n);
-	steps = steps_of(s, g);
+	gi = group_of(s, g);
 	run = &s->ops[nth_run(s, g)];
-	switch (rnd(6)) {
-	case 0:		/* one change point */
-		run->at = pick_point(steps);
+	switch (rnd(10)) {
+	case 0 ... 2:	/* one change point, at a conflict three times in four */
+		if (rnd(4) && aim(run, gi, false))
+			break;
+		run->at = pick_point(gi);
 		run->at2 = 0;
 		break;
-	case 1:		/* two */
-		run->at = pick_point(steps);
-		run->at2 = run->at + pick_point(steps ? (steps > run->at ? steps - run->at : 1) : 0);
+	case 3 ... 5:	/* two */
+		if (rnd(4) && aim(run, gi, true))
+			break;
+		run->at = pick_point(gi);
+		run->at2 = run->at + 1 + rnd(gi && gi->steps > run->at ? gi->steps - run->at : 16);
 		break;
-	case 2: {	/* nudge by 1 to 4 steps */
+	case 6: {	/* nudge by 1 to 4 steps */
 		int d = rnd(2) ? 1 + (int)rnd(4) : -1 - (int)rnd(4);
 
 		if (run->at2 && rnd(2))
@@ -296,10 +534,10 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 			run->at = 1;
 		break;
 	}
-	case 3:		/* rotate the first CPU */
+	case 7:		/* rotate the first CPU */
 		run->first = (run->first + 1 + rnd(TF_MAX_CPUS - 1)) % TF_MAX_CPUS;
 		break;
-	case 4:		/* no change point */
+	case 8:		/* no change point */
 		run->at = run->at2 = 0;
 		break;
 	default: {	/* add or remove a preempt */
@@ -311,12 +549,14 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 				return true;
 			}
 		}
-		p.n = pick_point(steps);
+		p.n = pick_point(gi);
 		return insert_op(s, rnd(s->nr_ops + 1), &p);
 	}
 	}
-	if (run->at > 255)
-		run->at = 255;
+	if (run->at > MAX_STEP)
+		run->at = MAX_STEP;
+	if (run->at2 > MAX_STEP)
+		run->at2 = MAX_STEP;
 	if (run->at2 && run->at2 <= run->at)
 		run->at2 = 0;
 	(void)what_if;
@@ -357,7 +597,7 @@ static bool wrap(struct tf_scenario *s)
 	if (!n)
 		return false;
 	run.first = rnd(TF_MAX_CPUS);
-	run.at = rnd(2) ? pick_point(0) : 0;
+	run.at = rnd(2) ? pick_point(NULL) : 0;
 	return insert_op(s, k, &run);
 }
 
@@ -450,9 +690,9 @@ static bool race(struct tf_scenario *s, uint8_t what_if)
 		return false;
 	a.async = b.async = true;
 	run.first = rnd(2) ? a.cpu : b.cpu;
-	run.at = rnd(4) ? pick_point(0) : 0;
+	run.at = rnd(4) ? pick_point(NULL) : 0;
 	if (run.at && !rnd(2))
-		run.at2 = run.at + pick_point(0);
+		run.at2 = run.at + pick_point(NULL);
 	return s->nr_ops + 3 <= TF_MAX_OPS && insert_op(s, at, &a) && insert_op(s, at + 1, &b) &&
 	       insert_op(s, at + 2, &run);
 }

@@ -53,29 +53,67 @@ size_t tf_cross_over(const uint8_t *a, size_t a_size, const uint8_t *b, size_t b
 void tf_mutator_set_what_if(uint8_t what_if);
 
 /*
- * After each run of a fuzz target: the scheduling steps each run group of
- * @s took, kept by the scenario's canonical bytes, so a later mutation of
- * the same input draws change points from the steps it really had.
- * (tf_mutator_steps_of_run(), then tf_mutator_note_steps(); nothing under
- * TAGFUZZ_MUTATOR=bytes.)
+ * After each run of a fuzz target: what each run group of @s did (its
+ * steps and its conflict steps, below), kept by the scenario's canonical
+ * bytes, so a later mutation of the same input draws change points from
+ * the run it really had.  (tf_mutator_run_info(), then
+ * tf_mutator_note_info(); nothing under TAGFUZZ_MUTATOR=bytes.)
  */
 void tf_mutator_note_run(const struct tf_scenario *s);
 
 /* Run groups whose steps are kept, per input (the first ones). */
 #define TF_MUT_MAX_GROUPS	8
+/* Conflict steps kept per group. */
+#define TF_MUT_MAX_CONFLICTS	32
 
 /*
- * The steps each run group of @s took in the run that just ended (read
- * from the journal), at most 255 each, into @steps; the number of groups.
+ * What a run of an input showed, per run group: the steps it took (at
+ * most 255), which CPUs took them and how many each, and its conflicts:
+ * points right before an access to an object another CPU of the group
+ * also accesses in that run, each as (CPU, its nth point).  A change
+ * point at one of them moves that access after the other CPU's; a switch
+ * anywhere else only reorders accesses to objects no other CPU touches
+ * (RFF's and PCT's observation: a race's few points are among the
+ * conflicting accesses).  A CPU's own points are counted, not the run's
+ * steps: they stay the same when the schedule changes, and a schedule
+ * aimed at them is built from them (mutate_schedule()).
  */
-unsigned int tf_mutator_steps_of_run(const struct tf_scenario *s, uint8_t steps[TF_MUT_MAX_GROUPS]);
+struct tf_mut_group_info {
+	uint8_t steps;			/* the run's, at most 255 */
+	uint8_t cpus;			/* the CPUs that took points, a mask */
+	uint8_t points[TF_MAX_CPUS];	/* each CPU's points, at most 255 */
+	uint8_t nr_conflicts;
+	uint8_t conflict_cpu[TF_MUT_MAX_CONFLICTS];
+	uint8_t conflict_point[TF_MUT_MAX_CONFLICTS];	/* 1: the CPU's first */
+};
+
+struct tf_mut_run_info {
+	uint8_t nr;			/* run groups */
+	struct tf_mut_group_info g[TF_MUT_MAX_GROUPS];
+};
 
 /*
- * Keep @nr groups' @steps for @s (nr 0: known to have none; change points
- * then come from the fallback range).  The AFL++ library learns them in a
- * child process it runs the input in (fuzz/afl_mutator.c).
+ * What each run group of @s did in the run that just ended (steps from
+ * the journal, conflict steps from tf_mutator_access()) into @ri.
  */
-void tf_mutator_note_steps(const struct tf_scenario *s, const uint8_t *steps, unsigned int nr);
+void tf_mutator_run_info(const struct tf_scenario *s, struct tf_mut_run_info *ri);
+
+/*
+ * Keep @ri for @s (@ri NULL or ri->nr 0: known to have no steps; change
+ * points then come from the fallback range).  The AFL++ library learns it
+ * in a child process it runs the input in (fuzz/afl_mutator.c).
+ */
+void tf_mutator_note_info(const struct tf_scenario *s, const struct tf_mut_run_info *ri);
+
+/*
+ * The run's side, from fuzz/run.c: a run begins; each scheduling point
+ * and each access of a run group, in scenario op @op (the group's `run`
+ * op, or the op that ran it).  Cheap; nothing under TAGFUZZ_MUTATOR=bytes.
+ */
+struct tf_access_rec;
+void tf_mutator_run_begin(void);
+void tf_mutator_sched(long op, unsigned long step, int cpu);
+void tf_mutator_access(long op, const struct tf_access_rec *a);
 
 /* The run groups of the input @data (@size bytes) in the fuzz run's mode. */
 unsigned int tf_mutator_run_groups(const uint8_t *data, size_t size, uint8_t what_if);

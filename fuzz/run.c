@@ -61,15 +61,18 @@ static void run_access(const struct tf_access_rec *a)
 	tf_journal_set_body(tf_sim_body());
 	tf_journal_access(a);
 	tf_interleave_access(a);
+	tf_mutator_access(cur_op, a);
 	if (cur_o->watch && cur_o->watch->access)
 		cur_o->watch->access(cur_o->watch->arg, cur_op, a);
 }
 
-/* Each scheduling point of a run, for a watch that asks (tf_sched_observer). */
+/* Each scheduling point of a run: the mutator's conflicts, and a watch that asks. */
 static void run_sched(unsigned long step, int cpu, const char *what, const struct tf_loc *loc,
 		      unsigned int change_point)
 {
-	cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, loc, change_point);
+	tf_mutator_sched(cur_op, step, cpu);
+	if (cur_o->watch && cur_o->watch->sched)
+		cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, loc, change_point);
 }
 
 /* A cause given and not taken by the report that follows is dropped. */
@@ -382,8 +385,10 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_journal_reset();
 	drop_cause();
 	tf_interleave_reset();
+	tf_mutator_run_begin();
 	tf_access_sink = run_access;
-	tf_sched_observer = o->watch && o->watch->sched ? run_sched : NULL;
+	tf_sched_observer = (o->watch && o->watch->sched) || tf_mutator_structured() ?
+			    run_sched : NULL;
 	tf_bug_jmp = &jb;
 
 	nr_oracles = 0;
