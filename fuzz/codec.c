@@ -476,6 +476,32 @@ bool tf_op_kind_can_start(enum tf_op_kind kind)
 	return kind < TF_NR_OPS && op_table[kind].can_start;
 }
 
+bool tf_op_kind_takes_live_index(enum tf_op_kind kind)
+{
+	if (kind >= TF_NR_OPS)
+		return false;
+	for_each_field(&op_table[kind], i)
+		if (op_table[kind].f[i].key && !strcmp(op_table[kind].f[i].key, "idx"))
+			return true;
+	return false;
+}
+
+static bool field_applies(const struct tf_op_def *d, const struct tf_op *op,
+			  const struct tf_field *f);
+
+bool tf_op_names_cpu(const struct tf_op *op)
+{
+	const struct tf_op_def *d;
+
+	if (op->kind >= TF_NR_OPS)
+		return false;
+	d = &op_table[op->kind];
+	for_each_field(d, i)
+		if (d->f[i].key && !strcmp(d->f[i].key, "cpu") && field_applies(d, op, &d->f[i]))
+			return true;
+	return false;
+}
+
 const char *tf_op_name(const struct tf_op *op)
 {
 	if (op->kind == TF_OP_ALLOC)

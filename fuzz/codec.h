@@ -63,6 +63,10 @@ int tf_op_code(enum tf_op_kind kind, enum tf_op_mode mode);
 int tf_mode_nr_codes(enum tf_op_mode mode);
 /* `start OP` puts an op of @kind in flight (else the start is dropped or refused). */
 bool tf_op_kind_can_start(enum tf_op_kind kind);
+/* @op has a `cpu=` (not, e.g., `drain all`: its CPU is then 0 once encoded). */
+bool tf_op_names_cpu(const struct tf_op *op);
+/* Ops of @kind name a live allocation (`idx=`, tf_op.n). */
+bool tf_op_kind_takes_live_index(enum tf_op_kind kind);
 /* The op's text name (alloc, alloc_exact, alloc_bulk by alloc kind). */
 const char *tf_op_name(const struct tf_op *op);
 

@@ -566,7 +566,10 @@ static bool mutate_schedule(struct tf_scenario *s, uint8_t what_if)
 /* The CPU a started op runs on when its CPU is online (callers.c's op_cpu()). */
 static unsigned int start_cpu(const struct tf_op *op)
 {
-	return tf_op_kind_on_control_cpu(op->kind) ? 0 : op->cpu % TF_MAX_CPUS;
+	if (op->kind == TF_OP_CPU_UP)
+		return op->cpu % TF_MAX_CPUS;
+	return tf_op_kind_on_control_cpu(op->kind) || !tf_op_names_cpu(op) ? 0 :
+	       op->cpu % TF_MAX_CPUS;
 }
 
 /*
@@ -628,7 +631,7 @@ static bool place_on_cpu(struct tf_op *op, unsigned int up, unsigned int *taken)
 		*taken |= 1u << op->cpu;
 		return true;
 	}
-	if (tf_op_kind_on_control_cpu(op->kind)) {
+	if (tf_op_kind_on_control_cpu(op->kind) || !tf_op_names_cpu(op)) {
 		if (*taken & 1u)
 			return false;
 		*taken |= 1u;
@@ -651,10 +654,11 @@ static bool place_on_cpu(struct tf_op *op, unsigned int up, unsigned int *taken)
 /*
  * A race to try: two ops that can start, each a copy of one of the input's
  * (its operands already mean something there) or, one time in three, the
- * second a new one from the mode's table, started on two different CPUs
- * that are up there (a CPU brought up first when only CPU 0 is), then a
- * run op.  The schedule mutations reach only the interleavings of groups
- * that exist; a race needs its two ops started together first.
+ * second a new one from the mode's table, half the time on the first's
+ * allocation when both name one, started on two different CPUs that are
+ * up there (a CPU brought up first when only CPU 0 is), then a run op.
+ * The schedule mutations reach only the interleavings of groups that
+ * exist; a race needs its two ops started together first.
  */
 static bool race(struct tf_scenario *s, uint8_t what_if)
 {
@@ -677,6 +681,9 @@ static bool race(struct tf_scenario *s, uint8_t what_if)
 	} else if (!random_op(&s->m, what_if, &b) || !tf_op_kind_can_start(b.kind)) {
 		return false;
 	}
+	/* half the time on the same allocation: a race is two CPUs on one object */
+	if (rnd(2) && tf_op_kind_takes_live_index(a.kind) && tf_op_kind_takes_live_index(b.kind))
+		b.n = a.n;
 	at = later + 1 + rnd(s->nr_ops - later);
 	up = cpus_up_before(s, at);
 	if (up == 1u) {		/* only the boot CPU: bring one more up */

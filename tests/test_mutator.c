@@ -196,13 +196,13 @@ static bool test_race_two_cpus_up(void)
 		"free cpu=0 idx=0\ncpu_up cpu=2\nalloc cpu=2 order=0 tag=1\nfree cpu=2 idx=1\n";
 	static struct tf_scenario w;
 	uint8_t b[4096], o[4096];
-	unsigned int races = 0, pairs = 0, brought_up = 0;
+	unsigned int races = 0, pairs = 0, brought_up = 0, frees = 0, same = 0;
 	char err[256];
 	size_t n;
 
 	ASSERT_EQ(tf_parse_text(text, &w, err, sizeof(err)), 0);
 	n = tf_encode(&w, b, sizeof(b));
-	for (unsigned int seed = 0; seed < 5000; seed++) {
+	for (unsigned int seed = 0; seed < 20000; seed++) {
 		enum tf_mutation m = TF_MUT_BYTES;
 		unsigned int runs = 0, started = 0, nstarted = 0, up = 0;
 		size_t k, first = 0;
@@ -224,9 +224,11 @@ static bool test_race_two_cpus_up(void)
 				first = i;
 				up = up_before(&w, i);
 			}
+			/* `drain all` names no CPU: CPU 0 runs it */
 			cpu = op->kind == TF_OP_CPU_UP ? op->cpu :
 			      op->kind == TF_OP_CPU_DOWN || op->kind == TF_OP_PEXT_ONLINE ||
-			      op->kind == TF_OP_PEXT_INIT ? 0 : op->cpu;
+			      op->kind == TF_OP_PEXT_INIT || (op->kind == TF_OP_DRAIN && op->all) ?
+			      0 : op->cpu;
 			ASSERT_TRUE(op->kind == TF_OP_CPU_UP || (up & (1u << cpu)));
 			ASSERT_TRUE(!(started & (1u << cpu)));
 			started |= 1u << cpu;
@@ -239,7 +241,19 @@ static bool test_race_two_cpus_up(void)
 		pairs++;
 		ASSERT_EQ(w.ops[first + 2].kind, TF_OP_RUN);
 		brought_up += first < 4;	/* before the input's cpu_up: one was inserted */
+		if (w.ops[first].kind == TF_OP_FREE && w.ops[first + 1].kind == TF_OP_FREE) {
+			frees++;
+			same += w.ops[first].n == w.ops[first + 1].n;
+		}
 	}
+	/*
+	 * Two frees: copies of idx=0 and idx=1 name the same allocation half
+	 * the time by chance; the race edit puts the second on the first's
+	 * allocation half the time besides (3/4 in all).
+	 */
+	fprintf(stderr, "  race: %u pairs of frees, %u on one allocation\n", frees, same);
+	ASSERT_TRUE(frees > 60);
+	ASSERT_TRUE(same * 100 > frees * 65);
 	ASSERT_TRUE(races > 50);
 	ASSERT_TRUE(pairs > races / 2);
 	ASSERT_TRUE(brought_up > 0);
