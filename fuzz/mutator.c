@@ -696,7 +696,7 @@ static bool race(struct tf_scenario *s, uint8_t what_if)
 	if (!place_on_cpu(&a, up, &taken) || !place_on_cpu(&b, up, &taken))
 		return false;
 	a.async = b.async = true;
-	run.first = rnd(2) ? a.cpu : b.cpu;
+	run.first = rnd(2);	/* a rotation over the two queued CPUs: either first */
 	run.at = rnd(4) ? pick_point(NULL) : 0;
 	if (run.at && !rnd(2))
 		run.at2 = run.at + pick_point(NULL);
