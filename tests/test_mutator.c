@@ -18,6 +18,21 @@
 static uint8_t in[4096], out[4096];
 static struct tf_scenario s;
 
+/* @seed's edit of the input @b (@n bytes), decoded into @into when it is a @want edit. */
+static bool edit_of_kind(const uint8_t *b, size_t n, unsigned int seed, enum tf_mutation want,
+			 struct tf_scenario *into)
+{
+	enum tf_mutation m = TF_MUT_BYTES;
+	size_t k;
+
+	memcpy(out, b, n);
+	k = tf_mutate(out, n, sizeof(out), seed, 0, &m);
+	if (!k || m != want)
+		return false;
+	tf_decode(out, k, into);
+	return true;
+}
+
 static bool test_mutations_stay_scenarios(void)
 {
 	unsigned int seen[TF_NR_MUTATIONS] = { 0 };
@@ -72,14 +87,8 @@ static bool test_schedule_from_steps(void)
 	ASSERT_TRUE(steps > 2 && steps < 40);
 	n = tf_encode(&s, in, sizeof(in));
 	for (unsigned int seed = 0; seed < 4000; seed++) {
-		enum tf_mutation m = TF_MUT_BYTES;
-		size_t k;
-
-		memcpy(out, in, n);
-		k = tf_mutate(out, n, sizeof(out), seed, 0, &m);
-		if (!k || m != TF_MUT_SCHEDULE)
+		if (!edit_of_kind(in, n, seed, TF_MUT_SCHEDULE, &s))
 			continue;
-		tf_decode(out, k, &s);
 		for (size_t i = 0; i < s.nr_ops; i++) {
 			if (s.ops[i].kind != TF_OP_RUN || !s.ops[i].at)
 				continue;
@@ -135,7 +144,7 @@ static bool test_wrap_one_op_a_cpu(void)
 		"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\nalloc cpu=2 order=0 tag=1\n"
 		"free cpu=1 idx=0\nfree cpu=1 idx=0\nfree cpu=2 idx=0\n";
 	static struct tf_scenario w;
-	uint8_t b[4096], o[4096];
+	uint8_t b[4096];
 	unsigned int wraps = 0;
 	char err[256];
 	size_t n;
@@ -143,14 +152,8 @@ static bool test_wrap_one_op_a_cpu(void)
 	ASSERT_EQ(tf_parse_text(text, &w, err, sizeof(err)), 0);
 	n = tf_encode(&w, b, sizeof(b));
 	for (unsigned int seed = 0; seed < 3000; seed++) {
-		enum tf_mutation m = TF_MUT_BYTES;
-		size_t k;
-
-		memcpy(o, b, n);
-		k = tf_mutate(o, n, sizeof(o), seed, 0, &m);
-		if (!k || m != TF_MUT_WRAP)
+		if (!edit_of_kind(b, n, seed, TF_MUT_WRAP, &w))
 			continue;
-		tf_decode(o, k, &w);
 		wraps++;
 		for (size_t i = 0, started = 0; i < w.nr_ops; i++) {
 			unsigned int cpu = w.ops[i].kind == TF_OP_CPU_UP || w.ops[i].kind == TF_OP_ALLOC ||
@@ -195,7 +198,7 @@ static bool test_race_two_cpus_up(void)
 		"pext_init\nalloc cpu=0 order=0 tag=1\nalloc cpu=0 order=0 tag=1\n"
 		"free cpu=0 idx=0\ncpu_up cpu=2\nalloc cpu=2 order=0 tag=1\nfree cpu=2 idx=1\n";
 	static struct tf_scenario w;
-	uint8_t b[4096], o[4096];
+	uint8_t b[4096];
 	unsigned int races = 0, pairs = 0, brought_up = 0, frees = 0, same = 0;
 	char err[256];
 	size_t n;
@@ -203,15 +206,11 @@ static bool test_race_two_cpus_up(void)
 	ASSERT_EQ(tf_parse_text(text, &w, err, sizeof(err)), 0);
 	n = tf_encode(&w, b, sizeof(b));
 	for (unsigned int seed = 0; seed < 20000; seed++) {
-		enum tf_mutation m = TF_MUT_BYTES;
 		unsigned int runs = 0, started = 0, nstarted = 0, up = 0;
-		size_t k, first = 0;
+		size_t first = 0;
 
-		memcpy(o, b, n);
-		k = tf_mutate(o, n, sizeof(o), seed, 0, &m);
-		if (!k || m != TF_MUT_RACE)
+		if (!edit_of_kind(b, n, seed, TF_MUT_RACE, &w))
 			continue;
-		tf_decode(o, k, &w);
 		races++;
 		for (size_t i = 0; i < w.nr_ops; i++) {
 			const struct tf_op *op = &w.ops[i];
@@ -351,15 +350,9 @@ static bool test_aimed_schedules_find_race(void)
 	tf_mutator_note_run(&s);
 	n = tf_encode(&s, in, sizeof(in));
 	for (unsigned int seed = 1; tries < 600; seed++) {
-		enum tf_mutation m = TF_MUT_BYTES;
-		size_t k;
-
-		memcpy(out, in, n);
-		k = tf_mutate(out, n, sizeof(out), seed, 0, &m);
-		if (!k || m != TF_MUT_SCHEDULE)
+		if (!edit_of_kind(in, n, seed, TF_MUT_SCHEDULE, &child))
 			continue;
 		tries++;
-		tf_decode(out, k, &child);
 		tf_run(&child, &o, &v);
 		for (int i = 0; i < v.nr; i++)
 			hits += !strcmp(v.f[i].sig, "pcp:stranded-after-online");
