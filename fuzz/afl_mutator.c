@@ -184,6 +184,7 @@ static bool learn_steps(struct tf_afl *a, struct tf_scenario *s)
 			s->m.tracker = a->tracker;
 		if (a->pcp_variant >= 0)
 			s->m.pcp_variant = a->pcp_variant;
+		a->opts.for_mutator = true;
 		tf_run(s, &a->opts, &v);
 		tf_mutator_run_info(s, &ri);
 		_exit(write(fd[1], &ri, sizeof(ri)) == sizeof(ri) ? 0 : 1);

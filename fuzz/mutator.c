@@ -160,13 +160,18 @@ static void conflicts_done(void)
 	cgrp.last = 0;
 }
 
+/*
+ * Every run, collecting or not: tf_mutator_run_info() then reports this
+ * run's conflicts, none when it did not collect.  A group still open (the
+ * run ended by a BUG, and nobody asked) is cleared here.
+ */
 void tf_mutator_run_begin(void)
 {
-	if (!tf_mutator_structured())
-		return;
-	memset(cgrp.addr, 0, sizeof(cgrp.addr));
-	memset(cgrp.point, 0, sizeof(cgrp.point));
-	memset(cgrp.points, 0, sizeof(cgrp.points));
+	if (cgrp.op >= 0) {
+		memset(cgrp.addr, 0, sizeof(cgrp.addr));
+		memset(cgrp.point, 0, sizeof(cgrp.point));
+		memset(cgrp.points, 0, sizeof(cgrp.points));
+	}
 	cgrp.op = -1;
 	cgrp.last = 0;
 	nr_cdone = 0;

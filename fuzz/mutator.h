@@ -106,9 +106,10 @@ void tf_mutator_run_info(const struct tf_scenario *s, struct tf_mut_run_info *ri
 void tf_mutator_note_info(const struct tf_scenario *s, const struct tf_mut_run_info *ri);
 
 /*
- * The run's side, from fuzz/run.c: a run begins; each scheduling point
- * and each access of a run group, in scenario op @op (the group's `run`
- * op, or the op that ran it).  Cheap; nothing under TAGFUZZ_MUTATOR=bytes.
+ * The run's side, from fuzz/run.c: every run begins; each scheduling
+ * point and each access of a run group, in scenario op @op (the group's
+ * `run` op, or the op that ran it), when the run collects for the mutator
+ * (tf_run_opts.for_mutator).  Nothing under TAGFUZZ_MUTATOR=bytes.
  */
 struct tf_access_rec;
 void tf_mutator_run_begin(void);

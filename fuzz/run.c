@@ -61,7 +61,8 @@ static void run_access(const struct tf_access_rec *a)
 	tf_journal_set_body(tf_sim_body());
 	tf_journal_access(a);
 	tf_interleave_access(a);
-	tf_mutator_access(cur_op, a);
+	if (cur_o->for_mutator)
+		tf_mutator_access(cur_op, a);
 	if (cur_o->watch && cur_o->watch->access)
 		cur_o->watch->access(cur_o->watch->arg, cur_op, a);
 }
@@ -70,7 +71,8 @@ static void run_access(const struct tf_access_rec *a)
 static void run_sched(unsigned long step, int cpu, const char *what, const struct tf_loc *loc,
 		      unsigned int change_point)
 {
-	tf_mutator_sched(cur_op, step, cpu);
+	if (cur_o->for_mutator)
+		tf_mutator_sched(cur_op, step, cpu);
 	if (cur_o->watch && cur_o->watch->sched)
 		cur_o->watch->sched(cur_o->watch->arg, cur_op, step, cpu, what, loc, change_point);
 }
@@ -387,8 +389,7 @@ void tf_run(const struct tf_scenario *s, const struct tf_run_opts *o,
 	tf_interleave_reset();
 	tf_mutator_run_begin();
 	tf_access_sink = run_access;
-	tf_sched_observer = (o->watch && o->watch->sched) || tf_mutator_structured() ?
-			    run_sched : NULL;
+	tf_sched_observer = (o->watch && o->watch->sched) || o->for_mutator ? run_sched : NULL;
 	tf_bug_jmp = &jb;
 
 	nr_oracles = 0;
@@ -590,10 +591,12 @@ void tf_fuzz_count_known(const struct tf_verdict *v, bool strict)
 
 void tf_fuzz_one(const struct tf_scenario *s, const struct tf_run_opts *o)
 {
+	struct tf_run_opts fo = *o;
 	struct tf_verdict v;
 	const struct tf_finding *f;
 
-	tf_run(s, o, &v);
+	fo.for_mutator = tf_mutator_structured();
+	tf_run(s, &fo, &v);
 	tf_mutator_note_run(s);
 	f = tf_verdict_first_new(&v, o->strict);
 	tf_fuzz_count_known(&v, o->strict);

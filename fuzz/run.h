@@ -59,6 +59,12 @@ struct tf_run_opts {
 	bool keep_going;	/* do not stop at the first finding */
 	unsigned long bugs;	/* bug switches for this run */
 	const struct tf_run_watch *watch;	/* or NULL */
+	/*
+	 * Collect what tf_mutator_run_info() reads (each group's points and
+	 * conflicts): the fuzz targets (tf_fuzz_one()) and the AFL++
+	 * library's learning run; replay, explore and report need none of it.
+	 */
+	bool for_mutator;
 };
 
 struct tf_verdict {

@@ -269,7 +269,7 @@ static bool has_conflict(const struct tf_mut_group_info *gi, unsigned int cpu, u
 
 static const struct tf_mut_group_info *run_info_of(const char *text, struct tf_mut_run_info *ri)
 {
-	struct tf_run_opts o = { 0 };
+	struct tf_run_opts o = { .for_mutator = true };
 	struct tf_verdict v;
 	char err[256];
 
@@ -335,7 +335,7 @@ static bool test_aimed_schedules_find_race(void)
 		"alloc cpu=1 order=0 tag=1\nalloc cpu=1 order=0 tag=1\n"
 		"start free cpu=2 idx=0\nstart cpu_down cpu=1\nrun first=1\n"
 		"cpu_up cpu=1\nfree cpu=1 idx=0\n";
-	struct tf_run_opts o = { 0 };
+	struct tf_run_opts o = { .for_mutator = true };
 	struct tf_verdict v;
 	static struct tf_scenario child;
 	unsigned int tries = 0, hits = 0;
