@@ -23,6 +23,7 @@
 #include "codec.h"
 #include "phases.h"
 #include "tagfuzz/pgflags.h"
+#include "tagfuzz/strmatch.h"
 #include "tagfuzz/variants.h"
 
 static uint8_t byte_at(const uint8_t *data, size_t size, size_t i)
@@ -481,7 +482,7 @@ bool tf_op_kind_takes_live_index(enum tf_op_kind kind)
 	if (kind >= TF_NR_OPS)
 		return false;
 	for_each_field(&op_table[kind], i)
-		if (op_table[kind].f[i].key && !strcmp(op_table[kind].f[i].key, "idx"))
+		if (op_table[kind].f[i].key && tf_str_eq(op_table[kind].f[i].key, "idx"))
 			return true;
 	return false;
 }
@@ -497,7 +498,7 @@ bool tf_op_names_cpu(const struct tf_op *op)
 		return false;
 	d = &op_table[op->kind];
 	for_each_field(d, i)
-		if (d->f[i].key && !strcmp(d->f[i].key, "cpu") && field_applies(d, op, &d->f[i]))
+		if (d->f[i].key && tf_str_eq(d->f[i].key, "cpu") && field_applies(d, op, &d->f[i]))
 			return true;
 	return false;
 }

@@ -215,9 +215,12 @@ static struct tf_scenario hs;
 static struct tf_verdict hv;
 static struct tf_diff_result hd;
 static struct tf_scenario hd_scenario;
-static uint8_t bytes[1 << 16];
+static uint8_t bytes[1 << 16], mutated[1 << 16];
 
-/* The runs a fuzz target makes of @path's scenario, armed; false if one was heard. */
+/*
+ * The runs a fuzz target makes of @path's scenario and the mutator's edits
+ * of it, armed; false if one was heard.
+ */
 static bool runs_quietly(const char *path)
 {
 	struct tf_run_opts o = { 0 };
@@ -252,6 +255,11 @@ static bool runs_quietly(const char *path)
 	}
 	d.bugs = o.bugs;
 	tf_diff_run(&hs, &d, &hd);
+	/* and the mutator's edits of it, as LLVMFuzzerCustomMutator() makes them */
+	for (unsigned int seed = 1; seed <= 64; seed++) {
+		memcpy(mutated, bytes, size);
+		tf_mutate(mutated, size, sizeof(mutated), seed, hs.m.what_if, NULL);
+	}
 	hooks_armed = false;
 	if (nr_heard)
 		fprintf(stderr, "  %s: %d intercepted comparison(s) libFuzzer takes words from, "
