@@ -18,6 +18,10 @@
 #      whose verdict is a finding), from the shipped corpus (which never holds
 #      the tests/scenarios reproducers), with libFuzzer and AFL++, N runs with
 #      seeds 1..N, each capped; median and spread.
+#
+# BENCH_FUNCS_ONLY=1 with `. bench/run.sh [OPTIONS]` defines the functions
+# that replay reproducers and sum up runs (sig_of, summary) and returns
+# before anything is run or written, for the tests.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,6 +78,64 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr '\t\n' '  ')"; }
+
+# --- replays and results -----------------------------------------------------
+
+# sig_of ENV FILE TARGET: the verdict of one replay of FILE under ENV ("clean"
+# if none).  fuzz_boot runs the current tracker unless TAGFUZZ_TRACKER says
+# otherwise, whatever the input's header byte 3 says; replay follows the
+# header: so its replays get TAGFUZZ_TRACKER=current unless ENV names one.
+sig_of() {
+	local out trk=()
+	[ "$3" != fuzz_boot ] || trk=(TAGFUZZ_TRACKER=current)
+	out=$(env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT "${trk[@]}" $1 "$OUT/replay" "$2" 2>&1)
+	case $? in
+	0) echo clean ;;
+	1) v=$(printf '%s\n' "$out" | sed -n 's/^verdict: //p' | tail -n 1)
+	   [ -n "$v" ] || v=$(printf '%s\n' "$out" | sed -n 's/^SUMMARY: \([A-Za-z]*Sanitizer: [^ ]*\).*/sanitizer:\1/p' | head -n 1)
+	   echo "${v:-finding (no verdict line)}" ;;
+	*) echo "replay error" ;;
+	esac
+}
+
+# summary ENGINE NAME VERDICT: "median<TAB>spread<TAB>found/N<TAB>other signatures"
+summary() {
+	local e=$1 name=$2 verdict=$3 f times=() other="" n=0 k=0 r
+	for ((s = 1; s <= RUNS; s++)); do
+		f=$W/find/$name/$e-$s/result
+		r=$(cat "$f" 2>/dev/null || echo "error no result")
+		n=$((n + 1))
+		case $r in
+		found\ *)
+			local el sig
+			el=$(echo "$r" | cut -d' ' -f2)
+			sig=$(echo "$r" | cut -d' ' -f3-)
+			if [[ "$sig" == "$verdict"* ]]; then
+				times+=("$el")
+				k=$((k + 1))
+			else
+				times+=(inf)
+				other="${other}${other:+; }seed $s: $sig after $el s"
+			fi
+			;;
+		notfound*) times+=(inf) ;;
+		*) times+=(inf); other="${other}${other:+; }seed $s: ${r#error }" ;;
+		esac
+	done
+	printf '%s\n' "${times[@]}" | sort -g | awk -v cap="$CAP" -v k="$k" -v n="$n" -v other="$other" '
+		{ t[NR] = $1 }
+		END {
+			m = (n % 2) ? t[(n + 1) / 2] : ((t[n / 2] == "inf" || t[n / 2 + 1] == "inf") ? "inf" : (t[n / 2] + t[n / 2 + 1]) / 2)
+			med = (m == "inf") ? "not found" : sprintf("%.1f s", m)
+			sp = ""
+			for (i = 1; i <= n; i++) sp = sp (i > 1 ? ", " : "") (t[i] == "inf" ? "nf" : sprintf("%.1f", t[i]))
+			printf "%s\t%s\t%d/%d\t%s\n", med, sp, k, n, other
+		}'
+}
+
+# Sourced with BENCH_FUNCS_ONLY=1 (tests/bench_attrib.sh): the functions
+# above, nothing run, nothing written.
+[ "${BENCH_FUNCS_ONLY:-}" != 1 ] || return 0
 
 T_START=$(now)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -211,23 +273,6 @@ if [ -n "$ONLY" ]; then
 fi
 NV=$(wc -l <"$VARIANTS")
 
-# sig_of ENV FILE TARGET: the verdict of one replay of FILE under ENV ("clean"
-# if none).  fuzz_boot runs the current tracker unless TAGFUZZ_TRACKER says
-# otherwise, whatever the input's header byte 3 says; replay follows the
-# header: so its replays get TAGFUZZ_TRACKER=current unless ENV names one.
-sig_of() {
-	local out trk=()
-	[ "$3" != fuzz_boot ] || trk=(TAGFUZZ_TRACKER=current)
-	out=$(env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT "${trk[@]}" $1 "$OUT/replay" "$2" 2>&1)
-	case $? in
-	0) echo clean ;;
-	1) v=$(printf '%s\n' "$out" | sed -n 's/^verdict: //p' | tail -n 1)
-	   [ -n "$v" ] || v=$(printf '%s\n' "$out" | sed -n 's/^SUMMARY: \([A-Za-z]*Sanitizer: [^ ]*\).*/sanitizer:\1/p' | head -n 1)
-	   echo "${v:-finding (no verdict line)}" ;;
-	*) echo "replay error" ;;
-	esac
-}
-
 # Seeds: a seed that already gives the variant's finding is 'caught by a seed';
 # the runs fuzz from the others.
 declare -A CAUGHT OSEED NSEEDS NCLEAN
@@ -338,41 +383,6 @@ done <"$VARIANTS"
 wait
 FIND_SECS=$(since "$T_FIND")
 LOAD_END=$(load)
-
-# summary ENGINE NAME VERDICT: "median<TAB>spread<TAB>found/N<TAB>other signatures"
-summary() {
-	local e=$1 name=$2 verdict=$3 f times=() other="" n=0 k=0 r
-	for ((s = 1; s <= RUNS; s++)); do
-		f=$W/find/$name/$e-$s/result
-		r=$(cat "$f" 2>/dev/null || echo "error no result")
-		n=$((n + 1))
-		case $r in
-		found\ *)
-			local el sig
-			el=$(echo "$r" | cut -d' ' -f2)
-			sig=$(echo "$r" | cut -d' ' -f3-)
-			if [[ "$sig" == "$verdict"* ]]; then
-				times+=("$el")
-				k=$((k + 1))
-			else
-				times+=(inf)
-				other="${other}${other:+; }seed $s: $sig after $el s"
-			fi
-			;;
-		notfound*) times+=(inf) ;;
-		*) times+=(inf); other="${other}${other:+; }seed $s: ${r#error }" ;;
-		esac
-	done
-	printf '%s\n' "${times[@]}" | sort -g | awk -v cap="$CAP" -v k="$k" -v n="$n" -v other="$other" '
-		{ t[NR] = $1 }
-		END {
-			m = (n % 2) ? t[(n + 1) / 2] : ((t[n / 2] == "inf" || t[n / 2 + 1] == "inf") ? "inf" : (t[n / 2] + t[n / 2 + 1]) / 2)
-			med = (m == "inf") ? "not found" : sprintf("%.1f s", m)
-			sp = ""
-			for (i = 1; i <= n; i++) sp = sp (i > 1 ? ", " : "") (t[i] == "inf" ? "nf" : sprintf("%.1f", t[i]))
-			printf "%s\t%s\t%d/%d\t%s\n", med, sp, k, n, other
-		}'
-}
 
 # --- report ------------------------------------------------------------------
 
