@@ -17,11 +17,13 @@
 #      `replay --list-bugs`, each tracker variant of `replay --list-trackers`
 #      whose verdict is a finding), from the shipped corpus (which never holds
 #      the tests/scenarios reproducers), with libFuzzer and AFL++, N runs with
-#      seeds 1..N, each capped; median and spread.
+#      seeds 1..N, each capped; median and spread.  A bug switch's run
+#      stopped by another finding: whether that finding is the switch's
+#      (replayed without the switch), counted apart.
 #
 # BENCH_FUNCS_ONLY=1 with `. bench/run.sh [OPTIONS]` defines the functions
-# that replay reproducers and sum up runs (sig_of, summary) and returns
-# before anything is run or written, for the tests.
+# that replay reproducers and sum up runs (sig_of, attrib_of, summary) and
+# returns before anything is run or written, for the tests.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -98,12 +100,84 @@ sig_of() {
 	esac
 }
 
-# summary ENGINE NAME VERDICT: "median<TAB>spread<TAB>found/N<TAB>other signatures"
+# attrib_of ENV FILE TARGET SIG: whether SIG, the first finding a replay of
+# FILE under ENV gives (a bug switch's variant; not its registered verdict),
+# is the switch's.  FILE is replayed once more under ENV with the switch
+# taken out (TAGFUZZ_BUGS dropped, --bugs= so that nothing turns one back
+# on; TAGFUZZ_WHAT_IF, TAGFUZZ_TRACKER... kept), going on past each finding
+# (--keep-going) and tracing them all (--trace=events: each finding is
+# traced as it happens, known ones and those past the 16 a verdict records
+# too).  Prints one of
+#   switch's: without it V                 SIG nowhere in that replay
+#   not the switch's: same without it      V is SIG
+#   not the switch's: SIG without it too (verdict V)   later, or as known
+#   undecided: ...                         the replay failed
+# where V is that replay's verdict: clean, known ID: SIG2, SIG2 or
+# sanitizer:...  The trace names a finding without the " [what-if]" its
+# signature gets.
+attrib_of() {
+	local envs=() e trk=() res rc seen v wi=" [what-if]"
+	for e in $1; do
+		[[ $e == TAGFUZZ_BUGS=* ]] || envs+=("$e")
+	done
+	[ "$3" != fuzz_boot ] || trk=(TAGFUZZ_TRACKER=current)
+	res=$({ env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT "${trk[@]}" "${envs[@]}" \
+			"$OUT/replay" --bugs= --keep-going --trace=events "$2" 2>&1
+		echo "==bench== status $?"; } | awk -v s="${4%"$wi"}" '
+		index($0, "  !! " s ": ") == 1 || index($0, "  !! " s " (known): ") == 1 { seen = 1 }
+		/^verdict: / { v = substr($0, 10) }
+		/^SUMMARY: [A-Za-z]*Sanitizer: / && san == "" { san = "sanitizer:" $2 " " $3 }
+		/^==bench== status / { rc = $3 }
+		END { printf "%s\t%d\t%s\n", rc, seen, (v != "" ? v : san) }')
+	IFS=$'\t' read -r rc seen v <<<"$res"
+	case $rc in
+	0 | 1) ;;
+	*) echo "undecided: replay error without it (status $rc)"; return ;;
+	esac
+	case $v in
+	clean*) v=clean ;;
+	"") v="finding (no verdict line)" ;;
+	esac
+	if [ "$v" = "$4" ]; then
+		echo "not the switch's: same without it"
+	elif [ "$seen" = 1 ]; then
+		echo "not the switch's: $4 without it too (verdict $v)"
+	else
+		echo "switch's: without it $v"
+	fi
+}
+
+# median_spread N: the median and the sorted times of N runs read one a line
+# ("inf": not found; longer than any time): "median<TAB>spread".
+median_spread() {
+	sort -g | awk -v n="$1" '
+		{ t[NR] = $1 }
+		END {
+			m = (n % 2) ? t[(n + 1) / 2] : ((t[n / 2] == "inf" || t[n / 2 + 1] == "inf") ? "inf" : (t[n / 2] + t[n / 2 + 1]) / 2)
+			med = (m == "inf") ? "not found" : sprintf("%.1f s", m)
+			sp = ""
+			for (i = 1; i <= n; i++) sp = sp (i > 1 ? ", " : "") (t[i] == "inf" ? "nf" : sprintf("%.1f", t[i]))
+			printf "%s\t%s\n", med, sp
+		}'
+}
+
+# summary ENGINE NAME VERDICT: "median<TAB>spread<TAB>found/N<TAB>switch's
+# median<TAB>switch's/N<TAB>switch's signatures<TAB>other signatures".  The
+# first three count the registered verdict only.  "switch's": runs whose
+# first finding was another one, and the switch's (attrib_of): their median
+# over the N runs (any other run counts as not found), count, and their
+# signatures with how many runs gave each ("-" if none); those runs are in
+# "other signatures" too, with the attribution.
 summary() {
-	local e=$1 name=$2 verdict=$3 f times=() other="" n=0 k=0 r
+	local e=$1 name=$2 verdict=$3 f times=() stimes=() ssigs=() other="" n=0 k=0 sk=0 r att med sp smed sdesc
 	for ((s = 1; s <= RUNS; s++)); do
 		f=$W/find/$name/$e-$s/result
 		r=$(cat "$f" 2>/dev/null || echo "error no result")
+		att=""
+		if [[ $r == *$'\t'* ]]; then
+			att=${r#*$'\t'}
+			r=${r%%$'\t'*}
+		fi
 		n=$((n + 1))
 		case $r in
 		found\ *)
@@ -112,25 +186,29 @@ summary() {
 			sig=$(echo "$r" | cut -d' ' -f3-)
 			if [[ "$sig" == "$verdict"* ]]; then
 				times+=("$el")
+				stimes+=(inf)
 				k=$((k + 1))
 			else
 				times+=(inf)
-				other="${other}${other:+; }seed $s: $sig after $el s"
+				if [[ $att == "switch's:"* ]]; then
+					stimes+=("$el")
+					ssigs+=("$sig")
+					sk=$((sk + 1))
+				else
+					stimes+=(inf)
+				fi
+				other="${other}${other:+; }seed $s: $sig after $el s${att:+ ($att)}"
 			fi
 			;;
-		notfound*) times+=(inf) ;;
-		*) times+=(inf); other="${other}${other:+; }seed $s: ${r#error }" ;;
+		notfound*) times+=(inf) stimes+=(inf) ;;
+		*) times+=(inf) stimes+=(inf); other="${other}${other:+; }seed $s: ${r#error }" ;;
 		esac
 	done
-	printf '%s\n' "${times[@]}" | sort -g | awk -v cap="$CAP" -v k="$k" -v n="$n" -v other="$other" '
-		{ t[NR] = $1 }
-		END {
-			m = (n % 2) ? t[(n + 1) / 2] : ((t[n / 2] == "inf" || t[n / 2 + 1] == "inf") ? "inf" : (t[n / 2] + t[n / 2 + 1]) / 2)
-			med = (m == "inf") ? "not found" : sprintf("%.1f s", m)
-			sp = ""
-			for (i = 1; i <= n; i++) sp = sp (i > 1 ? ", " : "") (t[i] == "inf" ? "nf" : sprintf("%.1f", t[i]))
-			printf "%s\t%s\t%d/%d\t%s\n", med, sp, k, n, other
-		}'
+	IFS=$'\t' read -r med sp < <(printf '%s\n' "${times[@]}" | median_spread "$n")
+	IFS=$'\t' read -r smed _ < <(printf '%s\n' "${stimes[@]}" | median_spread "$n")
+	sdesc=$( ((sk == 0)) || printf '%s\n' "${ssigs[@]}" | sort | uniq -c | sort -k1,1nr -s |
+		awk '{ c = $1; sub(/^ *[0-9]+ /, ""); printf "%s%s ×%d", (NR > 1 ? ", " : ""), $0, c }')
+	printf '%s\t%s\t%d/%d\t%s\t%d/%d\t%s\t%s\n' "$med" "$sp" "$k" "$n" "$smed" "$sk" "$n" "${sdesc:--}" "$other"
 }
 
 # Sourced with BENCH_FUNCS_ONLY=1 (tests/bench_attrib.sh): the functions
@@ -302,7 +380,9 @@ CORE_PIPE=0
 [ "$(head -c 1 /proc/sys/kernel/core_pattern 2>/dev/null)" != '|' ] || CORE_PIPE=1
 
 # run_one ENGINE NAME T ENV VERDICT SEED: one capped run; writes DIR/result:
-# "found SECS SIGNATURE" or "notfound SECS" or "error MESSAGE".
+# "found SECS SIGNATURE" or "notfound SECS" or "error MESSAGE".  When a bug
+# switch's run found another finding than its verdict, a tab and whether
+# that finding is the switch's (attrib_of) follow the signature.
 run_one() {
 	local engine=$1 name=$2 t=$3 envs=$4 verdict=$5 seed=$6
 	local d=$W/find/$name/$engine-$seed
@@ -340,7 +420,14 @@ run_one() {
 		[ -z "$art" ] || el=$(awk -v a="$t0" -v m="$(stat -c %.3Y "$art")" 'BEGIN { printf "%.1f", m - a }')
 	fi
 	if [ -n "$art" ]; then
-		echo "found $el $(sig_of "$envs" "$art" "$t")" >"$d/result"
+		# another finding than the registered verdict: is it the switch's?
+		local sig att=""
+		sig=$(sig_of "$envs" "$art" "$t")
+		case $sig in
+		"$verdict"* | clean | "replay error") ;;
+		*) [[ " $envs" != *" TAGFUZZ_BUGS="* ]] || att=$'\t'$(attrib_of "$envs" "$art" "$t" "$sig") ;;
+		esac
+		echo "found $el $sig$att" >"$d/result"
 	elif [ "$engine" = afl ] && ! grep -q 'execs_done' "$d"/sync/*/fuzzer_stats 2>/dev/null; then
 		echo "error afl-fuzz did not start (status $rc; $(grep -m1 -E 'PROGRAM ABORT|ERROR' "$d/log" | tr -d '\033' | cut -c1-100))" >"$d/result"
 	elif [ "$engine" = libfuzzer ] && [ "$rc" != 0 ]; then
@@ -419,13 +506,15 @@ MODE="full"
 	echo
 	echo "'nf': not found within the cap. Median counts 'nf' as longer than any time found."
 	echo "'caught by a seed': a seed of the shipped corpus already gives the finding (0 s); the runs fuzz from the other seeds."
+	echo "'median', 'runs (s)' and 'found' count the expected verdict only."
+	echo "'the switch's, by another check': runs of a bug switch whose first finding is another one, the switch's: replayed without the switch (the same input and settings, every finding traced), the input does not give that finding at all. Median over all the runs, as above; the notes say of each other finding whether it is the switch's."
 	echo
-	echo "| variant | kind | expected verdict | engine | median | runs (s) | found | notes |"
-	echo "| --- | --- | --- | --- | ---: | --- | ---: | --- |"
+	echo "| variant | kind | expected verdict | engine | median | runs (s) | found | the switch's, by another check | notes |"
+	echo "| --- | --- | --- | --- | ---: | --- | ---: | --- | --- |"
 	while IFS=$'\t' read -r name kind t envs verdict; do
 		for e in libfuzzer afl; do
 			if [ "$e" = afl ] && [ "$AFL" != 1 ]; then
-				echo "| $name | $kind | \`$verdict\` | AFL++ | not available | | | $AFL |"
+				echo "| $name | $kind | \`$verdict\` | AFL++ | not available | | | | $AFL |"
 				continue
 			fi
 			[[ " ${ENG_RUN[*]} " == *" $e "* ]] || continue
@@ -436,11 +525,18 @@ MODE="full"
 				[ -z "${OSEED[$name]}" ] || notes="$notes; ${OSEED[$name]}"
 				med="caught by a seed"
 				[ -n "${CAUGHT[$name]}" ] || med="another finding first"
-				echo "| $name | $kind ($envs; $t) | \`$verdict\` | $en | $med | - | - | $notes |"
+				echo "| $name | $kind ($envs; $t) | \`$verdict\` | $en | $med | - | - | - | $notes |"
 				continue
 			fi
-			IFS=$'\t' read -r med sp k other < <(summary "$e" "$name" "$verdict")
+			IFS=$'\t' read -r med sp k smed sk sdesc other < <(summary "$e" "$name" "$verdict")
 			notes=$other
+			if [ "$kind" != "bug switch" ]; then
+				scol="n/a (no switch)"
+			elif [ "$sdesc" = - ]; then
+				scol=$sk
+			else
+				scol="$sk$([ "$smed" = "not found" ] || echo ", median $smed") ($(printf '%s' "$sdesc" | sed 's/\(^\|, \)\([^×]*\) ×/\1`\2` ×/g'))"
+			fi
 			if [ "$med" != "not found" ] && awk -v m="${med% s}" 'BEGIN { exit !(m < 2) }'; then
 				notes="found at once (within ~2 s: startup, corpus load, first mutations)${notes:+; $notes}"
 			fi
@@ -449,7 +545,7 @@ MODE="full"
 				[ -z "${OSEED[$name]}" ] || notes="${OSEED[$name]} (left out); $notes"
 				[ -z "${CAUGHT[$name]}" ] || { notes="caught by seed ${CAUGHT[$name]}; $notes"; med="caught by a seed"; }
 			fi
-			echo "| $name | $kind ($envs; $t) | \`$verdict\` | $en | $med | $sp | $k | $notes |"
+			echo "| $name | $kind ($envs; $t) | \`$verdict\` | $en | $med | $sp | $k | $scol | $notes |"
 		done
 	done <"$VARIANTS"
 } >"$MD"
@@ -476,14 +572,23 @@ MODE="full"
 	sep=""
 	while IFS=$'\t' read -r name kind t envs verdict; do
 		for e in "${ENG_RUN[@]}"; do
-			IFS=$'\t' read -r med sp k other < <(summary "$e" "$name" "$verdict")
+			IFS=$'\t' read -r med sp k smed sk sdesc other < <(summary "$e" "$name" "$verdict")
 			[ "${NCLEAN[$name]}" != 0 ] || { med="caught by a seed" sp="" k=0 other="every seed gives a finding: no run"; }
-			runs_json=$(for ((s = 1; s <= RUNS; s++)); do cat "$W/find/$name/$e-$s/result" 2>/dev/null || echo "error no result"; done |
-				while IFS= read -r r; do json_str "$r"; echo; done | paste -sd, -)
-			printf '%s    {"variant": %s, "kind": %s, "target": %s, "env": %s, "verdict": %s, "engine": %s, "median": %s, "runs_secs": %s, "found": %s, "caught_by_seed": %s, "other": %s, "results": [%s]}' \
+			# results: each run's result line; attributions: what follows its tab
+			runs=$(for ((s = 1; s <= RUNS; s++)); do cat "$W/find/$name/$e-$s/result" 2>/dev/null || echo "error no result"; done)
+			runs_json=$(printf '%s\n' "$runs" | cut -f1 | while IFS= read -r r; do json_str "$r"; echo; done | paste -sd, -)
+			att_json=$(printf '%s\n' "$runs" | while IFS= read -r r; do
+				if [[ $r == *$'\t'* ]]; then json_str "${r#*$'\t'}"; else json_str ""; fi
+				echo
+			done | paste -sd, -)
+			ojson=null
+			[ "$kind" != "bug switch" ] || [ "${NCLEAN[$name]}" = 0 ] ||
+				ojson="{\"found\": $(json_str "$sk"), \"median\": $(json_str "$smed"), \"signatures\": $(json_str "${sdesc#-}")}"
+			printf '%s    {"variant": %s, "kind": %s, "target": %s, "env": %s, "verdict": %s, "engine": %s, "median": %s, "runs_secs": %s, "found": %s, "caught_by_seed": %s, "other": %s, "switch_by_other_check": %s, "results": [%s], "attributions": [%s]}' \
 				"$sep" "$(json_str "$name")" "$(json_str "$kind")" "$(json_str "$t")" "$(json_str "$envs")" \
 				"$(json_str "$verdict")" "$(json_str "$e")" "$(json_str "$med")" "$(json_str "$sp")" \
-				"$(json_str "$k")" "$(json_str "${CAUGHT[$name]}")" "$(json_str "${OSEED[$name]}${OSEED[$name]:+; }$other")" "$runs_json"
+				"$(json_str "$k")" "$(json_str "${CAUGHT[$name]}")" "$(json_str "${OSEED[$name]}${OSEED[$name]:+; }$other")" \
+				"$ojson" "$runs_json" "$att_json"
 			sep=$',\n'
 		done
 	done <"$VARIANTS"
