@@ -5,6 +5,7 @@
 # behaviour (tests/replay_cli.sh), the report tool and docs/reports
 # (tests/report_cli.sh), the crash states of findings
 # (tests/finding_frames.sh), traces and fuzzing output (tests/trace_cli.sh),
+# the bench's attribution of a switch's other findings (tests/bench_attrib.sh),
 # the README's examples (tests/readme_examples.sh),
 # a short ThreadSanitizer stress run
 # (OUT/stress, TAGFUZZ_STRESS_SECS, default 5 s), the suppression narrowing
@@ -62,6 +63,10 @@ echo
 # traces and fuzzing output as a developer reads them
 bash "$ROOT/tests/trace_cli.sh" "$OUT" | tee "$OUT/trace_cli.log"
 add_counts "$OUT/trace_cli.log" tests/trace_cli.sh '^([0-9]+) passed, ([0-9]+) failed$'
+echo
+# the bench's attribution of a bug switch's other findings
+bash "$ROOT/tests/bench_attrib.sh" "$OUT" | tee "$OUT/bench_attrib.log"
+add_counts "$OUT/bench_attrib.log" tests/bench_attrib.sh '^([0-9]+) passed, ([0-9]+) failed$'
 echo
 bash "$ROOT/tests/stress.sh" "$OUT" "${TAGFUZZ_STRESS_SECS:-5}" 2>&1 | tee "$OUT/stress.log"
 st=${PIPESTATUS[0]}
