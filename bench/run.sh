@@ -88,7 +88,7 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | 
 # otherwise, whatever the input's header byte 3 says; replay follows the
 # header: so its replays get TAGFUZZ_TRACKER=current unless ENV names one.
 sig_of() {
-	local out trk=()
+	local out v trk=()
 	[ "$3" != fuzz_boot ] || trk=(TAGFUZZ_TRACKER=current)
 	out=$(env -u TAGFUZZ_BUGS -u TAGFUZZ_TRACKER -u TAGFUZZ_STRICT "${trk[@]}" $1 "$OUT/replay" "$2" 2>&1)
 	case $? in
@@ -372,7 +372,7 @@ while IFS=$'\t' read -r name kind t envs verdict; do
 	if [ "${NCLEAN[$name]}" = 0 ]; then
 		say "  $name: every seed gives a finding (${CAUGHT[$name]:+expected: ${CAUGHT[$name]}}${OSEED[$name]:+; other: ${OSEED[$name]}}): no fuzzing runs"
 	elif [ -n "${CAUGHT[$name]}${OSEED[$name]}" ]; then
-		say "  $name: seeds giving a finding, left out of its runs: ${CAUGHT[$name]}${OSEED[$name]:+; ${OSEED[$name]}}"
+		say "  $name: seeds giving a finding, left out of its runs: ${CAUGHT[$name]}${CAUGHT[$name]:+${OSEED[$name]:+; }}${OSEED[$name]}"
 	fi
 done <"$VARIANTS"
 
@@ -478,6 +478,9 @@ MD=$ROOT/bench/results/run-$STAMP.md
 JS=$ROOT/bench/results/run-$STAMP.json
 MODE="full"
 [ "$QUICK" = 0 ] || MODE="quick"
+# a full run is every variant, both engines, the default N and cap
+[ "$QUICK" = 1 ] || { [ -z "$ONLY" ] && [ "$ENGINES" = libfuzzer,afl ] && [ "$RUNS" = 5 ] && [ "$CAP" = 120 ]; } ||
+	MODE="partial"
 {
 	echo "# tagfuzz benchmark ($MODE run, $M_DATE)"
 	echo
@@ -514,6 +517,7 @@ MODE="full"
 	while IFS=$'\t' read -r name kind t envs verdict; do
 		for e in libfuzzer afl; do
 			if [ "$e" = afl ] && [ "$AFL" != 1 ]; then
+				[[ ",$ENGINES," == *",afl,"* ]] || continue	# not asked for
 				echo "| $name | $kind | \`$verdict\` | AFL++ | not available | | | | $AFL |"
 				continue
 			fi
