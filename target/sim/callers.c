@@ -63,6 +63,13 @@ static struct {
  */
 static unsigned long tf_refs[TF_MAX_OPS];
 static size_t tf_nr_refs;
+/*
+ * A get_page in flight on each CPU: its page + 1 (0: none), from before
+ * folio_try_get() until tf_refs has it.  The reference is taken inside
+ * folio_try_get(), and another CPU can run between that and tf_refs
+ * learning of it: an owner freeing the page then must still count it.
+ */
+static unsigned long tf_ref_getting[TF_MAX_CPUS];
 static unsigned long tf_poisoned[TF_MAX_PAGES];
 static size_t tf_nr_poisoned;
 
@@ -92,6 +99,7 @@ void tf_callers_reset(void)
 	tf_nr_live = 0;
 	memset(tf_migrating, 0, sizeof(tf_migrating));
 	tf_nr_refs = 0;
+	memset(tf_ref_getting, 0, sizeof(tf_ref_getting));
 	tf_nr_poisoned = 0;
 	memset(tf_setup, 0, sizeof(tf_setup));
 	tf_page_ext_done = false;
@@ -248,7 +256,7 @@ static void emit_ref(enum tf_ref_step step, unsigned long pfn)
 	tf_emit(&ev);
 }
 
-/* How many extra references the callers hold on @pfn. */
+/* How many extra references the callers hold, or are taking, on @pfn. */
 static unsigned int refs_on(unsigned long pfn)
 {
 	unsigned int n = 0;
@@ -257,6 +265,8 @@ static unsigned int refs_on(unsigned long pfn)
 	tf_harness_lock();
 	for (i = 0; i < tf_nr_refs; i++)
 		n += tf_refs[i] == pfn;
+	for (i = 0; i < TF_MAX_CPUS; i++)
+		n += tf_ref_getting[i] == pfn + 1;
 	tf_harness_unlock();
 	return n;
 }
@@ -843,15 +853,20 @@ static void do_get_page(unsigned int n)
 		return;
 	}
 	pfn = tf_live[n % tf_nr_live].pfn;
+	tf_ref_getting[tf_cur_cpu] = pfn + 1;
 	tf_harness_unlock();
 	emit_ref(TF_REF_GET, pfn);
 	if (!folio_try_get(page_folio(pfn_to_page(pfn)))) {
+		tf_harness_lock();
+		tf_ref_getting[tf_cur_cpu] = 0;
+		tf_harness_unlock();
 		tf_note("folio_try_get(pfn %lu) failed: freed meanwhile", pfn);
 		return;
 	}
 	emit_ref(TF_REF_GOT, pfn);
 	tf_harness_lock();
 	tf_refs[tf_nr_refs++] = pfn;
+	tf_ref_getting[tf_cur_cpu] = 0;
 	tf_harness_unlock();
 	tf_note("extra reference on pfn %lu", pfn);
 }
