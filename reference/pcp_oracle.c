@@ -467,8 +467,12 @@ static void f15_drain_cause(int cpu)
 			return;
 		}
 	}
-	tf_oracle_cause("F15", true, "drain_all_pages() (%s%ld) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
-			drain.op < 0 ? "teardown, op " : "op ", drain.op, cpu, pg.cpus[cpu].llist);
+	if (drain.op < 0)	/* no op: the teardown's drain */
+		tf_oracle_cause("F15", true, "drain_all_pages() (teardown) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
+				cpu, pg.cpus[cpu].llist);
+	else
+		tf_oracle_cause("F15", true, "drain_all_pages() (op %ld) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
+				drain.op, cpu, pg.cpus[cpu].llist);
 }
 
 /*
