@@ -2392,6 +2392,30 @@ static void file_name(const char *key, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+
+/*
+ * The hand-written part of a report --out rewrites (from its marker line
+ * on: docs/reports/ keeps a review below it), or NULL.
+ */
+#define HAND_WRITTEN_MARKER	"-- hand-written below this line"
+
+static char *hand_written(const char *path)
+{
+	size_t size;
+	char *text = tf_read_file(path, &size), *m, *keep = NULL;
+
+	if (!text)
+		return NULL;
+	for (m = text; (m = strstr(m, HAND_WRITTEN_MARKER)); m++) {
+		if (m == text || m[-1] == '\n') {
+			keep = strdup(m);
+			break;
+		}
+	}
+	free(text);
+	return keep;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -2517,7 +2541,7 @@ int main(int argc, char **argv)
 
 	/* pass 2: one report per finding, or one for all */
 	for (int gi = 0; gi < nr_groups; gi++) {
-		char name[200], path[4096];
+		char name[200], path[4096], *kept = NULL;
 		FILE *f = stdout;
 		int last = together ? nr_groups : gi + 1;
 
@@ -2535,6 +2559,7 @@ int main(int argc, char **argv)
 				n += (size_t)snprintf(name + n, sizeof(name) - n, "%s%s", k > gi ? "-" : "", one);
 			}
 			snprintf(path, sizeof(path), "%s/%s.txt", out_dir, name);
+			kept = hand_written(path);
 			f = fopen(path, "w");
 			if (!f) {
 				fprintf(stderr, "report: %s: %s\n", path, strerror(errno));
@@ -2553,6 +2578,12 @@ int main(int argc, char **argv)
 				nr_errors++;
 		}
 		if (out_dir) {
+			if (kept) {
+				fputs(kept, f);
+				free(kept);
+				kept = NULL;
+				fprintf(stderr, "report: %s: kept its hand-written part\n", path);
+			}
 			if (fclose(f)) {
 				fprintf(stderr, "report: %s: %s\n", path, strerror(errno));
 				nr_errors++;

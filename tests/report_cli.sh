@@ -159,6 +159,17 @@ t_out_dir() {
 }
 check "report --out DIR: one file per distinct finding (F15's two reproducers make one)" t_out_dir
 
+t_out_keeps_review() {
+	mkdir -p "$T/keep"
+	cp docs/reports/F15.txt "$T/keep/F15.txt"
+	build_report "$F15" "$F15B" --out "$T/keep"; rc_is 0 &&
+	has "$T/err" "kept its hand-written part" &&
+	diff <(awk -v m="$MARKER" 'found { print } $0 == m { found = 1; print }' docs/reports/F15.txt) \
+		<(awk -v m="$MARKER" 'found { print } $0 == m { found = 1; print }' "$T/keep/F15.txt") ||
+		{ echo "the hand-written part of F15.txt was not kept"; return 1; }
+}
+check "report --out DIR over a report with a hand-written part keeps that part" t_out_keeps_review
+
 t_together() {
 	build_report --together corpus/regressions/F9-pgflags-off-by-two-null.txt \
 		corpus/regressions/F11-pgflags-module-off-by-one.txt --out "$T/tog"; rc_is 0 &&
