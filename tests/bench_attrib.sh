@@ -79,6 +79,38 @@ t_pool() {
 }
 check "bench: pool-plain-store's early-ref-not-empty [what-if] is the switch's (clean without it)" t_pool
 
+# pool-plain-store, AFL++ seed 1 of the 2026-12-03 third race bench: the
+# input gives F1 and F2 (known: the same WARN site, classified) with or
+# without the switch; with it, six unclassified WARNs follow, then the
+# switch's own model:leaked-tracking-page.  Signatures with their class tags are
+# compared, so those are the switch's, though the verdict without it is a
+# WARN from the same site.
+cat >"$T/pool-unclassified.txt" <<'EOF'
+machine section_pages=16 sections=4 cpus=3 debug=1 profiling=1 wmark=4 what_if=smp-early-boot
+start alloc cpu=0 order=1 gfp=kernel tag=1
+start cpu_up cpu=1 pages=4
+start cpu_up cpu=2 pages=2
+run first=7 at=34
+start pext_online section=0
+start alloc cpu=0 order=0 gfp=kernel tag=0
+alloc cpu=0 order=1 gfp=kernel tag=0
+free cpu=0 idx=1
+pext_online section=0
+split cpu=1 idx=0
+alloc cpu=0 order=2 gfp=kernel tag=1
+alloc cpu=1 order=0 gfp=kernel tag=2
+alloc cpu=0 order=0 gfp=kernel tag=0
+alloc cpu=2 order=0 gfp=kernel tag=0
+EOF
+t_pool_class() {
+	local s
+	s=$(sig_of "$POOL" "$T/pool-unclassified.txt" fuzz_boot)
+	is "$s" "check:WARN:alloc_tag was not set [what-if]" &&
+	is "$(attrib_of "$POOL" "$T/pool-unclassified.txt" fuzz_boot "$s")" \
+		"switch's: without it known F1: check:WARN:alloc_tag was not set [early-before-clear] [what-if]"
+}
+check "bench: an unclassified WARN is the switch's when without it the site's WARNs are all known" t_pool_class
+
 # A finding the switch has nothing to do with: array256's ref-mismatch
 # (tests/scenarios/variant-array256-overwrite.txt) under an early-boot
 # switch.  The tracker stays in the replay without the switch (with the
