@@ -17,7 +17,7 @@
 #include "interleave.h"
 
 #define NR_COUNTERS	8192	/* libFuzzer's extra counters */
-#define NR_OBJS		1024	/* objects remembered per run, direct-mapped */
+#define NR_OBJS		(1u << TF_OBJ_SLOT_BITS)	/* objects remembered per run, direct-mapped */
 #define NR_SITES	512	/* site name hashes, memoised by pointer */
 
 /* libFuzzer reads (and clears before each input) this section. */
@@ -80,16 +80,6 @@ static uint32_t site_hash(const char *site)
 	return sites[i].hash;
 }
 
-/*
- * The object's entry: the address mixed, not its low bits, as the CPUs'
- * copies of a per-CPU variable lie 64 KiB apart and would share one.
- */
-static unsigned int obj_slot(const volatile void *addr)
-{
-	return (((uintptr_t)addr >> 3) * 0x9e3779b97f4a7c15ull) >> 54;
-}
-_Static_assert(NR_OBJS == 1u << (64 - 54), "obj_slot() gives 10 bits");
-
 static void hit(uint32_t prev, uint32_t cur)
 {
 	uint32_t h = (prev * 0x9e3779b1u) ^ cur;
@@ -112,7 +102,7 @@ void tf_interleave_access(const struct tf_access_rec *a)
 		return;
 	key = site_hash(a->site) ^ ((uint32_t)a->kind * 0x01000193u);
 	key |= 1;
-	o = &objs[obj_slot(a->addr)];
+	o = &objs[tf_obj_slot(a->addr)];
 	if (o->gen != gen || o->addr != a->addr) {
 		memset(o, 0, sizeof(*o));
 		o->gen = gen;

@@ -19,6 +19,7 @@
 
 #include "codec.h"
 #include "fuzz_target.h"
+#include "interleave.h"
 #include "journal.h"
 #include "mutator.h"
 #include "tagfuzz/events.h"
@@ -58,7 +59,7 @@ bool tf_mutator_structured(void)
 
 /* --- conflicts of the run in progress (tf_mut_group_info) --- */
 
-#define NR_CONF_OBJS	1024	/* objects of one group, direct-mapped */
+#define NR_CONF_OBJS	(1u << TF_OBJ_SLOT_BITS)	/* objects of one group, direct-mapped */
 #define NR_CONF_SLOTS	32	/* groups of one run whose conflicts are kept */
 #define MAX_STEP	255	/* change points are one byte */
 
@@ -92,12 +93,17 @@ static struct {
 } cdone[NR_CONF_SLOTS];
 static unsigned int nr_cdone;
 
-/* Mixed, not the low bits: CPUs' copies of a per-CPU variable lie 64 KiB apart. */
-static unsigned int cobj_slot(const volatile void *addr)
+/* No group in progress: what the last one wrote is cleared (up to its last step). */
+static void cgrp_clear(void)
 {
-	return (((uintptr_t)addr >> 3) * 0x9e3779b97f4a7c15ull) >> 54;
+	/* an unlock's access goes to the step after its point: one more */
+	memset(cgrp.addr, 0, (cgrp.last + 2 <= MAX_STEP + 1 ? cgrp.last + 2 : MAX_STEP + 1) *
+	       sizeof(cgrp.addr[0]));
+	memset(cgrp.point, 0, cgrp.last + 1);
+	memset(cgrp.points, 0, sizeof(cgrp.points));
+	cgrp.op = -1;
+	cgrp.last = 0;
 }
-_Static_assert(NR_CONF_OBJS == 1u << (64 - 54), "cobj_slot() gives 10 bits");
 
 /* The group in progress ended: its CPUs and conflicts, a sample if many. */
 static void conflicts_done(void)
@@ -112,7 +118,7 @@ static void conflicts_done(void)
 	for (i = 1; i <= cgrp.last; i++) {
 		for (unsigned int a = 0; a < 2 && cgrp.point[i]; a++) {
 			const volatile void *addr = cgrp.addr[i][a];
-			unsigned int k = cobj_slot(addr);
+			unsigned int k = tf_obj_slot(addr);
 			uint8_t c = cobj[k].cpus;
 
 			if (!addr || cobj[k].gen != cgen || cobj[k].addr != addr)
@@ -152,12 +158,7 @@ static void conflicts_done(void)
 		}
 		nr_cdone++;
 	}
-	memset(cgrp.addr, 0, (cgrp.last + 2 <= MAX_STEP + 1 ? cgrp.last + 2 : MAX_STEP + 1) *
-	       sizeof(cgrp.addr[0]));
-	memset(cgrp.point, 0, cgrp.last + 1);
-	memset(cgrp.points, 0, sizeof(cgrp.points));
-	cgrp.op = -1;
-	cgrp.last = 0;
+	cgrp_clear();
 }
 
 /*
@@ -167,13 +168,7 @@ static void conflicts_done(void)
  */
 void tf_mutator_run_begin(void)
 {
-	if (cgrp.op >= 0) {
-		memset(cgrp.addr, 0, sizeof(cgrp.addr));
-		memset(cgrp.point, 0, sizeof(cgrp.point));
-		memset(cgrp.points, 0, sizeof(cgrp.points));
-	}
-	cgrp.op = -1;
-	cgrp.last = 0;
+	cgrp_clear();
 	nr_cdone = 0;
 }
 
@@ -217,7 +212,7 @@ void tf_mutator_access(long op, const struct tf_access_rec *a)
 		else if (!cgrp.addr[step][1] && cgrp.addr[step][0] != a->addr)
 			cgrp.addr[step][1] = a->addr;
 	}
-	k = cobj_slot(a->addr);
+	k = tf_obj_slot(a->addr);
 	if (cobj[k].gen != cgen || cobj[k].addr != a->addr) {
 		cobj[k].addr = a->addr;
 		cobj[k].gen = cgen;
