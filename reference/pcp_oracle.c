@@ -446,6 +446,7 @@ static void drain_all_starts(void)
 static void f15_drain_cause(int cpu)
 {
 	unsigned long pfn;
+	char when[32];
 
 	if (drain.op == -2) {
 		tf_oracle_cause("F15", false, "no start of drain_all_pages() was seen");
@@ -467,12 +468,13 @@ static void f15_drain_cause(int cpu)
 			return;
 		}
 	}
-	if (drain.op < 0)	/* no op: the teardown's drain */
-		tf_oracle_cause("F15", true, "drain_all_pages() (teardown) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
-				cpu, pg.cpus[cpu].llist);
+	/* no op: the teardown's drain */
+	if (drain.op < 0)
+		snprintf(when, sizeof(when), "teardown");
 	else
-		tf_oracle_cause("F15", true, "drain_all_pages() (op %ld) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
-				drain.op, cpu, pg.cpus[cpu].llist);
+		snprintf(when, sizeof(when), "op %ld", drain.op);
+	tf_oracle_cause("F15", true, "drain_all_pages() (%s) passed CPU%d by on pcp->count 0 while its free_llist held %ld page(s)",
+			when, cpu, pg.cpus[cpu].llist);
 }
 
 /*
