@@ -27,6 +27,13 @@ TAGFUZZ_OUT=$OUT BENCH_FUNCS_ONLY=1 . "$ROOT/bench/run.sh" --runs 5 --cap 20
 
 # is GOT WANT
 is() { [ "$1" = "$2" ] || { printf 'got:  %s\nwant: %s\n' "$1" "$2"; return 1; }; }
+# attributed ENV FILE TARGET SIG ATTRIB: FILE's first finding under ENV is
+# SIG, and the bench attributes it ATTRIB
+attributed() {
+	local s
+	s=$(sig_of "$1" "$2" "$3")
+	is "$s" "$4" && is "$(attrib_of "$1" "$2" "$3" "$s")" "$5"
+}
 
 DRAIN="TAGFUZZ_BUGS=drain-ignores-llist"
 POOL="TAGFUZZ_BUGS=pool-plain-store TAGFUZZ_WHAT_IF=smp-early-boot"
@@ -52,10 +59,7 @@ alloc cpu=1 order=0 gfp=kernel tag=4
 drain all
 EOF
 t_drain() {
-	local s
-	s=$(sig_of "$DRAIN" "$T/drain-conservation.txt" fuzz_pcp)
-	is "$s" "model:page-conservation" &&
-	is "$(attrib_of "$DRAIN" "$T/drain-conservation.txt" fuzz_pcp "$s")" \
+	attributed "$DRAIN" "$T/drain-conservation.txt" fuzz_pcp "model:page-conservation" \
 		"switch's: without it known F15: pcp:llist-survives-drain-all"
 }
 check "bench: drain-ignores-llist's page-conservation is the switch's (known F15 without it)" t_drain
@@ -72,10 +76,8 @@ pext_init
 mem_offline section=0
 EOF
 t_pool() {
-	local s
-	s=$(sig_of "$POOL" "$T/pool-early-ref.txt" fuzz_boot)
-	is "$s" "model:early-ref-not-empty [what-if]" &&
-	is "$(attrib_of "$POOL" "$T/pool-early-ref.txt" fuzz_boot "$s")" "switch's: without it clean"
+	attributed "$POOL" "$T/pool-early-ref.txt" fuzz_boot "model:early-ref-not-empty [what-if]" \
+		"switch's: without it clean"
 }
 check "bench: pool-plain-store's early-ref-not-empty [what-if] is the switch's (clean without it)" t_pool
 
@@ -103,10 +105,7 @@ alloc cpu=0 order=0 gfp=kernel tag=0
 alloc cpu=2 order=0 gfp=kernel tag=0
 EOF
 t_pool_class() {
-	local s
-	s=$(sig_of "$POOL" "$T/pool-unclassified.txt" fuzz_boot)
-	is "$s" "check:WARN:alloc_tag was not set [what-if]" &&
-	is "$(attrib_of "$POOL" "$T/pool-unclassified.txt" fuzz_boot "$s")" \
+	attributed "$POOL" "$T/pool-unclassified.txt" fuzz_boot "check:WARN:alloc_tag was not set [what-if]" \
 		"switch's: without it known F1: check:WARN:alloc_tag was not set [early-before-clear] [what-if]"
 }
 check "bench: an unclassified WARN is the switch's when without it the site's WARNs are all known" t_pool_class
@@ -118,10 +117,7 @@ check "bench: an unclassified WARN is the switch's when without it the site's WA
 grep -v '^#' tests/scenarios/variant-array256-overwrite.txt >"$T/array256.txt"
 A256="TAGFUZZ_BUGS=pool-plain-store TAGFUZZ_TRACKER=array256"
 t_same() {
-	local s
-	s=$(sig_of "$A256" "$T/array256.txt" fuzz_boot)
-	is "$s" "model:ref-mismatch" &&
-	is "$(attrib_of "$A256" "$T/array256.txt" fuzz_boot "$s")" "not the switch's: same without it"
+	attributed "$A256" "$T/array256.txt" fuzz_boot "model:ref-mismatch" "not the switch's: same without it"
 }
 check "bench: a finding the same without the switch is not the switch's" t_same
 
